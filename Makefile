@@ -1,0 +1,79 @@
+# overgan: build the book and run the tests. `make book` and `make test` set up .venv
+# themselves (created when missing, reinstalled when pyproject.toml changes).
+#
+#   make book                     execute every chapter at PROFILE=cpu, render HTML
+#   make book PROFILE=smoke       the same in seconds per chapter
+#   make gpu-book                 PROFILE=gpu (on a GPU runner)
+#   make chapter CH=02_eigen_analysis PROFILE=cpu PARAMS="-p seed 3 -p rerun True"
+#   make test                     ruff, pytest, smoke execution of every chapter, jb build -W
+
+PROFILE ?= cpu
+SEED ?= 0
+PARAMS ?=
+PYTHON ?= python3
+VENV ?= .venv
+TORCH_PIN ?= torch==2.14.1 torchvision==0.29.1
+
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.overgan-installed
+BUILD := _build
+NB := $(BUILD)/notebooks
+EXE := $(BUILD)/executed/$(PROFILE)
+SRC := $(BUILD)/src
+CHAPTERS := $(basename $(notdir $(wildcard book/[0-9][0-9]_*.md)))
+PAGES := $(filter-out $(addprefix book/,$(addsuffix .md,$(CHAPTERS))),$(wildcard book/*.md))
+
+.PHONY: book gpu-book test lint check execute chapter _run venv clean
+
+venv: $(STAMP)
+
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet $(TORCH_PIN)
+	$(BIN)/python -m pip install --quiet -e ".[book,dev]"
+	@touch $@
+
+# Validate parameters before any kernel starts: a bad value is one line, no output.
+check: $(STAMP)
+	@$(BIN)/overgan check --profile $(PROFILE) --seed $(SEED)
+
+execute: check
+	@mkdir -p $(NB) $(EXE)
+	@for ch in $(CHAPTERS); do $(MAKE) --no-print-directory _run CH=$$ch || exit 1; done
+
+chapter: check
+	@test -n "$(CH)" || { echo "usage: make chapter CH=<chapter name, e.g. 02_eigen_analysis>"; exit 2; }
+	@test -f book/$(CH).md || { echo "error: CH=$(CH): no book/$(CH).md; chapters: $(CHAPTERS)"; exit 2; }
+	@mkdir -p $(NB) $(EXE)
+	@$(MAKE) --no-print-directory _run CH=$(CH)
+
+# One chapter: MyST -> ipynb -> papermill (written to a temp file, renamed on success).
+_run:
+	@$(BIN)/jupytext --quiet --to ipynb --output $(NB)/$(CH).ipynb book/$(CH).md
+	@echo "executing $(CH) (profile=$(PROFILE), seed=$(SEED))"
+	@$(BIN)/papermill -k python3 --cwd book -p profile $(PROFILE) -p seed $(SEED) $(PARAMS) \
+		--log-level WARNING $(NB)/$(CH).ipynb $(EXE)/.tmp-$(CH).ipynb \
+		|| { rm -f $(EXE)/.tmp-$(CH).ipynb; exit 1; }
+	@mv $(EXE)/.tmp-$(CH).ipynb $(EXE)/$(CH).ipynb
+
+# Stage config, prose pages and executed chapters, then render with warnings as errors.
+book: execute
+	@rm -rf $(SRC) && mkdir -p $(SRC)/book
+	@cp _config.yml _toc.yml references.bib $(SRC)/
+	@cp $(PAGES) $(SRC)/book/
+	@cp $(addprefix $(EXE)/,$(addsuffix .ipynb,$(CHAPTERS))) $(SRC)/book/
+	$(BIN)/jupyter-book build $(SRC) --path-output . -W --keep-going --quiet
+	@echo "Book ($(PROFILE) profile): $(abspath $(BUILD)/html/index.html)"
+
+gpu-book:
+	$(MAKE) book PROFILE=gpu
+
+lint: $(STAMP)
+	$(BIN)/ruff check overgan_lib tests
+
+test: lint
+	$(BIN)/python -m pytest
+	$(MAKE) book PROFILE=smoke PARAMS="-p rerun True"
+
+clean:
+	rm -rf $(BUILD)

@@ -1,0 +1,184 @@
+"""The results store: one JSON file per run, written atomically, with provenance.
+
+Layout: ``<root>/<experiment>/<profile>/<config-hash>.json``. The root is
+``$OVERGAN_RESULTS`` if set, else ``results/`` in the source checkout, else
+``~/.cache/overgan/results``. Chapters read results only through this module.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import platform
+import socket
+import subprocess
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from .profiles import check_profile
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+def results_root() -> Path:
+    """Where results live (see module docstring)."""
+    env = os.environ.get("OVERGAN_RESULTS")
+    if env:
+        return Path(env).expanduser()
+    if (REPO_ROOT / "pyproject.toml").exists():
+        return REPO_ROOT / "results"
+    return Path.home() / ".cache" / "overgan" / "results"
+
+
+def config_key(config: dict[str, Any]) -> str:
+    """A short stable hash of a JSON-able config."""
+    blob = json.dumps(config, sort_keys=True, default=str).encode()
+    return hashlib.sha256(blob).hexdigest()[:16]
+
+
+def git_state() -> tuple[str, bool]:
+    """(HEAD sha, dirty?) of the source checkout, or ("unknown", False) outside git."""
+    try:
+        sha = subprocess.run(
+            ["git", "rev-parse", "HEAD"], cwd=REPO_ROOT, capture_output=True, text=True,
+            check=True, timeout=10,
+        ).stdout.strip()
+        status = subprocess.run(
+            ["git", "status", "--porcelain", "--untracked-files=no"], cwd=REPO_ROOT,
+            capture_output=True, text=True, check=True, timeout=10,
+        ).stdout.strip()
+        return sha, bool(status)
+    except (OSError, subprocess.SubprocessError):
+        return "unknown", False
+
+
+def device_name() -> str:
+    """A human-readable name of the compute device used by the run."""
+    import torch
+
+    if torch.cuda.is_available():
+        return f"cuda:{torch.cuda.get_device_name(0)}"
+    return f"cpu:{platform.processor() or platform.machine()} x{torch.get_num_threads()} threads"
+
+
+def provenance(profile: str, seed: int, wall_time_s: float) -> dict[str, Any]:
+    """Everything needed to tell where a number came from."""
+    import torch
+
+    sha, dirty = git_state()
+    return {
+        "git_sha": sha,
+        "git_dirty": dirty,
+        "profile": profile,
+        "seed": seed,
+        "device": device_name(),
+        "torch_version": torch.__version__,
+        "numpy_version": np.__version__,
+        "python_version": platform.python_version(),
+        "host": socket.gethostname(),
+        "wall_time_s": round(wall_time_s, 3),
+        "created_utc": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+    }
+
+
+def _encode(obj: Any) -> Any:
+    if isinstance(obj, np.ndarray):
+        return {"__ndarray__": obj.tolist(), "dtype": str(obj.dtype)}
+    if isinstance(obj, np.generic):
+        return obj.item()
+    if isinstance(obj, dict):
+        return {str(k): _encode(v) for k, v in obj.items()}
+    if isinstance(obj, list | tuple):
+        return [_encode(v) for v in obj]
+    if hasattr(obj, "numpy") and hasattr(obj, "detach"):  # torch tensor
+        return _encode(obj.detach().cpu().numpy())
+    return obj
+
+
+def _decode(obj: Any) -> Any:
+    if isinstance(obj, dict):
+        if "__ndarray__" in obj:
+            return np.asarray(obj["__ndarray__"], dtype=obj["dtype"])
+        return {k: _decode(v) for k, v in obj.items()}
+    if isinstance(obj, list):
+        return [_decode(v) for v in obj]
+    return obj
+
+
+def atomic_write_text(path: Path, text: str) -> None:
+    """Write via a temp file in the same folder, fsync, then rename (never half-written)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w") as fh:
+            fh.write(text)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+@dataclass
+class Record:
+    """A stored run: its config, provenance and data (numpy arrays restored)."""
+
+    experiment: str
+    config: dict[str, Any]
+    provenance: dict[str, Any]
+    data: dict[str, Any]
+    path: Path
+    reused: bool = False
+
+    def __getitem__(self, key: str) -> Any:
+        return self.data[key]
+
+
+def record_path(experiment: str, profile: str, config: dict[str, Any]) -> Path:
+    """Where the record of (experiment, profile, config) lives."""
+    return results_root() / experiment / check_profile(profile) / f"{config_key(config)}.json"
+
+
+def save(
+    experiment: str, profile: str, config: dict[str, Any], data: dict[str, Any],
+    seed: int, wall_time_s: float,
+) -> Record:
+    """Store a run atomically and return its record."""
+    path = record_path(experiment, profile, config)
+    prov = provenance(profile, seed, wall_time_s)
+    doc = {"experiment": experiment, "config": _encode(config), "provenance": prov,
+           "data": _encode(data)}
+    atomic_write_text(path, json.dumps(doc, indent=1, allow_nan=True))
+    return Record(experiment, config, prov, _decode(_encode(data)), path)
+
+
+def load(experiment: str, profile: str, config: dict[str, Any]) -> Record | None:
+    """The stored record for this config, or None when there is none."""
+    path = record_path(experiment, profile, config)
+    if not path.exists():
+        return None
+    doc = json.loads(path.read_text())
+    return Record(doc["experiment"], _decode(doc["config"]), doc["provenance"],
+                  _decode(doc["data"]), path, reused=True)
+
+
+def load_or_run(
+    experiment: str, profile: str, config: dict[str, Any],
+    fn: Callable[[], dict[str, Any]], seed: int, rerun: bool = False,
+) -> Record:
+    """Reuse the stored result for ``config`` unless ``rerun``; otherwise run ``fn`` and store."""
+    if not rerun:
+        rec = load(experiment, profile, config)
+        if rec is not None:
+            return rec
+    start = time.perf_counter()
+    data = fn()
+    return save(experiment, profile, config, data, seed, time.perf_counter() - start)

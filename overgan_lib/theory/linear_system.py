@@ -1,0 +1,110 @@
+"""The linearised GDA system of eq. 21 and Lemmas A.2 / A.3.
+
+A = [[I, -eta J J^T], [mu I, (1 - mu) I]] acts on z~ = (r~, d~). In the eigenbasis of
+J J^T it splits into 2x2 blocks C_i = [[1, -eta s_i], [mu, 1 - mu]] (proof of Lemma A.3),
+whose eigenvalues are 1 - mu/2 +- sqrt(mu^2/4 - mu eta s_i).
+
+The extracted text of both lemmas is garbled. Reconstructed from their proofs:
+
+* Lemma A.2: if alpha <= sigma_min(J) <= sigma_max(J) <= beta, 0 < mu <= 1 and
+  mu >= 4 eta beta^2, then rho(A) <= 1 - eta alpha^2.
+* Lemma A.3: if moreover mu >= 8 eta beta^2, each C_i = V_i D_i V_i^{-1} with
+  kappa_i = ||V_i|| ||V_i^{-1}|| <= 5, so ||z~_t|| <= 5 (1 - eta alpha^2)^t ||z~_0||.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+def transition_matrix(jjt: np.ndarray, eta: float, mu: float) -> np.ndarray:
+    """A of eq. 21 for a given J J^T (m x m), shape (2m, 2m)."""
+    m = jjt.shape[0]
+    eye = np.eye(m)
+    return np.block([[eye, -eta * jjt], [mu * eye, (1 - mu) * eye]])
+
+
+def block_eigenvalues(s: np.ndarray, eta: float, mu: float) -> np.ndarray:
+    """Closed-form eigenvalues of C_i for eigenvalues s of J J^T, shape (len(s), 2)."""
+    s = np.asarray(s, dtype=float)
+    disc = np.sqrt((mu**2 / 4 - mu * eta * s).astype(complex))
+    return np.stack([1 - mu / 2 + disc, 1 - mu / 2 - disc], axis=-1)
+
+
+def spectral_radius(s: np.ndarray, eta: float, mu: float) -> float:
+    """rho(A) from the block eigenvalues (equal to max |eig(A)|)."""
+    return float(np.abs(block_eigenvalues(s, eta, mu)).max())
+
+
+def lemma_a2_holds(alpha: float, beta: float, eta: float, mu: float) -> bool:
+    """The reconstructed step-size condition of Lemma A.2: 0 < mu <= 1, mu >= 4 eta beta^2."""
+    return 0 < mu <= 1 and mu >= 4 * eta * beta**2 and eta > 0 and alpha <= beta
+
+
+def lemma_a2_bound(alpha: float, eta: float) -> float:
+    """The rate of Lemma A.2: rho(A) <= 1 - eta alpha^2."""
+    return 1 - eta * alpha**2
+
+
+def lemma_a3_holds(beta: float, eta: float, mu: float) -> bool:
+    """The reconstructed condition of Lemma A.3: 0 < mu <= 1 and mu >= 8 eta beta^2."""
+    return 0 < mu <= 1 and mu >= 8 * eta * beta**2 and eta > 0
+
+
+def paper_eigenvectors(s: float, eta: float, mu: float) -> np.ndarray:
+    """V_i of Lemma A.3's proof: columns ((1 -+ q)/2, 1) with q = sqrt(1 - 4 eta s / mu).
+
+    Valid (real, distinct) for mu > 4 eta s; columns are eigenvectors of C_i.
+    """
+    q = np.sqrt(1 - 4 * eta * s / mu)
+    return np.array([[(1 - q) / 2, (1 + q) / 2], [1.0, 1.0]])
+
+
+def kappa(s: float, eta: float, mu: float) -> float:
+    """kappa_i = ||V_i|| ||V_i^{-1}|| for the paper's eigenvector choice (Lemma A.3)."""
+    return float(np.linalg.cond(paper_eigenvectors(s, eta, mu), 2))
+
+
+def kappa_closed_form(s: float, eta: float, mu: float) -> float:
+    """sqrt(lambda_max / lambda_min) of V_i V_i^T = [[(1+q^2)/2, 1], [1, 2]].
+
+    trace = (5 + q^2)/2, det = q^2; this is the computation the proof sketches.
+    """
+    q2 = 1 - 4 * eta * s / mu
+    tr, det = (5 + q2) / 2, q2
+    root = np.sqrt(tr**2 / 4 - det)
+    return float(np.sqrt((tr / 2 + root) / (tr / 2 - root)))
+
+
+def transient_constant(jjt: np.ndarray, eta: float, mu: float, alpha: float, T: int) -> float:
+    """Empirical gamma: max_{t <= T} ||A^t|| / (1 - eta alpha^2)^t (cf. Lemma A.3)."""
+    A = transition_matrix(jjt, eta, mu)
+    rate = lemma_a2_bound(alpha, eta)
+    P = np.eye(A.shape[0])
+    worst = 1.0
+    for t in range(1, T + 1):
+        P = P @ A
+        worst = max(worst, np.linalg.norm(P, 2) / rate**t)
+    return float(worst)
+
+
+def random_draw(rng: np.random.Generator, m: int, p: int, condition: str) -> dict:
+    """One random (J, eta, mu) draw for the Lemma A.2/A.3 checks.
+
+    ``condition``: "a2" (mu >= 4 eta beta^2), "a3" (mu >= 8 eta beta^2), or "violate"
+    (mu < 4 eta beta^2, the regime the lemmas exclude). Scales are drawn log-uniformly
+    so that well- and ill-conditioned J both appear.
+    """
+    J = rng.standard_normal((m, p)) * np.exp(rng.uniform(-2, 2, size=(m, 1)))
+    sv = np.linalg.svd(J, compute_uv=False)
+    alpha, beta = sv.min(), sv.max()
+    mu = float(rng.uniform(0.01, 1.0))
+    if condition == "a2":
+        eta = mu / (4 * beta**2) * rng.uniform(0.01, 1.0)
+    elif condition == "a3":
+        eta = mu / (8 * beta**2) * rng.uniform(0.01, 1.0)
+    elif condition == "violate":
+        eta = mu / (4 * beta**2) * np.exp(rng.uniform(0.0, np.log(50.0)))
+    else:
+        raise ValueError(f"unknown condition {condition!r}")
+    return {"J": J, "alpha": float(alpha), "beta": float(beta), "eta": float(eta), "mu": mu}

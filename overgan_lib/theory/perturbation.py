@@ -1,0 +1,105 @@
+"""Theorem A.4: nonlinear GDA stays close to linearised GDA (eq. 25-28).
+
+``run_lockstep`` runs both from the same start and records every quantity the theorem
+bounds; ``theorem_a4_bounds`` evaluates the right-hand sides from measured constants.
+Reconstructed statements (the extracted text is garbled; read from Parts I-V of the proof):
+
+* hypotheses: 0 < mu <= 1, mu >= 8 eta beta^2, 4 gamma beta eps <= alpha^2
+* (25) ||z_t|| <= gamma (1 - eta alpha^2 / 2)^t ||z_0||
+* (26) ||z_t - z~_t|| <= 2 eta gamma^2 beta eps t (1 - eta alpha^2 / 2)^(t-1) ||z_0||
+* (27) ||theta_t - theta~_t|| <= 9 eps beta^2 gamma^2 / alpha^4 ||z_0||
+* (28) ||theta_t - theta_0|| <= R/2 = gamma beta^2 / alpha^2 ||diag(J_0^+, J_0^+) z_0||
+  + 9 eps beta^2 gamma^2 / alpha^4 ||z_0||
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import torch
+
+from .generator import Problem, jacobian_factor
+from .linear_system import kappa
+from .solvers import _forward
+
+
+def _spectral_norm_factored(V: torch.Tensor, dM: torch.Tensor) -> torch.Tensor:
+    """||J_a - J_b|| with J_a - J_b = V (.) dM: eigen of V diag(||dM_l||^2) V^T."""
+    w = (dM * dM).sum(-1)
+    G = (V * w.unsqueeze(1)) @ V.transpose(1, 2)
+    return torch.linalg.eigvalsh(G)[:, -1].clamp_min(0).sqrt()
+
+
+def run_lockstep(
+    p: Problem, eta: torch.Tensor, mu: float, T: int, record_every: int = 1
+) -> dict[str, torch.Tensor]:
+    """Nonlinear GDA (eq. 22) and linearised GDA (eq. 23) side by side, d_0 = 0.
+
+    Returns per-seed histories (S, R): ``z_gap`` ||z_t - z~_t||, ``theta_gap``
+    ||theta_t - theta~_t||, ``drift`` ||theta_t - theta_0||, ``z`` ||z_t||, ``z_lin``
+    ||z~_t||, ``eps`` ||J(theta_t) - J_0||, ``beta`` ||J(theta_t)||, plus ``steps``.
+    """
+    V = p.V
+    r0, M0 = _forward(p, p.W0)
+    W, d = p.W0.clone(), torch.zeros_like(p.y)
+    Wl, dl, rl = p.W0.clone(), torch.zeros_like(p.y), r0.clone()
+    keys = ["z_gap", "theta_gap", "drift", "z", "z_lin", "eps", "beta"]
+    rec: dict[str, list] = {k: [] for k in keys + ["steps"]}
+    for t in range(T + 1):
+        r, M = _forward(p, W)
+        if t % record_every == 0 or t == T:
+            z = torch.cat([r, d], -1)
+            zl = torch.cat([rl, dl], -1)
+            rec["steps"].append(t)
+            rec["z_gap"].append((z - zl).norm(dim=-1))
+            rec["theta_gap"].append((W - Wl).flatten(1).norm(dim=-1))
+            rec["drift"].append((W - p.W0).flatten(1).norm(dim=-1))
+            rec["z"].append(z.norm(dim=-1))
+            rec["z_lin"].append(zl.norm(dim=-1))
+            rec["eps"].append(_spectral_norm_factored(V, M - M0))
+            rec["beta"].append(_spectral_norm_factored(V, M))
+        if t == T:
+            break
+        W, d = W - eta * ((V.transpose(1, 2) @ d.unsqueeze(-1)) * M), (1 - mu) * d + mu * r
+        Wl = Wl - eta * ((V.transpose(1, 2) @ dl.unsqueeze(-1)) * M0)
+        dl = (1 - mu) * dl + mu * rl
+        rl = r0 + (V @ (M0 * (Wl - p.W0)).sum(-1).unsqueeze(-1)).squeeze(-1)
+    out = {k: torch.stack(rec[k], 1) for k in keys}
+    out["steps"] = torch.tensor(rec["steps"])
+    return out
+
+
+def jacobian_pinv_norm(p: Problem, v: torch.Tensor) -> torch.Tensor:
+    """||J_0^+ v|| per seed: J_0^+ = J_0^T (J_0 J_0^T)^{-1}, so ||J_0^+ v||^2 = v^T G^{-1} v."""
+    M0 = jacobian_factor(p, p.W0)
+    w = (M0 * M0).sum(-1)
+    G = (p.V * w.unsqueeze(1)) @ p.V.transpose(1, 2)
+    sol = torch.linalg.solve(G, v.unsqueeze(-1)).squeeze(-1)
+    return (v * sol).sum(-1).clamp_min(0).sqrt()
+
+
+def theorem_a4_bounds(
+    alpha: float,
+    beta: float,
+    eps: float,
+    eta: float,
+    mu: float,
+    z0: float,
+    pinv_z0: float,
+    steps: np.ndarray,
+) -> dict[str, np.ndarray | float | bool]:
+    """Right-hand sides of (25)-(28) with gamma from Lemma A.3 at s = beta^2 (its worst block).
+
+    ``pinv_z0`` is ||diag(J_0^+, J_0^+) z_0||. Returns the bounds and whether the
+    hypotheses hold (``hypotheses_ok``) together with the ratio 4 gamma beta eps / alpha^2.
+    """
+    gamma = kappa(beta**2, eta, mu) if mu > 4 * eta * beta**2 else float("inf")
+    rate = 1 - eta * alpha**2 / 2
+    t = np.asarray(steps, dtype=float)
+    b25 = gamma * rate**t * z0
+    b26 = 2 * eta * gamma**2 * beta * eps * t * rate ** np.maximum(t - 1, 0) * z0
+    b27 = 9 * eps * beta**2 * gamma**2 / alpha**4 * z0
+    b28 = gamma * beta**2 / alpha**2 * pinv_z0 + b27
+    ratio = 4 * gamma * beta * eps / alpha**2
+    ok = bool(0 < mu <= 1 and mu >= 8 * eta * beta**2 and ratio <= 1)
+    return {"gamma": gamma, "b25": b25, "b26": b26, "b27": b27, "b28": b28,
+            "hypothesis_ratio": ratio, "hypotheses_ok": ok}
