@@ -12,7 +12,7 @@ import time
 from typing import Any
 
 import torch
-from tqdm.auto import tqdm
+from tqdm import tqdm
 
 from .profiles import settings
 from .theory.experiments import fig2_sweep, gaussian_targets, instance_seeds

@@ -57,39 +57,42 @@ def label_profile(fig: plt.Figure, profile: str, record: Record | None = None) -
     text = f"profile: {profile}"
     if record is not None:
         text += f" · {record.provenance.get('git_sha', '?')[:8]}"
-    fig.text(0.995, 0.005, text, ha="right", va="bottom", fontsize=7, color="0.35",
-             family="monospace")
+    fig.text(
+        0.995, 0.005, text, ha="right", va="bottom", fontsize=7, color="0.35", family="monospace"
+    )
     return fig
 
 
-def glue(name: str, value: Any, fmt: str | None = None) -> Any:
+def glue(name: str, value: Any, fmt: str | None = None) -> None:
     """Store ``value`` for the prose ({glue:text}`name`) without displaying it.
 
     ``fmt`` formats numbers into a string first, so the text shows what was computed.
-    Outside a notebook build (myst_nb missing) it just returns the value.
+    Returns None so that a trailing call never echoes into the cell output.
     """
     if isinstance(value, np.generic | torch.Tensor):
         value = value.item()  # numpy 2 reprs (np.float64(...)) would defeat format specs
     shown = format(value, fmt) if fmt is not None else value
     try:
         from myst_nb import glue as _glue
-    except ImportError:  # plain Python use of a chapter's code
-        return shown
+    except ImportError:  # plain Python use of a chapter's code: nothing to paste into
+        return
     _glue(name, shown, display=False)
-    return shown
 
 
 def provenance_line(record: Record) -> str:
     """One-line provenance for display under a result."""
     p = record.provenance
     where = "stored result" if record.reused else "computed now"
-    return (f"{where}: profile={p['profile']} seed={p['seed']} git={p['git_sha'][:8]}"
-            f"{'+dirty' if p.get('git_dirty') else ''} device={p['device']} "
-            f"torch={p['torch_version']} wall={p['wall_time_s']:.1f}s at {p['created_utc']}")
+    return (
+        f"{where}: profile={p['profile']} seed={p['seed']} git={p['git_sha'][:8]}"
+        f"{'+dirty' if p.get('git_dirty') else ''} device={p['device']} "
+        f"torch={p['torch_version']} wall={p['wall_time_s']:.1f}s at {p['created_utc']}"
+    )
 
 
-def seed_errorbar(ax: plt.Axes, x: np.ndarray, Y: np.ndarray, label: str, log: bool = True,
-                  **kw: Any) -> None:
+def seed_errorbar(
+    ax: plt.Axes, x: np.ndarray, Y: np.ndarray, label: str, log: bool = True, **kw: Any
+) -> None:
     """Plot a quantity over seeds (Y: len(x) x seeds) with error bars and the raw seeds.
 
     On a log axis the centre is the geometric mean and the bars span one geometric
@@ -115,5 +118,10 @@ def seed_errorbar(ax: plt.Axes, x: np.ndarray, Y: np.ndarray, label: str, log: b
         ax.scatter(x[ok] * jitter[j], Y[ok, j], s=6, color=color, alpha=0.35, lw=0)
     if (~finite).any():
         bad = np.flatnonzero((~finite).any(1))
-        ax.scatter(x[bad], np.full(len(bad), np.nanmax(Y[finite]) if finite.any() else 1.0),
-                   marker="x", color="red", label="diverged")
+        ax.scatter(
+            x[bad],
+            np.full(len(bad), np.nanmax(Y[finite]) if finite.any() else 1.0),
+            marker="x",
+            color="red",
+            label="diverged",
+        )

@@ -42,15 +42,19 @@ def cmd_bench(args: argparse.Namespace) -> int:
         from .bench import bench_theory
 
         res = bench_theory(args.profile, args.seed, progress=not args.quiet)
-        print(f"bench theory ({res['profile']}): Fig. 2 sweep, {res['runs']} runs x "
-              f"{res['iterations']} iterations, {res['threads']} threads")
+        print(
+            f"bench theory ({res['profile']}): Fig. 2 sweep, {res['runs']} runs x "
+            f"{res['iterations']} iterations, {res['threads']} threads"
+        )
         print(f"  batched over seeds (overgan): {res['batched_s']:8.2f} s")
         print(f"  per-seed autograd loop (ref): {res['reference_s']:8.2f} s")
         print(f"  ratio reference/overgan:      {res['speedup']:8.2f}x")
         for alg in ("gd", "gda"):
             mx, med = res[f"{alg}_diff_max_median"]
-            print(f"  {alg.upper():>3} |final loss diff| / max(1, initial loss): "
-                  f"max {mx:.1e}, median {med:.1e}")
+            print(
+                f"  {alg.upper():>3} |final loss diff| / max(1, initial loss): "
+                f"max {mx:.1e}, median {med:.1e}"
+            )
         if args.json:
             print(json.dumps(res))
     return 0
@@ -64,8 +68,10 @@ def cmd_results(args: argparse.Namespace) -> int:
     for path in sorted(root.glob("*/*/*.json")):
         doc = json.loads(path.read_text())
         p = doc["provenance"]
-        print(f"{path.relative_to(root)}  profile={p['profile']} seed={p['seed']} "
-              f"git={p['git_sha'][:8]} torch={p['torch_version']} wall={p['wall_time_s']}s")
+        print(
+            f"{path.relative_to(root)}  profile={p['profile']} seed={p['seed']} "
+            f"git={p['git_sha'][:8]} torch={p['torch_version']} wall={p['wall_time_s']}s"
+        )
     return 0
 
 
@@ -83,8 +89,12 @@ def build_parser() -> argparse.ArgumentParser:
     c = sub.add_parser("check", help="validate chapter parameters")
     c.add_argument("--profile", default=DEFAULT_PROFILE)
     c.add_argument("--seed", type=int, default=0)
-    c.add_argument("--experiment", action="append", default=[],
-                   help="also validate overrides against this experiment's settings")
+    c.add_argument(
+        "--experiment",
+        action="append",
+        default=[],
+        help="also validate overrides against this experiment's settings",
+    )
     c.add_argument("--param", action="append", default=[], help="KEY=VALUE override")
     c.set_defaults(func=cmd_check)
     r = sub.add_parser("results", help="list stored results and their provenance")

@@ -47,12 +47,20 @@ def git_state() -> tuple[str, bool]:
     """(HEAD sha, dirty?) of the source checkout, or ("unknown", False) outside git."""
     try:
         sha = subprocess.run(
-            ["git", "rev-parse", "HEAD"], cwd=REPO_ROOT, capture_output=True, text=True,
-            check=True, timeout=10,
+            ["git", "rev-parse", "HEAD"],
+            cwd=REPO_ROOT,
+            capture_output=True,
+            text=True,
+            check=True,
+            timeout=10,
         ).stdout.strip()
         status = subprocess.run(
-            ["git", "status", "--porcelain", "--untracked-files=no"], cwd=REPO_ROOT,
-            capture_output=True, text=True, check=True, timeout=10,
+            ["git", "status", "--porcelain", "--untracked-files=no"],
+            cwd=REPO_ROOT,
+            capture_output=True,
+            text=True,
+            check=True,
+            timeout=10,
         ).stdout.strip()
         return sha, bool(status)
     except (OSError, subprocess.SubprocessError):
@@ -148,14 +156,22 @@ def record_path(experiment: str, profile: str, config: dict[str, Any]) -> Path:
 
 
 def save(
-    experiment: str, profile: str, config: dict[str, Any], data: dict[str, Any],
-    seed: int, wall_time_s: float,
+    experiment: str,
+    profile: str,
+    config: dict[str, Any],
+    data: dict[str, Any],
+    seed: int,
+    wall_time_s: float,
 ) -> Record:
     """Store a run atomically and return its record."""
     path = record_path(experiment, profile, config)
     prov = provenance(profile, seed, wall_time_s)
-    doc = {"experiment": experiment, "config": _encode(config), "provenance": prov,
-           "data": _encode(data)}
+    doc = {
+        "experiment": experiment,
+        "config": _encode(config),
+        "provenance": prov,
+        "data": _encode(data),
+    }
     atomic_write_text(path, json.dumps(doc, indent=1, allow_nan=True))
     return Record(experiment, config, prov, _decode(_encode(data)), path)
 
@@ -166,13 +182,23 @@ def load(experiment: str, profile: str, config: dict[str, Any]) -> Record | None
     if not path.exists():
         return None
     doc = json.loads(path.read_text())
-    return Record(doc["experiment"], _decode(doc["config"]), doc["provenance"],
-                  _decode(doc["data"]), path, reused=True)
+    return Record(
+        doc["experiment"],
+        _decode(doc["config"]),
+        doc["provenance"],
+        _decode(doc["data"]),
+        path,
+        reused=True,
+    )
 
 
 def load_or_run(
-    experiment: str, profile: str, config: dict[str, Any],
-    fn: Callable[[], dict[str, Any]], seed: int, rerun: bool = False,
+    experiment: str,
+    profile: str,
+    config: dict[str, Any],
+    fn: Callable[[], dict[str, Any]],
+    seed: int,
+    rerun: bool = False,
 ) -> Record:
     """Reuse the stored result for ``config`` unless ``rerun``; otherwise run ``fn`` and store."""
     if not rerun:

@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 import torch
-from tqdm.auto import tqdm
+from tqdm import tqdm
 
 from ..errors import check_int, check_positive_float, check_positive_int, check_positive_ints
 from . import linear_system as ls
@@ -82,8 +82,9 @@ def formulation(cfg: dict[str, Any], seed: int, progress: bool = True) -> dict[s
     out: dict[str, Any] = {"xbar": y[0].numpy()}
 
     # The inner maximum of eq. 2 by plain ascent, against the closed form d* = f(W) - y.
-    W_rand = p.W0 + 0.5 * torch.randn(p.W0.shape, generator=torch.Generator().manual_seed(seed),
-                                      dtype=p.W0.dtype)
+    W_rand = p.W0 + 0.5 * torch.randn(
+        p.W0.shape, generator=torch.Generator().manual_seed(seed), dtype=p.W0.dtype
+    )
     r = residual(p, W_rand)
     ascent = [optimal_discriminator(p, W_rand, mu, s) for s in range(1, 61)]
     out["ascent_gap"] = np.array([float((a - r).norm()) for a in ascent])
@@ -106,9 +107,15 @@ def formulation(cfg: dict[str, Any], seed: int, progress: bool = True) -> dict[s
     eta = normalized_eta(p, 1 / 16)
     gda = run_gda(p, eta, mu, T, record_every=10)
     gd = run_gd(p, eta, T, record_every=10)
-    out.update(steps=gda.steps.numpy(), gda_loss=gda.loss[0].numpy(), gd_loss=gd.loss[0].numpy(),
-               gda_disc=gda.disc[0].numpy(), eta=float(eta.flatten()[0]),
-               f_gda=f(p, gda.W)[0].numpy(), f_gd=f(p, gd.W)[0].numpy())
+    out.update(
+        steps=gda.steps.numpy(),
+        gda_loss=gda.loss[0].numpy(),
+        gd_loss=gd.loss[0].numpy(),
+        gda_disc=gda.disc[0].numpy(),
+        eta=float(eta.flatten()[0]),
+        f_gda=f(p, gda.W)[0].numpy(),
+        f_gd=f(p, gd.W)[0].numpy(),
+    )
 
     # Across widths: do the two algorithms end at the same W?
     widths, S = cfg["widths"], cfg["seeds"]
@@ -180,7 +187,8 @@ def eigen_checks(cfg: dict[str, Any], seed: int, progress: bool = True) -> dict[
         a3["kappa_closed"].append(max(ls.kappa_closed_form(si, dr["eta"], dr["mu"]) for si in s))
         if i < 200:  # ||A^t|| / rate^t over t <= gamma_T: the gamma the theorem needs
             a3["gamma_emp"].append(
-                ls.transient_constant(G, dr["eta"], dr["mu"], dr["alpha"], cfg["gamma_T"]))
+                ls.transient_constant(G, dr["eta"], dr["mu"], dr["alpha"], cfg["gamma_T"])
+            )
             a3["gamma_bound"].append(max(ks))
     out = {f"a2_{k}": np.array(v) for k, v in a2.items()}
     out.update({f"vio_{k}": np.array(v) for k, v in vio.items()})
@@ -212,9 +220,27 @@ def perturbation_sweep(cfg: dict[str, Any], seed: int, progress: bool = True) ->
     _validate_common(cfg)
     m, d, n, S, T, mu = cfg["m"], cfg["d"], cfg["n"], cfg["seeds"], cfg["T"], cfg["mu"]
     ys = gaussian_targets(m, n, seed, S)
-    names = ["z_gap_max", "theta_gap_max", "drift_max", "drift_rel", "alpha", "beta0",
-             "beta", "eps", "gamma", "ratio", "b27", "b28", "ok25", "ok26", "ok27", "ok28",
-             "hyp_ok", "final_loss", "mu_cond"]
+    names = [
+        "z_gap_max",
+        "theta_gap_max",
+        "drift_max",
+        "drift_rel",
+        "alpha",
+        "beta0",
+        "beta",
+        "eps",
+        "gamma",
+        "ratio",
+        "b27",
+        "b28",
+        "ok25",
+        "ok26",
+        "ok27",
+        "ok28",
+        "hyp_ok",
+        "final_loss",
+        "mu_cond",
+    ]
     res = {k: np.zeros((len(cfg["widths"]), S)) for k in names}
     curves = {}
     for i, k in enumerate(tqdm(cfg["widths"], desc="widths", disable=not progress)):
@@ -233,21 +259,37 @@ def perturbation_sweep(cfg: dict[str, Any], seed: int, progress: bool = True) ->
             z_gap, th_gap = h["z_gap"][s].numpy(), h["theta_gap"][s].numpy()
             drift = h["drift"][s].numpy()
             vals = {
-                "z_gap_max": z_gap.max(), "theta_gap_max": th_gap.max(), "drift_max": drift.max(),
-                "drift_rel": drift.max() / float(p.W0[s].norm()), "alpha": alpha,
-                "beta0": float(sv[s, 0]), "beta": beta, "eps": eps, "gamma": b["gamma"],
-                "ratio": b["hypothesis_ratio"], "b27": b["b27"], "b28": b["b28"],
+                "z_gap_max": z_gap.max(),
+                "theta_gap_max": th_gap.max(),
+                "drift_max": drift.max(),
+                "drift_rel": drift.max() / float(p.W0[s].norm()),
+                "alpha": alpha,
+                "beta0": float(sv[s, 0]),
+                "beta": beta,
+                "eps": eps,
+                "gamma": b["gamma"],
+                "ratio": b["hypothesis_ratio"],
+                "b27": b["b27"],
+                "b28": b["b28"],
                 "ok25": np.all(h["z"][s].numpy() <= b["b25"] * (1 + 1e-9)),
                 "ok26": np.all(z_gap <= b["b26"] * (1 + 1e-9) + 1e-12),
-                "ok27": th_gap.max() <= b["b27"], "ok28": drift.max() <= b["b28"],
-                "hyp_ok": b["hypotheses_ok"], "final_loss": float(h["z"][s, -1] ** 2),
+                "ok27": th_gap.max() <= b["b27"],
+                "ok28": drift.max() <= b["b28"],
+                "hyp_ok": b["hypotheses_ok"],
+                "final_loss": float(h["z"][s, -1] ** 2),
                 "mu_cond": mu / (8 * e * beta**2),
             }
             for key, v in vals.items():
                 res[key][i, s] = float(v)
             if s == 0:
-                curves[f"k{k}"] = {"z_gap": z_gap, "b26": b["b26"], "z": h["z"][s].numpy(),
-                                   "b25": b["b25"], "drift": drift, "z_lin": h["z_lin"][s].numpy()}
+                curves[f"k{k}"] = {
+                    "z_gap": z_gap,
+                    "b26": b["b26"],
+                    "z": h["z"][s].numpy(),
+                    "b25": b["b25"],
+                    "drift": drift,
+                    "z_lin": h["z_lin"][s].numpy(),
+                }
     return {"widths": np.array(cfg["widths"]), "steps": steps, **res, "curves": curves}
 
 
@@ -285,11 +327,20 @@ def spectrum_at_init(cfg: dict[str, Any], seed: int, progress: bool = True) -> d
         if t in {1, 2, 5} or t % max(draws // 20, 1) == 0 or t == draws:
             checkpoints.append(t)
             errs.append(float((acc / t - target).norm() / target.norm()))
-    return {"widths": np.array(widths), "smin": smin, "smax": smax, "a7_lower": lo,
-            "a8_upper": hi, "edge_lo": e_lo, "edge_hi": e_hi, "mc_draws": np.array(checkpoints),
-            "mc_rel_err": np.array(errs), "d2_mean": float(np.mean(d2)),
-            "d2_sem": float(np.std(d2) / np.sqrt(len(d2))),
-            "d2_expected": spectra.expected_d2(1.0, d, n)}
+    return {
+        "widths": np.array(widths),
+        "smin": smin,
+        "smax": smax,
+        "a7_lower": lo,
+        "a8_upper": hi,
+        "edge_lo": e_lo,
+        "edge_hi": e_hi,
+        "mc_draws": np.array(checkpoints),
+        "mc_rel_err": np.array(errs),
+        "d2_mean": float(np.mean(d2)),
+        "d2_sem": float(np.std(d2) / np.sqrt(len(d2))),
+        "d2_expected": spectra.expected_d2(1.0, d, n),
+    }
 
 
 # --------------------------------------------------------------------------- chapter 4
@@ -310,8 +361,16 @@ def fig2_sweep(cfg: dict[str, Any], seed: int, progress: bool = True) -> dict[st
     ys = gaussian_targets(m, n, seed, S)
     out: dict[str, Any] = {"widths": np.array(widths)}
     shape = (len(widths), S)
-    for key in ("gda_final", "gd_final", "gda_rate", "gd_rate", "gda_rate_lin", "gd_rate_lin",
-                "nnls_floor", "initial"):
+    for key in (
+        "gda_final",
+        "gd_final",
+        "gda_rate",
+        "gd_rate",
+        "gda_rate_lin",
+        "gd_rate_lin",
+        "nnls_floor",
+        "initial",
+    ):
         out[key] = np.zeros(shape)
     gda_curves, gd_curves = [], []
     for i, k in enumerate(tqdm(widths, desc="Fig. 2 widths", disable=not progress)):
@@ -340,8 +399,11 @@ def fig9_sweep(cfg: dict[str, Any], seed: int, progress: bool = True) -> dict[st
     S, T, widths = cfg["seeds"], cfg["T"], cfg["widths"]
     xs = [two_moons(cfg["n"], cfg["noise"], 10_000 + s) for s in instance_seeds(seed, S)]
     ys = data_means(xs)
-    out: dict[str, Any] = {"widths": np.array(widths), "d_iters": np.array(cfg["d_iters"]),
-                           "sample": xs[0]}
+    out: dict[str, Any] = {
+        "widths": np.array(widths),
+        "d_iters": np.array(cfg["d_iters"]),
+        "sample": xs[0],
+    }
     out["gd_final"], out["gda_final"] = np.zeros((len(widths), S)), np.zeros((len(widths), S))
     out["diter_final"] = np.zeros((len(cfg["d_iters"]), len(widths), S))
     curves = {"gd": [], "gda": [], "diter": []}
@@ -383,13 +445,22 @@ def cone_grid(cfg: dict[str, Any], seed: int, progress: bool = True) -> dict[str
         tr = run_gd(p, normalized_eta(p, cfg["eta_bar"]), T, record_every=T)
         y2 = (ys * ys).sum(-1).numpy()
         ok = tr.final_loss.numpy() <= cfg["tol"] * y2
-        floors = np.array([reachability.nnls_residual(p.V[s].numpy(), p.y[s].numpy()) ** 2
-                           for s in range(draws)])
+        floors = np.array(
+            [reachability.nnls_residual(p.V[s].numpy(), p.y[s].numpy()) ** 2 for s in range(draws)]
+        )
         inside = floors <= 1e-16 * y2
         below_floor += int(np.sum(tr.final_loss.numpy() < floors * (1 - 1e-9) - 1e-15))
         success[i, j], reach[i, j] = ok.mean(), inside.mean()
         optfail[i, j] = np.mean(inside & ~ok)
         formula[i, j] = reachability.cone_probability(k, m)
-    return {"ms": np.array(ms), "ratios": np.array(ratios), "ks": ks, "success": success,
-            "reachable": reach, "reachable_not_reached": optfail, "formula": formula,
-            "draws": draws, "runs_below_nnls_floor": below_floor}
+    return {
+        "ms": np.array(ms),
+        "ratios": np.array(ratios),
+        "ks": ks,
+        "success": success,
+        "reachable": reach,
+        "reachable_not_reached": optfail,
+        "formula": formula,
+        "draws": draws,
+        "runs_below_nnls_floor": below_floor,
+    }

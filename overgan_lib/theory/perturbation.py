@@ -101,5 +101,12 @@ def theorem_a4_bounds(
     b28 = gamma * beta**2 / alpha**2 * pinv_z0 + b27
     ratio = 4 * gamma * beta * eps / alpha**2
     ok = bool(0 < mu <= 1 and mu >= 8 * eta * beta**2 and ratio <= 1)
-    return {"gamma": gamma, "b25": b25, "b26": b26, "b27": b27, "b28": b28,
-            "hypothesis_ratio": ratio, "hypotheses_ok": ok}
+    return {
+        "gamma": gamma,
+        "b25": b25,
+        "b26": b26,
+        "b27": b27,
+        "b28": b28,
+        "hypothesis_ratio": ratio,
+        "hypotheses_ok": ok,
+    }

@@ -17,7 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import torch
-from tqdm.auto import tqdm
+from tqdm import tqdm
 
 from ..errors import ParameterError, check_int, check_positive_float, check_positive_int
 from .generator import Problem, activation_slopes, jacobian_factor, jjt, jt_times

@@ -1,0 +1,78 @@
+"""Lemma A.2 / A.3: eigenvalues of A (eq. 21), the rate bound, and kappa_i <= 5."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+from overgan_lib.theory import linear_system as ls
+
+
+def _sorted(z):
+    return np.array(sorted(z, key=lambda c: (round(c.real, 9), round(c.imag, 9))))
+
+
+@pytest.mark.parametrize("eta,mu", [(0.01, 0.5), (0.5, 0.05), (0.2, 0.9)])
+def test_block_eigenvalues_match_dense(eta, mu):
+    rng = np.random.default_rng(0)
+    J = rng.standard_normal((4, 9))
+    G = J @ J.T
+    dense = np.linalg.eigvals(ls.transition_matrix(G, eta, mu))
+    closed = ls.block_eigenvalues(np.linalg.eigvalsh(G), eta, mu).ravel()
+    np.testing.assert_allclose(_sorted(dense), _sorted(closed), atol=1e-9)
+
+
+def test_lemma_a2_bound_holds_on_random_draws():
+    rng = np.random.default_rng(1)
+    for _ in range(300):
+        dr = ls.random_draw(rng, 4, 10, "a2")
+        assert ls.lemma_a2_holds(dr["alpha"], dr["beta"], dr["eta"], dr["mu"])
+        s = np.linalg.eigvalsh(dr["J"] @ dr["J"].T)
+        assert (
+            ls.spectral_radius(s, dr["eta"], dr["mu"])
+            <= ls.lemma_a2_bound(dr["alpha"], dr["eta"]) + 1e-12
+        )
+
+
+def test_violation_when_condition_fails():
+    # J J^T = I (alpha = beta = 1), mu = eta s: complex pair, |lambda|^2 = 1 - mu + mu eta
+    eta, mu = 0.1, 0.1
+    assert not ls.lemma_a2_holds(1.0, 1.0, eta, mu)
+    rho = ls.spectral_radius(np.ones(3), eta, mu)
+    assert rho == pytest.approx(math.sqrt(1 - mu + mu * eta))
+    assert rho > ls.lemma_a2_bound(1.0, eta)
+
+
+def test_paper_eigenvectors_diagonalise_block():
+    s, eta, mu = 2.0, 0.01, 0.5
+    C = np.array([[1, -eta * s], [mu, 1 - mu]])
+    V = ls.paper_eigenvectors(s, eta, mu)
+    lam = np.linalg.solve(V, C @ V)
+    np.testing.assert_allclose(lam - np.diag(np.diag(lam)), 0, atol=1e-12)
+    np.testing.assert_allclose(
+        sorted(np.diag(lam)), sorted(ls.block_eigenvalues(np.array([s]), eta, mu)[0].real)
+    )
+
+
+def test_kappa_bounded_by_five_and_known_limits():
+    for ratio in np.linspace(0.001, 1 / 8, 50):  # eta s / mu <= 1/8  <=>  mu >= 8 eta s
+        k = ls.kappa(ratio, 1.0, 1.0)
+        assert k <= 5
+        assert k == pytest.approx(ls.kappa_closed_form(ratio, 1.0, 1.0), rel=1e-10)
+    # q -> 1: V V^T -> [[1, 1], [1, 2]], whose condition number is the golden ratio squared
+    assert ls.kappa(1e-12, 1.0, 1.0) == pytest.approx((3 + math.sqrt(5)) / 2, rel=1e-6)
+    # kappa decreases in q, so the worst case allowed by Lemma A.3 is at mu = 8 eta s
+    assert ls.kappa(1 / 8, 1.0, 1.0) == max(
+        ls.kappa(r, 1.0, 1.0) for r in np.linspace(0, 1 / 8, 30)
+    )
+
+
+def test_transient_constant_within_lemma_a3():
+    rng = np.random.default_rng(3)
+    dr = ls.random_draw(rng, 3, 7, "a3")
+    G = dr["J"] @ dr["J"].T
+    gam = ls.transient_constant(G, dr["eta"], dr["mu"], dr["alpha"], 200)
+    kap = max(ls.kappa(s, dr["eta"], dr["mu"]) for s in np.linalg.eigvalsh(G))
+    assert 1.0 <= gam <= kap + 1e-9

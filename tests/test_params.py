@@ -1,0 +1,113 @@
+"""Bad input: one-line errors naming the value and the fix, and no partial output."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from overgan_lib import profiles
+from overgan_lib.book import chapter_settings
+from overgan_lib.errors import ParameterError
+from overgan_lib.theory import experiments as ex
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_unknown_profile_names_value_and_choices():
+    with pytest.raises(ParameterError) as exc:
+        chapter_settings("fig2", "laptop", 0)
+    msg = str(exc.value)
+    assert "'laptop'" in msg and "smoke" in msg and "paper" in msg and "\n" not in msg
+    assert exc.value._render_traceback_() == [f"ParameterError: {msg}"]
+
+
+@pytest.mark.parametrize(
+    "override,needle",
+    [
+        ({"widths": [8, 0, 16]}, "contains 0"),
+        ({"widths": [-4]}, "contains -4"),
+        ({"eta_bar": -0.1}, "eta_bar=-0.1"),
+        ({"mu": 0}, "mu=0"),
+        ({"mu": 1.5}, "mu=1.5"),
+        ({"T": 0}, "T=0"),
+    ],
+)
+def test_bad_settings_are_rejected(override, needle):
+    cfg = profiles.settings("fig2", "smoke", **override)
+    with pytest.raises(ParameterError, match=needle.replace("(", r"\(")):
+        ex.fig2_sweep(cfg, 0, progress=False)
+
+
+def test_unknown_setting_and_seed():
+    with pytest.raises(ParameterError, match="widht"):
+        profiles.settings("fig2", "cpu", widht=[1])
+    with pytest.raises(ParameterError, match="seed=-1"):
+        chapter_settings("fig2", "cpu", -1)
+
+
+def _cli(*args):
+    return subprocess.run(
+        [sys.executable, "-m", "overgan_lib.cli", *args],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=120,
+    )
+
+
+def test_cli_bad_profile_is_one_line_exit_2():
+    res = _cli("check", "--profile", "huge")
+    assert res.returncode == 2
+    assert res.stderr.strip().count("\n") == 0 and "profile='huge'" in res.stderr
+    res = _cli("bench", "theory", "--profile", "huge")
+    assert res.returncode == 2 and "profile='huge'" in res.stderr
+
+
+def test_cli_check_validates_overrides():
+    res = _cli("check", "--profile", "smoke", "--experiment", "fig2", "--param", "widths=[4,0]")
+    assert res.returncode == 2 and "contains 0" in res.stderr
+    res = _cli("check", "--profile", "smoke", "--experiment", "fig2", "--param", "mu=-1")
+    assert res.returncode == 2 and "mu=-1" in res.stderr
+    assert _cli("check", "--profile", "smoke").returncode == 0
+
+
+@pytest.mark.skipif(shutil.which("make") is None, reason="needs make")
+def test_make_chapter_with_bad_profile_leaves_no_output(tmp_path):
+    venv = ROOT / ".venv" / "bin" / "overgan"
+    if not venv.exists():
+        pytest.skip("project venv not built")
+    res = subprocess.run(
+        ["make", "--no-print-directory", "chapter", "CH=01_problem_formulation", "PROFILE=bogus"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert res.returncode != 0
+    assert "profile='bogus'" in res.stderr
+    assert not (ROOT / "_build" / "executed" / "bogus").exists()
+
+
+def test_kernel_side_error_is_one_line(tmp_path):
+    """A bad value that reaches the notebook still shows as a single line (papermill)."""
+    pm = pytest.importorskip("papermill")
+    jupytext = pytest.importorskip("jupytext")
+    nb = jupytext.read(ROOT / "book" / "01_problem_formulation.md")
+    src = tmp_path / "in.ipynb"
+    jupytext.write(nb, src)
+    out = tmp_path / "out.ipynb"
+    with pytest.raises(pm.PapermillExecutionError) as exc:
+        pm.execute_notebook(
+            str(src),
+            str(out),
+            parameters={"profile": "smoke", "seed": -3},
+            kernel_name="python3",
+            cwd=str(ROOT / "book"),
+            progress_bar=False,
+        )
+    assert exc.value.ename == "ParameterError" and "seed=-3" in exc.value.evalue
+    assert len(exc.value.traceback) == 1
