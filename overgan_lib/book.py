@@ -14,7 +14,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import torch
 
-from .errors import check_int
+from .errors import ParameterError, check_int
 from .profiles import check_profile, settings
 from .store import Record, load_or_run
 
@@ -31,15 +31,23 @@ STYLE = {
 }
 
 
-def chapter_settings(experiment: str, profile: str, seed: int, **overrides: Any) -> dict:
+def chapter_settings(
+    experiment: str, profile: str, seed: int, overrides: dict | None = None
+) -> dict:
     """Validate the chapter parameters and return the experiment's settings.
+
+    ``overrides`` (the chapters' ``overrides`` parameter) replace profile settings, e.g.
+    ``{"widths": [4, 8]}``; unknown keys and bad values are rejected in one line.
 
     Also fixes the plotting style and seeds torch/numpy so a chapter is reproducible.
     Raises :class:`~overgan_lib.errors.ParameterError` (one line) on bad input.
     """
     check_profile(profile)
     check_int("seed", seed)
-    cfg = settings(experiment, profile, **overrides)
+    if overrides is not None and not isinstance(overrides, dict):
+        raise ParameterError(
+            f"overrides={overrides!r} must be a mapping, e.g. {{'widths': [4, 8]}}")
+    cfg = settings(experiment, profile, **(overrides or {}))
     mpl.rcParams.update(STYLE)
     torch.manual_seed(seed)
     np.random.seed(seed)

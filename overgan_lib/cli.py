@@ -6,6 +6,7 @@ import argparse
 import json
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 from .errors import ParameterError, check_int
 from .profiles import DEFAULT_PROFILE, check_profile
@@ -27,10 +28,7 @@ def cmd_check(args: argparse.Namespace) -> int:
 
     for exp in args.experiment:
         overrides = {k: _parse_value(v) for k, v in extra.items()}
-        cfg = settings(exp, args.profile, **overrides)
-        from .theory.experiments import _validate_common
-
-        _validate_common(cfg)
+        settings(exp, args.profile, **overrides)  # validates every value
     print(f"ok: profile={args.profile} seed={args.seed}")
     return 0
 
@@ -38,10 +36,26 @@ def cmd_check(args: argparse.Namespace) -> int:
 def cmd_bench(args: argparse.Namespace) -> int:
     """Run a benchmark and print its timings and ratio."""
     check_profile(args.profile)
+    if args.target == "fid":
+        from .bench import bench_fid
+
+        res = bench_fid(n=args.n or 2000, progress=not args.quiet)
+        print(f"bench fid: {res['n']} CIFAR-10 test images, {res['threads']} threads")
+        print(f"  overgan tensor path:          {res['ours_ips']:8.2f} images/s")
+        print(f"  pytorch-fid get_activations:  {res['ref_ips']:8.2f} images/s (PNG files)")
+        print(f"  ratio overgan/pytorch-fid:    {res['speedup']:8.2f}x")
+        print(f"  |FID difference| between the two paths: {res['fid_diff']:.2e} "
+              f"(FID {res['fid_ours']:.4f}, halves of {res['n'] // 2} vs {res['n'] // 2})")
+        if args.json:
+            print(json.dumps(res))
+        return 0
     if args.target == "theory":
         from .bench import bench_theory
 
-        res = bench_theory(args.profile, args.seed, progress=not args.quiet)
+        names = {"widths": "widths", "seeds": "seeds", "T": "T", "eta_bar": "eta_bar", "mu": "mu"}
+        overrides = {key: getattr(args, attr) for key, attr in names.items()
+                     if getattr(args, attr) is not None}
+        res = bench_theory(args.profile, args.seed, progress=not args.quiet, **overrides)
         print(
             f"bench theory ({res['profile']}): Fig. 2 sweep, {res['runs']} runs x "
             f"{res['iterations']} iterations, {res['threads']} threads"
@@ -57,6 +71,119 @@ def cmd_bench(args: argparse.Namespace) -> int:
             )
         if args.json:
             print(json.dumps(res))
+    return 0
+
+
+def cmd_data(args: argparse.Namespace) -> int:
+    """``overgan data verify | grid | download``."""
+    from . import data
+
+    if args.action == "verify":
+        rows = data.verify(args.root)
+        if not rows:
+            roots = ", ".join(str(r) for r in data.candidate_roots(args.root))
+            print(f"no offline archives found in {roots}", file=sys.stderr)
+            return 1
+        for r in rows:
+            flag = "ok " if r["ok"] else "BAD"
+            print(f"{flag} {r['dataset']:8s} {r['path']}  sha256 {r['sha256'][:16]}...")
+        return 0 if all(r["ok"] for r in rows) else 1
+    if not args.dataset:
+        raise ParameterError(f"`overgan data {args.action}` needs --dataset "
+                             f"({', '.join(data.CARDS)})")
+    if args.action == "download":
+        arr = data.load_uint8(args.dataset, args.split, args.root, download=True)
+        print(f"{args.dataset}/{args.split}: {arr.shape}")
+        return 0
+    from .images import save_grid
+    from .metrics.reference import reference_subset
+
+    if not args.out:
+        raise ParameterError("`overgan data grid` needs --out FILE.png")
+    imgs = reference_subset(args.dataset, args.split, args.n, args.root)
+    print(save_grid(imgs, args.out))
+    return 0
+
+
+def _image_source(spec: str):
+    """A folder, an .npz (mu/sigma or an image array) or DATASET:SPLIT[:N]."""
+    from pathlib import Path
+
+    import numpy as np
+
+    from .data import CARDS
+
+    p = Path(spec)
+    if p.is_dir():
+        from .images import read_folder
+
+        return "images", read_folder(p)
+    if p.suffix == ".npz" and p.exists():
+        z = np.load(p)
+        if "mu" in z and "sigma" in z:
+            return "stats", (z["mu"], z["sigma"])
+        key = "images" if "images" in z else z.files[0]
+        return "images", z[key]
+    name, _, rest = spec.partition(":")
+    if name in CARDS:
+        split, _, n = rest.partition(":")
+        return "dataset", (name, split or "train", int(n) if n else None)
+    raise ParameterError(f"{spec!r} is not a folder, an .npz file or DATASET:SPLIT[:N] "
+                         f"(datasets: {', '.join(CARDS)})")
+
+
+def cmd_fid(args: argparse.Namespace) -> int:
+    """``overgan fid stats ...`` and ``overgan fid --real A --fake B``."""
+    from . import metrics
+    from .metrics.reference import reference_features
+
+    if args.action == "stats":
+        if not args.dataset:
+            raise ParameterError("`overgan fid stats` needs --dataset, --split and --n")
+        import time
+
+        import numpy as np
+
+        start = time.perf_counter()
+        f = reference_features(args.dataset, args.split, args.n, progress=not args.quiet)
+        mu, sigma = metrics.statistics(f)
+        print(f"{args.dataset}/{args.split}: N={len(f)} features, "
+              f"{time.perf_counter() - start:.1f} s (cached for reuse)")
+        if args.out:
+            import io
+
+            from .store import atomic_write_bytes
+
+            buf = io.BytesIO()
+            np.savez(buf, mu=mu, sigma=sigma)
+            atomic_write_bytes(Path(args.out), buf.getvalue())
+            print(f"wrote {args.out} (pytorch-fid format: mu, sigma)")
+        return 0
+    if not (args.real and args.fake):
+        raise ParameterError("give --real and --fake (folders, .npz files or DATASET:SPLIT[:N]), "
+                             "or use `overgan fid stats`")
+
+    sources = {"fake": _image_source(args.fake), "real": _image_source(args.real)}  # validate both
+
+    def feats_or_stats(kind, val, n_default=None):
+        if kind == "stats":
+            return None, val
+        if kind == "dataset":
+            name, split, n = val
+            f = reference_features(name, split, n or args.n or n_default or 1000,
+                                   progress=not args.quiet)
+        else:
+            f = metrics.features(val, progress=not args.quiet)
+        return f, metrics.statistics(f)
+
+    ff, sf = feats_or_stats(*sources["fake"])
+    fr, sr = feats_or_stats(*sources["real"], n_default=None if ff is None else len(ff))
+    fid = metrics.frechet(*sf, *sr)
+    if ff is not None and fr is not None:
+        k, ks = metrics.kid(ff, fr)
+        print(metrics.Score(fid, k, ks, len(ff), len(fr)))
+    else:
+        print(f"FID {fid:.3f} (from stored statistics; KID needs features on both sides)")
     return 0
 
 
@@ -80,11 +207,17 @@ def build_parser() -> argparse.ArgumentParser:
     ap = argparse.ArgumentParser(prog="overgan", description=__doc__)
     sub = ap.add_subparsers(dest="command", required=True)
     b = sub.add_parser("bench", help="speed benchmarks (ratios against a reference)")
-    b.add_argument("target", choices=["theory"])
+    b.add_argument("target", choices=["theory", "fid"])
     b.add_argument("--profile", default=DEFAULT_PROFILE)
     b.add_argument("--seed", type=int, default=0)
     b.add_argument("--quiet", action="store_true")
     b.add_argument("--json", action="store_true", help="also print the result as JSON")
+    b.add_argument("--widths", type=int, nargs="+", help="override the widths k of the sweep")
+    b.add_argument("--seeds", type=int, help="override the number of seeds per width")
+    b.add_argument("--T", type=int, help="override the number of iterations")
+    b.add_argument("--eta-bar", dest="eta_bar", type=float, help="override eta-bar (> 0)")
+    b.add_argument("--mu", type=float, help="override the discriminator step mu in (0, 1]")
+    b.add_argument("--n", type=int, help="fid: number of images (default 2000)")
     b.set_defaults(func=cmd_bench)
     c = sub.add_parser("check", help="validate chapter parameters")
     c.add_argument("--profile", default=DEFAULT_PROFILE)
@@ -97,6 +230,24 @@ def build_parser() -> argparse.ArgumentParser:
     )
     c.add_argument("--param", action="append", default=[], help="KEY=VALUE override")
     c.set_defaults(func=cmd_check)
+    dp = sub.add_parser("data", help="datasets: verify archives, sample grids, download")
+    dp.add_argument("action", choices=["verify", "grid", "download"])
+    dp.add_argument("--dataset")
+    dp.add_argument("--split", default="train")
+    dp.add_argument("--n", type=int, default=64)
+    dp.add_argument("--out")
+    dp.add_argument("--root", help="data root (default: $OVERGAN_DATA, ../shared/data, cache)")
+    dp.set_defaults(func=cmd_data)
+    fp = sub.add_parser("fid", help="FID/KID with pytorch-fid (offline weights built if needed)")
+    fp.add_argument("action", nargs="?", choices=["stats"])
+    fp.add_argument("--real")
+    fp.add_argument("--fake")
+    fp.add_argument("--dataset")
+    fp.add_argument("--split", default="train")
+    fp.add_argument("--n", type=int)
+    fp.add_argument("--out", help="with `stats`: also write mu/sigma to this .npz")
+    fp.add_argument("--quiet", action="store_true")
+    fp.set_defaults(func=cmd_fid)
     r = sub.add_parser("results", help="list stored results and their provenance")
     r.set_defaults(func=cmd_results)
     return ap
@@ -108,6 +259,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return args.func(args)
     except ParameterError as exc:
+        print(f"overgan: error: {exc}", file=sys.stderr)
+        return 2
+    except Exception as exc:  # DataError and friends: one line, not a traceback
+        if type(exc).__name__ != "DataError":
+            raise
         print(f"overgan: error: {exc}", file=sys.stderr)
         return 2
 

@@ -15,7 +15,13 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from .errors import ParameterError, check_choice
+from .errors import (
+    ParameterError,
+    check_choice,
+    check_positive_float,
+    check_positive_int,
+    check_positive_ints,
+)
 
 PROFILES: tuple[str, ...] = ("smoke", "cpu", "gpu", "paper")
 DEFAULT_PROFILE = "cpu"
@@ -191,6 +197,16 @@ _THEORY: dict[str, dict[str, dict[str, Any]]] = {
         ),
     },
 }
+# Chapter 5: FID floors (train vs test) and FID against N. Feature extraction runs at
+# about 6-7 images/s on 2 CPU cores, so the cpu profile stops at 1,000 images per side.
+_THEORY["data_metrics"] = {
+    "smoke": dict(datasets=["mnist", "cifar10", "celeba"], n=16, curve_ns=[8, 16], repeats=2,
+                  speed_images=16),
+    "cpu": dict(datasets=["mnist", "cifar10", "celeba"], n=1000,
+                curve_ns=[50, 100, 200, 500, 1000], repeats=3, speed_images=64),
+    "gpu": dict(datasets=["mnist", "cifar10", "celeba"], n=10000,
+                curve_ns=[100, 200, 500, 1000, 2000, 5000, 10000], repeats=3, speed_images=2000),
+}
 for _table in _THEORY.values():
     _table["paper"] = _table["gpu"]
 
@@ -218,7 +234,38 @@ def settings(experiment: str, profile: str, **overrides: Any) -> dict[str, Any]:
                 f"{key}={value!r} is not a setting of {experiment!r}; valid: {', '.join(out)}"
             )
         out[key] = value
+    validate_settings(out)
     return out
+
+
+_INTS = ("m", "d", "n", "k", "p", "T", "seeds", "draws", "violation_draws", "gamma_T",
+         "mc_draws", "record_every", "repeats", "speed_images")
+_INT_LISTS = ("widths", "spectrum_widths", "d_iters", "ms", "curve_ns")
+_STEPS = ("eta_bar", "mu", "mu_diter", "tol")
+
+
+def validate_settings(cfg: dict[str, Any]) -> dict[str, Any]:
+    """Check every known setting: positive integers (k > 0 included) and positive step sizes.
+
+    Raises a one-line :class:`ParameterError` naming the first bad value. Discriminator
+    step sizes ``mu`` must also be <= 1 (Lemma A.2 and Theorem A.4 assume it).
+    """
+    for key in _INTS:
+        if key in cfg:
+            check_positive_int(key, cfg[key])
+    for key in _INT_LISTS:
+        if key in cfg:
+            check_positive_ints(key, cfg[key])
+    for key in _STEPS:
+        if key in cfg:
+            check_positive_float(key, cfg[key], upper=1.0 if key.startswith("mu") else None)
+    if "datasets" in cfg:
+        for name in cfg["datasets"]:
+            check_choice("datasets entry", name, ("mnist", "cifar10", "celeba"))
+    if "ratios" in cfg:
+        for r in cfg["ratios"]:
+            check_positive_float("ratios", r)
+    return cfg
 
 
 def experiments() -> list[str]:

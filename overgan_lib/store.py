@@ -122,11 +122,16 @@ def _decode(obj: Any) -> Any:
 
 def atomic_write_text(path: Path, text: str) -> None:
     """Write via a temp file in the same folder, fsync, then rename (never half-written)."""
+    atomic_write_bytes(path, text)
+
+
+def atomic_write_bytes(path: Path, payload: bytes | str) -> None:
+    """Atomic write of bytes (or text): temp file in the same folder, fsync, rename."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
-        with os.fdopen(fd, "w") as fh:
-            fh.write(text)
+        with os.fdopen(fd, "w" if isinstance(payload, str) else "wb") as fh:
+            fh.write(payload)
             fh.flush()
             os.fsync(fh.fileno())
         os.replace(tmp, path)

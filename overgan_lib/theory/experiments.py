@@ -14,7 +14,8 @@ import numpy as np
 import torch
 from tqdm import tqdm
 
-from ..errors import check_int, check_positive_float, check_positive_int, check_positive_ints
+from ..errors import check_int
+from ..profiles import validate_settings
 from . import linear_system as ls
 from . import reachability, spectra
 from .generator import (
@@ -59,22 +60,10 @@ def fit_geometric_rate(steps: np.ndarray, loss: np.ndarray, floor: float = 1e-22
     return float(np.exp(slope))
 
 
-def _validate_common(cfg: dict[str, Any]) -> None:
-    for key in ("m", "d", "n", "k", "T", "seeds", "draws", "record_every"):
-        if key in cfg:
-            check_positive_int(key, cfg[key])
-    for key in ("widths", "spectrum_widths", "d_iters", "ms"):
-        if key in cfg:
-            check_positive_ints(key, cfg[key])
-    for key in ("eta_bar", "mu", "mu_diter", "tol"):
-        if key in cfg:
-            check_positive_float(key, cfg[key], upper=1.0 if key.startswith("mu") else None)
-
-
 # --------------------------------------------------------------------------- chapter 1
 def formulation(cfg: dict[str, Any], seed: int, progress: bool = True) -> dict[str, Any]:
     """Chapter 1: optimal d = mean gap, eq. 33 vs autograd, GDA and GD reach one saddle."""
-    _validate_common(cfg)
+    validate_settings(cfg)
     check_int("seed", seed)
     m, d, n, k, T, mu = cfg["m"], cfg["d"], cfg["n"], cfg["k"], cfg["T"], cfg["mu"]
     y = gaussian_targets(m, n, seed, 1)
@@ -154,7 +143,7 @@ def linear_limit(p: Problem) -> torch.Tensor:
 # --------------------------------------------------------------------------- chapter 2
 def eigen_checks(cfg: dict[str, Any], seed: int, progress: bool = True) -> dict[str, Any]:
     """Chapter 2: Lemma A.2 over random draws, a violation search, and kappa_i of Lemma A.3."""
-    _validate_common(cfg)
+    validate_settings(cfg)
     rng = np.random.default_rng(seed)
     m, p_dim = cfg["m"], cfg["p"]
     a2 = {"rho": [], "bound": [], "closed_gap": [], "eta_beta2": [], "mu": [], "cond": []}
@@ -217,7 +206,7 @@ def exact_region(ratios: np.ndarray, conds: np.ndarray, eta_beta2: float) -> np.
 # --------------------------------------------------------------------------- chapter 3
 def perturbation_sweep(cfg: dict[str, Any], seed: int, progress: bool = True) -> dict[str, Any]:
     """Chapter 3: nonlinear vs linearised GDA across widths, with Theorem A.4's bounds."""
-    _validate_common(cfg)
+    validate_settings(cfg)
     m, d, n, S, T, mu = cfg["m"], cfg["d"], cfg["n"], cfg["seeds"], cfg["T"], cfg["mu"]
     ys = gaussian_targets(m, n, seed, S)
     names = [
@@ -295,7 +284,7 @@ def perturbation_sweep(cfg: dict[str, Any], seed: int, progress: bool = True) ->
 
 def spectrum_at_init(cfg: dict[str, Any], seed: int, progress: bool = True) -> dict[str, Any]:
     """Chapter 3: sigma_min / sigma_max of J(W_0) vs Lemmas A.7 / A.8, and E[J J^T] (A.6)."""
-    _validate_common(cfg)
+    validate_settings(cfg)
     m, d, n, S = cfg["m"], cfg["d"], cfg["n"], cfg["seeds"]
     ys = gaussian_targets(m, n, seed, S)
     widths = cfg["spectrum_widths"]
@@ -355,7 +344,7 @@ def _alg_rates(p: Problem, eta: torch.Tensor, mu: float) -> tuple[np.ndarray, np
 
 def fig2_sweep(cfg: dict[str, Any], seed: int, progress: bool = True) -> dict[str, Any]:
     """Fig. 2: final ||f(W_T) - x-bar||^2 vs k for GDA (Thm 2.1) and GD on eq. 5 (Thm 2.2)."""
-    _validate_common(cfg)
+    validate_settings(cfg)
     m, d, n, S, T = cfg["m"], cfg["d"], cfg["n"], cfg["seeds"], cfg["T"]
     widths = cfg["widths"]
     ys = gaussian_targets(m, n, seed, S)
@@ -395,7 +384,7 @@ def fig2_sweep(cfg: dict[str, Any], seed: int, progress: bool = True) -> dict[st
 
 def fig9_sweep(cfg: dict[str, Any], seed: int, progress: bool = True) -> dict[str, Any]:
     """Fig. 9: two moons, (a) optimal D (GD), (b) GDA, (c) d_iter ascent steps per G step."""
-    _validate_common(cfg)
+    validate_settings(cfg)
     S, T, widths = cfg["seeds"], cfg["T"], cfg["widths"]
     xs = [two_moons(cfg["n"], cfg["noise"], 10_000 + s) for s in instance_seeds(seed, S)]
     ys = data_means(xs)
@@ -429,7 +418,7 @@ def fig9_sweep(cfg: dict[str, Any], seed: int, progress: bool = True) -> dict[st
 
 def cone_grid(cfg: dict[str, Any], seed: int, progress: bool = True) -> dict[str, Any]:
     """Beyond the paper: P(GD reaches zero loss) vs P(x-bar in cone(V)) over a (k, m) grid."""
-    _validate_common(cfg)
+    validate_settings(cfg)
     ms, ratios, draws, T = cfg["ms"], cfg["ratios"], cfg["draws"], cfg["T"]
     shape = (len(ms), len(ratios))
     ks = np.zeros(shape, dtype=int)

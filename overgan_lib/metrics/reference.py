@@ -1,0 +1,87 @@
+"""Reference features of the real data, computed once and cached on disk.
+
+The reference set of size n is a fixed random subset (numpy seed 0) of the split, because
+the stored order of some datasets is sorted by class. The cache key holds the dataset,
+split, n, a hash of the selected uint8 images and the content hash of the Inception
+weights, so changing any of them recomputes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import tempfile
+from pathlib import Path
+
+import numpy as np
+import torch
+
+from .. import data
+from ..errors import check_positive_int
+from .fid import Score, features, quantize, score_features
+from .inception import BUILT_STATE_SHA256
+
+
+def reference_subset(dataset: str, split: str, n: int, root=None) -> np.ndarray:
+    """The first n images of a fixed (seed 0) permutation of the split, uint8."""
+    arr = data.load_uint8(dataset, split, root)
+    check_positive_int("n", n)
+    if n > len(arr):
+        from ..errors import ParameterError
+
+        raise ParameterError(f"n={n} exceeds the {len(arr)} images of {dataset}/{split}; "
+                             f"use n <= {len(arr)}")
+    idx = np.random.default_rng(0).permutation(len(arr))[:n]
+    return arr[np.sort(idx)]
+
+
+def _key(dataset: str, split: str, images: np.ndarray) -> str:
+    h = hashlib.sha256(images.tobytes()).hexdigest()[:16]
+    return f"{dataset}-{split}-n{len(images)}-{h}-w{BUILT_STATE_SHA256[:12]}"
+
+
+def reference_features(dataset: str, split: str, n: int, root=None, device: str | None = None,
+                       progress: bool = True) -> np.ndarray:
+    """Inception features of the reference subset, cached under ``<cache>/fid/``."""
+    images = reference_subset(dataset, split, n, root)
+    path = data.cache_dir() / "fid" / f"{_key(dataset, split, images)}.npy"
+    if path.exists():
+        return np.load(path)
+    f = features(images, device=device, progress=progress)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".npy.tmp")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            np.save(fh, f)
+        os.replace(tmp, path)
+    finally:
+        Path(tmp).unlink(missing_ok=True)
+    return f
+
+
+def score_against(fake: torch.Tensor | np.ndarray, dataset: str, split: str = "train",
+                  n_real: int | None = None, root=None, device: str | None = None) -> Score:
+    """FID/KID of a set of generated images against a dataset split's reference features."""
+    n_real = n_real or len(fake)
+    real = reference_features(dataset, split, n_real, root, device, progress=False)
+    return score_features(features(fake, device=device), real)
+
+
+def score_generator(generator: torch.nn.Module, z_dim: int, n: int, dataset: str,
+                    split: str = "train", n_real: int | None = None, batch_size: int = 100,
+                    device: str | None = None, seed: int = 0) -> Score:
+    """FID/KID of ``n`` samples of a generator G(z), z ~ N(0, I_{z_dim}), outputs in [-1, 1].
+
+    Samples are drawn in batches under ``torch.no_grad`` with a seeded generator and
+    quantised to uint8 as saved images would be, so only uint8 samples are kept in memory.
+    """
+    check_positive_int("n", n)
+    check_positive_int("z_dim", z_dim)
+    dev = device or next(iter(generator.parameters()), torch.empty(0)).device.type
+    gen = torch.Generator(device="cpu").manual_seed(seed)
+    chunks = []
+    with torch.no_grad():
+        for i in range(0, n, batch_size):
+            z = torch.randn(min(batch_size, n - i), z_dim, generator=gen).to(dev)
+            chunks.append(quantize(generator(z).cpu()))
+    return score_against(torch.cat(chunks), dataset, split, n_real, device=device)

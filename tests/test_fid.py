@@ -1,0 +1,93 @@
+"""FID through pytorch-fid: the offline weights, the tensor path vs files, and properties."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import torch
+import torch.nn.functional as F
+
+from overgan_lib import data, metrics
+from overgan_lib.errors import ParameterError
+from overgan_lib.images import write_folder
+from overgan_lib.metrics import inception
+from overgan_lib.metrics.reference import reference_subset
+
+HAVE_DATA = any((r / "cifar10-jpeg.tar.xz").exists() for r in data.candidate_roots())
+needs_data = pytest.mark.skipif(not HAVE_DATA, reason="offline datasets not found")
+
+
+def test_built_weights_have_pinned_hash():
+    path = inception.ensure_weights()
+    sd = torch.load(path, map_location="cpu", weights_only=True)
+    assert inception.state_dict_sha256(sd) == inception.BUILT_STATE_SHA256 or \
+        inception._check_existing(path) is None  # an official download is accepted too
+
+
+@needs_data
+def test_built_weights_match_torchscript_features():
+    ts = inception.load_torchscript()
+    model = metrics.fid_model()
+    real = torch.as_tensor(reference_subset("cifar10", "test", 4)).float() / 255
+    rand = torch.rand(4, 3, 32, 32, generator=torch.Generator().manual_seed(0))
+    for x in (rand, real):
+        with torch.inference_mode():
+            ours = model(x)[0].flatten(1)
+            theirs = ts(2 * F.interpolate(x, size=(299, 299), mode="bilinear",
+                                          align_corners=False) - 1)
+        assert float((ours - theirs).abs().max()) < 1e-5
+
+
+def test_frechet_properties():
+    rng = np.random.default_rng(0)
+    a = rng.standard_normal((400, 16))
+    b = rng.standard_normal((400, 16)) * 1.3 + 0.5
+    sa, sb = metrics.statistics(a), metrics.statistics(b)
+    assert abs(metrics.frechet(*sa, *sa)) < 1e-6
+    assert metrics.frechet(*sa, *sb) == pytest.approx(metrics.frechet(*sb, *sa), rel=1e-6)
+    assert metrics.frechet(*sa, *sb) > 1.0
+    k_same, _ = metrics.kid(a, rng.standard_normal((400, 16)), subsets=20, subset_size=200)
+    k_diff, _ = metrics.kid(a, b, subsets=20, subset_size=200)
+    assert abs(k_same) < 0.05 < k_diff
+
+
+def test_quantize_like_save_image_and_range_errors():
+    x = torch.tensor([-1.0, -0.999, 0.0, 0.5, 1.0]).reshape(1, 1, 1, 5)
+    q = metrics.quantize(x)
+    assert q.flatten().tolist() == [0, 0, 128, 191, 255]  # floor(255 * (x + 1) / 2 + 0.5)
+    with pytest.raises(ParameterError, match=r"\[-1, 1\]"):
+        metrics.quantize(torch.full((1, 3, 4, 4), 200.0))
+    with pytest.raises(ParameterError, match="shape"):
+        metrics.features(torch.zeros(2, 5, 8, 8, dtype=torch.uint8))
+
+
+@needs_data
+def test_tensor_path_matches_pytorch_fid_on_pngs(tmp_path):
+    from pytorch_fid.fid_score import calculate_fid_given_paths
+
+    real = reference_subset("cifar10", "test", 100)
+    gen = torch.Generator().manual_seed(1)
+    noisy = data.to_model_range(reference_subset("cifar10", "train", 100))
+    fake = (noisy + 0.2 * torch.randn(noisy.shape, generator=gen)).clamp(-1, 1)
+    write_folder(real, tmp_path / "real")
+    write_folder(metrics.quantize(fake).numpy(), tmp_path / "fake")
+    ref = calculate_fid_given_paths([str(tmp_path / "real"), str(tmp_path / "fake")],
+                                    batch_size=50, device="cpu", dims=2048, num_workers=0)
+    ours = metrics.score_features(metrics.features(fake), metrics.features(real))
+    assert abs(ours.fid - ref) < 1e-3
+    assert ours.n_fake == 100 and ours.n_real == 100
+
+
+@needs_data
+def test_score_generator_reports_counts():
+    class G(torch.nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.lin = torch.nn.Linear(4, 3 * 8 * 8)
+
+        def forward(self, z):
+            return torch.tanh(self.lin(z)).view(-1, 3, 8, 8)
+
+    s = metrics.score_generator(G(), z_dim=4, n=6, dataset="cifar10", split="test", n_real=6,
+                                batch_size=4)
+    assert s.n_fake == 6 and s.n_real == 6 and np.isfinite(s.fid)
