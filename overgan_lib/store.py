@@ -43,26 +43,16 @@ def config_key(config: dict[str, Any]) -> str:
     return hashlib.sha256(blob).hexdigest()[:16]
 
 
+def _git(*args: str) -> str:
+    return subprocess.run(["git", *args], cwd=REPO_ROOT, capture_output=True, text=True,
+                          check=True, timeout=10).stdout.strip()
+
+
 def git_state() -> tuple[str, bool]:
     """(HEAD sha, dirty?) of the source checkout, or ("unknown", False) outside git."""
     try:
-        sha = subprocess.run(
-            ["git", "rev-parse", "HEAD"],
-            cwd=REPO_ROOT,
-            capture_output=True,
-            text=True,
-            check=True,
-            timeout=10,
-        ).stdout.strip()
-        status = subprocess.run(
-            ["git", "status", "--porcelain", "--untracked-files=no"],
-            cwd=REPO_ROOT,
-            capture_output=True,
-            text=True,
-            check=True,
-            timeout=10,
-        ).stdout.strip()
-        return sha, bool(status)
+        return _git("rev-parse", "HEAD"), bool(_git("status", "--porcelain",
+                                                    "--untracked-files=no"))
     except (OSError, subprocess.SubprocessError):
         return "unknown", False
 
