@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 
-from .registry import CELEBA, CIFAR10
+from .registry import CELEBA
 
 CIFAR_CLASSES = ("airplane", "automobile", "bird", "cat", "deer", "dog", "frog", "horse",
                  "ship", "truck")
@@ -111,5 +111,5 @@ def torchvision_arrays(name: str, root: Path, split: str, download: bool) -> np.
     raise ValueError(name)
 
 
-__all__ = ["CIFAR10", "read_cifar_archive", "read_celeba_archive", "read_idx_images",
+__all__ = ["read_cifar_archive", "read_celeba_archive", "read_idx_images",
            "read_idx_labels", "torchvision_arrays", "celeba_transform"]

@@ -23,6 +23,7 @@ from .generator import (
     f,
     jacobian,
     jacobian_autograd,
+    jacobian_factor,
     jacobian_singular_values,
     jjt,
     residual,
@@ -310,8 +311,6 @@ def spectrum_at_init(cfg: dict[str, Any], seed: int, progress: bool = True) -> d
         q = sample_problem(y1, k, d, n, [10**6 + 1000 * seed + t])
         q = Problem(base.V, q.Z, q.W0, q.y)
         acc += jjt(q, q.W0)[0]
-        from .generator import jacobian_factor
-
         d2.append(float((n * jacobian_factor(q, q.W0)[0]).pow(2).sum(-1).mean()))
         if t in {1, 2, 5} or t % max(draws // 20, 1) == 0 or t == draws:
             checkpoints.append(t)
