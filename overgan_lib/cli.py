@@ -1,4 +1,4 @@
-"""The ``overgan`` command line: ``bench``, ``check`` (chapter parameters) and ``results``."""
+"""The ``overgan`` command line: train, sweep, bench, check, data, fid, results."""
 
 from __future__ import annotations
 
@@ -49,6 +49,8 @@ def cmd_bench(args: argparse.Namespace) -> int:
         if args.json:
             print(json.dumps(res))
         return 0
+    if args.target in ("train", "sweep"):
+        return _bench_training(args)
     if args.target == "theory":
         from .bench import bench_theory
 
@@ -71,6 +73,36 @@ def cmd_bench(args: argparse.Namespace) -> int:
             )
         if args.json:
             print(json.dumps(res))
+    return 0
+
+
+def _bench_training(args: argparse.Namespace) -> int:
+    from . import bench_train
+
+    if args.target == "train":
+        dataset = args.dataset or ("mnist" if args.arch == "mlp" else "cifar10")
+        res = bench_train.bench_train(args.arch, args.k or 64, dataset, iters=args.iters or 5,
+                                      rounds=args.rounds)
+        print(f"bench train: {res['arch']} k={res['k']} on {res['dataset']}, batch "
+              f"{res['batch']}, {res['n_critic']} critic steps + GP, {res['threads']} threads, "
+              f"{res['rounds']} x {res['iters']} iterations each")
+        print(f"  overgan engine:          {res['engine_s_per_iter']:8.3f} s/iter "
+              f"({res['engine_ips']:.2f} it/s)")
+        print(f"  plain reference loop:    {res['reference_s_per_iter']:8.3f} s/iter "
+              f"({res['reference_ips']:.2f} it/s)")
+        print(f"  ratio reference/engine:  {res['speedup']:8.2f}x")
+    else:
+        res = bench_train.bench_sweep(args.models, args.workers, args.k or 64,
+                                      args.iters or 100)
+        print(f"bench sweep: {res['models']} MLP k={res['k']} runs x {res['iters']} "
+              f"iterations on {res['cores']} cores")
+        print(f"  one after another ({res['threads_sequential']} threads): "
+              f"{res['sequential_s']:8.2f} s")
+        print(f"  concurrently ({res['workers']} workers):      {res['concurrent_s']:8.2f} s")
+        print(f"  ratio sequential/concurrent:       {res['speedup']:8.2f}x")
+        print(f"  (worker pool start-up, paid once per sweep: {res['worker_startup_s']:.1f} s)")
+    if args.json:
+        print(json.dumps(res))
     return 0
 
 
@@ -187,6 +219,60 @@ def cmd_fid(args: argparse.Namespace) -> int:
     return 0
 
 
+def _train_config(args: argparse.Namespace):
+    from .train import TrainConfig
+
+    fields = dict(dataset=args.dataset, arch=args.arch, seed=args.seed, iters=args.iters,
+                  k_g=args.k_g or args.k, k_d=args.k_d or args.k)
+    if args.lr is not None:
+        fields["lr"] = args.lr
+    if args.eval_n is not None:
+        fields["eval_n"] = args.eval_n
+    if args.eval_every is not None:
+        fields["eval_every"] = args.eval_every
+    return TrainConfig(**fields)
+
+
+def cmd_train(args: argparse.Namespace) -> int:
+    """Train one WGAN-GP run (resumes from its checkpoint; reuses a stored result)."""
+    from .train import train
+
+    check_profile(args.profile)
+    rec = train(_train_config(args), args.profile, rerun=args.rerun, progress=not args.quiet)
+    d = rec.data
+    where = "stored result" if rec.reused else f"{d['iters_per_s']:.2f} it/s"
+    if d["status"] == "diverged":
+        print(f"{d['message']} ({where}); result: {rec.path}")
+        return 1
+    f = d["final"]
+    print(f"completed {d['steps_done']} iterations ({where}): FID train {f['fid_train']:.2f}, "
+          f"test {f['fid_test']:.2f}, KID train {f['kid_train']:.4f} (n={f['n']}); "
+          f"result: {rec.path}")
+    return 0
+
+
+def cmd_sweep(args: argparse.Namespace) -> int:
+    """Run a named width sweep (missing runs only) and print one line per run."""
+    from .profiles import settings
+    from .sweep import run_experiment
+
+    overrides = {k: _parse_value(v) for k, v in (kv.split("=", 1) for kv in args.set)}
+    if args.workers is not None:
+        overrides["workers"] = args.workers
+    cfg = settings(args.sweep, args.profile, **overrides)
+    recs, summary = run_experiment(args.sweep, args.profile, cfg, args.seed, args.rerun,
+                                   progress=not args.quiet)
+    for r in recs:
+        c = r.config if r else {}
+        fid = r["final"]["fid_train"] if r and r["final"] else float("nan")
+        status = r["status"] if r else "missing"
+        print(f"k_g={c.get('k_g')} k_d={c.get('k_d')} seed={c.get('seed')}: {status} "
+              f"FID train {fid:.2f} {r['message'] if r else ''}")
+    if summary is not None:
+        print(f"sweep wall time {summary['wall_s']:.1f} s ({summary['ran']} runs executed)")
+    return 0
+
+
 def cmd_results(args: argparse.Namespace) -> int:
     """List stored results with their provenance."""
     from .store import results_root
@@ -207,7 +293,7 @@ def build_parser() -> argparse.ArgumentParser:
     ap = argparse.ArgumentParser(prog="overgan", description=__doc__)
     sub = ap.add_subparsers(dest="command", required=True)
     b = sub.add_parser("bench", help="speed benchmarks (ratios against a reference)")
-    b.add_argument("target", choices=["theory", "fid"])
+    b.add_argument("target", choices=["theory", "fid", "train", "sweep"])
     b.add_argument("--profile", default=DEFAULT_PROFILE)
     b.add_argument("--seed", type=int, default=0)
     b.add_argument("--quiet", action="store_true")
@@ -218,6 +304,14 @@ def build_parser() -> argparse.ArgumentParser:
     b.add_argument("--eta-bar", dest="eta_bar", type=float, help="override eta-bar (> 0)")
     b.add_argument("--mu", type=float, help="override the discriminator step mu in (0, 1]")
     b.add_argument("--n", type=int, help="fid: number of images (default 2000)")
+    b.add_argument("--arch", default="dcgan", help="train: architecture (default dcgan)")
+    b.add_argument("--k", type=int, help="train/sweep: width k (default 64)")
+    b.add_argument("--iters", type=int, help="train: timed iterations per round (default 5); "
+                   "sweep: iterations per model (default 100)")
+    b.add_argument("--rounds", type=int, default=2, help="train: alternating timed rounds")
+    b.add_argument("--dataset", help="train: data (default cifar10; mnist for --arch mlp)")
+    b.add_argument("--models", type=int, default=4, help="sweep: number of small models")
+    b.add_argument("--workers", type=int, default=2, help="sweep: worker processes")
     b.set_defaults(func=cmd_bench)
     c = sub.add_parser("check", help="validate chapter parameters")
     c.add_argument("--profile", default=DEFAULT_PROFILE)
@@ -248,6 +342,30 @@ def build_parser() -> argparse.ArgumentParser:
     fp.add_argument("--out", help="with `stats`: also write mu/sigma to this .npz")
     fp.add_argument("--quiet", action="store_true")
     fp.set_defaults(func=cmd_fid)
+    t = sub.add_parser("train", help="train one WGAN-GP run (App. D settings)")
+    t.add_argument("--dataset", default="mnist")
+    t.add_argument("--arch", default="mlp")
+    t.add_argument("--k", type=int, default=256, help="width k of G and D")
+    t.add_argument("--k-g", dest="k_g", type=int, help="generator width (overrides --k)")
+    t.add_argument("--k-d", dest="k_d", type=int, help="critic width (overrides --k)")
+    t.add_argument("--iters", type=int, default=1000, help="generator iterations")
+    t.add_argument("--lr", type=float, help="Adam learning rate (default 1e-4)")
+    t.add_argument("--eval-n", dest="eval_n", type=int, help="samples per FID (default 500)")
+    t.add_argument("--eval-every", dest="eval_every", type=int, help="0: only at the end")
+    t.add_argument("--seed", type=int, default=0)
+    t.add_argument("--profile", default=DEFAULT_PROFILE)
+    t.add_argument("--rerun", action="store_true", help="ignore stored result and checkpoint")
+    t.add_argument("--quiet", action="store_true")
+    t.set_defaults(func=cmd_train)
+    sw = sub.add_parser("sweep", help="run a named width sweep (skips stored runs)")
+    sw.add_argument("sweep", choices=["mnist_mlp"])
+    sw.add_argument("--profile", default=DEFAULT_PROFILE)
+    sw.add_argument("--seed", type=int, default=0, help="first seed")
+    sw.add_argument("--workers", type=int, help="worker processes (default: profile's)")
+    sw.add_argument("--set", action="append", default=[], help="KEY=VALUE setting override")
+    sw.add_argument("--rerun", action="store_true")
+    sw.add_argument("--quiet", action="store_true")
+    sw.set_defaults(func=cmd_sweep)
     r = sub.add_parser("results", help="list stored results and their provenance")
     r.set_defaults(func=cmd_results)
     return ap
@@ -262,7 +380,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"overgan: error: {exc}", file=sys.stderr)
         return 2
     except Exception as exc:  # DataError and friends: one line, not a traceback
-        if type(exc).__name__ != "DataError":
+        if type(exc).__name__ not in ("DataError", "CheckpointError"):
             raise
         print(f"overgan: error: {exc}", file=sys.stderr)
         return 2

@@ -140,10 +140,11 @@ class ResNetCritic(nn.Module):
         blocks += [ResBlock(k, k, "down", norm=False) for _ in range(downs - 2)]
         blocks += [ResBlock(k, k, None, norm=False), ResBlock(k, k, None, norm=False)]
         self.blocks = nn.Sequential(*blocks)
+        self.act = nn.ReLU()
         self.fc = nn.Linear(k, 1)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        h = torch.relu(self.blocks(x)).mean(dim=(2, 3))
+        h = self.act(self.blocks(x)).mean(dim=(2, 3))
         return self.fc(h).squeeze(-1)
 
 

@@ -15,10 +15,10 @@ import multiprocessing as mp
 import os
 import time
 from concurrent.futures import Executor, ProcessPoolExecutor
-from dataclasses import asdict
 from itertools import product
 from typing import Any
 
+import numpy as np
 import torch
 from tqdm import tqdm
 
@@ -90,7 +90,7 @@ def run_sweep(configs: list[TrainConfig], profile: str, executor: Executor | Non
     summary lists one row per config (status, message) and the sweep's wall time.
     """
     check_profile(profile)
-    todo = [c for c in configs if rerun or load(EXPERIMENT, profile, asdict(c)) is None]
+    todo = [c for c in configs if rerun or load(EXPERIMENT, profile, c.record()) is None]
     todo.sort(key=_cost, reverse=True)
     start = time.perf_counter()
     rows: dict[str, dict[str, Any]] = {}
@@ -101,10 +101,10 @@ def run_sweep(configs: list[TrainConfig], profile: str, executor: Executor | Non
     try:
         if ex is None:
             for c in todo:
-                rows[c.key] = run_one(asdict(c), profile, rerun)
+                rows[c.key] = run_one(c.record(), profile, rerun)
                 bar.update()
         else:
-            futures = [ex.submit(run_one, asdict(c), profile, rerun) for c in todo]
+            futures = [ex.submit(run_one, c.record(), profile, rerun) for c in todo]
             for c, fut in zip(todo, futures, strict=True):
                 rows[c.key] = fut.result()
                 bar.update()
@@ -118,11 +118,11 @@ def run_sweep(configs: list[TrainConfig], profile: str, executor: Executor | Non
 
 def records(configs: list[TrainConfig], profile: str) -> list[Record | None]:
     """The stored record of every config (None where a run is missing)."""
-    return [load(EXPERIMENT, profile, asdict(c)) for c in configs]
+    return [load(EXPERIMENT, profile, c.record()) for c in configs]
 
 
 _SWEEPS = {"mnist_mlp": ("mnist", "mlp")}
-_RUN_KEYS = ("iters", "eval_every", "eval_n", "log_every", "ckpt_every")
+_RUN_KEYS = ("iters", "eval_every", "eval_n", "log_every", "ckpt_every", "fid_test")
 
 
 def experiment_configs(experiment: str, cfg: dict[str, Any], seed: int = 0) -> list[TrainConfig]:
@@ -154,9 +154,30 @@ def run_experiment(experiment: str, profile: str, cfg: dict[str, Any], seed: int
     from .store import save
 
     configs = experiment_configs(experiment, cfg, seed)
-    key = {**cfg, "seed": seed}
+    key = {"runs": sorted(c.key for c in configs)}  # what ran, not how (workers, ...)
     summary = None
     if rerun or any(r is None for r in records(configs, profile)):
         summary = run_sweep(configs, profile, executor, cfg.get("workers", 1), rerun, progress)
         save(f"sweep_{experiment}", profile, key, summary, seed, summary["wall_s"])
     return records(configs, profile), load_record(f"sweep_{experiment}", profile, key)
+
+
+def width_matrix(configs: list[TrainConfig], recs: list[Record | None],
+                 metric: str) -> tuple[np.ndarray, np.ndarray]:
+    """(widths, widths x seeds matrix) of a final metric (``fid_train``, ``kid_test``, ...)
+    or a run statistic (``iters_per_s``); diverged or missing runs are NaN."""
+    widths = sorted({c.k_g for c in configs})
+    seeds = sorted({c.seed for c in configs})
+    out = np.full((len(widths), len(seeds)), np.nan)
+    for c, r in zip(configs, recs, strict=True):
+        if r is None:
+            continue
+        value = r[metric] if metric in r.data else (r["final"] or {}).get(metric, np.nan)
+        out[widths.index(c.k_g), seeds.index(c.seed)] = value
+    return np.asarray(widths), out
+
+
+def diverged(configs: list[TrainConfig], recs: list[Record | None]) -> list[tuple[int, int, str]]:
+    """(k, seed, message) of every diverged run."""
+    return [(c.k_g, c.seed, r["message"]) for c, r in zip(configs, recs, strict=True)
+            if r is not None and r["status"] == "diverged"]
