@@ -96,6 +96,8 @@ def run_sweep(configs: list[TrainConfig], profile: str, executor: Executor | Non
     rows: dict[str, dict[str, Any]] = {}
     bar = tqdm(total=len(configs), initial=len(configs) - len(todo), disable=not progress,
                desc=f"sweep ({profile})")
+    if todo and (executor is not None or workers > 1):
+        _prefetch_references(todo)
     own = executor is None and workers > 1
     ex = local_executor(workers) if own else executor
     try:
@@ -114,6 +116,19 @@ def run_sweep(configs: list[TrainConfig], profile: str, executor: Executor | Non
             ex.shutdown()
     return {"runs": len(configs), "ran": len(todo), "wall_s": time.perf_counter() - start,
             "rows": [rows.get(c.key, {"key": c.key, "status": "stored"}) for c in configs]}
+
+
+def _prefetch_references(configs: list[TrainConfig]) -> None:
+    """Compute (or load) the real-data features every run will score against, once, here.
+
+    Otherwise concurrent workers would all extract the same reference features at once on
+    first use (the cache is shared on disk, but not while it is being written).
+    """
+    from .metrics.reference import reference_features
+
+    for dataset, n, test in sorted({(c.dataset, c.eval_n, c.fid_test) for c in configs}):
+        for split in ("train", "test") if test else ("train",):
+            reference_features(dataset, split, n, progress=False)
 
 
 def records(configs: list[TrainConfig], profile: str) -> list[Record | None]:
