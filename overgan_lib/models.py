@@ -91,14 +91,20 @@ class DCGANCritic(nn.Module):
 
 
 class ResBlock(nn.Module):
-    """WGAN-GP residual block: (BN) ReLU conv3 (BN) ReLU conv3, with up/down sampling."""
+    """WGAN-GP residual block: (BN) ReLU conv3 (BN) ReLU conv3, with up/down sampling.
 
-    def __init__(self, cin: int, cout: int, resample: str | None, norm: bool):
+    ``first=True`` is the critic's first ("optimised") block of Gulrajani et al.: no
+    activation before the first convolution, so the image itself is never rectified.
+    """
+
+    def __init__(self, cin: int, cout: int, resample: str | None, norm: bool,
+                 first: bool = False):
         super().__init__()
         self.resample = resample
         bn = (lambda c: nn.BatchNorm2d(c)) if norm else (lambda c: nn.Identity())
-        self.main = nn.Sequential(bn(cin), nn.ReLU(), nn.Conv2d(cin, cout, 3, 1, 1), bn(cout),
-                                  nn.ReLU(), nn.Conv2d(cout, cout, 3, 1, 1))
+        pre = [] if first else [bn(cin), nn.ReLU()]
+        self.main = nn.Sequential(*pre, nn.Conv2d(cin, cout, 3, 1, 1), bn(cout), nn.ReLU(),
+                                  nn.Conv2d(cout, cout, 3, 1, 1))
         self.skip = nn.Conv2d(cin, cout, 1) if (cin != cout or resample) else nn.Identity()
 
     def _scale(self, x: torch.Tensor) -> torch.Tensor:
@@ -131,12 +137,13 @@ class ResNetGenerator(nn.Module):
 
 
 class ResNetCritic(nn.Module):
-    """Down-blocks to 4x4 (or 8x8 then down), two plain blocks, ReLU, mean pool, linear."""
+    """Down-blocks to 8x8 (the first one "optimised"), two plain blocks, ReLU, mean pool,
+    linear: the CIFAR-10 critic of WGAN-GP, with one more down-block at 64x64."""
 
     def __init__(self, k: int, size: int = 32, channels: int = 3):
         super().__init__()
         downs = 3 if size == 32 else 4
-        blocks = [ResBlock(channels, k, "down", norm=False)]
+        blocks = [ResBlock(channels, k, "down", norm=False, first=True)]
         blocks += [ResBlock(k, k, "down", norm=False) for _ in range(downs - 2)]
         blocks += [ResBlock(k, k, None, norm=False), ResBlock(k, k, None, norm=False)]
         self.blocks = nn.Sequential(*blocks)
@@ -176,3 +183,43 @@ def parameter_counts(arch: str, widths: list[int], size: int = 32, channels: int
         g, d = build(arch, k, k, size, channels)
         out[k] = (parameter_count(g), parameter_count(d))
     return out
+
+
+def _block_text(block: ResBlock) -> str:
+    conv = next(c for c in block.main if isinstance(c, nn.Conv2d))
+    first = "" if isinstance(block.main[0], nn.Identity | nn.BatchNorm2d) else ", first"
+    return f"ResBlock({conv.in_channels}→{conv.out_channels}, {block.resample or 'same'}{first})"
+
+
+def layer_table(module: nn.Module, input_shape: tuple[int, ...]) -> list[tuple[str, str, str, int]]:
+    """(name, layer, output shape, parameters) of every layer in execution order.
+
+    Read off a forward pass with hooks, so the book's layer lists (Fig. 8 is not in the
+    text we have) are the code itself. Residual blocks are listed as one row each.
+    """
+    rows: list[tuple[str, str, str, int]] = []
+    names = {m: n for n, m in module.named_modules()}
+
+    def leafs(m: nn.Module) -> list[nn.Module]:
+        if isinstance(m, ResBlock) or not list(m.children()):
+            return [m]
+        return [x for c in m.children() for x in leafs(c)]
+
+    def hook(m: nn.Module, _inp: tuple, out: torch.Tensor) -> None:
+        if isinstance(m, nn.Identity):
+            return
+        text = _block_text(m) if isinstance(m, ResBlock) else repr(m)
+        rows.append((names[m], text, "×".join(map(str, out.shape[1:])),
+                     sum(p.numel() for p in m.parameters())))
+
+    handles = [m.register_forward_hook(hook) for m in leafs(module)]
+    was = module.training
+    try:
+        module.eval()
+        with torch.no_grad():
+            module(torch.zeros(2, *input_shape))
+    finally:
+        module.train(was)
+        for h in handles:
+            h.remove()
+    return rows

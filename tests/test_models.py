@@ -54,3 +54,31 @@ def test_bad_arguments(kwargs, needle):
     args = {"arch": "dcgan", "k_g": 8, "k_d": 8, "size": 32} | kwargs
     with pytest.raises(ParameterError, match=needle):
         models.build(**args)
+
+
+@pytest.mark.parametrize("arch,k,size", [("dcgan", 16, 32), ("resnet", 16, 32), ("dcgan", 8, 64),
+                                         ("resnet", 8, 64), ("mlp", 32, 28)])
+def test_layer_table_covers_every_parameter_and_ends_at_the_right_shape(arch, k, size):
+    from overgan_lib.models import Z_DIM, build, layer_table, parameter_count
+
+    ch = 1 if arch == "mlp" else 3
+    G, D = build(arch, k, k, size=size, channels=ch)
+    g_rows, d_rows = layer_table(G, (Z_DIM,)), layer_table(D, (ch, size, size))
+    assert sum(r[3] for r in g_rows) == parameter_count(G)
+    assert sum(r[3] for r in d_rows) == parameter_count(D)
+    assert g_rows[-1][2] == ("784" if arch == "mlp" else f"3×{size}×{size}")
+    assert d_rows[-1][2] == "1" or d_rows[-1][2] == "1×1×1"
+
+
+def test_resnet_critic_does_not_rectify_the_image():
+    """WGAN-GP's first critic block starts with a convolution, not a ReLU: zeroing the
+    negative pixels must change its output (a leading ReLU would make them invisible)."""
+    from overgan_lib.models import ResNetCritic
+
+    first = ResNetCritic(8, 32).blocks[0]
+    assert isinstance(first.main[0], torch.nn.Conv2d)
+    x = torch.randn(2, 3, 32, 32)
+    assert not torch.allclose(first.main(x), first.main(x.clamp(min=0)))
+    later = ResNetCritic(8, 32).blocks[1]  # pre-activation blocks do rectify their input
+    h = torch.randn(2, 8, 16, 16)
+    assert torch.allclose(later.main(h), later.main(h.clamp(min=0)))
