@@ -307,7 +307,7 @@ def load_checkpoint(path: Path) -> dict[str, Any] | None:
     if head + b"\n" != _CKPT_MAGIC or hashlib.sha256(body).hexdigest().encode() != digest:
         raise CheckpointError(f"{path} is corrupt (hash mismatch); delete it to restart the "
                               f"run from step 0")
-    return torch.load(io.BytesIO(body), weights_only=False)
+    return torch.load(io.BytesIO(body), weights_only=True)  # tensors and plain data only
 
 
 # --------------------------------------------------------------------------- evaluation
