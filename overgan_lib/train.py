@@ -46,7 +46,7 @@ from .models import ARCHITECTURES, Z_DIM, build, parameter_count
 from .store import Record, atomic_write_bytes, load, record_path, save
 
 EXPERIMENT = "train"
-DATASETS = ("mnist", "cifar10", "celeba")
+DATASETS = tuple(data.CARDS)
 _CKPT_MAGIC = b"OVERGAN-CKPT-1\n"
 _HIST = ("d_loss", "w_dist", "gp", "g_loss")
 
@@ -120,16 +120,11 @@ class TrainConfig:
         return config_key(self.record())
 
 
-def image_shape(dataset: str) -> tuple[int, int, int]:
-    """(C, H, W) of a dataset at model resolution (MNIST 28, CIFAR-10 32, CelebA 64)."""
-    return {"mnist": (1, 28, 28), "cifar10": (3, 32, 32), "celeba": (3, 64, 64)}[dataset]
-
-
 def build_models(cfg: TrainConfig) -> tuple[nn.Module, nn.Module]:
     """Generator and critic for ``cfg``, initialised from ``cfg.seed``."""
     torch.manual_seed(cfg.seed)
-    c, h, _ = image_shape(cfg.dataset)
-    return build(cfg.arch, cfg.k_g, cfg.k_d, size=h, channels=c)
+    card = data.CARDS[cfg.dataset]
+    return build(cfg.arch, cfg.k_g, cfg.k_d, size=card.resolution, channels=card.channels)
 
 
 class _LeakyReLUConstantMask(torch.autograd.Function):
@@ -221,11 +216,9 @@ class Engine:
         self.cfg, self.device = cfg, torch.device(device)
         self.G, D = build_models(cfg)
         self.D = mask_activations(D)
-        self.conv = cfg.arch != "mlp"
-        fmt = torch.channels_last if self.conv else torch.contiguous_format
-        self.G.to(self.device, memory_format=fmt)
-        self.D.to(self.device, memory_format=fmt)
-        self.fmt = fmt
+        self.fmt = torch.channels_last if cfg.arch != "mlp" else torch.contiguous_format
+        self.G.to(self.device, memory_format=self.fmt)
+        self.D.to(self.device, memory_format=self.fmt)
         adam = dict(lr=cfg.lr, betas=(cfg.beta1, cfg.beta2), fused=True)
         self.opt_g = torch.optim.Adam(self.G.parameters(), **adam)
         self.opt_d = torch.optim.Adam(self.D.parameters(), **adam)
