@@ -8,7 +8,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from .errors import ParameterError, check_int
+from .errors import OneLineError, ParameterError, check_int
 from .profiles import DEFAULT_PROFILE, check_profile
 
 
@@ -376,12 +376,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return args.func(args)
-    except ParameterError as exc:
-        print(f"overgan: error: {exc}", file=sys.stderr)
-        return 2
-    except Exception as exc:  # DataError and friends: one line, not a traceback
-        if type(exc).__name__ not in ("DataError", "CheckpointError"):
-            raise
+    except OneLineError as exc:  # bad parameters, missing data, corrupt checkpoints
         print(f"overgan: error: {exc}", file=sys.stderr)
         return 2
 

@@ -10,11 +10,15 @@ import math
 from collections.abc import Iterable, Sequence
 
 
-class ParameterError(ValueError):
-    """A user-supplied parameter is invalid; the message says which and how to fix it."""
+class OneLineError(Exception):
+    """An error whose message is the whole story: one line in Jupyter and in the CLI."""
 
     def _render_traceback_(self) -> list[str]:  # IPython hook: one line instead of a traceback
-        return [f"ParameterError: {self}"]
+        return [f"{type(self).__name__}: {self}"]
+
+
+class ParameterError(OneLineError, ValueError):
+    """A user-supplied parameter is invalid; the message says which and how to fix it."""
 
 
 def check_choice(name: str, value: object, choices: Sequence[str]) -> str:

@@ -36,6 +36,7 @@ from tqdm import tqdm
 
 from . import data
 from .errors import (
+    OneLineError,
     ParameterError,
     check_choice,
     check_int,
@@ -54,11 +55,8 @@ _HIST = ("d_loss", "w_dist", "gp", "g_loss")
 _LATER_FIELDS = {"fid_test": True}
 
 
-class CheckpointError(RuntimeError):
+class CheckpointError(OneLineError, RuntimeError):
     """A checkpoint failed its hash check; the message names the file and the fix."""
-
-    def _render_traceback_(self) -> list[str]:
-        return [f"CheckpointError: {self}"]
 
 
 @dataclass(frozen=True)

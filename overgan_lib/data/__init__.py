@@ -23,7 +23,7 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from ..errors import ParameterError, check_choice
+from ..errors import OneLineError, ParameterError, check_choice
 from ..store import atomic_write_bytes
 from . import sources
 from .registry import CARDS, SPLITS, DatasetCard
@@ -31,11 +31,8 @@ from .registry import CARDS, SPLITS, DatasetCard
 REPO_ROOT = Path(__file__).resolve().parents[2]
 
 
-class DataError(RuntimeError):
+class DataError(OneLineError, RuntimeError):
     """A dataset is missing or corrupt; the message says where we looked and what to do."""
-
-    def _render_traceback_(self) -> list[str]:
-        return [f"DataError: {self}"]
 
 
 def cache_dir() -> Path:
