@@ -304,19 +304,14 @@ def load_checkpoint(path: Path) -> dict[str, Any] | None:
 # --------------------------------------------------------------------------- evaluation
 def sample(G: nn.Module, n: int, seed: int, batch: int = 100) -> torch.Tensor:
     """``n`` uint8 samples from fixed noise (seeded), generator in eval mode."""
-    from .metrics.fid import quantize
+    from .metrics.reference import sample_uint8
 
     was = G.training
     G.eval()
-    dev = next(G.parameters()).device
-    gen = torch.Generator().manual_seed(seed)
-    out = []
-    with torch.no_grad():
-        for i in range(0, n, batch):
-            z = torch.randn(min(batch, n - i), Z_DIM, generator=gen).to(dev)
-            out.append(quantize(G(z).float().cpu()))
-    G.train(was)
-    return torch.cat(out)
+    try:
+        return sample_uint8(G, Z_DIM, n, seed, batch)
+    finally:
+        G.train(was)
 
 
 def evaluate(G: nn.Module, cfg: TrainConfig, step: int) -> dict[str, Any]:

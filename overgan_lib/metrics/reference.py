@@ -61,13 +61,12 @@ def score_against(fake: torch.Tensor | np.ndarray, dataset: str, split: str = "t
     return score_features(features(fake, device=device), real)
 
 
-def score_generator(generator: torch.nn.Module, z_dim: int, n: int, dataset: str,
-                    split: str = "train", n_real: int | None = None, batch_size: int = 100,
-                    device: str | None = None, seed: int = 0) -> Score:
-    """FID/KID of ``n`` samples of a generator G(z), z ~ N(0, I_{z_dim}), outputs in [-1, 1].
+def sample_uint8(generator: torch.nn.Module, z_dim: int, n: int, seed: int = 0,
+                 batch_size: int = 100, device: str | None = None) -> torch.Tensor:
+    """``n`` samples of G(z), z ~ N(0, I_{z_dim}) from a seeded CPU generator, as uint8.
 
-    Samples are drawn in batches under ``torch.no_grad`` with a seeded generator and
-    quantised to uint8 as saved images would be, so only uint8 samples are kept in memory.
+    Drawn in batches under ``torch.no_grad`` and quantised as saved images would be, so
+    only uint8 samples are kept in memory; the noise does not depend on the device.
     """
     check_positive_int("n", n)
     check_positive_int("z_dim", z_dim)
@@ -77,5 +76,13 @@ def score_generator(generator: torch.nn.Module, z_dim: int, n: int, dataset: str
     with torch.no_grad():
         for i in range(0, n, batch_size):
             z = torch.randn(min(batch_size, n - i), z_dim, generator=gen).to(dev)
-            chunks.append(quantize(generator(z).cpu()))
-    return score_against(torch.cat(chunks), dataset, split, n_real, device=device)
+            chunks.append(quantize(generator(z).float().cpu()))
+    return torch.cat(chunks)
+
+
+def score_generator(generator: torch.nn.Module, z_dim: int, n: int, dataset: str,
+                    split: str = "train", n_real: int | None = None, batch_size: int = 100,
+                    device: str | None = None, seed: int = 0) -> Score:
+    """FID/KID of ``n`` samples of a generator G(z) (see :func:`sample_uint8`)."""
+    fake = sample_uint8(generator, z_dim, n, seed, batch_size, device)
+    return score_against(fake, dataset, split, n_real, device=device)
