@@ -98,7 +98,7 @@ def run_sweep(configs: list[TrainConfig], profile: str, executor: Executor | Non
                desc=f"sweep ({profile})")
     if todo and (executor is not None or workers > 1):
         _prefetch_references(todo)
-    own = executor is None and workers > 1
+    own = executor is None and workers > 1 and bool(todo)
     ex = local_executor(workers) if own else executor
     try:
         if ex is None:
@@ -126,8 +126,8 @@ def _prefetch_references(configs: list[TrainConfig]) -> None:
     """
     from .metrics.reference import reference_features
 
-    for dataset, n, test in sorted({(c.dataset, c.eval_n, c.fid_test) for c in configs}):
-        for split in ("train", "test") if test else ("train",):
+    for dataset, n, splits in sorted({(c.dataset, c.eval_n, c.splits) for c in configs}):
+        for split in splits:
             reference_features(dataset, split, n, progress=False)
 
 
@@ -165,16 +165,14 @@ def run_experiment(experiment: str, profile: str, cfg: dict[str, Any], seed: int
     Also returns the stored sweep summary (wall time, what ran), written whenever runs
     were executed, so the book can quote how long the sweep took and on what.
     """
-    from .store import load as load_record
     from .store import save
 
     configs = experiment_configs(experiment, cfg, seed)
     key = {"runs": sorted(c.key for c in configs)}  # what ran, not how (workers, ...)
-    summary = None
-    if rerun or any(r is None for r in records(configs, profile)):
-        summary = run_sweep(configs, profile, executor, cfg.get("workers", 1), rerun, progress)
+    summary = run_sweep(configs, profile, executor, cfg.get("workers", 1), rerun, progress)
+    if summary["ran"]:
         save(f"sweep_{experiment}", profile, key, summary, seed, summary["wall_s"])
-    return records(configs, profile), load_record(f"sweep_{experiment}", profile, key)
+    return records(configs, profile), load(f"sweep_{experiment}", profile, key)
 
 
 def width_matrix(configs: list[TrainConfig], recs: list[Record | None],

@@ -112,6 +112,11 @@ class TrainConfig:
         return out
 
     @property
+    def splits(self) -> tuple[str, ...]:
+        """The real-data splits each evaluation scores against."""
+        return ("train", "test") if self.fid_test else ("train",)
+
+    @property
     def key(self) -> str:
         from .store import config_key
 
@@ -328,7 +333,7 @@ def evaluate(G: nn.Module, cfg: TrainConfig, step: int) -> dict[str, Any]:
     n = cfg.eval_n
     fake = features(sample(G, n, seed=10_000 + cfg.seed))
     out: dict[str, Any] = {"step": step, "n": n}
-    for split in ("train", "test") if cfg.fid_test else ("train",):
+    for split in cfg.splits:
         s = score_features(fake, reference_features(cfg.dataset, split, n, progress=False))
         out.update({f"fid_{split}": s.fid, f"kid_{split}": s.kid, f"kid_{split}_std": s.kid_std})
     return out
