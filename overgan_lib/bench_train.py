@@ -49,6 +49,9 @@ class ReferenceLoop:
         gp = ((grad.view(b, -1).norm(2, dim=1) - 1) ** 2).mean()
         return -real_v.mean() + fake_v.mean() + self.cfg.gp_weight * gp
 
+    def generator_loss(self) -> torch.Tensor:
+        return -self.D(self.G(torch.randn(self.cfg.batch_size, Z_DIM, generator=self.rng))).mean()
+
     def iteration(self, stream: BatchStream) -> tuple[float, float]:
         for _ in range(self.cfg.n_critic):
             self.opt_d.zero_grad()
@@ -56,8 +59,7 @@ class ReferenceLoop:
             d_loss.backward()
             self.opt_d.step()
         self.opt_g.zero_grad()
-        g_loss = -self.D(self.G(torch.randn(self.cfg.batch_size, Z_DIM,
-                                            generator=self.rng))).mean()
+        g_loss = self.generator_loss()
         g_loss.backward()
         self.opt_g.step()
         return d_loss.item(), g_loss.item()
@@ -159,7 +161,7 @@ def gradient_gap(cfg: TrainConfig, images: torch.Tensor) -> dict[str, float]:
     gaps = {"critic": _rel_gap(eng.D, ref.D)}
     eng.generator_step()
     ref.opt_g.zero_grad()
-    (-ref.D(ref.G(torch.randn(cfg.batch_size, Z_DIM, generator=ref.rng))).mean()).backward()
+    ref.generator_loss().backward()
     gaps["generator"] = _rel_gap(eng.G, ref.G)
     return gaps
 
