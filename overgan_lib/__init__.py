@@ -6,8 +6,16 @@ Rooms are named after the paper's objects: :mod:`~overgan_lib.theory` (Sec. 2, A
 :mod:`~overgan_lib.cli`.
 """
 
-from .errors import ParameterError
-from .profiles import PROFILES
+import os as _os
+import sys as _sys
+
+# OpenMP reads its wait policy when torch loads it: set it before any torch import (see
+# overgan_lib.threads for the measurements behind this).
+if "torch" not in _sys.modules:
+    _os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+
+from .errors import ParameterError  # noqa: E402
+from .profiles import PROFILES  # noqa: E402
 
 __version__ = "0.1.0"
 __all__ = ["ParameterError", "PROFILES", "__version__"]

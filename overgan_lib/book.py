@@ -55,9 +55,16 @@ def chapter_settings(
 
 
 def run(experiment: str, profile: str, seed: int, cfg: dict, fn, rerun: bool = False) -> Record:
-    """Load the stored result for (experiment, profile, cfg, seed) or compute and store it."""
+    """Load the stored result for (experiment, profile, cfg, seed) or compute and store it.
+
+    Computed with the thread policy of :mod:`overgan_lib.threads` (one thread for the
+    theory chapters' many small operations, every core for Inception features).
+    """
+    from .threads import for_workload, workload_of
+
     config = {**cfg, "seed": seed}
-    return load_or_run(experiment, profile, config, lambda: fn(cfg, seed), seed, rerun)
+    with for_workload(workload_of(experiment)):
+        return load_or_run(experiment, profile, config, lambda: fn(cfg, seed), seed, rerun)
 
 
 def label_profile(fig: plt.Figure, profile: str, record: Record | None = None) -> plt.Figure:

@@ -49,7 +49,7 @@ def cmd_bench(args: argparse.Namespace) -> int:
         if args.json:
             print(json.dumps(res))
         return 0
-    if args.target in ("train", "sweep"):
+    if args.target in ("train", "sweep", "gpu-sweep"):
         return _bench_training(args)
     if args.target == "theory":
         from .bench import bench_theory
@@ -57,7 +57,11 @@ def cmd_bench(args: argparse.Namespace) -> int:
         names = {"widths": "widths", "seeds": "seeds", "T": "T", "eta_bar": "eta_bar", "mu": "mu"}
         overrides = {key: getattr(args, attr) for key, attr in names.items()
                      if getattr(args, attr) is not None}
-        res = bench_theory(args.profile, args.seed, progress=not args.quiet, **overrides)
+        from .bench.load import busy_core
+
+        with busy_core(args.load):
+            res = bench_theory(args.profile, args.seed, progress=not args.quiet, **overrides)
+        res["load"] = bool(args.load)
         print(
             f"bench theory ({res['profile']}): Fig. 2 sweep, {res['runs']} runs x "
             f"{res['iterations']} iterations, {res['threads']} threads"
@@ -76,24 +80,54 @@ def cmd_bench(args: argparse.Namespace) -> int:
     return 0
 
 
-def _bench_training(args: argparse.Namespace) -> int:
-    from . import bench_train
+def _store_bench(name: str, res: dict, device: str) -> None:
+    """Keep a bench result with provenance (results/bench_<name>/<cpu|gpu>/)."""
+    from .store import save
 
+    profile = "gpu" if device.startswith("cuda") else "cpu"
+    config = {k: v for k, v in res.items() if not isinstance(v, float | list)}
+    rec = save(f"bench_{name.replace('-', '_')}", profile, config, res, 0, 0.0)
+    print(f"  stored: {rec.path}")
+
+
+def _bench_training(args: argparse.Namespace) -> int:
+    from .bench import training
+    from .bench.load import busy_core
+
+    device = args.device or "cpu"
+    with busy_core(args.load):
+        if args.target == "train":
+            dataset = args.dataset or ("mnist" if args.arch == "mlp" else "cifar10")
+            res = training.bench_train(args.arch, args.k or 64, dataset, iters=args.iters or 5,
+                                       rounds=args.rounds, device=device)
+        elif args.target == "gpu-sweep":
+            res = training.bench_gpu_sweep(iters=args.iters or 50, device=device)
+        else:
+            res = training.bench_sweep(args.models, args.workers, args.k or 64,
+                                       args.iters or 100)
+    res["load"] = bool(args.load)
     if args.target == "train":
-        dataset = args.dataset or ("mnist" if args.arch == "mlp" else "cifar10")
-        res = bench_train.bench_train(args.arch, args.k or 64, dataset, iters=args.iters or 5,
-                                      rounds=args.rounds)
         print(f"bench train: {res['arch']} k={res['k']} on {res['dataset']}, batch "
-              f"{res['batch']}, {res['n_critic']} critic steps + GP, {res['threads']} threads, "
-              f"{res['rounds']} x {res['iters']} iterations each")
-        print(f"  overgan engine:          {res['engine_s_per_iter']:8.3f} s/iter "
-              f"({res['engine_ips']:.2f} it/s)")
-        print(f"  plain reference loop:    {res['reference_s_per_iter']:8.3f} s/iter "
-              f"({res['reference_ips']:.2f} it/s)")
+              f"{res['batch']}, {res['n_critic']} critic steps + GP, {res['device']}, "
+              f"{res['threads']} threads, {res['rounds']} x {res['iters']} iterations each"
+              + (", one core kept busy" if args.load else ""))
+        for name in ("reference", "engine", "graphed"):
+            if f"{name}_s_per_iter" in res:
+                print(f"  {name + ':':24s} {res[f'{name}_s_per_iter']:8.4f} s/iter "
+                      f"({res[f'{name}_ips']:.2f} it/s)")
         print(f"  ratio reference/engine:  {res['speedup']:8.2f}x")
+        if "graphed_speedup" in res:
+            print(f"  ratio reference/graphed: {res['graphed_speedup']:8.2f}x "
+                  f"(graphed/engine {res['graphed_vs_engine']:.2f}x)")
+    elif args.target == "gpu-sweep":
+        print(f"bench gpu-sweep: {res['runs']} graphed DCGAN runs (k in {res['widths']} x "
+              f"{res['seeds']} seeds) x {res['iters']} iterations on {res['device']}")
+        print(f"  one after another: {res['sequential_s']:8.2f} s "
+              f"({res['sequential_ips']:.1f} it/s aggregate)")
+        print(f"  together:          {res['together_s']:8.2f} s "
+              f"({res['together_ips']:.1f} it/s aggregate)")
+        print(f"  ratio:             {res['speedup']:8.2f}x")
     else:
-        res = bench_train.bench_sweep(args.models, args.workers, args.k or 64,
-                                      args.iters or 100)
         print(f"bench sweep: {res['models']} MLP k={res['k']} runs x {res['iters']} "
               f"iterations on {res['cores']} cores")
         print(f"  one after another ({res['threads_sequential']} threads): "
@@ -101,6 +135,7 @@ def _bench_training(args: argparse.Namespace) -> int:
         print(f"  concurrently ({res['workers']} workers):      {res['concurrent_s']:8.2f} s")
         print(f"  ratio sequential/concurrent:       {res['speedup']:8.2f}x")
         print(f"  (worker pool start-up, paid once per sweep: {res['worker_startup_s']:.1f} s)")
+    _store_bench(args.target, res, device)
     if args.json:
         print(json.dumps(res))
     return 0
@@ -211,11 +246,15 @@ def cmd_fid(args: argparse.Namespace) -> int:
     ff, sf = feats_or_stats(*sources["fake"])
     fr, sr = feats_or_stats(*sources["real"], n_default=None if ff is None else len(ff))
     fid = metrics.frechet(*sf, *sr)
+    out: dict = {"fid": fid}
     if ff is not None and fr is not None:
         k, ks = metrics.kid(ff, fr)
-        print(metrics.Score(fid, k, ks, len(ff), len(fr)))
+        score = metrics.Score(fid, k, ks, len(ff), len(fr))
+        out = score.as_dict()
+        line = str(score)
     else:
-        print(f"FID {fid:.3f} (from stored statistics; KID needs features on both sides)")
+        line = f"FID {fid!r} (from stored statistics; KID needs features on both sides)"
+    print(json.dumps(out) if args.json else line)
     return 0
 
 
@@ -235,18 +274,22 @@ def _train_config(args: argparse.Namespace):
 
 def cmd_train(args: argparse.Namespace) -> int:
     """Train one WGAN-GP run (resumes from its checkpoint; reuses a stored result)."""
-    from .train import train
+    from .train import RunOptions, train
 
     check_profile(args.profile)
-    rec = train(_train_config(args), args.profile, rerun=args.rerun, progress=not args.quiet)
+    options = RunOptions(device=args.device, graphs=args.graphs, log_every=args.log_every,
+                         ckpt_every=args.ckpt_every)
+    rec = train(_train_config(args), args.profile, rerun=args.rerun, progress=not args.quiet,
+                options=options)
     d = rec.data
     where = "stored result" if rec.reused else f"{d['iters_per_s']:.2f} it/s"
     if d["status"] == "diverged":
         print(f"{d['message']} ({where}); result: {rec.path}")
         return 1
     f = d["final"]
-    print(f"completed {d['steps_done']} iterations ({where}): FID train {f['fid_train']:.2f}, "
-          f"test {f['fid_test']:.2f}, KID train {f['kid_train']:.4f} (n={f['n']}); "
+    test = f"{f['fid_test']!r}" if "fid_test" in f else "not computed"
+    print(f"completed {d['steps_done']} iterations ({where}): FID train {f['fid_train']!r}, "
+          f"test {test}, KID train {f['kid_train']!r} (n={f['n']}); "
           f"result: {rec.path}")
     return 0
 
@@ -260,14 +303,23 @@ def cmd_sweep(args: argparse.Namespace) -> int:
     if args.workers is not None:
         overrides["workers"] = args.workers
     cfg = settings(args.sweep, args.profile, **overrides)
-    recs, summary = run_experiment(args.sweep, args.profile, cfg, args.seed, args.rerun,
-                                   progress=not args.quiet)
+    executor = None
+    if args.executor == "ray":
+        from .sweep import RayExecutor
+
+        executor = RayExecutor(address=args.address)
+    try:
+        recs, summary = run_experiment(args.sweep, args.profile, cfg, args.seed, args.rerun,
+                                       progress=not args.quiet, executor=executor)
+    finally:
+        if executor is not None:
+            executor.shutdown()
     for r in recs:
         c = r.config if r else {}
         fid = r["final"]["fid_train"] if r and r["final"] else float("nan")
         status = r["status"] if r else "missing"
         print(f"k_g={c.get('k_g')} k_d={c.get('k_d')} seed={c.get('seed')}: {status} "
-              f"FID train {fid:.2f} {r['message'] if r else ''}")
+              f"FID train {fid!r} {r['message'] if r else ''}")
     if summary is not None:
         print(f"sweep wall time {summary['wall_s']:.1f} s ({summary['ran']} runs executed)")
     return 0
@@ -293,7 +345,12 @@ def build_parser() -> argparse.ArgumentParser:
     ap = argparse.ArgumentParser(prog="overgan", description=__doc__)
     sub = ap.add_subparsers(dest="command", required=True)
     b = sub.add_parser("bench", help="speed benchmarks (ratios against a reference)")
-    b.add_argument("target", choices=["theory", "fid", "train", "sweep"])
+    b.add_argument("target", choices=["theory", "fid", "train", "sweep", "gpu-sweep"])
+    b.add_argument("--device", choices=["cpu", "cuda"], help="train/gpu-sweep: device "
+                   "(default cpu; gpu-sweep needs cuda)")
+    b.add_argument("--load", action="store_true",
+                   help="keep one core busy while measuring (how the code behaves beside "
+                        "other work)")
     b.add_argument("--profile", default=DEFAULT_PROFILE)
     b.add_argument("--seed", type=int, default=0)
     b.add_argument("--quiet", action="store_true")
@@ -341,6 +398,7 @@ def build_parser() -> argparse.ArgumentParser:
     fp.add_argument("--n", type=int)
     fp.add_argument("--out", help="with `stats`: also write mu/sigma to this .npz")
     fp.add_argument("--quiet", action="store_true")
+    fp.add_argument("--json", action="store_true", help="print the scores as one JSON object")
     fp.set_defaults(func=cmd_fid)
     t = sub.add_parser("train", help="train one WGAN-GP run (App. D settings)")
     t.add_argument("--dataset", default="mnist")
@@ -355,10 +413,23 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("--seed", type=int, default=0)
     t.add_argument("--profile", default=DEFAULT_PROFILE)
     t.add_argument("--rerun", action="store_true", help="ignore stored result and checkpoint")
+    t.add_argument("--device", choices=["cpu", "cuda"], help="default: cuda when available")
+    t.add_argument("--graphs", action=argparse.BooleanOptionalAction, default=None,
+                   help="capture each iteration as a CUDA graph (default: on cuda)")
+    t.add_argument("--log-every", dest="log_every", type=int, default=10,
+                   help="host-sync and loss-logging cadence")
+    t.add_argument("--ckpt-every", dest="ckpt_every", type=int, default=100,
+                   help="checkpoint cadence")
     t.add_argument("--quiet", action="store_true")
     t.set_defaults(func=cmd_train)
     sw = sub.add_parser("sweep", help="run a named width sweep (skips stored runs)")
-    sw.add_argument("sweep", choices=["mnist_mlp"])
+    from .sweep.registry import SWEEPS
+
+    sw.add_argument("sweep", choices=list(SWEEPS))
+    sw.add_argument("--executor", choices=["local", "ray"], default="local",
+                    help="local: this process / worker processes; ray: a Ray cluster")
+    sw.add_argument("--address", help="with --executor ray: the cluster (e.g. auto, "
+                    "ray://head:10001); default: start a local Ray instance")
     sw.add_argument("--profile", default=DEFAULT_PROFILE)
     sw.add_argument("--seed", type=int, default=0, help="first seed")
     sw.add_argument("--workers", type=int, help="worker processes (default: profile's)")

@@ -231,6 +231,40 @@ _TABLES["mnist_mlp"] = {
 }
 
 
+# Sec. 3 image sweeps (Figs. 1, 4, 5, 7). The paper lists no widths; the grids bracket its
+# saturation points (DCGAN k=64, ResNet k=128). Sizing: cpu from this engine's measured
+# 2-core speeds (DCGAN k=64 CIFAR-10 ~1.3 s/iter on 2 threads, FID features ~7 images/s);
+# gpu for ~8 H200-minutes per sweep with all runs graphed in one process (measured 283 it/s
+# aggregate for 15 DCGAN runs); paper: App. D (300k iterations, 5 seeds), one Ray task of
+# ``group`` runs per GPU.
+def _image_sweep(widths_cpu, widths, iters_cpu, eval_every_cpu, iters_gpu, fixed=None):
+    extra = {} if fixed is None else {"fixed": fixed}
+    extra_cpu = {} if fixed is None else {"fixed": max(8, fixed // 4)}
+    return {
+        "smoke": dict(widths=[4, 8], seeds=2, iters=3, eval_every=0, eval_n=16, log_every=1,
+                      ckpt_every=3, workers=2, fid_test=False, group=1,
+                      **({} if fixed is None else {"fixed": 4})),
+        "cpu": dict(widths=widths_cpu, seeds=3, iters=iters_cpu, eval_every=eval_every_cpu,
+                    eval_n=200, log_every=5, ckpt_every=50, workers=2, fid_test=True, group=1,
+                    **extra_cpu),
+        "gpu": dict(widths=widths, seeds=3, iters=iters_gpu, eval_every=iters_gpu // 3,
+                    eval_n=10_000, log_every=100, ckpt_every=1000, workers=1, fid_test=True,
+                    group=len(widths) * 3, **extra),
+        "paper": dict(widths=widths, seeds=5, iters=300_000, eval_every=10_000,
+                      eval_n=10_000, log_every=100, ckpt_every=5000, workers=1,
+                      fid_test=True, group=5, **extra),
+    }
+
+
+_DCGAN_K, _RESNET_K = [8, 16, 32, 64, 128], [16, 32, 64, 128, 256]
+_TABLES["cifar10_dcgan"] = _image_sweep([8, 16, 32, 64], _DCGAN_K, 100, 50, 6000)
+_TABLES["celeba_dcgan"] = _image_sweep([8, 16, 32], _DCGAN_K, 60, 30, 3000)
+_TABLES["cifar10_resnet"] = _image_sweep([16, 32, 64], _RESNET_K, 60, 30, 3000)
+_TABLES["celeba_resnet"] = _image_sweep([16, 32], _RESNET_K, 40, 20, 1500)
+_TABLES["cifar10_resnet_d"] = _image_sweep([16, 32, 64], _RESNET_K, 60, 30, 3000, fixed=128)
+_TABLES["cifar10_resnet_g"] = _image_sweep([16, 32, 64], _RESNET_K, 60, 30, 3000, fixed=128)
+
+
 def check_profile(profile: object) -> str:
     """Validate a profile name (one-line error listing the valid ones)."""
     return check_choice("profile", profile, PROFILES)
@@ -260,7 +294,7 @@ def settings(experiment: str, profile: str, **overrides: Any) -> dict[str, Any]:
 
 _INTS = ("m", "d", "n", "k", "p", "T", "seeds", "draws", "violation_draws", "gamma_T",
          "mc_draws", "record_every", "repeats", "speed_images", "iters", "eval_n", "log_every",
-         "ckpt_every", "workers")
+         "ckpt_every", "workers", "fixed", "group")
 _INT_LISTS = ("widths", "spectrum_widths", "d_iters", "ms", "curve_ns")
 _STEPS = ("eta_bar", "mu", "mu_diter", "tol")
 

@@ -66,21 +66,34 @@ def device_name() -> str:
     return f"cpu:{platform.processor() or platform.machine()} x{torch.get_num_threads()} threads"
 
 
-def provenance(profile: str, seed: int, wall_time_s: float) -> dict[str, Any]:
-    """Everything needed to tell where a number came from."""
+def worker_provenance() -> dict[str, Any]:
+    """What a compute process contributes to provenance: its device, host and versions."""
     import torch
 
+    return {
+        "device": device_name(),
+        "torch_version": torch.__version__,
+        "numpy_version": np.__version__,
+        "python_version": platform.python_version(),
+        "host": socket.gethostname(),
+    }
+
+
+def provenance(profile: str, seed: int, wall_time_s: float,
+               worker: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Everything needed to tell where a number came from.
+
+    The git state is always this (writing) process's checkout; ``worker`` (from
+    :func:`worker_provenance` in the process that computed the result, e.g. a cluster
+    worker without a checkout) replaces the device, host and versions.
+    """
     sha, dirty = git_state()
     return {
         "git_sha": sha,
         "git_dirty": dirty,
         "profile": profile,
         "seed": seed,
-        "device": device_name(),
-        "torch_version": torch.__version__,
-        "numpy_version": np.__version__,
-        "python_version": platform.python_version(),
-        "host": socket.gethostname(),
+        **(worker or worker_provenance()),
         "wall_time_s": round(wall_time_s, 3),
         "created_utc": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
     }
@@ -157,10 +170,11 @@ def save(
     data: dict[str, Any],
     seed: int,
     wall_time_s: float,
+    worker: dict[str, Any] | None = None,
 ) -> Record:
-    """Store a run atomically and return its record."""
+    """Store a run atomically and return its record (``worker``: see :func:`provenance`)."""
     path = record_path(experiment, profile, config)
-    prov = provenance(profile, seed, wall_time_s)
+    prov = provenance(profile, seed, wall_time_s, worker)
     doc = {
         "experiment": experiment,
         "config": _encode(config),

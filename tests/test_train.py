@@ -15,22 +15,24 @@ import pytest
 import torch
 
 from overgan_lib import data
-from overgan_lib.bench_train import gradient_gap
 from overgan_lib.errors import ParameterError
 from overgan_lib.sweep import grid, run_sweep
 from overgan_lib.train import (
     BatchStream,
     CheckpointError,
     Engine,
+    RunOptions,
     TrainConfig,
     checkpoint_path,
     load_checkpoint,
     save_checkpoint,
     train,
 )
+from overgan_lib.train.reference import ReferenceLoop, gradient_gap, rel_gap
 
 REPO = Path(__file__).resolve().parent.parent
-TINY = dict(k_g=16, k_d=16, iters=20, eval_n=16, log_every=5, ckpt_every=5, fid_test=False)
+TINY = dict(k_g=16, k_d=16, iters=20, eval_n=16, fid_test=False)
+OPTS = RunOptions(log_every=5, ckpt_every=5)
 
 
 @pytest.fixture
@@ -61,13 +63,11 @@ def test_gradient_gap_detects_a_wrong_penalty():
     """The check above can fail: a different GP weight gives a visible gap."""
     cfg = TrainConfig(k_g=8, k_d=8)
     eng_cfg = TrainConfig(k_g=8, k_d=8, gp_weight=1.0)
-    from overgan_lib.bench_train import ReferenceLoop, _rel_gap
-
     eng, ref = Engine(eng_cfg), ReferenceLoop(cfg)
     real = BatchStream(_images("mnist", 256), 64, 0).next()
     eng.critic_step(real)
     ref.critic_loss(real).backward()
-    assert _rel_gap(eng.D, ref.D) > 1e-3
+    assert rel_gap(eng.D, ref.D) > 1e-3
 
 
 def test_batch_stream_order_depends_only_on_seed_and_index():
@@ -106,15 +106,17 @@ def test_checkpoint_is_hash_checked(tmp_path):
 
 _CHILD = """
 import sys
-from overgan_lib.train import TrainConfig, train
-train(TrainConfig(**eval(sys.argv[1])), "smoke", progress=False)
+from overgan_lib.train import RunOptions, TrainConfig, train
+train(TrainConfig(**eval(sys.argv[1])), "smoke", progress=False,
+      options=RunOptions(log_every=5, ckpt_every=10))
 """
 
 
 def test_resume_after_sigkill_equals_uninterrupted_run(isolated):
     """Kill a training subprocess with SIGKILL after its first checkpoint, resume it, and
     compare with an uninterrupted run: curves and final FID/KID are bitwise equal."""
-    cfg = TrainConfig(**{**TINY, "iters": 60, "ckpt_every": 10})
+    cfg = TrainConfig(**{**TINY, "iters": 60})
+    opts = RunOptions(log_every=5, ckpt_every=10)
     ckpt = checkpoint_path(cfg)
     env = {**os.environ, "PYTHONPATH": str(REPO)}
     child = subprocess.Popen([sys.executable, "-c", _CHILD, repr(cfg.record())], env=env)
@@ -126,10 +128,10 @@ def test_resume_after_sigkill_equals_uninterrupted_run(isolated):
     child.wait()
     step = load_checkpoint(ckpt)["state"]["step"]
     assert 0 < step < cfg.iters
-    resumed = train(cfg, "smoke", progress=False)
+    resumed = train(cfg, "smoke", progress=False, options=opts)
     assert resumed["resumed_from"] and resumed["resumed_from"][0] % 10 == 0
     assert not ckpt.exists()  # removed once the result is stored
-    fresh = train(cfg, "smoke", rerun=True, progress=False)
+    fresh = train(cfg, "smoke", rerun=True, progress=False, options=opts)
     assert fresh["resumed_from"] == []
     assert resumed["evals"] == fresh["evals"]  # final FID/KID
     for name, curve in fresh["curves"].items():
@@ -139,7 +141,7 @@ def test_resume_after_sigkill_equals_uninterrupted_run(isolated):
 
 def test_result_has_provenance_grid_and_is_reused(isolated):
     cfg = TrainConfig(**{**TINY, "eval_every": 10})
-    rec = train(cfg, "smoke", progress=False)
+    rec = train(cfg, "smoke", progress=False, options=OPTS)
     p = rec.provenance
     for key in ("git_sha", "profile", "seed", "device", "torch_version", "wall_time_s"):
         assert key in p
@@ -148,7 +150,7 @@ def test_result_has_provenance_grid_and_is_reused(isolated):
     assert rec["final"] == rec["evals"][-1] and "fid_test" not in rec["final"]
     assert rec["params_g"] > 0 and rec["params_d"] > 0
     assert rec.path.with_suffix(".png").stat().st_size > 0
-    again = train(cfg, "smoke", progress=False)
+    again = train(cfg, "smoke", progress=False, options=OPTS)
     assert again.reused and again["final"] == rec["final"]
 
 
@@ -162,15 +164,16 @@ def _first_nonfinite_step(cfg: TrainConfig) -> int:
 
 
 def test_divergence_is_recorded_at_the_exact_step_and_sweep_goes_on(isolated):
-    bad = TrainConfig(**{**TINY, "lr": 2e5, "log_every": 7})
+    bad = TrainConfig(**{**TINY, "lr": 2e5})
     n = _first_nonfinite_step(bad)
     good = TrainConfig(**TINY)
-    summary = run_sweep([bad, good], "smoke", progress=False)
+    opts = RunOptions(log_every=7, ckpt_every=5)
+    summary = run_sweep([bad, good], "smoke", progress=False, options=opts)
     by_key = {r["key"]: r for r in summary["rows"]}
     assert by_key[bad.key]["status"] == "diverged"
     assert by_key[bad.key]["message"] == f"diverged at step {n}"
     assert by_key[good.key]["status"] == "completed"
-    again = run_sweep([bad, good], "smoke", progress=False)
+    again = run_sweep([bad, good], "smoke", progress=False, options=opts)
     assert again["ran"] == 0  # idempotent: both results are stored
 
 
@@ -211,7 +214,7 @@ def test_cli_sweep_bad_setting_is_one_line(isolated):
 
 def test_benchmarks_run_and_report_ratios():
     """The benches are timed elsewhere (``overgan bench``); here they only have to run."""
-    from overgan_lib.bench_train import bench_sweep, bench_train
+    from overgan_lib.bench.training import bench_sweep, bench_train
 
     res = bench_train("mlp", 8, "mnist", iters=1, rounds=1)
     assert res["speedup"] > 0 and all(np.isfinite(res["engine_last_losses"]))

@@ -46,3 +46,13 @@ def data_metrics(cfg: dict[str, Any], seed: int, progress: bool = True) -> dict[
     _, ips = timed_features(imgs, batch_size=min(64, cfg["speed_images"]))
     out["images_per_second"] = ips
     return out
+
+
+def fid_floor(dataset: str, n: int) -> dict[str, float]:
+    """FID and KID between ``n`` train and ``n`` test images: the best score a generator
+    evaluated at this N can expect (the sweeps' reference line). Uses the cached reference
+    features the sweeps' evaluations use."""
+    n_test = min(n, data.CARDS[dataset].counts["test"])
+    s = score_features(reference_features(dataset, "train", n, progress=False),
+                       reference_features(dataset, "test", n_test, progress=False))
+    return {"fid": s.fid, "kid": s.kid, "n_train": n, "n_test": n_test}

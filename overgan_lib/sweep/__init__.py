@@ -1,0 +1,37 @@
+"""Width sweeps: named grids of training runs (dataset x arch x k_g x k_d x seed).
+
+- :mod:`.registry`: the named sweeps (one per paper figure) the CLI and chapters read;
+- :mod:`.grid`: configs of a sweep from its profile row;
+- :mod:`.executors`: this process, local worker processes, or Ray;
+- :mod:`.run`: skip stored runs, dispatch, store, summarise the sweep;
+- :mod:`.summary`: width x seed matrices and the verdicts on the paper's claims.
+
+The results store and the checkpoints make a sweep idempotent: finished runs are skipped,
+interrupted ones resume from their last checkpoint.
+"""
+
+from .executors import RayExecutor, compute_group, local_executor, make_executor
+from .grid import experiment_configs, grid, run_options
+from .registry import SWEEPS, SweepSpec, spec, sweeps
+from .run import records, run_experiment, run_sweep
+from .summary import (
+    Verdict,
+    converges_faster,
+    diverged,
+    eval_curves,
+    gap_does_not_grow,
+    improves_with_width,
+    saturates_beyond,
+    uptick_at_largest,
+    varied_side,
+    width_matrix,
+)
+from .view import SweepView, available_views, sweep_view
+
+__all__ = [
+    "SWEEPS", "RayExecutor", "SweepSpec", "Verdict", "compute_group", "converges_faster",
+    "diverged", "eval_curves", "experiment_configs", "gap_does_not_grow", "grid",
+    "improves_with_width", "local_executor", "make_executor", "records", "run_experiment",
+    "run_options", "run_sweep", "saturates_beyond", "spec", "sweeps", "varied_side",
+    "uptick_at_largest", "width_matrix", "SweepView", "available_views", "sweep_view",
+]

@@ -1,0 +1,56 @@
+"""Named sweeps: one registry that the CLI, the profiles and the chapters all read.
+
+Each named sweep is a figure of the paper: a dataset, an architecture, and which width
+varies (both networks together, or one of them with the other held at ``fixed``). Its
+settings (widths, seeds, iterations, evaluation size, cadences) are a table in
+:mod:`overgan_lib.profiles` under the same name.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..errors import ParameterError
+
+
+@dataclass(frozen=True)
+class SweepSpec:
+    """What a named sweep trains and which paper figure it reproduces."""
+
+    name: str
+    dataset: str
+    arch: str
+    figure: str
+    vary: str = "both"  # "both": k_g = k_d = k; "g" or "d": that side varies, other fixed
+
+    def pairs(self, widths: list[int], fixed: int | None) -> list[tuple[int, int]]:
+        """(k_g, k_d) of every width of the sweep."""
+        if self.vary == "both":
+            return [(k, k) for k in widths]
+        if fixed is None:
+            raise ParameterError(f"sweep {self.name!r} varies one side and needs the setting "
+                                 f"'fixed' (the other side's width), e.g. fixed=128")
+        return [(k, fixed) if self.vary == "g" else (fixed, k) for k in widths]
+
+
+SWEEPS: dict[str, SweepSpec] = {s.name: s for s in (
+    SweepSpec("mnist_mlp", "mnist", "mlp", "Fig. 3"),
+    SweepSpec("cifar10_dcgan", "cifar10", "dcgan", "Figs. 1, 4(a), 5(a)"),
+    SweepSpec("cifar10_resnet", "cifar10", "resnet", "Fig. 4(b)"),
+    SweepSpec("celeba_dcgan", "celeba", "dcgan", "Figs. 4(d), 5(b)"),
+    SweepSpec("celeba_resnet", "celeba", "resnet", "Fig. 4(e)"),
+    SweepSpec("cifar10_resnet_d", "cifar10", "resnet", "Fig. 7 (D varied)", vary="d"),
+    SweepSpec("cifar10_resnet_g", "cifar10", "resnet", "Fig. 7 (G varied)", vary="g"),
+)}
+
+
+def spec(name: str) -> SweepSpec:
+    """The named sweep, or a one-line error listing the names."""
+    if name not in SWEEPS:
+        raise ParameterError(f"sweep={name!r} is unknown; use one of {', '.join(SWEEPS)}")
+    return SWEEPS[name]
+
+
+def sweeps() -> list[str]:
+    """Names of the registered sweeps."""
+    return list(SWEEPS)

@@ -1,0 +1,92 @@
+"""A named sweep as a chapter sees it: settings, configs, records, summary, status.
+
+Chapters show every profile whose results exist (``cpu`` beside ``gpu``), train missing
+runs only when asked (``train_missing``; by default only at ``smoke``, so ``make book``
+renders from committed results and never starts an hour of training by surprise), and list
+what is missing as pending, with the exact command that produces it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from ..profiles import PROFILES, settings
+from ..store import Record, load
+from ..train import TrainConfig
+from .grid import experiment_configs
+from .registry import SweepSpec, spec
+from .run import records, run_experiment
+
+
+@dataclass
+class SweepView:
+    """One named sweep at one profile."""
+
+    spec: SweepSpec
+    profile: str
+    cfg: dict[str, Any]
+    configs: list[TrainConfig]
+    recs: list[Record | None]
+    summary: Record | None
+
+    @property
+    def done(self) -> list[Record]:
+        return [r for r in self.recs if r is not None]
+
+    @property
+    def complete(self) -> bool:
+        return all(r is not None for r in self.recs)
+
+    @property
+    def command(self) -> str:
+        return f"overgan sweep {self.spec.name} --profile {self.profile}"
+
+    @property
+    def floor(self) -> float:
+        """FID between train and test images at the sweep's N (stored with the summary)."""
+        if self.summary is None or "floor" not in self.summary.data:
+            return float("nan")
+        return float(self.summary["floor"]["fid"])
+
+    def status(self) -> str:
+        n = len(self.done)
+        if self.complete:
+            return f"{n} of {len(self.recs)} runs stored"
+        return f"pending: {n} of {len(self.recs)} runs stored; run `{self.command}`"
+
+
+def summary_key(configs: list[TrainConfig]) -> dict[str, Any]:
+    """What identifies a sweep's summary record: the keys of the runs it covers."""
+    return {"runs": sorted(c.key for c in configs)}
+
+
+def sweep_view(name: str, profile: str, seed: int = 0, overrides: dict | None = None,
+               train_missing: bool = False, rerun: bool = False, progress: bool = True
+               ) -> SweepView:
+    """Load (and, with ``train_missing`` or ``rerun``, complete) a named sweep."""
+    s = spec(name)
+    cfg = settings(name, profile, **(overrides or {}))
+    configs = experiment_configs(name, cfg, seed)
+    if train_missing or rerun:
+        recs, summary = run_experiment(name, profile, cfg, seed, rerun=rerun, progress=progress)
+    else:
+        recs = records(configs, profile)
+        summary = load(f"sweep_{name}", profile, summary_key(configs))
+    return SweepView(s, profile, cfg, configs, recs, summary)
+
+
+def available_views(name: str, profile: str, seed: int = 0, overrides: dict | None = None,
+                    train_missing: bool | None = None, rerun: bool = False
+                    ) -> dict[str, SweepView]:
+    """The executed profile's view (training missing runs at smoke, or when asked), plus
+    every other non-smoke profile with stored runs, for side-by-side figures."""
+    train = profile == "smoke" if train_missing is None else train_missing
+    views = {profile: sweep_view(name, profile, seed, overrides, train, rerun)}
+    if profile != "smoke":
+        for other in PROFILES:
+            if other not in (profile, "smoke"):
+                v = sweep_view(name, other, seed)
+                if v.done:
+                    views[other] = v
+    return views

@@ -1,0 +1,263 @@
+"""The training package's split: run identity, graphed engine vs eager, several runs per
+process, kept generators, payloads written by the driver, sweep registry and verdicts."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+import torch
+from PIL import Image
+
+from overgan_lib import data, sweep
+from overgan_lib.errors import ParameterError
+from overgan_lib.images import save_grid
+from overgan_lib.store import Record
+from overgan_lib.sweep import executors
+from overgan_lib.train import (
+    BatchStream,
+    Engine,
+    GraphedEngine,
+    RunOptions,
+    TrainConfig,
+    load_generator,
+    sample,
+    store_payload,
+    train,
+    train_many,
+)
+
+REPO = Path(__file__).resolve().parent.parent
+TINY = dict(k_g=16, k_d=16, iters=12, eval_n=16, fid_test=False)
+OPTS = RunOptions(log_every=4, ckpt_every=4)
+
+
+def cuda(test):
+    """Marked ``cuda`` (``pytest -m cuda`` selects them on a GPU machine); skipped without."""
+    skip = pytest.mark.skipif(not torch.cuda.is_available(), reason="needs a CUDA GPU")
+    return pytest.mark.cuda(skip(test))
+
+
+@pytest.fixture
+def isolated(tmp_path, monkeypatch):
+    monkeypatch.setenv("OVERGAN_RESULTS", str(tmp_path / "results"))
+    monkeypatch.setenv("OVERGAN_CACHE", str(tmp_path / "cache"))
+    return tmp_path
+
+
+def _images(name: str, n: int = 1024) -> torch.Tensor:
+    return torch.from_numpy(data.load_uint8(name, "train")[:n])
+
+
+# ----------------------------------------------------------------------------- identity
+def test_committed_run_key_is_pinned():
+    """The key of a committed run (MNIST MLP k=16, seed 0, cpu): a change to what is
+    hashed would orphan every committed result, so it has to show up here."""
+    cfg = TrainConfig(dataset="mnist", arch="mlp", k_g=16, k_d=16, seed=0, iters=600,
+                      eval_every=0, eval_n=500)
+    assert cfg.key == "342cc4d8f2592ebc"
+    doc = json.loads((REPO / "results/train/cpu/342cc4d8f2592ebc.json").read_text())
+    assert TrainConfig.from_record(doc["config"]) == cfg
+
+
+def test_run_options_do_not_change_the_key_and_are_validated():
+    cfg = TrainConfig(**TINY)
+    assert "log_every" not in cfg.record() and "device" not in cfg.record()
+    with pytest.raises(ParameterError, match="log_every=5 is a run option"):
+        TrainConfig.from_record({**cfg.record(), "log_every": 5})
+    with pytest.raises(ParameterError, match="graphs=True needs device='cuda'"):
+        RunOptions(device="cpu", graphs=True).use_graphs()
+    for kw, msg in [({"log_every": 0}, "log_every=0"), ({"device": "tpu"}, "device='tpu'"),
+                    ({"graphs": "yes"}, "graphs='yes'")]:
+        with pytest.raises(ParameterError, match=msg):
+            RunOptions(**kw)
+
+
+# ----------------------------------------------------------------------------- engines
+@pytest.mark.parametrize("arch,dataset", [("mlp", "mnist"), ("dcgan", "cifar10")])
+def test_static_buffer_body_equals_eager_engine_bitwise(arch, dataset):
+    """The graphed engine's body, run without capture on the CPU, is the eager engine:
+    same batches (gathered by index, refilled every ``chunk`` iterations), same noise,
+    same parameters after a few iterations, bit for bit."""
+    cfg = TrainConfig(dataset=dataset, arch=arch, k_g=8, k_d=8, n_critic=2, batch_size=16)
+    images = _images(dataset, 256)
+    eng = Engine(cfg)
+    stream = BatchStream(images, cfg.batch_size, cfg.seed)
+    static = GraphedEngine(cfg, images, "cpu", capture=False, chunk=2)
+    for _ in range(5):  # crosses two index refills
+        assert torch.equal(eng.iteration(stream), static.iteration())
+    assert static.batches == stream.index
+    for p, q in zip(eng.G.parameters(), static.G.parameters(), strict=True):
+        assert torch.equal(p, q)
+    for p, q in zip(eng.D.parameters(), static.D.parameters(), strict=True):
+        assert torch.equal(p, q)
+
+
+def test_many_runs_in_one_process_equal_separate_runs(isolated):
+    """train_many (lock step, the GPU sweep path) gives each run exactly what train gives."""
+    cfgs = [TrainConfig(**{**TINY, "k_g": 8, "k_d": 8, "seed": s}) for s in (0, 1)]
+    together = train_many(cfgs, "smoke", OPTS, progress=False)
+    for cfg, rec in zip(cfgs, together, strict=True):
+        alone = train(cfg, "smoke", rerun=True, progress=False, options=OPTS)
+        assert rec["final"] == alone["final"]
+        for name, curve in alone["curves"].items():
+            assert np.array_equal(curve, rec["curves"][name]), name
+
+
+def test_kept_generator_reloads_exactly(isolated):
+    cfg = TrainConfig(**TINY)
+    rec = train(cfg, "smoke", progress=False, options=OPTS)
+    ref = rec["weights"]
+    path = isolated / "results" / "weights" / f"{ref['sha256'][:32]}.pt"
+    assert path.stat().st_size == ref["bytes"]
+    G = load_generator(rec)
+    grid = np.asarray(Image.open(rec.path.with_suffix(".png")))
+    save_grid(sample(G, 64, seed=20_000 + cfg.seed), isolated / "again.png")
+    again = np.asarray(Image.open(isolated / "again.png"))
+    assert np.array_equal(grid, again)  # the kept weights are the ones that made the grid
+    path.write_bytes(path.read_bytes()[:-1] + b"x")
+    with pytest.raises(data.DataError, match="does not match its hash"):
+        load_generator(rec)
+    path.unlink()
+    with pytest.raises(data.DataError, match="is missing; run the sweep"):
+        load_generator(rec)
+    no_weights = train(TrainConfig(**{**TINY, "seed": 3}), "smoke", progress=False,
+                       options=RunOptions(log_every=4, ckpt_every=4, keep_weights=False))
+    assert "weights" not in no_weights.data
+    with pytest.raises(data.DataError, match="kept no generator weights"):
+        load_generator(no_weights)
+
+
+def test_worker_payload_stored_by_the_driver_equals_a_local_run(isolated, monkeypatch):
+    """What a cluster worker returns, written by the driver, is the run a local train
+    stores; the provenance's device/host come from the worker, the git state from here."""
+    cfg = TrainConfig(**TINY)
+    rows = executors.compute_group([cfg.record()], "smoke", False, OPTS.record(), threads=1)
+    assert rows[0]["status"] == "completed"
+    payload = rows[0]["payload"]
+    payload["worker"] = {**payload["worker"], "host": "worker-7"}
+    rec = store_payload(payload, "smoke")
+    assert rec.provenance["host"] == "worker-7" and "git_sha" in rec.provenance
+    local = train(cfg, "smoke", rerun=True, progress=False, options=OPTS)
+    assert local["final"] == rec["final"]
+    assert local["weights"]["sha256"] == rec["weights"]["sha256"]
+
+
+
+
+def test_tiny_sweep_on_ray_equals_local_executor(isolated):
+    """`--executor ray` on a local Ray cluster with CPU workers gives the local executor's
+    results bit for bit (both with one thread per run)."""
+    ray = pytest.importorskip("ray")
+    cfgs = sweep.grid("mnist", "mlp", [8], 2, **TINY_SWEEP)
+    with sweep.RayExecutor(num_gpus=0, init_kwargs={"num_cpus": 2}) as ex:
+        sweep.run_sweep(cfgs, "smoke", executor=ex, progress=False, options=OPTS)
+    assert not ray.is_initialized()
+    on_ray = sweep.records(cfgs, "smoke")
+    local = [executors.compute_group([c.record()], "smoke", True, OPTS.record(), threads=1)[0]
+             for c in cfgs]
+    for r, row in zip(on_ray, local, strict=True):
+        assert r["final"] == row["payload"]["result"]["final"]
+        assert r["weights"]["sha256"] == hashlib.sha256(row["payload"]["weights"]).hexdigest()
+
+
+TINY_SWEEP = dict(iters=8, eval_n=16, fid_test=False)
+
+
+# ----------------------------------------------------------------------------- sweeps
+def test_registry_names_one_side_sweeps_and_rejects_unknown():
+    from overgan_lib import profiles
+
+    cfg = profiles.settings("cifar10_resnet_d", "smoke")
+    cfgs = sweep.experiment_configs("cifar10_resnet_d", cfg)
+    assert {c.k_g for c in cfgs} == {cfg["fixed"]}
+    assert sorted({c.k_d for c in cfgs}) == cfg["widths"]
+    assert sweep.varied_side(cfgs) == "k_d"
+    for name in sweep.sweeps():
+        profiles.settings(name, "cpu")  # every named sweep has validated settings
+    with pytest.raises(ParameterError, match="sweep='cifar100_dcgan' is unknown"):
+        sweep.spec("cifar100_dcgan")
+
+
+def _fake_records(cfgs, fid):
+    return [Record("train", c.record(), {}, {"status": "completed", "message": "",
+                                              "final": {"fid_train": fid(c)}, "evals": []},
+                   Path("x")) for c in cfgs]
+
+
+def test_width_matrix_keeps_one_cell_per_run_when_kg_differs_from_kd():
+    cfgs = sweep.grid("cifar10", "resnet", [16], [0, 1], pairs=[(128, 16), (128, 32)])
+    recs = _fake_records(cfgs, lambda c: c.k_d + c.seed / 10)
+    k, F = sweep.width_matrix(cfgs, recs, "fid_train")
+    assert k.tolist() == [16, 32]
+    assert F.tolist() == [[16.0, 16.1], [32.0, 32.1]]
+
+
+def test_verdicts_on_constructed_sweeps():
+    k = np.array([8, 16, 32, 64, 128])
+    falling = np.array([[90, 91], [70, 71], [50, 52], [40, 41], [40, 40.5]], float)
+    assert sweep.improves_with_width(k, falling).outcome == "confirmed"
+    assert sweep.improves_with_width(k, falling[::-1]).outcome == "contradicted"
+    flat = np.full((5, 2), 60.0) + np.array([0, 3.0])
+    assert sweep.improves_with_width(k, flat).outcome == "not reproduced at this budget"
+    assert sweep.saturates_beyond(k, falling, 64).outcome == "confirmed"
+    assert sweep.saturates_beyond(k, falling, 16).outcome == "contradicted"
+    test = falling + np.array([[5, 5.5]] * 5)
+    assert sweep.gap_does_not_grow(k, falling, test).outcome == "confirmed"
+    growing = falling + np.linspace(1, 30, 5)[:, None]
+    assert sweep.gap_does_not_grow(k, falling, growing).outcome == "contradicted"
+    steps = np.array([50, 100])
+    fast = {8: (steps, np.array([[200, 150], [210, 150]])),
+            128: (steps, np.array([[120, 80], [118, 82]]))}
+    assert sweep.converges_faster(fast).outcome == "confirmed"
+    assert sweep.converges_faster({}).outcome == "not reproduced at this budget"
+    up = falling.copy()
+    up[-1] += 10
+    assert sweep.uptick_at_largest(k, up).outcome == "confirmed"
+    assert sweep.uptick_at_largest(k, falling).outcome == "not reproduced at this budget"
+
+
+# ----------------------------------------------------------------------------- cuda
+@cuda
+def test_graphed_step_equals_eager_step_on_cuda():
+    """Captured graph vs eager engine on cuda, TF32 off: same losses and parameters to
+    fp32 tolerance after 10 iterations (cuDNN's kernels need not be bitwise stable)."""
+    torch.backends.cudnn.allow_tf32 = torch.backends.cuda.matmul.allow_tf32 = False
+    cfg = TrainConfig(dataset="cifar10", arch="dcgan", k_g=16, k_d=16)
+    images = _images("cifar10", 4096)
+    eng = Engine(cfg, "cuda")
+    stream = BatchStream(images, cfg.batch_size, cfg.seed)
+    graphed = GraphedEngine(cfg, images, "cuda", chunk=4)
+    graphed.capture_graph()
+    for _ in range(10):
+        a, b = eng.iteration(stream), graphed.iteration()
+    torch.testing.assert_close(a, b, rtol=1e-4, atol=1e-4)
+    for p, q in zip(eng.G.parameters(), graphed.G.parameters(), strict=True):
+        torch.testing.assert_close(p, q, rtol=1e-4, atol=1e-5)
+
+
+@cuda
+def test_several_graphed_runs_on_streams_equal_separate_runs(isolated):
+    torch.backends.cudnn.allow_tf32 = torch.backends.cuda.matmul.allow_tf32 = False
+    cfgs = [TrainConfig(dataset="cifar10", arch="dcgan", k_g=k, k_d=k, iters=20, eval_n=16,
+                        fid_test=False) for k in (8, 16)]
+    together = train_many(cfgs, "smoke", OPTS, progress=False)
+    for cfg, rec in zip(cfgs, together, strict=True):
+        alone = train(cfg, "smoke", rerun=True, progress=False, options=OPTS)
+        np.testing.assert_allclose(rec["curves"]["w_dist"], alone["curves"]["w_dist"],
+                                   rtol=1e-3, atol=1e-4)
+
+
+@cuda
+def test_resume_on_cuda(isolated):
+    """The MLP resumes bitwise on cuda (conv nets do not: cuDNN is nondeterministic)."""
+    cfg = TrainConfig(**{**TINY, "iters": 16})
+    assert train(cfg, "smoke", progress=False, options=OPTS, stop_after=8) is None
+    resumed = train(cfg, "smoke", progress=False, options=OPTS)
+    fresh = train(cfg, "smoke", rerun=True, progress=False, options=OPTS)
+    assert resumed["resumed_from"] == [8]
+    for name, curve in fresh["curves"].items():
+        assert np.array_equal(curve, resumed["curves"][name]), name
