@@ -51,6 +51,8 @@ def cmd_bench(args: argparse.Namespace) -> int:
         return 0
     if args.target in ("train", "sweep", "gpu-sweep"):
         return _bench_training(args)
+    if args.target == "heatmap":
+        return _bench_heatmap(args)
     if args.target == "theory":
         from .bench import bench_theory
 
@@ -77,6 +79,25 @@ def cmd_bench(args: argparse.Namespace) -> int:
             )
         if args.json:
             print(json.dumps(res))
+    return 0
+
+
+def _bench_heatmap(args: argparse.Namespace) -> int:
+    from .bench import bench_heatmap
+
+    overrides = {key: getattr(args, key) for key in ("grid", "inits", "T")
+                 if getattr(args, key) is not None}
+    res = bench_heatmap(args.profile, args.seed, progress=not args.quiet, **overrides)
+    print(f"bench heatmap ({res['profile']}): Li et al. first-order heat map, {res['runs']} runs "
+          f"x {res['iterations']} iterations, {res['threads']} threads")
+    print(f"  one batched tensor program (overgan): {res['batched_s']:8.2f} s")
+    print(f"  per-run Python loop (reference):      {res['reference_s']:8.2f} s")
+    print(f"  ratio reference/overgan:              {res['speedup']:8.2f}x")
+    print(f"  same outcome in {res['same_outcome']:.1%} of runs; final state |diff| max "
+          f"{res['max_state_diff']:.1e}, median {res['median_state_diff']:.1e}")
+    print(f"  record: {res['record']}")
+    if args.json:
+        print(json.dumps(res))
     return 0
 
 
@@ -345,7 +366,7 @@ def build_parser() -> argparse.ArgumentParser:
     ap = argparse.ArgumentParser(prog="overgan", description=__doc__)
     sub = ap.add_subparsers(dest="command", required=True)
     b = sub.add_parser("bench", help="speed benchmarks (ratios against a reference)")
-    b.add_argument("target", choices=["theory", "fid", "train", "sweep", "gpu-sweep"])
+    b.add_argument("target", choices=["theory", "fid", "train", "sweep", "gpu-sweep", "heatmap"])
     b.add_argument("--device", choices=["cpu", "cuda"], help="train/gpu-sweep: device "
                    "(default cpu; gpu-sweep needs cuda)")
     b.add_argument("--load", action="store_true",
@@ -361,6 +382,8 @@ def build_parser() -> argparse.ArgumentParser:
     b.add_argument("--eta-bar", dest="eta_bar", type=float, help="override eta-bar (> 0)")
     b.add_argument("--mu", type=float, help="override the discriminator step mu in (0, 1]")
     b.add_argument("--n", type=int, help="fid: number of images (default 2000)")
+    b.add_argument("--grid", type=int, help="heatmap: grid cells per axis")
+    b.add_argument("--inits", type=int, help="heatmap: discriminator inits per cell")
     b.add_argument("--arch", default="dcgan", help="train: architecture (default dcgan)")
     b.add_argument("--k", type=int, help="train/sweep: width k (default 64)")
     b.add_argument("--iters", type=int, help="train: timed iterations per round (default 5); "

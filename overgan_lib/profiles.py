@@ -13,6 +13,7 @@ paper gives no sizes for Figs. 2 and 9, so ``paper`` reuses the ``gpu`` rows for
 from __future__ import annotations
 
 import copy
+import math
 from typing import Any
 
 from .errors import (
@@ -265,6 +266,26 @@ _TABLES["cifar10_resnet_d"] = _image_sweep([16, 32, 64], _RESNET_K, 60, 30, 3000
 _TABLES["cifar10_resnet_g"] = _image_sweep([16, 32, 64], _RESNET_K, 60, 30, 3000, fixed=128)
 
 
+# Related work (Li, Madry, Peebles, Schmidt 2018): the two-Gaussian mixture GAN. The grid,
+# initialisations, step sizes, T and targets are the public reproduction's (notes.md); the
+# paper states none of them, so ``paper`` is that reproduction's heat map with the paper's
+# k = 2 intervals only. All rows run in float64 on the CPU in seconds to minutes.
+_TABLES["li2018"] = {
+    "smoke": dict(grid=4, box=1.0, inits=4, T=200, eta_g=0.1, eta_d=0.1, targets=[-0.5, 0.5],
+                  init_range=3.0, tol=0.1, widths=[1, 2, 4], d_steps=[1, 2], record_every=20,
+                  opt_points=200),
+    "cpu": dict(grid=10, box=1.0, inits=20, T=3000, eta_g=0.1, eta_d=0.1, targets=[-0.5, 0.5],
+                init_range=3.0, tol=0.1, widths=[1, 2, 4, 8, 16], d_steps=[1, 2, 5],
+                record_every=100, opt_points=200),
+    "gpu": dict(grid=20, box=1.0, inits=50, T=3000, eta_g=0.1, eta_d=0.1, targets=[-0.5, 0.5],
+                init_range=3.0, tol=0.1, widths=[1, 2, 4, 8, 16, 32], d_steps=[1, 2, 5, 10],
+                record_every=100, opt_points=200),
+    "paper": dict(grid=10, box=1.0, inits=20, T=3000, eta_g=0.1, eta_d=0.1,
+                  targets=[-0.5, 0.5], init_range=3.0, tol=0.1, widths=[2], d_steps=[1],
+                  record_every=100, opt_points=200),
+}
+
+
 def check_profile(profile: object) -> str:
     """Validate a profile name (one-line error listing the valid ones)."""
     return check_choice("profile", profile, PROFILES)
@@ -294,9 +315,9 @@ def settings(experiment: str, profile: str, **overrides: Any) -> dict[str, Any]:
 
 _INTS = ("m", "d", "n", "k", "p", "T", "seeds", "draws", "violation_draws", "gamma_T",
          "mc_draws", "record_every", "repeats", "speed_images", "iters", "eval_n", "log_every",
-         "ckpt_every", "workers", "fixed", "group")
-_INT_LISTS = ("widths", "spectrum_widths", "d_iters", "ms", "curve_ns")
-_STEPS = ("eta_bar", "mu", "mu_diter", "tol")
+         "ckpt_every", "workers", "fixed", "group", "grid", "inits", "opt_points")
+_INT_LISTS = ("widths", "spectrum_widths", "d_iters", "ms", "curve_ns", "d_steps")
+_STEPS = ("eta_bar", "mu", "mu_diter", "tol", "eta_g", "eta_d", "box", "init_range")
 
 
 def validate_settings(cfg: dict[str, Any]) -> dict[str, Any]:
@@ -319,10 +340,23 @@ def validate_settings(cfg: dict[str, Any]) -> dict[str, Any]:
     if "datasets" in cfg:
         for name in cfg["datasets"]:
             check_choice("datasets entry", name, ("mnist", "cifar10", "celeba"))
+    if "targets" in cfg:
+        _check_targets(cfg["targets"])
     if "ratios" in cfg:
         for r in cfg["ratios"]:
             check_positive_float("ratios", r)
     return cfg
+
+
+def _check_targets(targets: object) -> None:
+    """Two distinct finite target means (mu*_1, mu*_2) of the mixture GAN."""
+    try:
+        vals = [float(t) for t in targets]  # type: ignore[union-attr]
+    except (TypeError, ValueError):
+        raise ParameterError(f"targets={targets!r} must be two numbers, e.g. [-0.5, 0.5]") from None
+    if len(vals) != 2 or not all(math.isfinite(v) for v in vals) or vals[0] == vals[1]:
+        raise ParameterError(f"targets={targets!r} must be two distinct finite means, "
+                             "e.g. [-0.5, 0.5]")
 
 
 def experiments() -> list[str]:

@@ -1,0 +1,196 @@
+"""The mixture GAN of Li et al. (2018): closed forms, optimal discriminator, dynamics, verdicts."""
+
+from __future__ import annotations
+
+import itertools
+
+import numpy as np
+import pytest
+import torch
+
+from overgan_lib import profiles
+from overgan_lib.errors import ParameterError
+from overgan_lib.related import dynamics as dy
+from overgan_lib.related import experiments as ex
+from overgan_lib.related import mixture as mx
+
+TARGET = torch.tensor([-0.5, 0.5], dtype=torch.float64)
+
+
+def _random_state(B=6, k=2, seed=0):
+    g = torch.Generator().manual_seed(seed)
+    mu = 2 * torch.rand(B, 2, generator=g, dtype=torch.float64) - 1
+    ends = (6 * torch.rand(B, 2 * k, generator=g, dtype=torch.float64) - 3).sort(1).values
+    return mu, ends
+
+
+def test_loss_is_one_plus_integral_of_the_gap():
+    mu, ends = _random_state()
+    L = mx.loss(mu, ends, TARGET)
+    for b in range(len(mu)):
+        total = 0.0
+        for lo, hi in ends[b].reshape(-1, 2):
+            x = torch.linspace(float(lo), float(hi), 20001, dtype=torch.float64)[None]
+            total += float(torch.trapezoid(mx.gap(x, mu[b:b + 1], TARGET), x))
+        assert float(L[b]) == pytest.approx(1 + total, abs=1e-8)
+
+
+@pytest.mark.parametrize("k", [1, 2, 5])
+def test_gradients_match_autograd(k):
+    mu, ends = _random_state(k=k, seed=k)
+    mu_ = mu.clone().requires_grad_(True)
+    ends_ = ends.clone().requires_grad_(True)
+    g_mu, g_ends = torch.autograd.grad(mx.loss(mu_, ends_, TARGET).sum(), (mu_, ends_))
+    a_mu, a_ends = mx.gradients(mu, ends, TARGET)
+    torch.testing.assert_close(a_mu, g_mu, rtol=1e-12, atol=1e-14)
+    torch.testing.assert_close(a_ends, g_ends, rtol=1e-12, atol=1e-14)
+
+
+def test_gradients_match_finite_differences_with_infinite_endpoints():
+    mu, ends = _random_state(B=3)
+    ends[:, 0], ends[:, -1] = -torch.inf, torch.inf
+    g_mu, g_ends = mx.gradients(mu, ends, TARGET)
+    assert torch.isfinite(g_mu).all() and (g_ends[:, [0, -1]] == 0).all()
+    h = 1e-6
+    for j in range(2):
+        e = torch.zeros_like(mu)
+        e[:, j] = h
+        fd = (mx.loss(mu + e, ends, TARGET) - mx.loss(mu - e, ends, TARGET)) / (2 * h)
+        torch.testing.assert_close(g_mu[:, j], fd, rtol=1e-6, atol=1e-9)
+    e = torch.zeros_like(ends)
+    e[:, 1] = h
+    fd = (mx.loss(mu, ends + e, TARGET) - mx.loss(mu, ends - e, TARGET)) / (2 * h)
+    torch.testing.assert_close(g_ends[:, 1], fd, rtol=1e-6, atol=1e-9)
+
+
+def test_optimal_interval_maximises_the_loss():
+    g = torch.Generator().manual_seed(3)
+    mu = 4 * torch.rand(40, 2, generator=g, dtype=torch.float64) - 2
+    mu[0] = TARGET.flip(0) + torch.tensor([0.0, 1e-3], dtype=torch.float64)  # near-equal
+    ivals = mx.optimal_intervals(mu, TARGET)
+    best = mx.loss(mu, ivals, TARGET)
+    # It is the positive set of G* - G_mu: its loss is 1 + TV, by dense quadrature ...
+    tv = mx.positive_mass(-14.0, 14.0, mu, TARGET, points=100001)
+    torch.testing.assert_close(best - 1, tv, rtol=0, atol=1e-8)
+    # ... and no pair of intervals with endpoints on a dense grid does better.
+    x = torch.linspace(-6, 6, 37, dtype=torch.float64)
+    quads = torch.tensor(list(itertools.combinations(range(len(x)), 4)))
+    cand = torch.cat([torch.full((len(quads), 1), -torch.inf, dtype=torch.float64), x[quads],
+                      torch.full((len(quads), 1), torch.inf, dtype=torch.float64)], 1)
+    for b in (0, 13, 27):
+        for cols in ([1, 2, 3, 4], [0, 1, 2, 3], [1, 2, 3, 5], [0, 1, 2, 5]):
+            grid_best = mx.loss(mu[b:b + 1].expand(len(cand), 2), cand[:, cols], TARGET).max()
+            assert float(grid_best) <= float(best[b]) + 1e-12
+        assert float(grid_best) >= float(best[b]) - 2e-2  # the grid gets close to the optimum
+
+
+def test_optimal_interval_edge_cases():
+    equal = TARGET[None].clone()
+    ivals = mx.optimal_intervals(equal, TARGET)
+    assert float(mx.loss(equal, ivals, TARGET)) == pytest.approx(1.0, abs=1e-14)
+    shifted = TARGET[None] - 1.0  # G* lies to the right: D = 1 on a half-line [c, +inf)
+    ivals = mx.optimal_intervals(shifted, TARGET)
+    assert torch.isinf(ivals).sum() == 1 and ivals[0, 1] == torch.inf
+    with pytest.raises(ParameterError, match="slots=1"):
+        mx.optimal_intervals(torch.tensor([[-0.1, 0.1]], dtype=torch.float64), TARGET, slots=1)
+
+
+def test_optimal_dynamics_converge_from_separated_means():
+    mu0 = torch.tensor([[-1.0, 1.0], [0.9, 1.0], [-2.0, -1.5]], dtype=torch.float64)
+    tr = dy.optimal(mu0, TARGET, 0.1, 600)
+    assert (dy.classify(tr.mu, tr.ends, TARGET) == dy.SUCCESS).all()
+    assert (dy.match_error(tr.mu, TARGET) < 0.05).all()
+    same = dy.optimal(torch.tensor([[0.3, 0.3]], dtype=torch.float64), TARGET, 0.1, 50)
+    assert float(same.mu[0, 0]) == float(same.mu[0, 1])  # equal means stay equal
+
+
+def test_batched_first_order_equals_a_loop():
+    mu0 = dy.grid_means(3, 1.0).repeat_interleave(2, 0)
+    ends0 = dy.random_intervals(len(mu0), 2, 3.0, 5)
+    batch = dy.first_order(mu0, ends0, TARGET, 0.1, 0.1, 200, d_steps=2)
+    for i in range(len(mu0)):
+        one = dy.first_order(mu0[i:i + 1], ends0[i:i + 1], TARGET, 0.1, 0.1, 200, d_steps=2)
+        torch.testing.assert_close(one.mu[0], batch.mu[i], rtol=0, atol=1e-12)
+        torch.testing.assert_close(one.ends[0], batch.ends[i], rtol=0, atol=1e-12)
+    assert (batch.ends.diff(dim=1) >= 0).all()  # intervals stay ordered
+
+
+def test_batched_optimal_equals_a_loop():
+    mu0 = dy.grid_means(3, 1.0)[[1, 2, 5]]
+    batch = dy.optimal(mu0, TARGET, 0.1, 40)
+    for i in range(len(mu0)):
+        one = dy.optimal(mu0[i:i + 1], TARGET, 0.1, 40)
+        torch.testing.assert_close(one.mu[0], batch.mu[i], rtol=0, atol=1e-12)
+
+
+def test_classify_rules():
+    mu = torch.tensor([[0.52, -0.45], [0.1, 0.12], [-2.0, 2.0], [-2.0, 2.0]], dtype=torch.float64)
+    ends = torch.tensor([[-9.0, 0.0, 0.1, 9.0], [-1.0, 0.0, 0.5, 1.0], [0.3, 0.3, 1.0, 1.0],
+                         [-1.0, 0.0, 0.5, 1.0]], dtype=torch.float64)
+    codes = dy.classify(mu, ends, TARGET).tolist()
+    assert codes == [dy.SUCCESS, dy.MERGED, dy.DEGENERATE, dy.OTHER]
+    assert dy.outcome_counts(codes) == {"success": 1, "means merged": 1,
+                                        "intervals degenerate": 1, "other": 1}
+    whole = torch.tensor([[-50.0, 0.0, 0.0, 50.0]], dtype=torch.float64)  # D = 1 everywhere
+    assert dy.classify(mu[2:3], whole, TARGET).item() == dy.DEGENERATE
+
+
+def test_compare_rates_and_verdicts():
+    assert ex.compare_rates(0.5, 1000, 0.7, 1000) == "higher"
+    assert ex.compare_rates(0.5, 1000, 0.3, 1000) == "lower"
+    assert ex.compare_rates(0.5, 10, 0.7, 10) == "same"  # within sampling noise
+    assert ex.compare_rates(0.5, 10**6, 0.52, 10**6) == "same"  # below min_diff
+    assert ex.verdict_optimal(1.0, 90) == "reproduced"
+    assert ex.verdict_optimal(0.95, 90) == "partly reproduced"
+    assert ex.verdict_optimal(0.5, 90) == "not reproduced"
+    assert ex.verdict_first_order(0.1, 1800, 1.0, 90, 5, 3) == "reproduced"
+    assert ex.verdict_first_order(0.1, 1800, 1.0, 90, 5, 0) == "partly reproduced"
+    assert ex.verdict_first_order(0.98, 1800, 1.0, 90, 5, 3) == "not reproduced"
+    ans = ex.width_answer([1, 2, 4, 8], [0.0, 0.1, 0.3, 0.2], 1000)
+    assert (ans["best_k"], ans["best"], ans["widest_k"], ans["widest"]) == (4, "helps", 8, "helps")
+    ans = ex.width_answer([2, 16], [0.3, 0.1], 1000)
+    assert ans["widest"] == "hurts" and ans["best"] == "no clear effect"
+
+
+def test_bad_input_is_one_line():
+    cases = [
+        (lambda: dy.grid_means(0, 1.0), "grid=0"),
+        (lambda: dy.random_intervals(3, 0, 3.0, 0), "k=0"),
+        (lambda: dy.first_order(TARGET[None], torch.zeros(1, 4, dtype=torch.float64), TARGET,
+                                -0.1, 0.1, 10), "eta_g=-0.1"),
+        (lambda: mx.loss(TARGET[None], torch.zeros(1, 3, dtype=torch.float64), TARGET),
+         "(1, 3)"),
+        (lambda: ex.compare_rates(1.5, 10, 0.5, 10), "p1=1.5"),
+        (lambda: ex.width_answer([1, 4], [0.1, 0.2], 10), "k=2"),
+        (lambda: profiles.settings("li2018", "smoke", targets=[0.5, 0.5]), "targets="),
+        (lambda: profiles.settings("li2018", "smoke", d_steps=[0]), "contains 0"),
+        (lambda: profiles.settings("li2018", "smoke", eta_d=0), "eta_d=0"),
+        (lambda: profiles.settings("li2018", "smoke", inits=-1), "inits=-1"),
+    ]
+    for fn, needle in cases:
+        with pytest.raises(ParameterError) as exc:
+            fn()
+        assert needle in str(exc.value) and "\n" not in str(exc.value)
+
+
+def test_smoke_study_and_determinism():
+    cfg = profiles.settings("li2018", "smoke", T=100, grid=3, inits=3, widths=[2, 4],
+                            d_steps=[1, 2])
+    a = ex.li2018_study(cfg, 0, progress=False)
+    G = cfg["grid"]
+    assert a["opt_codes"].shape == (G, G) and a["heat_codes"].shape == (G, G, cfg["inits"])
+    assert a["fo_counts"].sum(1).tolist() == [a["runs_per_config"]] * len(a["k"])
+    assert all(e["rerun_same_outcome"] for e in a["examples"].values())
+    assert np.all(np.diag(a["opt_codes"]) == dy.MERGED)  # equal initial means stay merged
+    b = ex.li2018_study(cfg, 0, progress=False)
+    np.testing.assert_array_equal(a["fo_cell_success"], b["fo_cell_success"])
+    np.testing.assert_array_equal(a["heat_final_mu"], b["heat_final_mu"])
+
+
+def test_bench_heatmap_reference_agrees():
+    from overgan_lib.bench import bench_heatmap
+
+    res = bench_heatmap("smoke", progress=False, grid=2, inits=2, T=60)
+    assert res["runs"] == 8 and res["batched_s"] > 0 and res["reference_s"] > 0
+    assert res["same_outcome"] == 1.0 and res["max_state_diff"] < 1e-10
+    assert res["record"].endswith(".json")
