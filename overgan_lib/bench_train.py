@@ -78,7 +78,8 @@ def bench_train(arch: str = "dcgan", k: int = 64, dataset: str = "cifar10", iter
 
     Each side gets one warm-up iteration, then ``rounds`` alternating timed blocks of
     ``iters`` iterations; the medians are compared. Both start from the same weights and
-    consume the same batches, and the loss values after the run are reported as a check.
+    consume the same batches, and the loss values after the run are reported as a check:
+    ``engine_last_losses`` is (L_D, W, GP, L_G), ``reference_last_losses`` (L_D, L_G).
     """
     check_positive_int("iters", iters)
     check_positive_int("rounds", rounds)
@@ -93,11 +94,13 @@ def bench_train(arch: str = "dcgan", k: int = 64, dataset: str = "cifar10", iter
         t_ref.append(_time(lambda: ref.iteration(s_ref), iters))
         t_eng.append(_time(lambda: eng.iteration(s_eng), iters))
     last = eng.iteration(s_eng).tolist()
+    ref_last = list(ref.iteration(s_ref))
     e, r = statistics.median(t_eng), statistics.median(t_ref)
     return {"arch": arch, "k": k, "dataset": dataset, "batch": cfg.batch_size,
             "n_critic": cfg.n_critic, "iters": iters, "rounds": rounds,
             "engine_s_per_iter": e, "reference_s_per_iter": r, "engine_ips": 1 / e,
             "reference_ips": 1 / r, "speedup": r / e, "engine_last_losses": last,
+            "reference_last_losses": ref_last,
             "threads": torch.get_num_threads()}
 
 

@@ -10,8 +10,7 @@ import pytest
 from overgan_lib import data
 from overgan_lib.errors import ParameterError
 
-HAVE_DATA = any((r / "cifar10-jpeg.tar.xz").exists() for r in data.candidate_roots())
-needs_data = pytest.mark.skipif(not HAVE_DATA, reason="offline datasets not found")
+needs_data = pytest.mark.needs_data  # all three datasets (see conftest.py)
 
 
 @needs_data
