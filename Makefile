@@ -67,7 +67,8 @@ _run:
 	@mv $(EXE)/.tmp-$(CH).ipynb $(EXE)/$(CH).ipynb
 
 # Stage config, prose pages, executed notebooks and MathJax (served locally: the book reads
-# offline), render with warnings as errors, then point source/edit/launch links at the .md files.
+# offline), render with warnings as errors, then post-process the HTML (bookbuild.py: links to the .md
+# sources, no duplicated inline scripts).
 book: execute
 	@rm -rf $(SRC) && mkdir -p $(SRC)/book
 	@cp _config.yml _toc.yml references.bib $(SRC)/
@@ -75,7 +76,7 @@ book: execute
 	@cp $(addprefix $(EXE)/,$(addsuffix .ipynb,$(NOTEBOOKS))) $(SRC)/book/
 	@$(BIN)/python -m overgan_lib.bookbuild vendor-mathjax $(SRC)/_vendor/mathjax
 	$(BIN)/jupyter-book build $(SRC) --path-output . -W --keep-going --quiet
-	@$(BIN)/python -m overgan_lib.bookbuild md-links $(BUILD)/html $(REPO_URL) $(NOTEBOOKS)
+	@$(BIN)/python -m overgan_lib.bookbuild postprocess $(BUILD)/html $(REPO_URL) $(NOTEBOOKS)
 	@echo "Book ($(PROFILE) profile): $(abspath $(BUILD)/html/index.html)"
 
 gpu-book:

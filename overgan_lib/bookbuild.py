@@ -7,10 +7,14 @@
 ``python -m overgan_lib.bookbuild vendor-mathjax DEST``
     copy MathJax 3 (the ``django-static-mathjax`` wheel from PyPI ships its ``es5`` build, no
     Django needed) to DEST, so the book renders math without a network.
-``python -m overgan_lib.bookbuild md-links HTML_DIR REPO_URL CHAPTER...``
-    chapters are staged as executed ``.ipynb`` files, so the theme's source, edit and launch
-    links name ``book/<chapter>.ipynb``; the repository holds ``book/<chapter>.md``. Point
-    those links (and only those: the ``.ipynb`` download stays) at the ``.md`` files.
+``python -m overgan_lib.bookbuild postprocess HTML_DIR REPO_URL CHAPTER...``
+    after jupyter-book: (1) chapters are staged as executed ``.ipynb`` files, so the theme's
+    source, edit and launch links name ``book/<chapter>.ipynb``; the repository holds
+    ``book/<chapter>.md``: point those links (and only those: the ``.ipynb`` download stays)
+    at the ``.md`` files. (2) sphinx-thebe's inline configuration script is emitted twice per
+    page by this jupyter-book/Sphinx combination, and the second copy throws "Identifier
+    'THEBE_JS_URL' has already been declared" in every reader's console: drop exact repeats
+    of inline scripts.
 """
 
 from __future__ import annotations
@@ -87,14 +91,38 @@ def md_links(html_dir: Path, repo_url: str, chapters: list[str]) -> int:
     return total
 
 
+INLINE_SCRIPT = re.compile(r"<script>(?P<body>[^<]*)</script>\n?")
+
+
+def dedupe_inline_scripts(html_dir: Path) -> int:
+    """Remove exact repeats of inline ``<script>`` blocks in each page; returns the count."""
+    total = 0
+    for page in html_dir.rglob("*.html"):
+        text, seen = page.read_text(), set()
+
+        def once(m: re.Match) -> str:
+            nonlocal total
+            if m.group("body") in seen:
+                total += 1
+                return ""
+            seen.add(m.group("body"))
+            return m.group(0)
+
+        new = INLINE_SCRIPT.sub(once, text)
+        if new != text:
+            page.write_text(new)
+    return total
+
+
 def main(argv: list[str]) -> int:
     """Command-line entry (see the module docstring)."""
     if argv[:1] == ["hide-injected"] and len(argv) == 2:
         hide_injected_parameters(Path(argv[1]))
     elif argv[:1] == ["vendor-mathjax"] and len(argv) == 2:
         vendor_mathjax(Path(argv[1]))
-    elif argv[:1] == ["md-links"] and len(argv) >= 3:
+    elif argv[:1] == ["postprocess"] and len(argv) >= 3:
         md_links(Path(argv[1]), argv[2], argv[3:])
+        dedupe_inline_scripts(Path(argv[1]))
     else:
         print(__doc__, file=sys.stderr)
         return 2

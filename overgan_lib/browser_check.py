@@ -20,6 +20,7 @@ import functools
 import http.server
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -29,7 +30,7 @@ import time
 import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import unquote, urldefrag, urlparse
+from urllib.parse import unquote, urldefrag, urljoin, urlparse
 
 CANDIDATES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
 
@@ -260,6 +261,15 @@ def broken_links(reports: list[PageReport], base: str, root: Path) -> dict[str, 
     return out
 
 
+REFRESH = re.compile(r'<meta[^>]+http-equiv="refresh"[^>]+url=([^"]+)"', re.IGNORECASE)
+
+
+def redirect_target(page: Path) -> str | None:
+    """The URL a meta-refresh stub page (like jupyter-book's root index.html) sends to."""
+    m = REFRESH.search(page.read_text(errors="replace")[:4000])
+    return m.group(1).strip() if m else None
+
+
 def check_site(root: Path, screenshots: Path | None = None, binary: str | None = None,
                pages: list[Path] | None = None) -> list[PageReport]:
     """Check every ``*.html`` page under ``root`` (except search/genindex); returns reports."""
@@ -277,6 +287,9 @@ def check_site(root: Path, screenshots: Path | None = None, binary: str | None =
         reports = []
         for page in pages:
             rel = page.relative_to(root).as_posix()
+            if target := redirect_target(page):  # e.g. the root index.html: only its target
+                reports.append(PageReport(rel, links=[urljoin(base + rel, target)]))
+                continue
             shot = screenshots / (rel.replace("/", "__")[:-5] + ".png") if screenshots else None
             reports.append(check_page(browser, base + rel, rel, shot))
     finally:

@@ -50,4 +50,14 @@ def test_vendor_mathjax_copies_the_es5_build(tmp_path):
 
 def test_cli_usage_error(capsys):
     assert bookbuild.main(["nope"]) == 2
-    assert "hide-injected" in capsys.readouterr().err
+    assert "postprocess" in capsys.readouterr().err
+
+
+def test_dedupe_inline_scripts_keeps_the_first_copy(tmp_path):
+    page = tmp_path / "p.html"
+    cfg = '<script>const THEBE_JS_URL = "x"; const a = 1</script>\n'
+    page.write_text(f"<head>{cfg}<script src='a.js'></script>{cfg}<script>other()</script>"
+                    "</head>")
+    assert bookbuild.dedupe_inline_scripts(tmp_path) == 1
+    html = page.read_text()
+    assert html.count("THEBE_JS_URL") == 1 and "other()" in html and "a.js" in html
