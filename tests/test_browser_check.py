@@ -6,8 +6,9 @@ import pytest
 
 from overgan_lib import browser_check as bc
 
-pytestmark = pytest.mark.skipif(bc.find_chromium() is None,
-                                reason="Chromium not installed (apt-get install chromium)")
+pytestmark = [pytest.mark.slow,
+              pytest.mark.skipif(bc.find_chromium() is None,
+                                 reason="Chromium not installed (apt-get install chromium)")]
 
 GOOD = """<!doctype html><html><head><title>good</title></head><body>
 <h1 id="top">Good page</h1><p>Plain text, a <a href="bad.html#sec">link with anchor</a>,

@@ -64,6 +64,7 @@ def test_smoke_experiments_run(name, fn):
         assert out["a3_kappa"].max() <= 5
 
 
+@pytest.mark.slow
 def test_experiments_are_deterministic():
     cfg = profiles.settings("fig2", "smoke")
     a, b = ex.fig2_sweep(cfg, 3, progress=False), ex.fig2_sweep(cfg, 3, progress=False)
@@ -72,6 +73,7 @@ def test_experiments_are_deterministic():
     assert not np.array_equal(a["gda_curves"], c["gda_curves"])
 
 
+@pytest.mark.slow
 def test_bench_reference_agrees():
     res = bench_theory("smoke", progress=False)
     assert res["batched_s"] > 0 and res["reference_s"] > 0

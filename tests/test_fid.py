@@ -18,6 +18,7 @@ from overgan_lib.metrics.reference import reference_subset
 needs_data = pytest.mark.needs_data("cifar10")
 
 
+@pytest.mark.slow
 def test_built_weights_have_pinned_hash(tmp_path):
     """The weight file is pytorch-fid's official download (sha256 prefix in its name) or
     exactly the pinned state dict built offline; a tampered copy is refused."""
@@ -34,6 +35,7 @@ def test_built_weights_have_pinned_hash(tmp_path):
         inception._check_existing(tampered)
 
 
+@pytest.mark.slow
 @needs_data
 def test_built_weights_match_torchscript_features():
     ts = inception.load_torchscript()
@@ -71,6 +73,7 @@ def test_quantize_like_save_image_and_range_errors():
         metrics.features(torch.zeros(2, 5, 8, 8, dtype=torch.uint8))
 
 
+@pytest.mark.slow
 @needs_data
 def test_tensor_path_matches_pytorch_fid_on_pngs(tmp_path):
     from pytorch_fid.fid_score import calculate_fid_given_paths
@@ -88,6 +91,7 @@ def test_tensor_path_matches_pytorch_fid_on_pngs(tmp_path):
     assert ours.n_fake == 100 and ours.n_real == 100
 
 
+@pytest.mark.slow
 @needs_data
 def test_score_generator_reports_counts():
     class G(torch.nn.Module):

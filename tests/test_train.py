@@ -30,7 +30,7 @@ from overgan_lib.train import (
 )
 
 REPO = Path(__file__).resolve().parent.parent
-pytestmark = pytest.mark.needs_data("mnist")
+pytestmark = [pytest.mark.needs_data("mnist"), pytest.mark.slow]  # training: seconds each
 TINY = dict(k_g=16, k_d=16, iters=20, eval_n=16, log_every=5, ckpt_every=5, fid_test=False)
 
 
@@ -122,7 +122,6 @@ T.train(T.TrainConfig(**eval(sys.argv[1])), "smoke", progress=False)
 """
 
 
-@pytest.mark.slow
 def test_resume_after_sigkill_equals_uninterrupted_run(isolated):
     """Kill a training subprocess with SIGKILL after its first checkpoint, resume it, and
     compare with an uninterrupted run: curves and final FID/KID are bitwise equal.
@@ -226,7 +225,6 @@ def test_cli_sweep_bad_setting_is_one_line(isolated):
                                  "positive integer (k >= 1)"
 
 
-@pytest.mark.slow
 def test_benchmarks_compare_equal_work():
     """Timing is for ``overgan bench``; here: both sides of the train bench did the same
     computation (same weights, batches and steps give the same losses), and the ratio is

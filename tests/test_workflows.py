@@ -26,6 +26,7 @@ def _load(name: str) -> dict:
     return doc
 
 
+@pytest.mark.slow
 def test_workflows_match_the_github_schema():
     files = sorted(WORKFLOWS.glob("*.yml"))
     assert [f.name for f in files] == ["ci.yml", "gpu-book.yml"]
@@ -33,6 +34,7 @@ def test_workflows_match_the_github_schema():
     assert res.returncode == 0, res.stdout + res.stderr
 
 
+@pytest.mark.slow
 def test_schema_check_rejects_a_broken_workflow(tmp_path):
     bad = tmp_path / "bad.yml"
     bad.write_text("name: bad\non: push\njobs:\n  test:\n    steps:\n      - run: make test\n"
