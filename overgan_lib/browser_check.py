@@ -197,6 +197,8 @@ def _console_errors(events: list[dict]) -> list[str]:
             out.append(f"uncaught exception: {desc.splitlines()[0][:200] if desc else '?'}")
         elif m == "Log.entryAdded" and p.get("entry", {}).get("level") == "error":
             ent = p["entry"]
+            if ent.get("url", "").endswith("/favicon.ico"):
+                continue  # the browser's own request, not the page's (pages set no icon)
             out.append(f"console error: {ent.get('text', '')[:160]} {ent.get('url', '')}".strip())
     return list(dict.fromkeys(out))
 

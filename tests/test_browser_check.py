@@ -60,5 +60,5 @@ def test_cli_exit_codes(tmp_path, capsys):
     assert "bad.html: console error: boom" in capsys.readouterr().out
     (site / "bad.html").unlink()
     (site / "index.html").write_text(GOOD.replace('bad.html#sec', 'sub/'))
-    assert bc.main([str(site)]) == 0
+    assert bc.main([str(site)]) == 0, capsys.readouterr().out
     assert bc.main([str(tmp_path / "nothing")]) == 2
