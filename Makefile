@@ -5,7 +5,9 @@
 #   make book PROFILE=smoke       the same in seconds per chapter
 #   make gpu-book                 PROFILE=gpu (on a GPU runner)
 #   make chapter CH=02_eigen_analysis PROFILE=cpu PARAMS="-p seed 3 -p rerun True"
-#   make test                     ruff, pytest, smoke execution of every chapter, jb build -W
+#   make test                     ruff, pytest, smoke execution of every chapter, jb build -W,
+#                                 then the headless-Chromium check of every rendered page
+#   make browser-check            only the browser check of the existing _build/html
 
 PROFILE ?= cpu
 SEED ?= 0
@@ -21,9 +23,15 @@ NB := $(BUILD)/notebooks
 EXE := $(BUILD)/executed/$(PROFILE)
 SRC := $(BUILD)/src
 CHAPTERS := $(basename $(notdir $(wildcard book/[0-9][0-9]_*.md)))
-PAGES := $(filter-out $(addprefix book/,$(addsuffix .md,$(CHAPTERS))),$(wildcard book/*.md))
+# Notebook pages that are not chapters (executed after them, e.g. the status page that reads the
+# results the chapters just stored).
+NBPAGES := status
+NOTEBOOKS := $(CHAPTERS) $(NBPAGES)
+PAGES := $(filter-out $(addprefix book/,$(addsuffix .md,$(NOTEBOOKS))),$(wildcard book/*.md))
+# The repository URL of _config.yml (source/edit/launch links point there).
+REPO_URL := $(shell sed -n 's/^  url: *//p' _config.yml | head -n 1)
 
-.PHONY: book gpu-book test lint check execute chapter _run venv clean
+.PHONY: book gpu-book test lint check execute chapter _run venv clean browser-check
 
 venv: $(STAMP)
 
@@ -39,7 +47,7 @@ check: $(STAMP)
 
 execute: check
 	@mkdir -p $(NB) $(EXE)
-	@for ch in $(CHAPTERS); do $(MAKE) --no-print-directory _run CH=$$ch || exit 1; done
+	@for ch in $(NOTEBOOKS); do $(MAKE) --no-print-directory _run CH=$$ch || exit 1; done
 
 chapter: check
 	@test -n "$(CH)" || { echo "usage: make chapter CH=<chapter name, e.g. 02_eigen_analysis>"; exit 2; }
@@ -47,22 +55,28 @@ chapter: check
 	@mkdir -p $(NB) $(EXE)
 	@$(MAKE) --no-print-directory _run CH=$(CH)
 
-# One chapter: MyST -> ipynb -> papermill (written to a temp file, renamed on success).
+# One chapter: MyST -> ipynb -> papermill (written to a temp file, renamed on success); papermill's
+# injected-parameters cell is tagged remove-cell so the HTML shows the parameters once.
 _run:
 	@$(BIN)/jupytext --quiet --to ipynb --output $(NB)/$(CH).ipynb book/$(CH).md
 	@echo "executing $(CH) (profile=$(PROFILE), seed=$(SEED))"
 	@$(BIN)/papermill -k python3 --cwd book -p profile $(PROFILE) -p seed $(SEED) $(PARAMS) \
 		--log-level WARNING $(NB)/$(CH).ipynb $(EXE)/.tmp-$(CH).ipynb \
 		|| { rm -f $(EXE)/.tmp-$(CH).ipynb; exit 1; }
+	@$(BIN)/python -m overgan_lib.bookbuild hide-injected $(EXE)/.tmp-$(CH).ipynb
 	@mv $(EXE)/.tmp-$(CH).ipynb $(EXE)/$(CH).ipynb
 
-# Stage config, prose pages and executed chapters, then render with warnings as errors.
+# Stage config, prose pages, executed notebooks and MathJax (served locally: the book reads
+# offline), render with warnings as errors, then post-process the HTML (bookbuild.py: links to the .md
+# sources, no duplicated inline scripts).
 book: execute
 	@rm -rf $(SRC) && mkdir -p $(SRC)/book
 	@cp _config.yml _toc.yml references.bib $(SRC)/
 	@cp $(PAGES) $(SRC)/book/
-	@cp $(addprefix $(EXE)/,$(addsuffix .ipynb,$(CHAPTERS))) $(SRC)/book/
+	@cp $(addprefix $(EXE)/,$(addsuffix .ipynb,$(NOTEBOOKS))) $(SRC)/book/
+	@$(BIN)/python -m overgan_lib.bookbuild vendor-mathjax $(SRC)/_vendor/mathjax
 	$(BIN)/jupyter-book build $(SRC) --path-output . -W --keep-going --quiet
+	@$(BIN)/python -m overgan_lib.bookbuild postprocess $(BUILD)/html $(REPO_URL) $(NOTEBOOKS)
 	@echo "Book ($(PROFILE) profile): $(abspath $(BUILD)/html/index.html)"
 
 gpu-book:
@@ -74,6 +88,13 @@ lint: $(STAMP)
 test: lint
 	$(BIN)/python -m pytest
 	$(MAKE) book PROFILE=smoke PARAMS="-p rerun True"
+	$(MAKE) browser-check
+
+# Every page of _build/html in headless Chromium, network blocked: console errors, missing
+# images, broken internal links, raw math, a visible injected-parameters cell; one screenshot
+# per page under _build/screenshots.
+browser-check: $(STAMP)
+	$(BIN)/python -m overgan_lib.browser_check $(BUILD)/html --screenshots $(BUILD)/screenshots
 
 clean:
 	rm -rf $(BUILD)

@@ -190,15 +190,19 @@ def load(experiment: str, profile: str, config: dict[str, Any]) -> Record | None
     path = record_path(experiment, profile, config)
     if not path.exists():
         return None
+    return _read(path)
+
+
+def _read(path: Path, reused: bool = True) -> Record:
     doc = json.loads(path.read_text())
-    return Record(
-        doc["experiment"],
-        _decode(doc["config"]),
-        doc["provenance"],
-        _decode(doc["data"]),
-        path,
-        reused=True,
-    )
+    return Record(doc["experiment"], _decode(doc["config"]), doc["provenance"],
+                  _decode(doc["data"]), path, reused=reused)
+
+
+def records(experiment: str, profile: str) -> list[Record]:
+    """Every stored record of ``experiment`` at ``profile`` (sorted by file name)."""
+    folder = results_root() / experiment / check_profile(profile)
+    return [_read(p) for p in sorted(folder.glob("*.json"))]
 
 
 def load_or_run(

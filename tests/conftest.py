@@ -25,3 +25,27 @@ def make_problem(m=5, d=3, n=17, k=11, seeds=(0, 1, 2), scale=1.0):
 @pytest.fixture
 def problem():
     return make_problem()
+
+
+def dataset_available(name: str) -> bool:
+    """True when ``name`` is found offline or as a torchvision download (no decoding)."""
+    from overgan_lib import data
+
+    card = data.CARDS[name]
+    return any(data._offline_files(card, r) is not None or data._torchvision_present(name, r)
+               for r in data.candidate_roots())
+
+
+def pytest_collection_modifyitems(config, items):
+    """Skip ``needs_data`` tests whose datasets are absent, naming them and the remedy."""
+    from overgan_lib import data
+
+    for item in items:
+        mark = item.get_closest_marker("needs_data")
+        if mark is None:
+            continue
+        missing = [n for n in (mark.args or tuple(data.CARDS)) if not dataset_available(n)]
+        if missing:
+            item.add_marker(pytest.mark.skip(
+                reason=f"dataset(s) {', '.join(missing)} not found: set OVERGAN_DATA or run "
+                       f"`overgan data download --dataset NAME`"))

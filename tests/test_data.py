@@ -10,10 +10,10 @@ import pytest
 from overgan_lib import data
 from overgan_lib.errors import ParameterError
 
-HAVE_DATA = any((r / "cifar10-jpeg.tar.xz").exists() for r in data.candidate_roots())
-needs_data = pytest.mark.skipif(not HAVE_DATA, reason="offline datasets not found")
+needs_data = pytest.mark.needs_data  # all three datasets (see conftest.py)
 
 
+@pytest.mark.slow
 @needs_data
 @pytest.mark.parametrize("name", ["mnist", "cifar10", "celeba"])
 def test_loaders_shapes_ranges_counts(name):
@@ -28,6 +28,7 @@ def test_loaders_shapes_ranges_counts(name):
     assert float(x.min()) >= -1.0 and float(x.max()) <= 1.0 and x.dtype.is_floating_point
 
 
+@pytest.mark.slow
 @needs_data
 def test_mnist_matches_known_labels_and_cifar_order():
     from overgan_lib.data.sources import read_idx_labels
@@ -39,6 +40,7 @@ def test_mnist_matches_known_labels_and_cifar_order():
     assert np.array_equal(a, b)  # cached and deterministic
 
 
+@pytest.mark.slow
 @needs_data
 def test_checksum_mismatch_is_refused(tmp_path, monkeypatch):
     monkeypatch.setenv("OVERGAN_CACHE", str(tmp_path / "cache"))
@@ -75,12 +77,14 @@ def test_bad_names_and_sizes():
         data.to_model_range(np.zeros((1, 1, 2, 2), dtype=np.float32))
 
 
+@pytest.mark.slow
 @needs_data
 def test_n_out_of_range():
     with pytest.raises(ParameterError, match="n=0"):
         data.load("mnist", "test", n=0)
 
 
+@pytest.mark.slow
 @needs_data
 def test_torchvision_source_reads_the_same_mnist():
     from overgan_lib.data.sources import torchvision_arrays

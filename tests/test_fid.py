@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+
 import numpy as np
 import pytest
 import torch
@@ -13,17 +15,27 @@ from overgan_lib.images import write_folder
 from overgan_lib.metrics import inception
 from overgan_lib.metrics.reference import reference_subset
 
-HAVE_DATA = any((r / "cifar10-jpeg.tar.xz").exists() for r in data.candidate_roots())
-needs_data = pytest.mark.skipif(not HAVE_DATA, reason="offline datasets not found")
+needs_data = pytest.mark.needs_data("cifar10")
 
 
-def test_built_weights_have_pinned_hash():
+@pytest.mark.slow
+def test_built_weights_have_pinned_hash(tmp_path):
+    """The weight file is pytorch-fid's official download (sha256 prefix in its name) or
+    exactly the pinned state dict built offline; a tampered copy is refused."""
     path = inception.ensure_weights()
+    file_sha = hashlib.sha256(path.read_bytes()).hexdigest()
     sd = torch.load(path, map_location="cpu", weights_only=True)
-    assert inception.state_dict_sha256(sd) == inception.BUILT_STATE_SHA256 or \
-        inception._check_existing(path) is None  # an official download is accepted too
+    if not file_sha.startswith(inception.OFFICIAL_SHA256_PREFIX):
+        assert inception.state_dict_sha256(sd) == inception.BUILT_STATE_SHA256
+    key = next(iter(sd))
+    sd[key] = sd[key] + 1e-3
+    tampered = tmp_path / inception.WEIGHTS_NAME
+    torch.save(sd, tampered)
+    with pytest.raises(RuntimeError, match="neither pytorch-fid's official file"):
+        inception._check_existing(tampered)
 
 
+@pytest.mark.slow
 @needs_data
 def test_built_weights_match_torchscript_features():
     ts = inception.load_torchscript()
@@ -61,6 +73,7 @@ def test_quantize_like_save_image_and_range_errors():
         metrics.features(torch.zeros(2, 5, 8, 8, dtype=torch.uint8))
 
 
+@pytest.mark.slow
 @needs_data
 def test_tensor_path_matches_pytorch_fid_on_pngs(tmp_path):
     from pytorch_fid.fid_score import calculate_fid_given_paths
@@ -78,6 +91,7 @@ def test_tensor_path_matches_pytorch_fid_on_pngs(tmp_path):
     assert ours.n_fake == 100 and ours.n_real == 100
 
 
+@pytest.mark.slow
 @needs_data
 def test_score_generator_reports_counts():
     class G(torch.nn.Module):

@@ -63,6 +63,7 @@ def _cli(*args):
     )
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("args,needle", [
     (["--widths", "4", "0"], "contains 0"),
     (["--eta-bar", "-0.5"], "eta_bar=-0.5"),
@@ -90,6 +91,7 @@ def test_cli_check_validates_overrides():
     assert _cli("check", "--profile", "smoke").returncode == 0
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(shutil.which("make") is None, reason="needs make")
 def test_make_chapter_with_bad_profile_leaves_no_output(tmp_path):
     venv = ROOT / ".venv" / "bin" / "overgan"
@@ -107,6 +109,7 @@ def test_make_chapter_with_bad_profile_leaves_no_output(tmp_path):
     assert not (ROOT / "_build" / "executed" / "bogus").exists()
 
 
+@pytest.mark.slow
 def test_kernel_side_error_is_one_line(tmp_path):
     """A bad value that reaches the notebook still shows as a single line (papermill)."""
     pm = pytest.importorskip("papermill")
@@ -128,6 +131,7 @@ def test_kernel_side_error_is_one_line(tmp_path):
     assert len(exc.value.traceback) == 1
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("args,needle", [
     (["data", "grid", "--dataset", "imagenet", "--out", "x.png"], "dataset='imagenet'"),
     (["data", "grid", "--dataset", "mnist"], "--out"),

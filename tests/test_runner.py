@@ -111,7 +111,7 @@ def test_kept_generator_reloads_exactly(isolated):
     cfg = TrainConfig(**TINY)
     rec = train(cfg, "smoke", progress=False, options=OPTS)
     ref = rec["weights"]
-    path = isolated / "results" / "weights" / f"{ref['sha256'][:32]}.pt"
+    path = isolated / "results" / "weights" / "smoke" / f"{ref['sha256'][:32]}.pt"
     assert path.stat().st_size == ref["bytes"]
     G = load_generator(rec)
     grid = np.asarray(Image.open(rec.path.with_suffix(".png")))

@@ -45,7 +45,8 @@ def bench_train(arch: str = "dcgan", k: int = 64, dataset: str = "cifar10", iter
 
     Each side gets one warm-up iteration, then ``rounds`` alternating timed blocks of
     ``iters`` iterations; the medians are compared. All start from the same weights and
-    consume the same batches; the losses after the run are reported as a check.
+    consume the same batches; the losses after the run are reported as a check:
+    ``engine_last_losses`` is (L_D, W, GP, L_G), ``reference_last_losses`` (L_D, L_G).
     """
     from ..threads import for_workload
 
@@ -83,7 +84,8 @@ def _bench_train(arch: str, k: int, dataset: str, iters: int, rounds: int, devic
     out = {"arch": arch, "k": k, "dataset": dataset, "batch": cfg.batch_size,
            "n_critic": cfg.n_critic, "iters": iters, "rounds": rounds, "device": device,
            "threads": torch.get_num_threads(),
-           "engine_last_losses": eng.iteration(s_eng).tolist()}
+           "engine_last_losses": eng.iteration(s_eng).tolist(),
+           "reference_last_losses": list(ref.iteration(s_ref))}
     for name, t in med.items():
         out[f"{name}_s_per_iter"], out[f"{name}_ips"] = t, 1 / t
     out["speedup"] = med["reference"] / med["engine"]

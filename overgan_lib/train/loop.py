@@ -173,7 +173,7 @@ def store_payload(payload: dict[str, Any], profile: str) -> Record:
     cfg = TrainConfig.from_record(payload["config"])
     result = dict(payload["result"])
     if payload["weights"] is not None:
-        result["weights"] = store_generator(payload["weights"])
+        result["weights"] = store_generator(payload["weights"], profile)
     rec = save(EXPERIMENT, profile, cfg.record(), result, cfg.seed, payload["wall_s"],
                worker=payload["worker"])
     if payload["grid"] is not None:

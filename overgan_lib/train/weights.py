@@ -1,7 +1,7 @@
 """Kept generators: the final weights of every run, content-addressed beside the results.
 
 A run's record holds ``weights: {"sha256", "bytes"}``; the file is
-``<results root>/weights/<sha256[:32]>.pt`` (a plain ``state_dict``, CPU tensors, loadable
+``<results root>/weights/<profile>/<sha256[:32]>.pt`` (a plain ``state_dict``, CPU tensors, loadable
 with ``weights_only=True``). Identical weights are stored once. NND, nearest neighbours
 and larger-N FID (chapter "Generalization") are scored from these files without retraining.
 """
@@ -22,8 +22,9 @@ from .config import TrainConfig
 from .engine import build_models
 
 
-def weights_dir() -> Path:
-    return results_root() / "weights"
+def weights_dir(profile: str) -> Path:
+    """Kept generators of one profile (smoke's are git-ignored like its results)."""
+    return results_root() / "weights" / profile
 
 
 def generator_blob(G: nn.Module) -> bytes:
@@ -33,15 +34,15 @@ def generator_blob(G: nn.Module) -> bytes:
     return buf.getvalue()
 
 
-def save_generator(G: nn.Module) -> dict[str, Any]:
+def save_generator(G: nn.Module, profile: str) -> dict[str, Any]:
     """Store G's weights content-addressed; returns the reference kept in the record."""
-    return store_generator(generator_blob(G))
+    return store_generator(generator_blob(G), profile)
 
 
-def store_generator(blob: bytes) -> dict[str, Any]:
+def store_generator(blob: bytes, profile: str) -> dict[str, Any]:
     """Store a generator blob under its hash (once); returns {"sha256", "bytes"}."""
     digest = hashlib.sha256(blob).hexdigest()
-    path = weights_dir() / f"{digest[:32]}.pt"
+    path = weights_dir(profile) / f"{digest[:32]}.pt"
     if not path.exists():
         atomic_write_bytes(path, blob)
     return {"sha256": digest, "bytes": len(blob)}
@@ -53,7 +54,7 @@ def load_generator(record: Record, device: str = "cpu") -> nn.Module:
     if not ref:
         raise DataError(f"{record.path.name}: this run kept no generator weights (trained "
                         f"before weights were kept); rerun it with rerun=True")
-    path = weights_dir() / f"{ref['sha256'][:32]}.pt"
+    path = weights_dir(record.provenance["profile"]) / f"{ref['sha256'][:32]}.pt"
     if not path.exists():
         raise DataError(f"{path} is missing; run the sweep that produced {record.path.name} "
                         f"(its results are stored, its weights are not on this machine)")

@@ -1,0 +1,133 @@
+"""Build steps around papermill and jupyter-book that the Makefile calls.
+
+``python -m overgan_lib.bookbuild hide-injected NB.ipynb``
+    tag papermill's ``injected-parameters`` cell ``remove-cell`` so the HTML shows the
+    parameters once (the chapter's own ``parameters`` cell; the build's profile is stamped on
+    every figure and stated in each result's provenance).
+``python -m overgan_lib.bookbuild vendor-mathjax DEST``
+    copy MathJax 3 (the ``django-static-mathjax`` wheel from PyPI ships its ``es5`` build, no
+    Django needed) to DEST, so the book renders math without a network.
+``python -m overgan_lib.bookbuild postprocess HTML_DIR REPO_URL CHAPTER...``
+    after jupyter-book: (1) chapters are staged as executed ``.ipynb`` files, so the theme's
+    source, edit and launch links name ``book/<chapter>.ipynb``; the repository holds
+    ``book/<chapter>.md``: point those links (and only those: the ``.ipynb`` download stays)
+    at the ``.md`` files. (2) sphinx-thebe's inline configuration script is emitted twice per
+    page by this jupyter-book/Sphinx combination, and the second copy throws "Identifier
+    'THEBE_JS_URL' has already been declared" in every reader's console: drop exact repeats
+    of inline scripts.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import sys
+from pathlib import Path
+
+INJECTED = "injected-parameters"
+REMOVE = "remove-cell"
+LAUNCH_HOSTS = ("https://mybinder.org/",)
+
+
+def hide_injected_parameters(path: Path) -> int:
+    """Add the ``remove-cell`` tag to papermill's injected cell(s); returns how many."""
+    nb = json.loads(path.read_text())
+    hidden = 0
+    for cell in nb["cells"]:
+        tags = cell.setdefault("metadata", {}).setdefault("tags", [])
+        if INJECTED in tags:
+            if REMOVE not in tags:
+                tags.append(REMOVE)
+            hidden += 1
+    path.write_text(json.dumps(nb, indent=1, ensure_ascii=False) + "\n")
+    return hidden
+
+
+def mathjax_source() -> Path:
+    """The ``es5`` folder of the MathJax 3 build installed from PyPI."""
+    try:
+        import mathjax  # django-static-mathjax
+    except ImportError:
+        raise SystemExit("MathJax is not installed: pip install 'django-static-mathjax==3.2.2.1' "
+                         "(part of the book extra)") from None
+    src = Path(mathjax.__file__).parent / "static" / "mathjax" / "es5"
+    if not (src / "tex-chtml-full.js").exists():
+        raise SystemExit(f"{src} has no tex-chtml-full.js; reinstall django-static-mathjax")
+    return src
+
+
+def vendor_mathjax(dest: Path) -> Path:
+    """Copy MathJax's es5 build to ``dest`` (replacing it); returns ``dest``."""
+    shutil.rmtree(dest, ignore_errors=True)
+    shutil.copytree(mathjax_source(), dest)
+    return dest
+
+
+def md_links(html_dir: Path, repo_url: str, chapters: list[str]) -> int:
+    """Rewrite repository/launch links to ``book/<ch>.ipynb`` to ``.md``; returns the count."""
+    prefixes = (repo_url.rstrip("/") + "/",) + LAUNCH_HOSTS
+    names = "|".join(re.escape(c) for c in chapters)
+    if not names:
+        return 0
+    link = re.compile(r'href="([^"]*)"')
+    target = re.compile(rf"(book/(?:{names}))\.ipynb")
+    total = 0
+
+    def fix(m: re.Match) -> str:
+        nonlocal total
+        url = m.group(1)
+        if not url.startswith(prefixes):
+            return m.group(0)
+        new, n = target.subn(r"\1.md", url)
+        total += n
+        return f'href="{new}"'
+
+    for page in html_dir.rglob("*.html"):
+        text = page.read_text()
+        new = link.sub(fix, text)
+        if new != text:
+            page.write_text(new)
+    return total
+
+
+INLINE_SCRIPT = re.compile(r"<script>(?P<body>[^<]*)</script>\n?")
+
+
+def dedupe_inline_scripts(html_dir: Path) -> int:
+    """Remove exact repeats of inline ``<script>`` blocks in each page; returns the count."""
+    total = 0
+    for page in html_dir.rglob("*.html"):
+        text, seen = page.read_text(), set()
+
+        def once(m: re.Match) -> str:
+            nonlocal total
+            if m.group("body") in seen:
+                total += 1
+                return ""
+            seen.add(m.group("body"))
+            return m.group(0)
+
+        new = INLINE_SCRIPT.sub(once, text)
+        if new != text:
+            page.write_text(new)
+    return total
+
+
+def main(argv: list[str]) -> int:
+    """Command-line entry (see the module docstring)."""
+    if argv[:1] == ["hide-injected"] and len(argv) == 2:
+        hide_injected_parameters(Path(argv[1]))
+    elif argv[:1] == ["vendor-mathjax"] and len(argv) == 2:
+        vendor_mathjax(Path(argv[1]))
+    elif argv[:1] == ["postprocess"] and len(argv) >= 3:
+        md_links(Path(argv[1]), argv[2], argv[3:])
+        dedupe_inline_scripts(Path(argv[1]))
+    else:
+        print(__doc__, file=sys.stderr)
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))

@@ -1,0 +1,232 @@
+"""The reproduction status of every paper figure and claim, computed from the results store.
+
+:data:`CLAIMS` maps each figure/claim of the paper (and the book's own extensions) to the
+chapter that shows it and the store experiments that back it. :func:`claim_status` turns what
+is stored into one verdict per claim, by these rules (smoke results never count: their numbers
+mean nothing):
+
+``pending``
+    no stored (non-smoke) result for any experiment of the claim.
+``partial``
+    some evidence, but one of: an experiment of the claim has no result; results exist only at
+    a reduced profile (not one of the claim's ``full_profiles``); a backing result was computed
+    from a dirty tree (uncommitted code); the claim has no automatic check of the paper's
+    finding; or its check fails.
+``reproduced``
+    every experiment of the claim has a result at a full-scale profile, all of them from a
+    clean tree, and the claim's check of the paper's finding passes on them.
+
+To add a claim, append a :class:`Claim` to :data:`CLAIMS`; experiments that do not exist yet
+simply show as pending.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from .profiles import PROFILES
+from .store import REPO_ROOT, Record, records
+
+VERDICTS = ("reproduced", "partial", "pending")
+#: Profiles at which an experiment is a full (not reduced) run. The theory chapters run at full
+#: size from ``cpu`` up (the paper gives no sizes for Figs. 2 and 9); the image experiments are
+#: reduced below ``paper``.
+THEORY_FULL = ("cpu", "gpu", "paper")
+PAPER_ONLY = ("paper",)
+
+Check = Callable[[dict[str, list[Record]]], tuple[bool, str]]
+
+
+@dataclass(frozen=True)
+class Claim:
+    """One figure or claim of the paper, where the book shows it and what backs it."""
+
+    key: str
+    what: str
+    chapter: str  # book/<chapter>.md; may not exist yet
+    experiments: tuple[str, ...]
+    full_profiles: tuple[str, ...] = PAPER_ONLY
+    check: Check | None = None
+
+
+@dataclass
+class Status:
+    """The verdict of one claim with the provenance of the results it rests on."""
+
+    claim: Claim
+    verdict: str
+    reason: str
+    profiles: list[str]
+    profile: str | None = None  # the profile whose results the provenance columns describe
+    shas: list[str] = field(default_factory=list)
+    dirty: bool | None = None
+    wall_time_s: float | None = None
+    devices: list[str] = field(default_factory=list)
+    runs: int = 0
+
+
+# --- checks of the paper's findings (each on the records of the chosen profile) -------------
+
+
+def _one(recs: dict[str, list[Record]], experiment: str) -> dict[str, Any]:
+    return recs[experiment][0].data
+
+
+def _width_gain(experiment: str, key: str, factor: float) -> Check:
+    """Median final loss at the widest width <= factor x the median at the narrowest."""
+
+    def check(recs: dict[str, list[Record]]) -> tuple[bool, str]:
+        med = np.median(np.asarray(_one(recs, experiment)[key], dtype=float), axis=1)
+        ok = bool(med[-1] <= factor * med[0])
+        return ok, (f"median {key} {med[0]:.2g} at the narrowest width vs {med[-1]:.2g} at the "
+                    f"widest ({'<=' if ok else '>'} {factor:g}x)")
+
+    return check
+
+
+def _same_saddle(recs: dict[str, list[Record]]) -> tuple[bool, str]:
+    """GDA and GD end at the same W (eq. 5): median relative gap < 5% at the widest width."""
+    gap = float(np.median(_one(recs, "formulation")["w_gap_rel"][-1]))
+    return gap < 0.05, f"median ‖W_GDA − W_GD‖ / ‖W_GD − W_0‖ = {gap:.2g} at the widest width"
+
+
+def _lemma_a2(recs: dict[str, list[Record]]) -> tuple[bool, str]:
+    """Lemma A.2: the spectral radius never exceeds the bound on any draw."""
+    d = _one(recs, "eigen")
+    bad = int(np.sum(np.asarray(d["a2_rho"]) > np.asarray(d["a2_bound"]) * (1 + 1e-9)))
+    return bad == 0, f"{bad} of {np.size(d['a2_rho'])} draws above the Lemma A.2 bound"
+
+
+def _theorem_a4(recs: dict[str, list[Record]]) -> tuple[bool, str]:
+    """Theorem A.4: bounds (25)-(28) hold on every width and seed run."""
+    d = _one(recs, "perturbation")
+    flags = np.stack([np.asarray(d[f"ok{i}"], dtype=bool) for i in (25, 26, 27, 28)])
+    return bool(flags.all()), f"bounds (25)-(28) hold on {int(flags.all(0).sum())} of " \
+                              f"{flags[0].size} runs (at the stored horizon T)"
+
+
+CLAIMS: tuple[Claim, ...] = (
+    Claim("eq2-5", "Eqs. 2-5: optimal discriminator, GDA and GD reach one saddle",
+          "01_problem_formulation", ("formulation",), THEORY_FULL, _same_saddle),
+    Claim("lemma-a2-a3", "Lemmas A.2/A.3: spectrum of the linearised GDA map",
+          "02_eigen_analysis", ("eigen",), THEORY_FULL, _lemma_a2),
+    Claim("thm-a4", "Theorem A.4: nonlinear vs linearised GDA, bounds (25)-(28)",
+          "03_perturbation", ("perturbation", "spectrum"), THEORY_FULL, _theorem_a4),
+    Claim("fig2", "Fig. 2 / Theorems 2.1-2.2: convergence improves with width k",
+          "04_convergence", ("fig2",), THEORY_FULL, _width_gain("fig2", "gda_final", 1e-6)),
+    Claim("fig9", "Fig. 9: two moons, optimal D, GDA and d_iter ascent steps",
+          "04_convergence", ("fig9",), THEORY_FULL, _width_gain("fig9", "gda_final", 1e-6)),
+    Claim("reach", "Beyond the paper: which targets GD can reach at width k",
+          "04_convergence", ("cone",), THEORY_FULL),
+    Claim("fid", "Sec. 3 metric: FID/KID, sampling floors", "05_data_metrics",
+          ("data_metrics",), PAPER_ONLY),
+    Claim("fig3", "Fig. 3: MLP GAN on MNIST, FID vs width k", "06_mnist_mlp",
+          ("sweep_mnist_mlp",)),
+    Claim("fig4-cifar", "Figs. 1, 4(a, b): DCGAN / ResNet FID vs k on CIFAR-10", "07_cifar10",
+          ("sweep_cifar10_dcgan", "sweep_cifar10_resnet")),
+    Claim("fig5", "Fig. 5: FID over training iterations, DCGAN", "07_cifar10",
+          ("sweep_cifar10_dcgan", "sweep_celeba_dcgan")),
+    Claim("fig4-celeba", "Fig. 4(d, e): DCGAN / ResNet FID vs k on CelebA", "08_celeba",
+          ("sweep_celeba_dcgan", "sweep_celeba_resnet")),
+    Claim("fig7", "Fig. 7 (App. C): one network's width varied, the other fixed",
+          "09_one_component", ("sweep_cifar10_resnet_d", "sweep_cifar10_resnet_g")),
+    Claim("fig6", "Figs. 6, 10: generalisation (NND, nearest neighbours) vs k",
+          "10_generalization", ("generalization",)),
+    Claim("li2018", "Related: Li et al. (2018), first-order approximation of GAN dynamics",
+          "11_li2018_discriminators", ("li2018",), THEORY_FULL),
+    Claim("jelassi", "Related: Jelassi et al., adaptive methods in GANs", "12_jelassi_adaptive",
+          ("jelassi_2d", "jelassi_mnist")),
+)
+
+
+def _stored(experiment: str) -> dict[str, list[Record]]:
+    """Non-smoke records of ``experiment`` by profile (profiles in PROFILES order)."""
+    out: dict[str, list[Record]] = {}
+    for profile in PROFILES:
+        if profile == "smoke":
+            continue
+        recs = records(experiment, profile)
+        if recs:
+            out[profile] = recs
+    return out
+
+
+def _best_profile(by_exp: dict[str, dict[str, list[Record]]], claim: Claim) -> str | None:
+    """The largest profile at which every experiment of the claim has results, if any."""
+    common = [p for p in PROFILES if p != "smoke" and all(p in r for r in by_exp.values())]
+    full = [p for p in common if p in claim.full_profiles]
+    return (full or common or [None])[-1]
+
+
+def claim_status(claim: Claim) -> Status:
+    """Apply the module's rules to what the store holds for ``claim``."""
+    by_exp = {e: _stored(e) for e in claim.experiments}
+    profiles = [p for p in PROFILES if any(p in r for r in by_exp.values())]
+    if not profiles:
+        return Status(claim, "pending", "no stored result yet", [])
+    missing = [e for e, r in by_exp.items() if not r]
+    best = _best_profile(by_exp, claim)
+    if best is None:  # results exist, but no profile covers every experiment
+        return Status(claim, "partial", f"no result yet for {', '.join(missing) or 'some'}"
+                      " at a common profile", profiles)
+    recs = {e: r[best] for e, r in by_exp.items()}
+    flat = [rec for rs in recs.values() for rec in rs]
+    prov = [rec.provenance for rec in flat]
+    st = Status(
+        claim, "partial", "", profiles, best,
+        shas=sorted({str(p.get("git_sha", "?"))[:8] for p in prov}),
+        dirty=any(bool(p.get("git_dirty")) for p in prov),
+        wall_time_s=float(sum(float(p.get("wall_time_s", 0.0)) for p in prov)),
+        devices=sorted({str(p.get("device", "?")) for p in prov}),
+        runs=len(flat),
+    )
+    if best not in claim.full_profiles:
+        st.reason = f"reduced scale ({best}); full scale needs {'/'.join(claim.full_profiles)}"
+    elif st.dirty:
+        st.reason = "computed from a dirty tree (uncommitted code)"
+    elif claim.check is None:
+        st.reason = "no automatic check of the paper's finding"
+    else:
+        ok, why = claim.check(recs)
+        st.verdict, st.reason = ("reproduced", why) if ok else ("partial", f"check fails: {why}")
+    return st
+
+
+def status_table(claims: Sequence[Claim] = CLAIMS) -> list[Status]:
+    """The status of every claim, in table order."""
+    return [claim_status(c) for c in claims]
+
+
+def _chapter_cell(chapter: str, book_dir: Path) -> str:
+    """A cross-reference to the chapter if it exists, else its planned name."""
+    if (book_dir / f"{chapter}.md").exists():
+        return f"{{doc}}`{chapter}`"
+    return f"{chapter} (planned)"
+
+
+def markdown_table(rows: Sequence[Status], book_dir: Path | None = None) -> str:
+    """The status page's table as MyST Markdown (chapter names become cross-references)."""
+    book_dir = book_dir if book_dir is not None else REPO_ROOT / "book"
+    head = ("| figure / claim | chapter | profiles | verdict | why | git sha | tree "
+            "| wall time | device |\n|---|---|---|---|---|---|---|---|---|")
+    lines = [head]
+    for s in rows:
+        tree = "—" if s.dirty is None else ("dirty" if s.dirty else "clean")
+        runs = f"{s.runs} run" + ("s" if s.runs != 1 else "")
+        wall = "—" if s.wall_time_s is None else f"{s.wall_time_s:,.0f} s ({runs})"
+        profs = ", ".join(f"**{p}**" if p == s.profile else p for p in s.profiles) or "—"
+        cells = [s.claim.what, _chapter_cell(s.claim.chapter, book_dir), profs,
+                 f"**{s.verdict}**", s.reason, " ".join(s.shas) or "—", tree, wall,
+                 "; ".join(s.devices) or "—"]
+        lines.append("| " + " | ".join(c.replace("|", "/") for c in cells) + " |")
+    return "\n".join(lines)
+
+
+def counts(rows: Sequence[Status]) -> dict[str, int]:
+    """How many claims have each verdict."""
+    return {v: sum(r.verdict == v for r in rows) for v in VERDICTS}

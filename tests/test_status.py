@@ -1,0 +1,96 @@
+"""The status page's verdicts: pending / partial / reproduced from what the store holds."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+
+from overgan_lib import status, store
+from overgan_lib.status import Claim, claim_status
+
+
+def _put(experiment, profile, data, sha="a" * 40, dirty=False, wall=2.0, name="x"):
+    path = store.results_root() / experiment / profile / f"{name}.json"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    prov = {"git_sha": sha, "git_dirty": dirty, "wall_time_s": wall, "device": "cpu:test",
+            "profile": profile, "seed": 0}
+    path.write_text(json.dumps({"experiment": experiment, "config": {}, "provenance": prov,
+                                "data": store._encode(data)}))
+
+
+def _ok(recs):
+    return bool(recs["e1"][0]["value"] > 0), "value > 0"
+
+
+CLAIM = Claim("c", "a claim", "01_problem_formulation", ("e1", "e2"), ("cpu", "gpu"), _ok)
+
+
+def test_pending_when_nothing_is_stored():
+    s = claim_status(CLAIM)
+    assert (s.verdict, s.profiles, s.shas) == ("pending", [], [])
+
+
+def test_smoke_results_never_count():
+    _put("e1", "smoke", {"value": 1.0})
+    _put("e2", "smoke", {"value": 1.0})
+    assert claim_status(CLAIM).verdict == "pending"
+
+
+def test_partial_when_an_experiment_is_missing():
+    _put("e1", "cpu", {"value": 1.0})
+    s = claim_status(CLAIM)
+    assert s.verdict == "partial" and "e2" in s.reason and s.profiles == ["cpu"]
+
+
+def test_reproduced_needs_full_scale_clean_tree_and_passing_check():
+    _put("e1", "cpu", {"value": 1.0}, wall=2.5)
+    _put("e2", "cpu", {"value": 0.0}, sha="b" * 40, wall=1.5)
+    s = claim_status(CLAIM)
+    assert s.verdict == "reproduced", s.reason
+    assert s.profile == "cpu" and s.shas == ["aaaaaaaa", "bbbbbbbb"] and s.dirty is False
+    assert s.wall_time_s == 4.0 and s.devices == ["cpu:test"] and s.runs == 2
+
+
+def test_each_rule_demotes_to_partial():
+    _put("e1", "cpu", {"value": -1.0})
+    _put("e2", "cpu", {"value": 0.0})
+    s = claim_status(CLAIM)
+    assert s.verdict == "partial" and s.reason.startswith("check fails")
+    _put("e1", "cpu", {"value": 1.0}, dirty=True)
+    s = claim_status(CLAIM)
+    assert s.verdict == "partial" and "dirty" in s.reason and s.dirty is True
+    reduced = Claim("c", "a claim", "x", ("e1", "e2"), ("paper",), _ok)
+    s = claim_status(reduced)
+    assert s.verdict == "partial" and s.reason.startswith("reduced scale (cpu)")
+    unchecked = Claim("c", "a claim", "x", ("e2",), ("cpu",))
+    assert "no automatic check" in claim_status(unchecked).reason
+
+
+def test_largest_common_full_profile_is_used():
+    _put("e1", "cpu", {"value": -1.0})
+    _put("e2", "cpu", {"value": 0.0})
+    _put("e1", "gpu", {"value": 1.0}, sha="c" * 40)
+    _put("e2", "gpu", {"value": 1.0}, sha="c" * 40)
+    s = claim_status(CLAIM)
+    assert (s.verdict, s.profile, s.profiles, s.shas) == ("reproduced", "gpu", ["cpu", "gpu"],
+                                                          ["cccccccc"])
+
+
+def test_width_gain_check_reads_the_stored_arrays():
+    check = status._width_gain("fig2", "gda_final", 1e-6)
+    _put("fig2", "cpu", {"gda_final": np.array([[1.0, 2.0], [1e-9, 1e-8]])})
+    ok, why = check({"fig2": store.records("fig2", "cpu")})
+    assert ok and "1.5" in why
+    _put("fig2", "cpu", {"gda_final": np.array([[1.0, 2.0], [1e-3, 1e-3]])})
+    assert not check({"fig2": store.records("fig2", "cpu")})[0]
+
+
+def test_table_lists_every_claim_and_links_only_existing_chapters(tmp_path):
+    (tmp_path / "01_problem_formulation.md").write_text("# x")
+    rows = status.status_table()
+    md = status.markdown_table(rows, book_dir=tmp_path)
+    assert md.count("\n") == len(status.CLAIMS) + 1
+    assert "{doc}`01_problem_formulation`" in md and "06_mnist_mlp (planned)" in md
+    assert status.counts(rows) == {"reproduced": 0, "partial": 0, "pending": len(rows)}
+    assert len({c.key for c in status.CLAIMS}) == len(status.CLAIMS)
