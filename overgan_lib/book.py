@@ -69,6 +69,7 @@ def label_profile(fig: plt.Figure, profile: str, record: Record | None = None) -
     text = f"profile: {profile}"
     if record is not None:
         text += f" · {record.provenance.get('git_sha', '?')[:8]}"
+    fig.draw_without_rendering()  # runs constrained/tight layouts so the bbox is final
     bbox = fig.get_tightbbox(fig.canvas.get_renderer())  # inches, everything drawn so far
     bottom = bbox.y0 / fig.get_figheight()
     right = bbox.x1 / fig.get_figwidth()
@@ -172,25 +173,35 @@ def provenance_note(*records: Record) -> str:
     ``IPython.display.Markdown``): its title says whether every result comes from a clean
     tree and whether the code it depends on changed since."""
     st = [provenance_status(r) for r in records]
-    dirty = [s["experiment"] for s in st if s["clean"] is False]
-    changed = [s["experiment"] for s in st if s["changed"]]
-    unknown = [s["experiment"] for s in st if s["clean"] is None or s["changed"] is None]
+
+    def names(pick) -> str:
+        return ", ".join(dict.fromkeys(s["experiment"] for s in st if pick(s)))
+
+    dirty, changed = names(lambda s: s["clean"] is False), names(lambda s: s["changed"])
+    unknown = names(lambda s: s["clean"] is None or s["changed"] is None)
     verdict = ["computed now" if any(not s["reused"] for s in st) else "stored results"]
-    verdict.append(f"from a dirty tree: {', '.join(dirty)}" if dirty else "clean tree")
-    verdict.append(f"code changed since: {', '.join(changed)}" if changed
-                   else "code unchanged since")
+    verdict.append(f"from a dirty tree: {dirty}" if dirty else "clean tree")
+    verdict.append(f"code changed since: {changed}" if changed else "code unchanged since")
     if unknown:
-        verdict.append(f"not checkable outside git: {', '.join(unknown)}")
-    rows = ["| result | profile | seed | git | tree | depends on | changed since | device "
-            "| wall | created |", "|---|---|---|---|---|---|---|---|---|---|"]
+        verdict.append(f"not checkable outside git: {unknown}")
+    rows = ["| result | runs | profile | seeds | git | tree | depends on | changed since | device "
+            "| wall | created |", "|---|---|---|---|---|---|---|---|---|---|---|"]
     word = {True: "yes", False: "no", None: "unknown"}
-    for s, r in zip(st, records, strict=True):
+    groups: dict[tuple, list] = {}
+    for s, r in zip(st, records, strict=True):  # one row per experiment, commit and state
         p = r.provenance
-        tree = {True: "clean", False: "**dirty**", None: "unknown"}[s["clean"]]
+        key = (s["experiment"], p["profile"], s["sha"], s["clean"], s["changed"], p["device"])
+        groups.setdefault(key, []).append((s, p))
+    for (exp, prof, sha, clean, chg, dev), members in groups.items():
+        tree = {True: "clean", False: "**dirty**", None: "unknown"}[clean]
+        seeds = ", ".join(str(x) for x in sorted({p["seed"] for _, p in members}))
+        created = sorted(p["created_utc"] for _, p in members)
+        when = created[0] if len(created) == 1 else f"{created[0]} to {created[-1]}"
+        wall = sum(p["wall_time_s"] for _, p in members)
         rows.append(
-            f"| {s['experiment']} | {p['profile']} | {p['seed']} | `{s['sha'][:8]}` | {tree} | "
-            f"{', '.join(f'`{x}`' for x in s['paths'])} | {word[s['changed']]} | {p['device']} | "
-            f"{p['wall_time_s']:.0f} s | {p['created_utc']} |")
+            f"| {exp} | {len(members)} | {prof} | {seeds} | `{sha[:8]}` | {tree} | "
+            f"{', '.join(f'`{x}`' for x in members[0][0]['paths'])} | {word[chg]} | {dev} | "
+            f"{wall:.0f} s | {when} |")
     kind = "warning" if dirty or changed or unknown else "note"
     body = "\n".join(rows)
     return (f"```{{admonition}} Provenance: {'; '.join(verdict)}\n:class: dropdown {kind}\n\n"

@@ -110,3 +110,28 @@ def test_every_experiment_has_existing_dependency_paths():
     assert names <= set(ob.DEPENDS)
     for paths in ob.DEPENDS.values():
         assert all((REPO_ROOT / p).exists() for p in paths)
+
+
+def test_grid_tiles_and_diversity_tell_a_collapsed_grid_from_a_varied_one():
+    import torch
+    from torchvision.utils import make_grid
+
+    rng = np.random.default_rng(0)
+    varied = rng.integers(0, 256, (64, 1, 28, 28)).astype(np.uint8)
+    same = np.repeat(varied[:1], 64, axis=0)
+    for imgs in (varied, same):
+        grid = make_grid(torch.as_tensor(imgs), nrow=8, padding=2).numpy()[0]
+        tiles = summaries.grid_tiles(grid, 8, 28)
+        assert np.array_equal(tiles, imgs[:, 0].astype(float))
+    assert summaries.sample_diversity(same[:, 0]) == 0
+    assert summaries.sample_diversity(varied[:, 0]) > 50
+    noisy = same[:, 0] + rng.normal(0, 20, (64, 28, 28))  # one image plus pixel noise
+    assert summaries.sample_diversity(noisy, block=4) < summaries.sample_diversity(noisy) / 3
+    with pytest.raises(ValueError, match="not 8x8 tiles"):
+        summaries.grid_tiles(np.zeros((243, 243)), 8, 28)
+
+
+def test_step_verdict_needs_separated_ranges_for_an_uptick():
+    assert summaries.step_verdict([1, 2, 3], [4, 5, 6]) == ("up", 3.0)
+    assert summaries.step_verdict([1, 2, 5], [2, 4, 6]) == ("up within spread", 2.0)
+    assert summaries.step_verdict([4, 5, np.nan], [1, 2, 3])[0] == "down"
