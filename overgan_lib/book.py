@@ -240,9 +240,13 @@ def seed_errorbar(
     finite = np.isfinite(Y)
     shown = np.where(finite & (Y > 0), Y, np.nan) if log else np.where(finite, Y, np.nan)
     mid, lo, hi = seed_band(shown)
-    line = ax.errorbar(x, mid, yerr=[mid - lo, hi - mid], marker="o", ms=4, capsize=3,
-                       label=label, **kw)
-    color = line[0].get_color()
+    # Whiskers are drawn from their end points, not as errorbar offsets: mid - (mid - lo)
+    # loses lo entirely in float64 when seeds span 30 decades (it would draw down to zero).
+    (line,) = ax.plot(x, mid, marker="o", ms=4, label=label, **kw)
+    color = line.get_color()
+    ok = np.isfinite(lo) & np.isfinite(hi)
+    ax.vlines(x[ok], lo[ok], hi[ok], color=color, lw=1.2)
+    ax.scatter(np.r_[x[ok], x[ok]], np.r_[lo[ok], hi[ok]], marker="_", s=40, color=color, lw=1.2)
     jitter = 1 + 0.04 * (np.arange(Y.shape[1]) - Y.shape[1] / 2) / max(Y.shape[1], 1)
     for j in range(Y.shape[1]):
         ok = np.isfinite(shown[:, j])

@@ -57,16 +57,15 @@ def test_rate_slowdown_and_loglog_slope_and_spread():
 
 
 def test_seed_errorbar_draws_the_median_and_the_seed_range():
-    Y = np.array([[1e-3, 2e-3, 1e5], [1.0, 2.0, 3.0], [np.nan, 4.0, 5.0]])
+    Y = np.array([[1e-3, 2e-3, 1e5], [1.0, 2.0, 3.0], [np.nan, 4.0, 5.0], [0.2, 0.3, 1e-30]])
     mid, lo, hi = ob.seed_band(Y)
-    assert np.allclose(mid, [2e-3, 2.0, 4.5]) and np.allclose(lo, [1e-3, 1, 4])
-    assert np.allclose(hi, [1e5, 3, 5])
+    assert np.allclose(mid, [2e-3, 2.0, 4.5, 0.2]) and np.allclose(lo, [1e-3, 1, 4, 1e-30])
+    assert np.allclose(hi, [1e5, 3, 5, 0.3])
     fig, ax = plt.subplots()
-    ob.seed_errorbar(ax, np.array([1, 2, 4]), Y, "x")
-    line = ax.containers[0].lines[0]
-    assert np.allclose(line.get_ydata(), mid)
-    segs = ax.containers[0].lines[2][0].get_segments()
-    assert np.allclose([s[:, 1].min() for s in segs], lo)
+    ob.seed_errorbar(ax, np.array([1, 2, 4, 8]), Y, "x")
+    assert np.allclose(ax.lines[0].get_ydata(), mid)
+    segs = ax.collections[0].get_segments()
+    assert [s[:, 1].min() for s in segs] == list(lo)  # 1e-30 survives: no mid - (mid - lo)
     assert np.allclose([s[:, 1].max() for s in segs], hi)
     plt.close(fig)
 
