@@ -68,14 +68,33 @@ def run(experiment: str, profile: str, seed: int, cfg: dict, fn, rerun: bool = F
 
 
 def label_profile(fig: plt.Figure, profile: str, record: Record | None = None) -> plt.Figure:
-    """Stamp the profile (and the result's git sha) on a figure's lower right corner."""
+    """Stamp the profile (and the result's git sha) under a figure's lower right corner.
+
+    Call it last: the stamp goes below everything already drawn (axis labels, colour bars,
+    legends), so it never overlaps them; ``savefig.bbox = "tight"`` keeps it in the image.
+    """
     text = f"profile: {profile}"
     if record is not None:
         text += f" · {record.provenance.get('git_sha', '?')[:8]}"
-    fig.text(
-        0.995, 0.005, text, ha="right", va="bottom", fontsize=7, color="0.35", family="monospace"
-    )
+    fig.draw_without_rendering()  # runs constrained/tight layouts so the bbox is final
+    bbox = fig.get_tightbbox(fig.canvas.get_renderer())  # inches, everything drawn so far
+    bottom = bbox.y0 / fig.get_figheight()
+    right = bbox.x1 / fig.get_figwidth()
+    fig.text(right, bottom - 0.01, text, ha="right", va="top", fontsize=7, color="0.35",
+             family="monospace")
     return fig
+
+
+def glue_figure(name: str, fig: plt.Figure) -> None:
+    """Store a finished figure for a ``{glue:figure}`` directive (numbered, captioned) and
+    close it, so it is shown once, where the prose places it."""
+    try:
+        from myst_nb import glue as _glue
+    except ImportError:
+        plt.close(fig)
+        return
+    _glue(name, fig, display=False)
+    plt.close(fig)
 
 
 def glue(name: str, value: Any, fmt: str | None = None) -> None:
@@ -105,31 +124,139 @@ def provenance_line(record: Record) -> str:
     )
 
 
+# The source paths each stored experiment's numbers depend on (relative to the repository
+# root). A record whose paths changed between its git sha and HEAD is flagged as possibly stale.
+_THEORY = ("overgan_lib/theory",)
+_TRAINING = ("overgan_lib/train.py", "overgan_lib/models.py", "overgan_lib/sweep.py",
+             "overgan_lib/metrics", "overgan_lib/data")
+DEPENDS: dict[str, tuple[str, ...]] = {
+    "formulation": _THEORY,
+    "eigen": _THEORY,
+    "perturbation": _THEORY,
+    "spectrum": _THEORY,
+    "fig2": _THEORY,
+    "fig9": _THEORY,
+    "cone": _THEORY,
+    "data_metrics": ("overgan_lib/metrics", "overgan_lib/data"),
+    "train": _TRAINING,
+    "sweep_mnist_mlp": _TRAINING,
+}
+
+
+def code_changed_since(sha: str, paths: tuple[str, ...]) -> bool | None:
+    """Did any of ``paths`` change between commit ``sha`` and HEAD? None when it cannot be
+    told (no git, unknown sha, a shallow clone without that commit)."""
+    import subprocess
+
+    from .store import REPO_ROOT
+
+    if not sha or sha == "unknown":
+        return None
+    try:
+        rc = subprocess.run(["git", "diff", "--quiet", sha, "HEAD", "--", *paths], cwd=REPO_ROOT,
+                            capture_output=True, timeout=10).returncode
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return {0: False, 1: True}.get(rc)
+
+
+def provenance_status(record: Record) -> dict[str, Any]:
+    """What a reader needs to trust a record: clean tree? code changed since? (see DEPENDS)."""
+    p = record.provenance
+    sha = p.get("git_sha", "unknown")
+    paths = DEPENDS.get(record.experiment, ("overgan_lib",))
+    return {
+        "experiment": record.experiment,
+        "reused": record.reused,
+        "sha": sha,
+        "clean": None if sha == "unknown" else not p.get("git_dirty", False),
+        "changed": code_changed_since(sha, paths),
+        "paths": paths,
+    }
+
+
+def provenance_note(*records: Record) -> str:
+    """A collapsed MyST admonition with the provenance of ``records`` (display it with
+    ``IPython.display.Markdown``): its title says whether every result comes from a clean
+    tree and whether the code it depends on changed since."""
+    st = [provenance_status(r) for r in records]
+
+    def names(pick) -> str:
+        return ", ".join(dict.fromkeys(s["experiment"] for s in st if pick(s)))
+
+    dirty, changed = names(lambda s: s["clean"] is False), names(lambda s: s["changed"])
+    unknown = names(lambda s: s["clean"] is None or s["changed"] is None)
+    verdict = ["computed now" if any(not s["reused"] for s in st) else "stored results"]
+    verdict.append(f"from a dirty tree: {dirty}" if dirty else "clean tree")
+    verdict.append(f"code changed since: {changed}" if changed else "code unchanged since")
+    if unknown:
+        verdict.append(f"not checkable outside git: {unknown}")
+    rows = ["| result | runs | profile | seeds | git | tree | depends on | changed since | device "
+            "| wall | created |", "|---|---|---|---|---|---|---|---|---|---|---|"]
+    word = {True: "yes", False: "no", None: "unknown"}
+    groups: dict[tuple, list] = {}
+    for s, r in zip(st, records, strict=True):  # one row per experiment, commit and state
+        p = r.provenance
+        key = (s["experiment"], p["profile"], s["sha"], s["clean"], s["changed"], p["device"])
+        groups.setdefault(key, []).append((s, p))
+    for (exp, prof, sha, clean, chg, dev), members in groups.items():
+        tree = {True: "clean", False: "**dirty**", None: "unknown"}[clean]
+        seeds = ", ".join(str(x) for x in sorted({p["seed"] for _, p in members}))
+        created = sorted(p["created_utc"] for _, p in members)
+        when = created[0] if len(created) == 1 else f"{created[0]} to {created[-1]}"
+        wall = sum(p["wall_time_s"] for _, p in members)
+        rows.append(
+            f"| {exp} | {len(members)} | {prof} | {seeds} | `{sha[:8]}` | {tree} | "
+            f"{', '.join(f'`{x}`' for x in members[0][0]['paths'])} | {word[chg]} | {dev} | "
+            f"{wall:.0f} s | {when} |")
+    kind = "warning" if dirty or changed or unknown else "note"
+    body = "\n".join(rows)
+    return (f"```{{admonition}} Provenance: {'; '.join(verdict)}\n:class: dropdown {kind}\n\n"
+            f"{body}\n\n'Changed since' compares the result's commit with the book's "
+            "(`git diff <sha> HEAD -- <paths>`); a dirty tree means uncommitted edits existed when "
+            "the result was computed.\n```")
+
+
+def show_provenance(*records: Record) -> None:
+    """Display :func:`provenance_note` as Markdown (the chapters' first output)."""
+    from IPython.display import Markdown, display
+
+    display(Markdown(provenance_note(*records)))
+
+
+def seed_band(Y: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Median, minimum and maximum over seeds (Y: points x seeds), ignoring non-finite seeds."""
+    Y = np.where(np.isfinite(np.asarray(Y, dtype=float)), Y, np.nan)
+    with np.errstate(all="ignore"):
+        return np.nanmedian(Y, 1), np.nanmin(Y, 1), np.nanmax(Y, 1)
+
+
 def seed_errorbar(
     ax: plt.Axes, x: np.ndarray, Y: np.ndarray, label: str, log: bool = True, **kw: Any
 ) -> None:
-    """Plot a quantity over seeds (Y: len(x) x seeds) with error bars and the raw seeds.
+    """Plot a quantity over seeds (Y: len(x) x seeds): the median, whiskers from the
+    smallest to the largest seed, and the raw seeds as faint dots.
 
-    On a log axis the centre is the geometric mean and the bars span one geometric
-    standard deviation (mean +- std of log10 Y); on a linear axis, mean +- std.
-    Diverged (non-finite) seeds are drawn as red crosses at the top of the axis.
+    The median and the range are what the prose quotes, and unlike a (geometric) mean and
+    standard deviation they stay inside the data when seeds span decades. ``log`` only
+    drops non-positive values (they cannot be drawn on a log axis).
+    Diverged (non-finite) seeds are drawn as red crosses at the top of the data.
     """
     Y = np.asarray(Y, dtype=float)
     x = np.asarray(x, dtype=float)
     finite = np.isfinite(Y)
-    if log:
-        L = np.log10(np.where(finite & (Y > 0), Y, np.nan))
-        mid = np.nanmean(L, 1)
-        sd = np.nanstd(L, 1)
-        centre, lo, hi = 10**mid, 10**mid - 10 ** (mid - sd), 10 ** (mid + sd) - 10**mid
-    else:
-        centre = np.nanmean(np.where(finite, Y, np.nan), 1)
-        lo = hi = np.nanstd(np.where(finite, Y, np.nan), 1)
-    line = ax.errorbar(x, centre, yerr=[lo, hi], marker="o", ms=4, capsize=3, label=label, **kw)
-    color = line[0].get_color()
+    shown = np.where(finite & (Y > 0), Y, np.nan) if log else np.where(finite, Y, np.nan)
+    mid, lo, hi = seed_band(shown)
+    # Whiskers are drawn from their end points, not as errorbar offsets: mid - (mid - lo)
+    # loses lo entirely in float64 when seeds span 30 decades (it would draw down to zero).
+    (line,) = ax.plot(x, mid, marker="o", ms=4, label=label, **kw)
+    color = line.get_color()
+    ok = np.isfinite(lo) & np.isfinite(hi)
+    ax.vlines(x[ok], lo[ok], hi[ok], color=color, lw=1.2)
+    ax.scatter(np.r_[x[ok], x[ok]], np.r_[lo[ok], hi[ok]], marker="_", s=40, color=color, lw=1.2)
     jitter = 1 + 0.04 * (np.arange(Y.shape[1]) - Y.shape[1] / 2) / max(Y.shape[1], 1)
     for j in range(Y.shape[1]):
-        ok = finite[:, j]
+        ok = np.isfinite(shown[:, j])
         ax.scatter(x[ok] * jitter[j], Y[ok, j], s=6, color=color, alpha=0.35, lw=0)
     if (~finite).any():
         bad = np.flatnonzero((~finite).any(1))

@@ -49,10 +49,16 @@ def _git(*args: str) -> str:
 
 
 def git_state() -> tuple[str, bool]:
-    """(HEAD sha, dirty?) of the source checkout, or ("unknown", False) outside git."""
+    """(HEAD sha, dirty?) of the source checkout, or ("unknown", False) outside git.
+
+    Dirty means uncommitted edits to tracked files other than the stored results themselves
+    (``results/``): rerunning several experiments rewrites their committed records one after
+    the other, and an updated record is an output, not a change of the code that made it.
+    """
     try:
         return _git("rev-parse", "HEAD"), bool(_git("status", "--porcelain",
-                                                    "--untracked-files=no"))
+                                                    "--untracked-files=no", "--", ".",
+                                                    ":(exclude)results"))
     except (OSError, subprocess.SubprocessError):
         return "unknown", False
 

@@ -76,3 +76,26 @@ def test_bad_profile_rejected_before_writing():
 def test_config_key_is_stable_and_order_free():
     assert store.config_key({"a": 1, "b": [1, 2]}) == store.config_key({"b": [1, 2], "a": 1})
     assert store.config_key({"a": 1}) != store.config_key({"a": 2})
+
+
+def test_git_state_ignores_rewritten_results_but_not_code(tmp_path, monkeypatch):
+    import subprocess
+
+    from overgan_lib import store
+
+    def git(*args):
+        subprocess.run(["git", *args], cwd=tmp_path, check=True, capture_output=True)
+
+    git("init", "-q")
+    (tmp_path / "code.py").write_text("x = 1\n")
+    (tmp_path / "results").mkdir()
+    (tmp_path / "results" / "r.json").write_text("{}")
+    git("add", ".")
+    git("-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", "init")
+    monkeypatch.setattr(store, "REPO_ROOT", tmp_path)
+    sha, dirty = store.git_state()
+    assert len(sha) == 40 and not dirty
+    (tmp_path / "results" / "r.json").write_text('{"new": 1}')
+    assert store.git_state() == (sha, False)
+    (tmp_path / "code.py").write_text("x = 2\n")
+    assert store.git_state() == (sha, True)

@@ -1,0 +1,128 @@
+"""Numbers and verdicts the prose quotes, computed from stored results.
+
+The chapters glue these values into their text; keeping the arithmetic here (with tests)
+means a sentence such as "the fitted rate is 12% slower than rho(A)" is computed, not typed.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+def relative_slack(rho: np.ndarray, bound: np.ndarray) -> np.ndarray:
+    """Slack of Lemma A.2 relative to eta alpha^2: (1 - eta alpha^2 - rho) / (eta alpha^2).
+
+    ``bound`` is 1 - eta alpha^2. 0 means the bound is attained; 1 means rho(A) = 1 - 2 eta alpha^2.
+    """
+    rho, bound = np.asarray(rho, dtype=float), np.asarray(bound, dtype=float)
+    return (bound - rho) / (1 - bound)
+
+
+def rate_threshold(eta_beta2: float, cond: float | np.ndarray = 1.0) -> float | np.ndarray:
+    """Smallest mu / (4 eta beta^2) for which rho(A) <= 1 - eta alpha^2 holds for every
+    spectrum inside [alpha^2, beta^2], with beta / alpha = ``cond`` (and mu <= 1).
+
+    In the complex regime (mu < 4 eta s) |lambda|^2 = 1 - mu (1 - eta s) (eq. of ch. 2), which
+    is largest at s = beta^2; the real regime always satisfies the bound. So the condition is
+    mu (1 - eta beta^2) >= eta alpha^2 (2 - eta alpha^2), i.e.
+
+        mu / (4 eta beta^2) >= (eta alpha^2)(2 - eta alpha^2) / (4 eta beta^2 (1 - eta beta^2)),
+
+    which at alpha = beta is (2 - eta beta^2) / (4 (1 - eta beta^2)); the right side is
+    increasing in alpha, so alpha = beta is also the supremum over all condition numbers.
+    Values are capped at 1, where Lemma A.2's real-regime argument takes over.
+    """
+    if not 0 < eta_beta2 < 1:
+        raise ValueError(f"eta_beta2={eta_beta2} must lie in (0, 1)")
+    ea2 = eta_beta2 / np.asarray(cond, dtype=float) ** 2
+    out = np.minimum(ea2 * (2 - ea2) / (4 * eta_beta2 * (1 - eta_beta2)), 1.0)
+    return float(out) if out.ndim == 0 else out
+
+
+def geometric_crossing(steps: np.ndarray, bound: np.ndarray, level: float) -> float:
+    """Iteration at which a geometrically decaying ``bound`` (sampled at ``steps``) falls to
+    ``level``, extrapolating log(bound) linearly in t beyond the sampled range.
+
+    Returns inf if the bound does not decay, and the first sampled step if it starts below.
+    """
+    steps = np.asarray(steps, dtype=float)
+    logb = np.log(np.asarray(bound, dtype=float))
+    slope, icpt = np.polyfit(steps, logb, 1)
+    if logb[0] <= np.log(level):
+        return float(steps[0])
+    if slope >= 0:
+        return float("inf")
+    return float((np.log(level) - icpt) / slope)
+
+
+def rate_slowdown(fitted: np.ndarray, predicted: np.ndarray) -> np.ndarray:
+    """How much slower a fitted per-step contraction is than a predicted one:
+    1 - (1 - fitted) / (1 - predicted); 0.15 means 15% less decay per step."""
+    fitted, predicted = np.asarray(fitted, dtype=float), np.asarray(predicted, dtype=float)
+    return 1 - (1 - fitted) / (1 - predicted)
+
+
+def loglog_slope(x: np.ndarray, y: np.ndarray) -> float:
+    """Least-squares exponent s of y ~ c x^s (fit of log y on log x)."""
+    x, y = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
+    ok = np.isfinite(y) & (y > 0)
+    if ok.sum() < 2:
+        return float("nan")
+    return float(np.polyfit(np.log(x[ok]), np.log(y[ok]), 1)[0])
+
+
+def spread_factor(rows: np.ndarray) -> np.ndarray:
+    """Per column, max / min of the rows (e.g. median final losses of several variants at
+    each width): 1 means the variants are identical."""
+    rows = np.asarray(rows, dtype=float)
+    return rows.max(0) / rows.min(0)
+
+
+def first_width_below(widths: np.ndarray, values: np.ndarray, level: float) -> int | None:
+    """The smallest width from which ``values`` (one per width) stay below ``level``."""
+    below = np.asarray(values) < level
+    for i in range(len(widths)):
+        if below[i:].all():
+            return int(widths[i])
+    return None
+
+
+def grid_tiles(grid: np.ndarray, nrow: int, tile: int) -> np.ndarray:
+    """Cut a square sample grid (as written by ``torchvision.utils.make_grid``/``save_image``
+    with equal padding around and between tiles) into its ``nrow**2`` tiles.
+
+    ``grid``: (H, W) or (H, W, C) array. Returns (nrow**2, tile, tile[, C]) as float.
+    """
+    grid = np.asarray(grid, dtype=float)
+    pad, rest = divmod(grid.shape[0] - nrow * tile, nrow + 1)
+    if rest or pad < 0 or grid.shape[0] != grid.shape[1]:
+        raise ValueError(f"a {grid.shape[:2]} grid is not {nrow}x{nrow} tiles of {tile} px")
+    starts = [pad + i * (tile + pad) for i in range(nrow)]
+    return np.stack([grid[r:r + tile, c:c + tile] for r in starts for c in starts])
+
+
+def sample_diversity(images: np.ndarray, block: int = 1) -> float:
+    """Spread of a set of images (n, H, W): the per-pixel standard deviation across images,
+    averaged over pixels, in the images' own units, after averaging ``block`` x ``block``
+    pixel blocks (so pixel noise does not count as variety). A collapsed generator (every
+    sample the same image) scores near 0; compare against the same number for real data."""
+    images = np.asarray(images, dtype=float)
+    n, h, w = images.shape[:3]
+    if h % block or w % block:
+        raise ValueError(f"block={block} must divide the image size {h}x{w}")
+    images = images.reshape(n, h // block, block, w // block, block, *images.shape[3:])
+    return float(images.mean((2, 4)).std(axis=0).mean())
+
+
+def step_verdict(before: np.ndarray, after: np.ndarray) -> tuple[str, float]:
+    """Compare a quantity over seeds at two settings by medians and seed ranges.
+
+    Returns ("up" | "up within spread" | "down", change of the median): "up" only when the
+    median rises and every seed after is above every seed before (the ranges do not overlap).
+    """
+    b = np.asarray(before, dtype=float)[np.isfinite(before)]
+    a = np.asarray(after, dtype=float)[np.isfinite(after)]
+    delta = float(np.median(a) - np.median(b))
+    if delta <= 0:
+        return "down", delta
+    return ("up" if a.min() > b.max() else "up within spread"), delta

@@ -1,0 +1,136 @@
+"""The chapters' helpers: figure stamps, seed bands, provenance notes, and the prose's numbers."""
+
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pytest  # noqa: E402
+
+from overgan_lib import book as ob  # noqa: E402
+from overgan_lib import profiles, summaries  # noqa: E402
+from overgan_lib.store import REPO_ROOT, Record, git_state  # noqa: E402
+from overgan_lib.theory import experiments as ex  # noqa: E402
+
+
+def test_relative_slack_is_zero_at_the_bound_and_one_at_twice_the_rate():
+    bound = np.array([0.9, 0.99])
+    assert np.allclose(summaries.relative_slack(bound, bound), 0)
+    assert np.allclose(summaries.relative_slack(1 - 2 * (1 - bound), bound), 1)
+
+
+@pytest.mark.parametrize("cond", [1.0, 3.0])
+def test_rate_threshold_is_the_edge_of_the_exact_region(cond):
+    eb2 = 0.05
+    r_star = summaries.rate_threshold(eb2, cond)
+    if cond == 1.0:
+        assert r_star == pytest.approx((2 - eb2) / (4 * (1 - eb2)))
+    ratios = np.array([r_star * 0.995, r_star * 1.005])
+    ok = ex.exact_region(ratios, np.array([cond]), eb2)[0]
+    assert not ok[0] and ok[1]
+
+
+def test_rate_threshold_rejects_a_step_past_stability():
+    with pytest.raises(ValueError, match="eta_beta2"):
+        summaries.rate_threshold(1.5)
+
+
+def test_geometric_crossing_extrapolates_a_geometric_bound():
+    t = np.arange(0, 801, 5.0)
+    b = 5 * 0.99**t
+    expected = np.log(1e-6 / 5) / np.log(0.99)
+    assert expected > t[-1]
+    assert summaries.geometric_crossing(t, b, 1e-6) == pytest.approx(expected, rel=1e-9)
+    assert summaries.geometric_crossing(t, b, 10.0) == 0.0
+    assert summaries.geometric_crossing(t, 5 * 1.01**t, 1.0) == float("inf")
+
+
+def test_rate_slowdown_and_loglog_slope_and_spread():
+    assert summaries.rate_slowdown(0.98, 0.975) == pytest.approx(0.2)
+    n = np.array([50.0, 100, 200, 1000])
+    assert summaries.loglog_slope(n, 3 * n**-0.5) == pytest.approx(-0.5)
+    assert np.allclose(summaries.spread_factor(np.array([[1.0, 2], [4, 2]])), [4, 1])
+    assert summaries.first_width_below([1, 2, 4, 8], [1, 1e-13, 1, 1e-14], 1e-12) == 8
+    assert summaries.first_width_below([1, 2], [1, 1], 1e-12) is None
+
+
+def test_seed_errorbar_draws_the_median_and_the_seed_range():
+    Y = np.array([[1e-3, 2e-3, 1e5], [1.0, 2.0, 3.0], [np.nan, 4.0, 5.0], [0.2, 0.3, 1e-30]])
+    mid, lo, hi = ob.seed_band(Y)
+    assert np.allclose(mid, [2e-3, 2.0, 4.5, 0.2]) and np.allclose(lo, [1e-3, 1, 4, 1e-30])
+    assert np.allclose(hi, [1e5, 3, 5, 0.3])
+    fig, ax = plt.subplots()
+    ob.seed_errorbar(ax, np.array([1, 2, 4, 8]), Y, "x")
+    assert np.allclose(ax.lines[0].get_ydata(), mid)
+    segs = ax.collections[0].get_segments()
+    assert [s[:, 1].min() for s in segs] == list(lo)  # 1e-30 survives: no mid - (mid - lo)
+    assert np.allclose([s[:, 1].max() for s in segs], hi)
+    plt.close(fig)
+
+
+def test_profile_stamp_does_not_overlap_axis_labels():
+    fig, axes = plt.subplots(1, 2, figsize=(6, 3))
+    for ax in axes:
+        ax.set_xlabel("a long x label that reaches the right edge of the axes")
+    ob.label_profile(fig, "cpu")
+    r = fig.canvas.get_renderer()
+    stamp = fig.texts[-1].get_window_extent(r)
+    for ax in axes:
+        assert not stamp.overlaps(ax.xaxis.label.get_window_extent(r))
+        assert not stamp.overlaps(ax.get_tightbbox(r))
+    plt.close(fig)
+
+
+def _record(experiment: str, sha: str, dirty: bool) -> Record:
+    prov = {"git_sha": sha, "git_dirty": dirty, "profile": "cpu", "seed": 0, "device": "cpu",
+            "wall_time_s": 1.0, "created_utc": "2026-01-01T00:00:00Z"}
+    return Record(experiment, {}, prov, {}, Path("x.json"), reused=True)
+
+
+def test_provenance_note_says_clean_dirty_and_unknown():
+    head, _ = git_state()
+    if head == "unknown":
+        pytest.skip("not a git checkout")
+    clean = ob.provenance_note(_record("eigen", head, False))
+    assert clean.startswith("```{admonition} Provenance: stored results; clean tree; "
+                            "code unchanged since")
+    assert ":class: dropdown note" in clean
+    dirty = ob.provenance_note(_record("eigen", head, False), _record("fig2", head, True))
+    assert "from a dirty tree: fig2" in dirty and ":class: dropdown warning" in dirty
+    unknown = ob.provenance_note(_record("eigen", "unknown", False))
+    assert "not checkable outside git: eigen" in unknown
+    assert ob.code_changed_since("0" * 40, ("overgan_lib",)) is None
+
+
+def test_every_experiment_has_existing_dependency_paths():
+    names = set(profiles.experiments()) - {"mnist_mlp"} | {"spectrum", "train", "sweep_mnist_mlp"}
+    assert names <= set(ob.DEPENDS)
+    for paths in ob.DEPENDS.values():
+        assert all((REPO_ROOT / p).exists() for p in paths)
+
+
+def test_grid_tiles_and_diversity_tell_a_collapsed_grid_from_a_varied_one():
+    import torch
+    from torchvision.utils import make_grid
+
+    rng = np.random.default_rng(0)
+    varied = rng.integers(0, 256, (64, 1, 28, 28)).astype(np.uint8)
+    same = np.repeat(varied[:1], 64, axis=0)
+    for imgs in (varied, same):
+        grid = make_grid(torch.as_tensor(imgs), nrow=8, padding=2).numpy()[0]
+        tiles = summaries.grid_tiles(grid, 8, 28)
+        assert np.array_equal(tiles, imgs[:, 0].astype(float))
+    assert summaries.sample_diversity(same[:, 0]) == 0
+    assert summaries.sample_diversity(varied[:, 0]) > 50
+    noisy = same[:, 0] + rng.normal(0, 20, (64, 28, 28))  # one image plus pixel noise
+    assert summaries.sample_diversity(noisy, block=4) < summaries.sample_diversity(noisy) / 3
+    with pytest.raises(ValueError, match="not 8x8 tiles"):
+        summaries.grid_tiles(np.zeros((243, 243)), 8, 28)
+
+
+def test_step_verdict_needs_separated_ranges_for_an_uptick():
+    assert summaries.step_verdict([1, 2, 3], [4, 5, 6]) == ("up", 3.0)
+    assert summaries.step_verdict([1, 2, 5], [2, 4, 6]) == ("up within spread", 2.0)
+    assert summaries.step_verdict([4, 5, np.nan], [1, 2, 3])[0] == "down"
