@@ -127,8 +127,9 @@ def provenance_line(record: Record) -> str:
 # The source paths each stored experiment's numbers depend on (relative to the repository
 # root). A record whose paths changed between its git sha and HEAD is flagged as possibly stale.
 _THEORY = ("overgan_lib/theory",)
-_TRAINING = ("overgan_lib/train.py", "overgan_lib/models.py", "overgan_lib/sweep.py",
-             "overgan_lib/metrics", "overgan_lib/data")
+_TRAINING = ("overgan_lib/train", "overgan_lib/models.py", "overgan_lib/sweep/grid.py",
+             "overgan_lib/sweep/registry.py", "overgan_lib/sweep/run.py",
+             "overgan_lib/sweep/executors.py", "overgan_lib/metrics", "overgan_lib/data")
 DEPENDS: dict[str, tuple[str, ...]] = {
     "formulation": _THEORY,
     "eigen": _THEORY,
@@ -138,8 +139,11 @@ DEPENDS: dict[str, tuple[str, ...]] = {
     "fig9": _THEORY,
     "cone": _THEORY,
     "data_metrics": ("overgan_lib/metrics", "overgan_lib/data"),
+    "li2018": ("overgan_lib/related",),
     "train": _TRAINING,
-    "sweep_mnist_mlp": _TRAINING,
+    **{f"sweep_{name}": _TRAINING for name in (
+        "mnist_mlp", "cifar10_dcgan", "cifar10_resnet", "celeba_dcgan", "celeba_resnet",
+        "cifar10_resnet_d", "cifar10_resnet_g")},
 }
 
 

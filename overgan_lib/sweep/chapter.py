@@ -27,10 +27,17 @@ from .view import SweepView
 Views = dict[str, dict[str, SweepView]]
 
 
-def _label(fig: plt.Figure, shown: list[SweepView]) -> None:
-    from ..book import label_profile
+def show_provenance(views: Views) -> None:
+    """The chapter's provenance box: every stored run and sweep summary it shows."""
+    from ..book import show_provenance as show
 
-    label_profile(fig, "+".join(v.profile for v in shown), shown[0].done[0])
+    recs = [r for by in views.values() for v in by.values()
+            for r in [*v.done, *([v.summary] if v.summary else [])]]
+    if recs:
+        show(*recs)
+    else:
+        display(Markdown("No stored results yet at the profiles shown (see the status column "
+                         "below for the commands that produce them)."))
 
 
 def architecture(arch: str, k: int, size: int = 32) -> None:
@@ -65,52 +72,82 @@ def parameter_tables(views: Views) -> None:
         display(Markdown(f"**`{name}`**\n\n" + figures.parameter_table(cfgs)))
 
 
-def _shown(name: str, by_profile: dict[str, SweepView], profile: str) -> list[SweepView]:
-    shown = [v for v in by_profile.values() if v.done]
-    if not shown:
-        display(Markdown(f"`{name}`: no stored runs at profile `{profile}`; pending: "
-                         f"`{by_profile[profile].command}`."))
-    return shown
+def _pending_axis(ax: plt.Axes, view: SweepView) -> None:
+    ax.text(0.5, 0.5, f"pending:\n{view.command}", ha="center", va="center", fontsize=9,
+            transform=ax.transAxes)
+    ax.set_axis_off()
 
 
-def fid_vs_width(views: Views, profile: str) -> None:
+def _panels(by_profile: dict[str, SweepView], profile: str) -> list[SweepView]:
+    """The profiles drawn side by side: those with stored runs, else the executed one."""
+    return [v for v in by_profile.values() if v.done] or [by_profile[profile]]
+
+
+def _finish(fig: plt.Figure, shown: list[SweepView], profile: str) -> plt.Figure:
+    from ..book import label_profile
+
+    done = [v for v in shown if v.done]
+    label_profile(fig, "+".join(v.profile for v in done) or profile,
+                  done[0].done[0] if done else None)
+    return fig
+
+
+def fid_vs_width_figure(name: str, by_profile: dict[str, SweepView], profile: str
+                        ) -> plt.Figure:
     """Fig. 4: FID train/test against the width, one panel per profile, floor line."""
-    for name, by_profile in views.items():
-        if not (shown := _shown(name, by_profile, profile)):
+    shown = _panels(by_profile, profile)
+    fig, axes = plt.subplots(1, len(shown), figsize=(5.2 * len(shown), 3.8), squeeze=False)
+    for ax, v in zip(axes[0], shown, strict=True):
+        if not v.done:
+            _pending_axis(ax, v)
             continue
-        fig, axes = plt.subplots(1, len(shown), figsize=(5.2 * len(shown), 3.8), squeeze=False)
-        for ax, v in zip(axes[0], shown, strict=True):
-            figures.plot_fid_vs_width(ax, v.configs, v.recs, v.floor)
-            ax.set_title(f"{name}: {v.cfg['iters']:,} iterations, N={v.cfg['eval_n']:,} "
-                         f"[{v.profile}]", fontsize=9)
-        _label(fig, shown)
-        plt.show()
+        figures.plot_fid_vs_width(ax, v.configs, v.recs, v.floor)
+        ax.set_title(f"{name}: {v.cfg['iters']:,} iterations, N={v.cfg['eval_n']:,} "
+                     f"[{v.profile}]", fontsize=9)
+    return _finish(fig, shown, profile)
 
 
-def fid_over_iterations(views: Views, profile: str) -> None:
+def fid_over_iterations_figure(name: str, by_profile: dict[str, SweepView], profile: str
+                               ) -> plt.Figure:
     """Fig. 5: mean FID train over training, one line per width."""
-    for name, by_profile in views.items():
-        if not (shown := _shown(name, by_profile, profile)):
+    shown = _panels(by_profile, profile)
+    fig, axes = plt.subplots(1, len(shown), figsize=(5.2 * len(shown), 3.6), squeeze=False)
+    for ax, v in zip(axes[0], shown, strict=True):
+        if not v.done:
+            _pending_axis(ax, v)
+        elif not figures.plot_fid_over_iterations(ax, v.configs, v.recs):
+            ax.text(0.5, 0.5, "no periodic FID at this profile", ha="center",
+                    transform=ax.transAxes)
+        ax.set_title(f"{name} [{v.profile}]", fontsize=9)
+    return _finish(fig, shown, profile)
+
+
+def samples_figure(name: str, by_profile: dict[str, SweepView], profile: str, seed: int
+                   ) -> plt.Figure:
+    """Fig. 1: the first seed's samples at every width, one row per profile shown."""
+    shown = _panels(by_profile, profile)
+    cols = max(len(v.cfg["widths"]) for v in shown)
+    fig, axes = plt.subplots(len(shown), cols, figsize=(3.3 * cols, 3.6 * len(shown)),
+                             squeeze=False)
+    for row, v in zip(axes, shown, strict=True):
+        for ax in row:
+            ax.set_axis_off()
+        if not v.done:
+            _pending_axis(row[0], v)
             continue
-        fig, axes = plt.subplots(1, len(shown), figsize=(5.2 * len(shown), 3.6), squeeze=False)
-        for ax, v in zip(axes[0], shown, strict=True):
-            if not figures.plot_fid_over_iterations(ax, v.configs, v.recs):
-                ax.text(0.5, 0.5, "no periodic FID at this profile", ha="center",
-                        transform=ax.transAxes)
-            ax.set_title(f"{name} [{v.profile}]", fontsize=9)
-        _label(fig, shown)
-        plt.show()
+        figures.draw_sample_grids(row, v.configs, v.recs, v.profile, seed)
+    return _finish(fig, shown, profile)
 
 
-def samples(views: Views, seed: int, widths: list[int] | None = None) -> None:
-    """Fig. 1: the first seed's samples at each width (or at ``widths``)."""
+def glue_figures(views: Views, profile: str, seed: int) -> None:
+    """Glue ``<sweep>-fid``, ``<sweep>-curves`` and ``<sweep>-samples`` for every sweep, for
+    the chapter's numbered, captioned ``{glue:figure}`` directives."""
+    from ..book import glue_figure
+
     for name, by_profile in views.items():
-        for v in by_profile.values():
-            if v.done:
-                fig = figures.sample_grid_figure(v.configs, v.recs, v.profile, seed, widths)
-                fig.suptitle(f"{name} [{v.profile}]", fontsize=10)
-                _label(fig, [v])
-                plt.show()
+        glue_figure(f"{name}-fid", fid_vs_width_figure(name, by_profile, profile))
+        glue_figure(f"{name}-curves", fid_over_iterations_figure(name, by_profile, profile))
+        glue_figure(f"{name}-samples", samples_figure(name, by_profile, profile, seed))
 
 
 def verdicts(views: Views, saturation: dict[str, int | None]) -> None:

@@ -7,8 +7,6 @@ and only add prose.
 
 from __future__ import annotations
 
-from typing import Any
-
 import matplotlib.pyplot as plt
 import numpy as np
 from PIL import Image
@@ -63,24 +61,21 @@ def plot_fid_over_iterations(ax: plt.Axes, configs: list[TrainConfig],
     return True
 
 
-def sample_grid_figure(configs: list[TrainConfig], recs: list[Record | None], profile: str,
-                       seed: int, widths: list[int] | None = None) -> plt.Figure:
-    """The first seed's 8x8 sample grid per width, large enough to see."""
+def draw_sample_grids(axes, configs: list[TrainConfig], recs: list[Record | None],
+                      profile: str, seed: int) -> None:
+    """The first seed's 8x8 sample grid per width, one axis each (large enough to see)."""
     side = varied_side(configs)
     chosen = [(c, r) for c, r in zip(configs, recs, strict=True)
-              if r is not None and c.seed == seed
-              and (widths is None or getattr(c, side) in widths)]
-    fig, axes = plt.subplots(1, max(1, len(chosen)), figsize=(3.4 * max(1, len(chosen)), 3.7))
-    for ax, (c, r) in zip(np.atleast_1d(axes), chosen, strict=False):
+              if r is not None and c.seed == seed]
+    for ax, (c, r) in zip(axes, chosen, strict=False):
         path = grid_path(c, profile)
         if path.exists():
             ax.imshow(Image.open(path))
         else:
             ax.text(0.5, 0.5, r["message"] or "no samples", ha="center", va="center",
-                    color="red")
-        ax.set_title(f"{side}={getattr(c, side)}", fontsize=10)
-        ax.axis("off")
-    return fig
+                    color="red", transform=ax.transAxes)
+        ax.set_title(f"{side}={getattr(c, side)} [{profile}]", fontsize=10)
+        ax.set_axis_off()
 
 
 def parameter_table(configs: list[TrainConfig]) -> str:
@@ -114,11 +109,3 @@ def paper_cost_hours(its: dict[int, float], seeds: int = 5, iters: int = 300_000
                      ) -> dict[int, float]:
     """Hours one device needs per width for the paper's runs, from measured speeds."""
     return {k: seeds * iters / v / 3600 for k, v in its.items() if v > 0}
-
-
-def summary_row(name: str, profile: str, summary: Record | None) -> dict[str, Any]:
-    """Wall time and device of a stored sweep summary (for the chapter's cost table)."""
-    if summary is None:
-        return {"sweep": name, "profile": profile, "wall_s": float("nan"), "device": "—"}
-    return {"sweep": name, "profile": profile, "wall_s": summary["wall_s"],
-            "device": summary.provenance["device"]}
