@@ -127,9 +127,10 @@ def provenance_line(record: Record) -> str:
 # The source paths each stored experiment's numbers depend on (relative to the repository
 # root). A record whose paths changed between its git sha and HEAD is flagged as possibly stale.
 _THEORY = ("overgan_lib/theory",)
-_TRAINING = ("overgan_lib/train", "overgan_lib/models.py", "overgan_lib/sweep/grid.py",
-             "overgan_lib/sweep/registry.py", "overgan_lib/sweep/run.py",
-             "overgan_lib/sweep/executors.py", "overgan_lib/metrics", "overgan_lib/data")
+_TRAINING = ("overgan_lib/train", "overgan_lib/models.py", "overgan_lib/optim.py",
+             "overgan_lib/sweep/grid.py", "overgan_lib/sweep/registry.py",
+             "overgan_lib/sweep/run.py", "overgan_lib/sweep/executors.py", "overgan_lib/metrics",
+             "overgan_lib/data")
 DEPENDS: dict[str, tuple[str, ...]] = {
     "formulation": _THEORY,
     "eigen": _THEORY,

@@ -29,7 +29,9 @@ DEVICES = ("cpu", "cuda")
 
 # Fields added after results were first stored, with the default that reproduces the
 # earlier behaviour: left out of the hashed record while they hold it.
-_LATER_FIELDS: dict[str, Any] = {"fid_test": True}
+_LATER_FIELDS: dict[str, Any] = {"fid_test": True, "optimizer": "adam"}
+# Optimisers whose step can be captured in a CUDA graph (no host syncs in their step).
+GRAPH_OPTIMIZERS = ("adam", "sgda")
 
 
 class CheckpointError(OneLineError, RuntimeError):
@@ -58,10 +60,14 @@ class TrainConfig:
     eval_every: int = 0
     eval_n: int = 500
     fid_test: bool = True
+    optimizer: str = "adam"  # both players; a name of overgan_lib.optim.OPTIMIZERS
 
     def __post_init__(self) -> None:
+        from ..optim import OPTIMIZERS
+
         check_choice("dataset", self.dataset, DATASETS)
         check_choice("arch", self.arch, ARCHITECTURES)
+        check_choice("optimizer", self.optimizer, OPTIMIZERS)
         for name in ("k_g", "k_d", "iters", "batch_size", "n_critic", "eval_n"):
             check_positive_int(name, getattr(self, name))
         check_int("seed", self.seed)
@@ -142,13 +148,18 @@ class RunOptions:
 
         return self.device or ("cuda" if torch.cuda.is_available() else "cpu")
 
-    def use_graphs(self) -> bool:
-        """CUDA graphs only exist on cuda; ``graphs=True`` on the CPU is a one-line error."""
+    def use_graphs(self, optimizer: str = "adam") -> bool:
+        """CUDA graphs only exist on cuda and capture only some optimisers' steps;
+        ``graphs=True`` where they cannot be used is a one-line error, ``None`` decides."""
         on_cuda = self.resolved_device().startswith("cuda")
         if self.graphs and not on_cuda:
             raise ParameterError("graphs=True needs device='cuda'; use graphs=None or False "
                                  "on the CPU")
-        return on_cuda if self.graphs is None else self.graphs
+        if self.graphs and optimizer not in GRAPH_OPTIMIZERS:
+            raise ParameterError(f"graphs=True cannot capture optimizer={optimizer!r}; use one "
+                                 f"of {', '.join(GRAPH_OPTIMIZERS)} or graphs=None")
+        return (on_cuda and optimizer in GRAPH_OPTIMIZERS) if self.graphs is None \
+            else self.graphs
 
     def record(self) -> dict[str, Any]:
         return asdict(self)

@@ -19,6 +19,7 @@ from torch import nn
 
 from .. import data
 from ..models import Z_DIM, build
+from ..optim import make_optimizer
 from .activations import mask_activations
 from .config import TrainConfig
 from .losses import critic_loss, generator_loss
@@ -41,8 +42,9 @@ def image_shape(cfg: TrainConfig) -> tuple[int, int, int]:
 class Engine:
     """Models, optimisers, the run's noise generator and one generator iteration.
 
-    ``capturable`` builds Adam with ``capturable=True`` (its step counter on the device),
-    which CUDA-graph capture needs; the update it computes is the same.
+    Both players use ``cfg.optimizer`` (default: fused Adam, App. D). ``capturable`` builds
+    Adam with ``capturable=True`` (its step counter on the device), which CUDA-graph capture
+    needs; the update it computes is the same.
     """
 
     def __init__(self, cfg: TrainConfig, device: str = "cpu", capturable: bool = False):
@@ -52,11 +54,11 @@ class Engine:
         self.fmt = torch.channels_last if cfg.arch != "mlp" else torch.contiguous_format
         self.G.to(self.device, memory_format=self.fmt)
         self.D.to(self.device, memory_format=self.fmt)
-        adam: dict[str, Any] = dict(lr=cfg.lr, betas=(cfg.beta1, cfg.beta2), fused=True)
-        if capturable:
-            adam["capturable"] = True
-        self.opt_g = torch.optim.Adam(self.G.parameters(), **adam)
-        self.opt_d = torch.optim.Adam(self.D.parameters(), **adam)
+        # The paper's default, Adam, stays torch's fused Adam with App. D's settings.
+        opt: dict[str, Any] = dict(lr=cfg.lr, betas=(cfg.beta1, cfg.beta2), fused=True,
+                                   capturable=capturable)
+        self.opt_g = make_optimizer(cfg.optimizer, self.G.parameters(), **opt)
+        self.opt_d = make_optimizer(cfg.optimizer, self.D.parameters(), **opt)
         self.d_params = list(self.D.parameters())
         self.g_params = list(self.G.parameters())
         self.rng = torch.Generator(device=self.device).manual_seed(cfg.seed + 1)

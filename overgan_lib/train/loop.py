@@ -69,7 +69,7 @@ class Run:
         if saved is not None:
             self.st = TrainState(**saved["state"])
             self.st.resumed_from.append(self.st.step)
-        self.graphed = options.use_graphs()
+        self.graphed = options.use_graphs(cfg.optimizer)
         if self.graphed:
             self.engine: Engine | GraphedEngine = GraphedEngine(cfg, images, device,
                                                                 start=self.st.batches)
