@@ -44,6 +44,7 @@ from .errors import (
     check_positive_int,
 )
 from .models import ARCHITECTURES, Z_DIM, build, parameter_count
+from .optim import OPTIMIZERS, make_optimizer
 from .store import Record, atomic_write_bytes, load, record_path, save
 
 EXPERIMENT = "train"
@@ -52,7 +53,7 @@ _CKPT_MAGIC = b"OVERGAN-CKPT-1\n"
 _HIST = ("d_loss", "w_dist", "gp", "g_loss")
 
 
-_LATER_FIELDS = {"fid_test": True}
+_LATER_FIELDS = {"fid_test": True, "optimizer": "adam"}
 
 
 class CheckpointError(OneLineError, RuntimeError):
@@ -80,10 +81,12 @@ class TrainConfig:
     log_every: int = 10
     ckpt_every: int = 100
     fid_test: bool = True
+    optimizer: str = "adam"  # both players; any name of overgan_lib.optim.OPTIMIZERS
 
     def __post_init__(self) -> None:
         check_choice("dataset", self.dataset, DATASETS)
         check_choice("arch", self.arch, ARCHITECTURES)
+        check_choice("optimizer", self.optimizer, OPTIMIZERS)
         for name in ("k_g", "k_d", "iters", "batch_size", "n_critic", "eval_n", "log_every",
                      "ckpt_every"):
             check_positive_int(name, getattr(self, name))
@@ -222,9 +225,9 @@ class Engine:
         self.fmt = torch.channels_last if cfg.arch != "mlp" else torch.contiguous_format
         self.G.to(self.device, memory_format=self.fmt)
         self.D.to(self.device, memory_format=self.fmt)
-        adam = dict(lr=cfg.lr, betas=(cfg.beta1, cfg.beta2), fused=True)
-        self.opt_g = torch.optim.Adam(self.G.parameters(), **adam)
-        self.opt_d = torch.optim.Adam(self.D.parameters(), **adam)
+        opt = dict(lr=cfg.lr, betas=(cfg.beta1, cfg.beta2), fused=True)  # fused: Adam only
+        self.opt_g = make_optimizer(cfg.optimizer, self.G.parameters(), **opt)
+        self.opt_d = make_optimizer(cfg.optimizer, self.D.parameters(), **opt)
         self.d_params = list(self.D.parameters())
         self.g_params = list(self.G.parameters())
         self.rng = torch.Generator(device=self.device).manual_seed(cfg.seed + 1)
