@@ -107,6 +107,12 @@ def test_width_verdict(gaps, expected):
     assert jelassi.width_verdict(np.array(gaps), tol=1.0) == expected
 
 
+def test_qualify_marks_low_quality_verdicts():
+    assert jelassi.qualify("reproduced", 0.9) == "reproduced"
+    low = jelassi.qualify("no gap", 0.0, 0.35, "confident fraction")
+    assert low == "inconclusive (no gap on these numbers, but confident fraction 0% < 35%)"
+
+
 def test_width_gaps_use_the_best_learning_rate_per_width():
     names = ["sgda", "sgda", "adam"]
     m = np.array([[[1, 1], [4, 4], [8, 8]], [[7, 7], [2, 2], [8, 8]]])

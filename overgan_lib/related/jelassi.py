@@ -222,9 +222,11 @@ def mnist_sweep(cfg: dict[str, Any], seed: int, progress: bool = True) -> dict[s
 MIN_HQ = 0.5  # below this high-quality fraction, mode counts say little (see chapter)
 
 
-def qualify(verdict: str, hq: float, min_hq: float = MIN_HQ) -> str:
-    """Mark a verdict inconclusive when the samples it rests on are mostly low quality."""
-    if hq < min_hq:
-        return f"inconclusive ({verdict} on mode counts, but high-quality fraction " \
-               f"{hq:.0%} < {min_hq:.0%})"
+def qualify(verdict: str, value: float, minimum: float = MIN_HQ,
+            what: str = "high-quality fraction") -> str:
+    """Mark a verdict inconclusive when the samples it rests on are mostly low quality
+    (``value``, e.g. Adam's high-quality fraction, below ``minimum``)."""
+    if value < minimum:
+        return f"inconclusive ({verdict} on these numbers, but {what} {value:.0%} < " \
+               f"{minimum:.0%})"
     return verdict
