@@ -141,6 +141,8 @@ DEPENDS: dict[str, tuple[str, ...]] = {
     "cone": _THEORY,
     "data_metrics": ("overgan_lib/metrics", "overgan_lib/data"),
     "li2018": ("overgan_lib/related",),
+    "jelassi_2d": ("overgan_lib/related", "overgan_lib/optim.py"),
+    "jelassi_mnist": ("overgan_lib/related", "overgan_lib/optim.py", *_TRAINING),
     "train": _TRAINING,
     **{f"sweep_{name}": _TRAINING for name in (
         "mnist_mlp", "cifar10_dcgan", "cifar10_resnet", "celeba_dcgan", "celeba_resnet",

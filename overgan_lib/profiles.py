@@ -231,6 +231,45 @@ _TABLES["mnist_mlp"] = {
                   workers=4, fid_test=True),
 }
 
+# Related work, Jelassi et al. (2023): optimisers on the PacGAN 2D benchmarks (chapter 12).
+# Unknown in the paper and chosen here: the MLP GAN (2 hidden layers of width k, z_dim 2),
+# the non-saturating loss, batch 64, the step counts and every learning rate below. The
+# learning rates come from short probes at k=64, 2,000 steps (Adam: 1e-3 beat 3e-4 and
+# 1e-4; SGDA 0.3 and nSGDA 0.01 and 0.1 captured at most 2 ring modes). Measured on the
+# shared 2-core CPU (load ~4): 10-15 ms per step for the stack of 2 benchmarks x 3 seeds
+# at k <= 64, about 4x that at k = 256, so the cpu profile stops at k = 128.
+_SPECS_2D = [["sgda", 0.01, 0.01], ["sgda", 0.03, 0.03], ["sgda", 0.01, 0.1],
+             ["nsgda", 0.03, 0.03], ["adam", 1e-3, 1e-3], ["graft", 1e-3, 1e-3]]
+_TABLES["jelassi_2d"] = {
+    "smoke": dict(benchmarks=["ring", "grid"], widths=[8, 16], k_show=8, seeds=2, steps=40,
+                  batch=32, z_dim=2, depth=2, betas=[0.5, 0.999], eval_n=2500,
+                  record_every=20, tol_frac=0.1,
+                  optimizers=[["sgda", 0.1, 0.1], ["nsgda", 0.03, 0.03], ["adam", 1e-3, 1e-3],
+                              ["graft", 1e-3, 1e-3]]),
+    "cpu": dict(benchmarks=["ring", "grid"], widths=[8, 32, 128], k_show=32, seeds=3,
+                steps=2000, batch=64, z_dim=2, depth=2, betas=[0.5, 0.999], eval_n=2500,
+                record_every=250, tol_frac=0.1, optimizers=_SPECS_2D),
+    "gpu": dict(benchmarks=["ring", "grid"], widths=[16, 64, 256, 1024], k_show=256,
+                seeds=10, steps=20000, batch=128, z_dim=2, depth=2, betas=[0.5, 0.999],
+                eval_n=2500, record_every=1000, tol_frac=0.1, optimizers=_SPECS_2D),
+}
+# gpu rows here and below: sized, not measured (no GPU was lent to this work).
+_TABLES["jelassi_2d"]["paper"] = _TABLES["jelassi_2d"]["gpu"]  # the paper gives no sizes
+# The same comparison with the book's WGAN-GP engine on MNIST (TrainConfig.optimizer; the
+# engine has one learning rate for both players), scored by a small digit classifier
+# (related/digits.py) because one Fréchet distance costs 80-90 s on the shared CPU.
+# SGDA 1e-1 diverged within 20 iterations in a probe at k=64; 1e-2 trained.
+_SPECS_MNIST = [["adam", 1e-4], ["sgda", 1e-2], ["nsgda", 2e-2], ["graft", 1e-4]]
+_TABLES["jelassi_mnist"] = {
+    "smoke": dict(widths=[8, 16], seeds=1, iters=3, eval_n=64, log_every=1, clf_n=1000,
+                  conf_tol=0.05, optimizers=[["sgda", 1e-2], ["adam", 1e-4]]),
+    "cpu": dict(widths=[64, 256], seeds=1, iters=300, eval_n=1000, log_every=10,
+                clf_n=30_000, conf_tol=0.05, optimizers=_SPECS_MNIST),
+    "gpu": dict(widths=[64, 256, 1024], seeds=3, iters=4000, eval_n=5000, log_every=50,
+                clf_n=60_000, conf_tol=0.05, optimizers=_SPECS_MNIST),
+    "paper": dict(widths=[64, 256, 1024, 4096], seeds=5, iters=100_000, eval_n=10_000,
+                  log_every=100, clf_n=60_000, conf_tol=0.02, optimizers=_SPECS_MNIST),
+}
 
 # Sec. 3 image sweeps (Figs. 1, 4, 5, 7). The paper lists no widths; the grids bracket its
 # saturation points (DCGAN k=64, ResNet k=128). Sizing: cpu from this engine's measured
@@ -315,7 +354,8 @@ def settings(experiment: str, profile: str, **overrides: Any) -> dict[str, Any]:
 
 _INTS = ("m", "d", "n", "k", "p", "T", "seeds", "draws", "violation_draws", "gamma_T",
          "mc_draws", "record_every", "repeats", "speed_images", "iters", "eval_n", "log_every",
-         "ckpt_every", "workers", "fixed", "group", "grid", "inits", "opt_points")
+         "ckpt_every", "workers", "fixed", "group", "grid", "inits", "opt_points", "steps",
+         "batch", "z_dim", "depth", "k_show", "clf_n")
 _INT_LISTS = ("widths", "spectrum_widths", "d_iters", "ms", "curve_ns", "d_steps")
 _STEPS = ("eta_bar", "mu", "mu_diter", "tol", "eta_g", "eta_d", "box", "init_range")
 
@@ -345,6 +385,7 @@ def validate_settings(cfg: dict[str, Any]) -> dict[str, Any]:
     if "ratios" in cfg:
         for r in cfg["ratios"]:
             check_positive_float("ratios", r)
+    _validate_related(cfg)
     return cfg
 
 
@@ -357,6 +398,29 @@ def _check_targets(targets: object) -> None:
     if len(vals) != 2 or not all(math.isfinite(v) for v in vals) or vals[0] == vals[1]:
         raise ParameterError(f"targets={targets!r} must be two distinct finite means, "
                              "e.g. [-0.5, 0.5]")
+
+
+def _validate_related(cfg: dict[str, Any]) -> None:
+    """Settings of the related-work chapters (optimiser specs, PacGAN benchmarks, ...)."""
+    if "optimizers" in cfg:
+        from .related.jelassi import check_specs
+
+        check_specs(cfg["optimizers"])
+    for name in cfg.get("benchmarks", []):
+        check_choice("benchmarks entry", name, ("ring", "grid"))
+    if "k_show" in cfg and "widths" in cfg and cfg["k_show"] not in cfg["widths"]:
+        raise ParameterError(f"k_show={cfg['k_show']!r} must be one of widths={cfg['widths']}")
+    if "betas" in cfg:
+        from .optim import check_betas
+
+        check_betas(cfg["betas"])
+    if "tol_frac" in cfg:
+        check_positive_float("tol_frac", cfg["tol_frac"], upper=1.0)
+    if "conf_tol" in cfg:
+        check_positive_float("conf_tol", cfg["conf_tol"], upper=1.0)
+    if "record_every" in cfg and "steps" in cfg and cfg["steps"] % cfg["record_every"]:
+        raise ParameterError(f"record_every={cfg['record_every']} must divide "
+                             f"steps={cfg['steps']}")
 
 
 def experiments() -> list[str]:

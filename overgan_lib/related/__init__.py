@@ -1,8 +1,10 @@
-"""Related work as executable models: Li, Madry, Peebles and Schmidt (ICML 2018).
+"""Related work as executable models: papers that extend or explain Balaji et al. (2021).
 
-:mod:`.mixture` (the two-Gaussian mixture GAN in closed form), :mod:`.dynamics` (optimal vs
-first-order discriminator dynamics, run outcomes) and :mod:`.experiments` (the chapter's
-heat maps, failure trajectories, width study and verdicts).
+- Li, Madry, Peebles and Schmidt (ICML 2018): :mod:`.mixture` (the two-Gaussian mixture GAN
+  in closed form), :mod:`.dynamics` (optimal vs first-order discriminator dynamics, run
+  outcomes) and :mod:`.experiments` (heat maps, failure trajectories, width study, verdicts);
+- Jelassi et al.: :mod:`.pacgan` (ring/grid benchmarks and metric, stacked 2D MLP GAN),
+  :mod:`.digits` (MNIST digit-classifier metric) and :mod:`.jelassi` (sweeps and verdicts).
 """
 
 from . import dynamics, mixture

@@ -1,0 +1,196 @@
+"""Jelassi et al. chapter: PacGAN data and metric, the stacked 2D GAN, verdicts, and the
+engine's optimiser choice."""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+
+import numpy as np
+import pytest
+import torch
+
+from overgan_lib import profiles
+from overgan_lib.errors import ParameterError
+from overgan_lib.related import jelassi, pacgan
+from overgan_lib.train import Engine, TrainConfig
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def test_modes_are_the_pacgan_ring_and_grid():
+    ring, grid = pacgan.modes("ring"), pacgan.modes("grid")
+    assert ring.shape == (8, 2) and torch.allclose(ring.norm(dim=1), torch.ones(8))
+    assert grid.shape == (25, 2) and set(grid.flatten().tolist()) == {-4, -2, 0, 2, 4}
+    with pytest.raises(ParameterError, match="dataset='moons' is not valid"):
+        pacgan.modes("moons")
+
+
+@pytest.mark.parametrize("name", pacgan.DATASETS)
+def test_exact_modes_capture_all_and_collapse_captures_one(name):
+    c = pacgan.modes(name)
+    m = pacgan.pacgan_metric(c.repeat(100, 1), name)
+    assert m["modes"] == len(c) and m["hq_fraction"] == 1.0
+    assert (m["counts"] == 100).all()
+    collapsed = pacgan.pacgan_metric(c[3].repeat(2500, 1), name)
+    assert collapsed["modes"] == 1 and collapsed["counts"][3] == 2500
+
+
+def test_metric_counts_constructed_samples_exactly():
+    """Samples at 2.9 std of a mode are high quality, at 3.1 std they are not."""
+    std, c = pacgan.STD["grid"], pacgan.modes("grid")
+    near = c[:5] + torch.tensor([2.9 * std, 0.0])  # 5 modes captured
+    far = c[5:12] + torch.tensor([0.0, 3.1 * std])  # 7 low-quality samples, no mode
+    m = pacgan.pacgan_metric(torch.cat([near, far]), "grid")
+    assert m["modes"] == 5 and m["hq_fraction"] == pytest.approx(5 / 12)
+    stacked = pacgan.pacgan_metric(torch.stack([torch.cat([near, far]), c[:12]]), "grid")
+    assert stacked["modes"].tolist() == [5, 12]
+    with pytest.raises(ParameterError, match="shape"):
+        pacgan.pacgan_metric(torch.zeros(10, 3), "ring")
+
+
+def test_true_samples_are_high_quality_at_the_chi2_rate():
+    x = pacgan.sample_data("ring", 20000, torch.Generator().manual_seed(0))
+    m = pacgan.pacgan_metric(x, "ring")
+    p = 1 - math.exp(-4.5)  # P(chi2_2 <= 9)
+    assert m["modes"] == 8 and abs(m["hq_fraction"] - p) < 4 * math.sqrt(p * (1 - p) / 20000)
+
+
+SMALL = dict(k=8, steps=20, batch=16, eval_n=200, record_every=10)
+
+
+def test_2d_training_is_deterministic_and_seeds_are_independent():
+    a = pacgan.train_gan(["ring", "grid"], "adam", 1e-3, 1e-3, seeds=[0, 1], **SMALL)
+    b = pacgan.train_gan(["ring", "grid"], "adam", 1e-3, 1e-3, seeds=[0, 1], **SMALL)
+    for ds in ("ring", "grid"):
+        assert np.array_equal(a[ds]["samples"], b[ds]["samples"])
+        assert np.array_equal(a[ds]["curve"], b[ds]["curve"])
+        assert a[ds]["curve"].shape == (2, 2) and a[ds]["curve_steps"].tolist() == [10, 20]
+    alone = pacgan.train_gan("grid", "adam", 1e-3, 1e-3, seeds=[1], **SMALL)
+    assert np.allclose(alone["grid"]["samples"][0], a["grid"]["samples"][1], atol=1e-5)
+
+
+@pytest.mark.parametrize("name", ["sgda", "nsgda", "nsgda_global", "graft"])
+def test_every_optimiser_trains_the_2d_gan(name):
+    r = pacgan.train_gan("ring", name, 0.01, 0.01, seeds=[0], **SMALL)["ring"]
+    assert np.isfinite(r["samples"]).all() and not r["diverged"].any()
+
+
+def test_divergence_scores_zero_modes():
+    r = pacgan.train_gan("ring", "sgda", 1e30, 1e30, seeds=[0], **SMALL)["ring"]
+    assert r["diverged"].all() and (r["modes"] == 0).all()
+
+
+def test_claim_verdicts():
+    names = ["sgda", "sgda", "nsgda", "adam", "graft"]
+    modes = np.array([[3, 4], [5, 5], [8, 8], [8, 8], [7, 8]])
+    v = jelassi.claim_verdicts(modes, names, 8, tol=0.8)
+    assert v == {"graft_vs_adam": "reproduced", "nsgda_vs_adam": "reproduced",
+                 "nsgda_vs_sgda": "reproduced"}
+    modes = np.array([[8, 8], [5, 5], [6, 6], [8, 8], [4, 4]])  # SGDA gets all, graft fails
+    v = jelassi.claim_verdicts(modes, names, 8, tol=0.8)
+    assert v == {"graft_vs_adam": "not reproduced", "nsgda_vs_adam": "not reproduced",
+                 "nsgda_vs_sgda": "not reproduced"}
+    modes = np.array([[2, 2], [3, 3], [6, 6], [8, 8], [8, 8]])  # nSGDA better, not all
+    assert jelassi.claim_verdicts(modes, names, 8, 0.8)["nsgda_vs_sgda"] == "partly reproduced"
+    with pytest.raises(ParameterError, match="no 'graft' spec"):
+        jelassi.claim_verdicts(modes[:4], names[:4], 8, 0.8)
+
+
+@pytest.mark.parametrize("gaps,expected", [([0.5, 0.2, 0.0], "no gap"),
+                                           ([3.0, 1.5, 0.5], "closes"),
+                                           ([5.0, 4.0, 3.0], "shrinks"),
+                                           ([1.0, 2.0, 3.0], "widens"),
+                                           ([3.0, 2.0, 2.5], "unchanged")])
+def test_width_verdict(gaps, expected):
+    assert jelassi.width_verdict(np.array(gaps), tol=1.0) == expected
+
+
+def test_qualify_marks_low_quality_verdicts():
+    assert jelassi.qualify("reproduced", 0.9) == "reproduced"
+    low = jelassi.qualify("no gap", 0.0, 0.35, "confident fraction")
+    assert low == "inconclusive (no gap on these numbers, but confident fraction 0% < 35%)"
+
+
+def test_width_gaps_use_the_best_learning_rate_per_width():
+    names = ["sgda", "sgda", "adam"]
+    m = np.array([[[1, 1], [4, 4], [8, 8]], [[7, 7], [2, 2], [8, 8]]])
+    assert jelassi.width_gaps(m, names).tolist() == [4.0, 1.0]
+    with pytest.raises(ParameterError, match="one per width"):
+        jelassi.width_verdict(np.array([1.0]), 1.0)
+
+
+def test_profiles_and_spec_validation():
+    for p in profiles.PROFILES:
+        cfg = profiles.settings("jelassi_2d", p)
+        assert cfg["k_show"] in cfg["widths"]
+        profiles.settings("jelassi_mnist", p)
+    with pytest.raises(ParameterError, match="optimizers entry name='sgd'"):
+        profiles.settings("jelassi_2d", "smoke", optimizers=[["sgd", 0.1, 0.1]])
+    with pytest.raises(ParameterError, match="lr=0"):
+        profiles.settings("jelassi_2d", "smoke", optimizers=[["adam", 0, 0.1]])
+    with pytest.raises(ParameterError, match="k_show=7"):
+        profiles.settings("jelassi_2d", "smoke", k_show=7)
+
+
+def test_digit_metric_counts_classes_and_rejects_noise():
+    from overgan_lib import data
+    from overgan_lib.related import digits
+
+    clf, acc = digits.train_classifier(0, n=6000, epochs=2)
+    assert acc > 0.85
+    x = torch.from_numpy(data.load_uint8("mnist", "test")[:1000])
+    y = digits.load_labels("test")[:1000]
+    assert digits.digit_metric(x, clf)["digits"] == 10
+    one = digits.digit_metric(x[torch.from_numpy(y == 1)], clf)
+    assert one["digits"] == 1 and one["counts"].argmax() == 1
+    blank = digits.digit_metric(torch.zeros(50, 1, 28, 28, dtype=torch.uint8), clf)
+    assert blank["confident"] < 0.5
+    with pytest.raises(ParameterError, match="uint8 of shape"):
+        digits.digit_metric(torch.zeros(5, 784), clf)
+
+
+def test_mnist_sweep_runs_every_optimizer_through_the_engine():
+    cfg = {**profiles.settings("jelassi_mnist", "smoke"), "widths": [8], "iters": 2,
+           "eval_n": 32, "clf_n": 500,
+           "optimizers": [["sgda", 1e-2], ["graft", 1e-4], ["sgda", 1e9]]}
+    out = jelassi.mnist_sweep(cfg, 0, progress=False)
+    assert out["diverged"][:, 0, 0].tolist() == [False, False, True]
+    assert np.isfinite(out["confident"][:2]).all() and np.isnan(out["confident"][2]).all()
+    assert out["samples"].shape == (3, 1, 16, 28, 28)
+
+
+# --------------------------------------------------------------------------- the engine
+def test_default_optimizer_leaves_stored_keys_unchanged():
+    """Committed training results keep their keys: the default is left out of record()."""
+    assert "optimizer" not in TrainConfig().record()
+    stored = sorted((REPO / "results" / "train").glob("*/*.json"))
+    assert stored, "expected committed training results"
+    for path in stored:
+        config = json.loads(path.read_text())["config"]
+        assert TrainConfig(**config).key == path.stem, path
+    other = TrainConfig(optimizer="sgda")
+    assert other.record()["optimizer"] == "sgda" and other.key != TrainConfig().key
+
+
+def test_engine_builds_the_configured_optimizer():
+    eng = Engine(TrainConfig(k_g=8, k_d=8))
+    for opt in (eng.opt_g, eng.opt_d):  # the paper's Adam, exactly as before
+        assert type(opt) is torch.optim.Adam and opt.defaults["fused"] is True
+        assert opt.defaults["lr"] == 1e-4 and opt.defaults["betas"] == (0.5, 0.999)
+    with pytest.raises(ParameterError, match="optimizer='adamw' is not valid"):
+        TrainConfig(optimizer="adamw")
+
+
+@pytest.mark.parametrize("name", ["sgda", "nsgda", "graft"])
+def test_engine_steps_with_every_optimizer(name):
+    from overgan_lib import data
+    from overgan_lib.train import BatchStream
+
+    eng = Engine(TrainConfig(k_g=8, k_d=8, optimizer=name, lr=1e-3, n_critic=1))
+    before = [p.detach().clone() for p in eng.G.parameters()]
+    stream = BatchStream(torch.from_numpy(data.load_uint8("mnist", "train")[:256]), 64, 0)
+    out = eng.iteration(stream)
+    assert torch.isfinite(out).all()
+    assert any(not torch.equal(a, b) for a, b in zip(before, eng.G.parameters(), strict=True))
