@@ -181,9 +181,9 @@ def bench_heatmap(
     times, their ratio and the agreement of the two codes; with ``store`` also saves it as a
     record with provenance under the experiment name ``bench_heatmap``.
     """
-    from .related import dynamics as dy
-    from .related.experiments import first_order_batch
-    from .store import save
+    from ..related import dynamics as dy
+    from ..related.experiments import first_order_batch
+    from ..store import save
 
     cfg = settings("li2018", profile, **overrides)
     target = torch.tensor(cfg["targets"], dtype=torch.float64)
