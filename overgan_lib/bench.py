@@ -129,3 +129,62 @@ def bench_fid(n: int = 2000, progress: bool = True) -> dict[str, Any]:
     return {"n": n, "ours_ips": n / t_ours, "ref_ips": n / t_ref, "speedup": t_ref / t_ours,
             "fid_ours": fid_ours, "fid_ref": fid_ref, "fid_diff": abs(fid_ours - fid_ref),
             "threads": torch.get_num_threads()}
+
+
+def bench_nnd(batch_size: int = 256, steps: int = 3, warmup: int = 1, size: int = 32,
+              device: str | None = None, seed: int = 0,
+              progress: bool = True) -> dict[str, Any]:
+    """Critic steps/s of the neural-net divergence (:mod:`overgan_lib.metrics.nnd`).
+
+    Times ``steps`` training steps (after ``warmup`` untimed ones) and as many scoring
+    batches of the reference critic on random uint8 images of CIFAR-10's shape, and
+    extrapolates the reference's cost: 100k steps plus 10k scoring batches of 256. There
+    is no second implementation to race against, so no ratio: the number is the cost.
+    """
+    from .errors import check_int, check_positive_int
+    from .metrics import nnd as N
+
+    for name, v in (("batch_size", batch_size), ("steps", steps), ("size", size)):
+        check_positive_int(name, v)
+    check_int("warmup", warmup)
+    device = device or ("cuda" if torch.cuda.is_available() else "cpu")
+    gen = torch.Generator().manual_seed(seed)
+    critic = N.init_critic(N.NNDCritic(3, size), gen).to(device,
+                                                          memory_format=torch.channels_last)
+    shadow = [p.detach().clone() for p in critic.parameters()]
+    opt = N.TFAdam(list(critic.parameters()))
+
+    def batch() -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+        x = torch.randint(0, 256, (2, batch_size, 3, size, size), dtype=torch.uint8,
+                          generator=gen)
+        return (N.dequantize(x[0], gen, device), N.dequantize(x[1], gen, device),
+                torch.rand(batch_size, generator=gen).to(device))
+
+    def sync() -> None:
+        if device.startswith("cuda"):
+            torch.cuda.synchronize()
+
+    for _ in range(warmup):
+        N.train_step(critic, opt, shadow, *batch(), N.LR, N.EMA)
+    sync()
+    t_train = t_eval = 0.0
+    for _ in tqdm(range(steps), desc="NND bench", disable=not progress):
+        real, fake, alpha = batch()  # data preparation is not timed
+        sync()
+        t0 = time.perf_counter()
+        N.train_step(critic, opt, shadow, real, fake, alpha, N.LR, N.EMA)
+        sync()
+        t_train += time.perf_counter() - t0
+        real, fake, alpha = batch()
+        t0 = time.perf_counter()
+        float(N.critic_cost(critic, real, fake, alpha, create_graph=False)[0].detach())
+        sync()
+        t_eval += time.perf_counter() - t0
+    sps, eps = steps / t_train, steps / t_eval
+    ref_s = N.REFERENCE_STEPS / sps + N.REFERENCE_EVAL_BATCHES * batch_size / 256 / eps
+    from .store import device_name
+
+    return {"batch_size": batch_size, "size": size, "steps": steps, "device": device,
+            "device_name": device_name() if device != "cpu" else f"cpu x{torch.get_num_threads()}",
+            "steps_per_s": sps, "s_per_step": 1 / sps, "eval_batches_per_s": eps,
+            "reference_hours": ref_s / 3600, "threads": torch.get_num_threads()}

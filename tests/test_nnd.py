@@ -187,3 +187,18 @@ def test_memoriser_feeds_the_fid_path():
     f = fid.features(m.images[idx])
     assert f.shape == (4, 2048)
     assert float(abs(f - ref[idx.numpy()]).max()) < 1e-3
+
+
+def test_bench_nnd_cli_stores_a_record(capsys):
+    from overgan_lib import store
+    from overgan_lib.cli import main
+
+    assert main(["bench", "nnd", "--batch-size", "4", "--iters", "1", "--device", "cpu",
+                 "--quiet"]) == 0
+    out = capsys.readouterr().out
+    assert "critic steps/s" in out
+    paths = list((store.results_root() / "bench_nnd" / "cpu").glob("*.json"))
+    assert len(paths) == 1
+    rec = store.load("bench_nnd", "cpu", {"batch_size": 4, "size": 32, "steps": 1,
+                                          "device": "cpu"})
+    assert rec is not None and rec["steps_per_s"] > 0 and rec.provenance["git_sha"]

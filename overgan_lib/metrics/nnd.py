@@ -199,6 +199,19 @@ def critic_cost(critic: nn.Module, real: torch.Tensor, fake: torch.Tensor,
     return cost, gp
 
 
+def train_step(critic: nn.Module, opt: TFAdam, shadow: Sequence[torch.Tensor],
+               real: torch.Tensor, fake: torch.Tensor, alpha: torch.Tensor, lr: float,
+               ema: float) -> torch.Tensor:
+    """One critic update (``disc_train_op`` then the EMA op); returns the detached cost."""
+    for p in opt.params:
+        p.grad = None
+    cost, _ = critic_cost(critic, real, fake, alpha)
+    cost.backward()
+    opt.step(lr)
+    ema_update(shadow, opt.params, ema)
+    return cost.detach()
+
+
 @dataclass
 class NNDResult:
     """The NND (EMA critic on held-out reals vs fresh samples) and its checkpoint curve.
@@ -330,13 +343,9 @@ def nnd(sampler: Sampler, real_fit: torch.Tensor | np.ndarray,
         real = dequantize(fit.next(batch_size), gen, device)
         fake = dequantize(_fake_batch(sampler, batch_size, real_fit), gen, device)
         alpha = torch.rand(batch_size, generator=gen).to(device)
-        for p in params:
-            p.grad = None
-        cost, _ = critic_cost(critic, real, fake, alpha)
-        cost.backward()
-        opt.step(lr * (1.0 - step / steps))
-        ema_update(shadow, params, ema)
-        res.train_divergence.append(-float(cost.detach()))
+        cost = train_step(critic, opt, shadow, real, fake, alpha, lr * (1.0 - step / steps),
+                          ema)
+        res.train_divergence.append(-float(cost))
         if step + 1 in marks:
             res.curve_raw.append(score())
             _swap(params, shadow)
