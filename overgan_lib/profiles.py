@@ -226,6 +226,17 @@ _TABLES["generalization_baselines"] = {
                 curve_at=[1000, 2000, 5000, 10000, 20000], batch_size=256, eval_batches=40,
                 ema=0.999),
 }
+# Issue 10: copy ratios and nearest training images of the same baselines, against the fixed
+# training subset whose Inception features are cached for FID (feature extraction runs at a
+# few images/s on the CPU, so the cpu row uses 1,000 training images).
+_TABLES["neighbour_baselines"] = {
+    "smoke": dict(dataset="cifar10", baselines=["memorise", "blur", "noise"], n_samples=8,
+                  n_train=16, k=3),
+    "cpu": dict(dataset="cifar10", baselines=["memorise", "blur", "noise"], n_samples=64,
+                n_train=1000, k=3),
+    "gpu": dict(dataset="cifar10", baselines=["memorise", "blur", "noise"], n_samples=1000,
+                n_train=50000, k=3),
+}
 for _table in _TABLES.values():
     _table["paper"] = _table["gpu"]
 # The reference's own settings (nn_divergence.set_flags): 100k steps, 10k scoring batches.
@@ -282,7 +293,8 @@ def settings(experiment: str, profile: str, **overrides: Any) -> dict[str, Any]:
 
 _INTS = ("m", "d", "n", "k", "p", "T", "seeds", "draws", "violation_draws", "gamma_T",
          "mc_draws", "record_every", "repeats", "speed_images", "iters", "eval_n", "log_every",
-         "ckpt_every", "workers", "steps", "batch_size", "eval_batches", "n_train", "n_real")
+         "ckpt_every", "workers", "steps", "batch_size", "eval_batches", "n_train", "n_real",
+         "n_samples")
 _INT_LISTS = ("widths", "spectrum_widths", "d_iters", "ms", "curve_ns", "curve_at")
 _STEPS = ("eta_bar", "mu", "mu_diter", "tol")
 

@@ -75,3 +75,43 @@ def nnd_baselines(cfg: dict[str, Any], seed: int, progress: bool = True,
                   curve_at=cfg["curve_at"], ema=cfg["ema"], device=device, progress=progress)
         out[name] = {**res.as_dict(), "seconds": time.perf_counter() - t0}
     return out
+
+
+def neighbour_baselines(cfg: dict[str, Any], seed: int, progress: bool = True,
+                        device: str | None = None) -> dict[str, Any]:
+    """Copy ratios (pixel and Inception space) and top-k neighbours of each baseline.
+
+    The training set here is the fixed subset of ``cfg['n_train']`` training images whose
+    Inception features are cached for FID (all 50k at the gpu profile); the baselines copy
+    from it, and neighbour indices refer to the full training split. ``cfg['n_samples']``
+    samples per baseline are compared with it, and as many held-out test images give the
+    ratio's reference. ``test`` (other held-out test images used as samples) is the
+    no-copying reference point, whose ratio is 1 up to sampling noise.
+    """
+    from .fid import features
+    from .neighbours import copy_ratio, nearest
+    from .reference import reference_features, reference_indices, reference_subset
+
+    validate_settings(cfg)
+    ds, n, k = cfg["dataset"], cfg["n_samples"], cfg["k"]
+    train = reference_subset(ds, "train", cfg["n_train"])
+    full_index = reference_indices(ds, "train", cfg["n_train"])
+    train_feats = reference_features(ds, "train", cfg["n_train"], device=device,
+                                     progress=progress)
+    test_a, test_b = held_out_halves(ds, 2 * n)
+    test_pix = nearest(test_a, train, 1)[1][:, 0] / 255.0
+    test_feat = nearest(features(test_a, device=device), train_feats, 1)[1][:, 0]
+    out: dict[str, Any] = {"baselines": list(cfg["baselines"]) + ["test"], "n": n,
+                           "n_train": len(train), "test_pixel_nearest": test_pix,
+                           "test_inception_nearest": test_feat}
+    for name in tqdm(out["baselines"], desc="neighbours", disable=not progress):
+        s = (torch.as_tensor(test_b) if name == "test"
+             else baseline_sampler(name, train, seed + 1)(n))
+        pi, pd = nearest(s, train, k)
+        fi, fd = nearest(features(s, device=device), train_feats, k)
+        out[name] = {"samples": s.numpy(), "pixel_indices": full_index[pi],
+                     "pixel_distances": pd / 255.0, "inception_indices": full_index[fi],
+                     "inception_distances": fd,
+                     "pixel_ratio": copy_ratio(pd[:, 0] / 255.0, test_pix),
+                     "inception_ratio": copy_ratio(fd[:, 0], test_feat)}
+    return out
