@@ -139,7 +139,8 @@ def bench_nnd(batch_size: int = 256, steps: int = 3, warmup: int = 1, size: int 
     Times ``steps`` training steps (after ``warmup`` untimed ones) and as many scoring
     batches of the reference critic on random uint8 images of CIFAR-10's shape, and
     extrapolates the reference's cost: 100k steps plus 10k scoring batches of 256. There
-    is no second implementation to race against, so no ratio: the number is the cost.
+    is no second implementation to race against, so no ratio: the number is the cost. The
+    record keeps the 1-minute load average, since a shared CPU slows every step.
     """
     from .errors import check_int, check_positive_int
     from .metrics import nnd as N
@@ -181,10 +182,15 @@ def bench_nnd(batch_size: int = 256, steps: int = 3, warmup: int = 1, size: int 
         sync()
         t_eval += time.perf_counter() - t0
     sps, eps = steps / t_train, steps / t_eval
-    ref_s = N.REFERENCE_STEPS / sps + N.REFERENCE_EVAL_BATCHES * batch_size / 256 / eps
+    # the reference's batch is 256; another batch size is scaled linearly to it
+    ref_s = (N.BATCH / batch_size) * (N.REFERENCE_STEPS / sps + N.REFERENCE_EVAL_BATCHES / eps)
+    import os
+
     from .store import device_name
 
-    return {"batch_size": batch_size, "size": size, "steps": steps, "device": device,
-            "device_name": device_name() if device != "cpu" else f"cpu x{torch.get_num_threads()}",
+    cpu_name = f"cpu x{torch.get_num_threads()}"
+    return {"load_average_1min": os.getloadavg()[0], "batch_size": batch_size, "size": size,
+            "steps": steps, "device": device,
+            "device_name": device_name() if device != "cpu" else cpu_name,
             "steps_per_s": sps, "s_per_step": 1 / sps, "eval_batches_per_s": eps,
             "reference_hours": ref_s / 3600, "threads": torch.get_num_threads()}

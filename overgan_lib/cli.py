@@ -92,7 +92,8 @@ def _bench_nnd(args: argparse.Namespace) -> int:
               "device": res["device"]}
     rec = save("bench_nnd", args.profile, config, res, args.seed, time.perf_counter() - t0)
     print(f"bench nnd: reference critic, batch {res['batch_size']}, {res['size']}x"
-          f"{res['size']}x3, {res['device_name']}, {res['threads']} threads")
+          f"{res['size']}x3, {res['device_name']}, {res['threads']} threads, load average "
+          f"{res['load_average_1min']:.1f}")
     print(f"  training:  {res['steps_per_s']:8.3f} critic steps/s ({res['s_per_step']:.2f} s/step)")
     print(f"  scoring:   {res['eval_batches_per_s']:8.3f} batches/s")
     print(f"  the reference's 100k steps + 10k scoring batches: {res['reference_hours']:.1f} h")

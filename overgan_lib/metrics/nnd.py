@@ -38,7 +38,11 @@ Deviations (all deliberate, each a parameter where it matters):
    reference leaves the real stream to its caller); images may be any (C, H, W), the
    reference fixes 32x32x3 (the linear layer's width follows the image size).
 4. PyTorch's NCHW layout: the linear layer sees the features in (C, H, W) order rather
-   than TF's (H, W, C), a fixed permutation of a freshly initialised layer.
+   than TF's (H, W, C), a fixed permutation of a freshly initialised layer. (Tensors are
+   kept channels_last in memory for speed; that changes no value.)
+5. Random numbers come from PyTorch generators seeded by ``seed`` (initial weights,
+   dequantisation noise, penalty mixing weights, real batches), so the CPU score is
+   bitwise reproducible; the reference leaves its graph unseeded by default.
 """
 
 from __future__ import annotations
