@@ -209,10 +209,11 @@ _TABLES["data_metrics"] = {
                 curve_ns=[100, 200, 500, 1000, 2000, 5000, 10000], repeats=3, speed_images=2000),
 }
 # Issue 10: NND of baseline "generators" (overgan_lib.metrics.generalization). The critic
-# (Gulrajani et al. 2019 reference: batch 256, 100k steps, EMA 0.999) costs about 7 s per
-# step at batch 256 on one core of the 2-core CPU (1.7 s at batch 64), so the cpu row
-# trains 200 steps at batch 64 with a shorter EMA (0.99; horizon 100 steps instead of the
-# reference's 1000 of 100k) and also records the raw critic's curve.
+# (Gulrajani et al. 2019 reference: batch 256, 100k steps, EMA 0.999) costs 2.2 s per step
+# at batch 256 on one core of the 2-core CPU (0.57 s at batch 64; `overgan bench nnd`), and
+# several times that while the machine is shared, so the cpu row trains 200 steps at batch
+# 64 with a shorter EMA (0.99; horizon 100 steps instead of the reference's 1000 of 100k)
+# and also records the raw critic's curve.
 _TABLES["generalization_baselines"] = {
     "smoke": dict(dataset="cifar10", baselines=["memorise", "memorise_16", "blur", "noise"],
                   n_train=256, n_real=64, steps=4, curve_at=[2, 4], batch_size=8,
