@@ -141,6 +141,8 @@ DEPENDS: dict[str, tuple[str, ...]] = {
     "cone": _THEORY,
     "data_metrics": ("overgan_lib/metrics", "overgan_lib/data"),
     "li2018": ("overgan_lib/related",),
+    "generalization_baselines": ("overgan_lib/metrics", "overgan_lib/data"),
+    "neighbour_baselines": ("overgan_lib/metrics", "overgan_lib/data"),
     "jelassi_2d": ("overgan_lib/related", "overgan_lib/optim.py"),
     "jelassi_mnist": ("overgan_lib/related", "overgan_lib/optim.py", *_TRAINING),
     "train": _TRAINING,

@@ -53,6 +53,8 @@ def cmd_bench(args: argparse.Namespace) -> int:
         return _bench_training(args)
     if args.target == "heatmap":
         return _bench_heatmap(args)
+    if args.target == "nnd":
+        return _bench_nnd(args)
     if args.target == "theory":
         from .bench import bench_theory
 
@@ -79,6 +81,31 @@ def cmd_bench(args: argparse.Namespace) -> int:
             )
         if args.json:
             print(json.dumps(res))
+    return 0
+
+
+def _bench_nnd(args: argparse.Namespace) -> int:
+    """NND critic steps/s, stored with provenance under results/bench_nnd/<profile>/."""
+    import time
+
+    from .bench import bench_nnd
+    from .store import save
+
+    t0 = time.perf_counter()
+    res = bench_nnd(batch_size=args.batch_size, steps=args.iters or 3, device=args.device,
+                    seed=args.seed, progress=not args.quiet)
+    config = {"batch_size": res["batch_size"], "size": res["size"], "steps": res["steps"],
+              "device": res["device"]}
+    rec = save("bench_nnd", args.profile, config, res, args.seed, time.perf_counter() - t0)
+    print(f"bench nnd: reference critic, batch {res['batch_size']}, {res['size']}x"
+          f"{res['size']}x3, {res['device_name']}, {res['threads']} threads, load average "
+          f"{res['load_average_1min']:.1f}")
+    print(f"  training:  {res['steps_per_s']:8.3f} critic steps/s ({res['s_per_step']:.2f} s/step)")
+    print(f"  scoring:   {res['eval_batches_per_s']:8.3f} batches/s")
+    print(f"  the reference's 100k steps + 10k scoring batches: {res['reference_hours']:.1f} h")
+    print(f"  stored: {rec.path}")
+    if args.json:
+        print(json.dumps(res))
     return 0
 
 
@@ -366,8 +393,9 @@ def build_parser() -> argparse.ArgumentParser:
     ap = argparse.ArgumentParser(prog="overgan", description=__doc__)
     sub = ap.add_subparsers(dest="command", required=True)
     b = sub.add_parser("bench", help="speed benchmarks (ratios against a reference)")
-    b.add_argument("target", choices=["theory", "fid", "train", "sweep", "gpu-sweep", "heatmap"])
-    b.add_argument("--device", choices=["cpu", "cuda"], help="train/gpu-sweep: device "
+    b.add_argument("target", choices=["theory", "fid", "train", "sweep", "gpu-sweep", "heatmap",
+                                      "nnd"])
+    b.add_argument("--device", choices=["cpu", "cuda"], help="train/gpu-sweep/nnd: device "
                    "(default cpu; gpu-sweep needs cuda)")
     b.add_argument("--load", action="store_true",
                    help="keep one core busy while measuring (how the code behaves beside "
@@ -387,11 +415,13 @@ def build_parser() -> argparse.ArgumentParser:
     b.add_argument("--arch", default="dcgan", help="train: architecture (default dcgan)")
     b.add_argument("--k", type=int, help="train/sweep: width k (default 64)")
     b.add_argument("--iters", type=int, help="train: timed iterations per round (default 5); "
-                   "sweep: iterations per model (default 100)")
+                   "sweep: iterations per model (default 100); nnd: timed steps (default 3)")
     b.add_argument("--rounds", type=int, default=2, help="train: alternating timed rounds")
     b.add_argument("--dataset", help="train: data (default cifar10; mnist for --arch mlp)")
     b.add_argument("--models", type=int, default=4, help="sweep: number of small models")
     b.add_argument("--workers", type=int, default=2, help="sweep: worker processes")
+    b.add_argument("--batch-size", dest="batch_size", type=int, default=256,
+                   help="nnd: critic batch per side (reference 256)")
     b.set_defaults(func=cmd_bench)
     c = sub.add_parser("check", help="validate chapter parameters")
     c.add_argument("--profile", default=DEFAULT_PROFILE)

@@ -209,8 +209,42 @@ _TABLES["data_metrics"] = {
     "gpu": dict(datasets=["mnist", "cifar10", "celeba"], n=10000,
                 curve_ns=[100, 200, 500, 1000, 2000, 5000, 10000], repeats=3, speed_images=2000),
 }
+# Issue 10: NND of baseline "generators" (overgan_lib.metrics.generalization). The critic
+# (Gulrajani et al. 2019 reference: batch 256, 100k steps, EMA 0.999) costs 2.2 s per step
+# at batch 256 on one core of the 2-core CPU (0.57 s at batch 64; `overgan bench nnd`), and
+# several times that while the machine is shared, so the cpu row trains 200 steps at batch
+# 64 with a shorter EMA (0.99; horizon 100 steps instead of the reference's 1000 of 100k)
+# and also records the raw critic's curve.
+_TABLES["generalization_baselines"] = {
+    "smoke": dict(dataset="cifar10", baselines=["memorise", "memorise_16", "blur", "noise"],
+                  n_train=256, n_real=64, steps=4, curve_at=[2, 4], batch_size=8,
+                  eval_batches=1, ema=0.9),
+    "cpu": dict(dataset="cifar10", baselines=["memorise", "memorise_500", "blur", "noise"],
+                n_train=50000, n_real=10000, steps=200, curve_at=[25, 50, 100, 200],
+                batch_size=64, eval_batches=4, ema=0.99),
+    # Sized, not measured (no GPU timing yet; see `overgan bench nnd`).
+    "gpu": dict(dataset="cifar10", baselines=["memorise", "memorise_500", "blur", "noise"],
+                n_train=50000, n_real=10000, steps=20000,
+                curve_at=[1000, 2000, 5000, 10000, 20000], batch_size=256, eval_batches=40,
+                ema=0.999),
+}
+# Issue 10: copy ratios and nearest training images of the same baselines, against the fixed
+# training subset whose Inception features are cached for FID (feature extraction runs at a
+# few images/s on the CPU, so the cpu row uses 1,000 training images).
+_TABLES["neighbour_baselines"] = {
+    "smoke": dict(dataset="cifar10", baselines=["memorise", "blur", "noise"], n_samples=8,
+                  n_train=16, k=3),
+    "cpu": dict(dataset="cifar10", baselines=["memorise", "blur", "noise"], n_samples=64,
+                n_train=1000, k=3),
+    "gpu": dict(dataset="cifar10", baselines=["memorise", "blur", "noise"], n_samples=1000,
+                n_train=50000, k=3),
+}
 for _table in _TABLES.values():
     _table["paper"] = _table["gpu"]
+# The reference's own settings (nn_divergence.set_flags): 100k steps, 10k scoring batches.
+_TABLES["generalization_baselines"]["paper"] = dict(
+    _TABLES["generalization_baselines"]["gpu"], steps=100_000, eval_batches=10_000,
+    curve_at=[1000, 10_000, 30_000, 100_000])
 
 # Part II training sweeps (App. D: WGAN-GP, lambda = 10, 5 critic steps, Adam 1e-4 (0.5,
 # 0.999), batch 64, 300k generator iterations). Only ``iters``, the widths, the seed count
@@ -355,8 +389,9 @@ def settings(experiment: str, profile: str, **overrides: Any) -> dict[str, Any]:
 _INTS = ("m", "d", "n", "k", "p", "T", "seeds", "draws", "violation_draws", "gamma_T",
          "mc_draws", "record_every", "repeats", "speed_images", "iters", "eval_n", "log_every",
          "ckpt_every", "workers", "fixed", "group", "grid", "inits", "opt_points", "steps",
-         "batch", "z_dim", "depth", "k_show", "clf_n")
-_INT_LISTS = ("widths", "spectrum_widths", "d_iters", "ms", "curve_ns", "d_steps")
+         "batch", "z_dim", "depth", "k_show", "clf_n", "batch_size", "eval_batches", "n_train",
+         "n_real", "n_samples")
+_INT_LISTS = ("widths", "spectrum_widths", "d_iters", "ms", "curve_ns", "d_steps", "curve_at")
 _STEPS = ("eta_bar", "mu", "mu_diter", "tol", "eta_g", "eta_d", "box", "init_range")
 
 
@@ -377,11 +412,22 @@ def validate_settings(cfg: dict[str, Any]) -> dict[str, Any]:
             check_positive_float(key, cfg[key], upper=1.0 if key.startswith("mu") else None)
     if "eval_every" in cfg:
         check_int("eval_every", cfg["eval_every"])
+    if "dataset" in cfg:
+        check_choice("dataset", cfg["dataset"], ("mnist", "cifar10", "celeba"))
     if "datasets" in cfg:
         for name in cfg["datasets"]:
             check_choice("datasets entry", name, ("mnist", "cifar10", "celeba"))
     if "targets" in cfg:
         _check_targets(cfg["targets"])
+    if "ema" in cfg and not (isinstance(cfg["ema"], int | float) and 0 <= cfg["ema"] < 1):
+        raise ParameterError(f"ema={cfg['ema']!r} must lie in [0, 1), e.g. ema=0.999")
+    if "baselines" in cfg:
+        for name in cfg["baselines"]:
+            base = "memorise" if str(name).startswith("memorise_") else name
+            check_choice("baselines entry", base, ("memorise", "blur", "noise"))
+    if "curve_at" in cfg and "steps" in cfg and max(cfg["curve_at"]) > cfg["steps"]:
+        raise ParameterError(f"curve_at contains {max(cfg['curve_at'])} > steps="
+                             f"{cfg['steps']}; use checkpoints <= steps")
     if "ratios" in cfg:
         for r in cfg["ratios"]:
             check_positive_float("ratios", r)

@@ -21,17 +21,25 @@ from .fid import Score, features, quantize, score_features
 from .inception import BUILT_STATE_SHA256
 
 
+def _subset_indices(total: int, n: int, dataset: str, split: str) -> np.ndarray:
+    check_positive_int("n", n)
+    if n > total:
+        from ..errors import ParameterError
+
+        raise ParameterError(f"n={n} exceeds the {total} images of {dataset}/{split}; "
+                             f"use n <= {total}")
+    return np.sort(np.random.default_rng(0).permutation(total)[:n])
+
+
+def reference_indices(dataset: str, split: str, n: int, root=None) -> np.ndarray:
+    """Indices into the split of the images :func:`reference_subset` returns, in order."""
+    return _subset_indices(len(data.load_uint8(dataset, split, root)), n, dataset, split)
+
+
 def reference_subset(dataset: str, split: str, n: int, root=None) -> np.ndarray:
     """The first n images of a fixed (seed 0) permutation of the split, uint8."""
     arr = data.load_uint8(dataset, split, root)
-    check_positive_int("n", n)
-    if n > len(arr):
-        from ..errors import ParameterError
-
-        raise ParameterError(f"n={n} exceeds the {len(arr)} images of {dataset}/{split}; "
-                             f"use n <= {len(arr)}")
-    idx = np.random.default_rng(0).permutation(len(arr))[:n]
-    return arr[np.sort(idx)]
+    return arr[_subset_indices(len(arr), n, dataset, split)]
 
 
 def _key(dataset: str, split: str, images: np.ndarray) -> str:

@@ -1,0 +1,204 @@
+"""Neural-net divergence: the reference critic, its optimiser and EMA, and the score itself."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+import torch
+
+from overgan_lib import data
+from overgan_lib.errors import ParameterError
+from overgan_lib.metrics import nnd as N
+from overgan_lib.metrics.samplers import Blurred, GeneratorSampler, Memoriser, Noisy
+
+HAVE_DATA = any((r / "cifar10-jpeg.tar.xz").exists() for r in data.candidate_roots())
+needs_data = pytest.mark.skipif(not HAVE_DATA, reason="offline datasets not found")
+
+
+class Smooth:
+    """Fresh smooth 8x8 colour images (bilinear upsampling of 2x2 noise); ``noise=True``
+    gives uniform pixel noise instead (an obviously wrong generator)."""
+
+    def __init__(self, seed: int, noise: bool = False):
+        self.g, self.noise = torch.Generator().manual_seed(seed), noise
+
+    def __call__(self, n: int) -> torch.Tensor:
+        if self.noise:
+            return torch.randint(0, 256, (n, 3, 8, 8), dtype=torch.uint8, generator=self.g)
+        x = torch.rand(n, 3, 2, 2, generator=self.g)
+        x = torch.nn.functional.interpolate(x, size=8, mode="bilinear", align_corners=False)
+        return (x * 255).round().to(torch.uint8)
+
+
+def test_critic_matches_reference_layers_and_parameter_count():
+    c = N.NNDCritic()
+    # gan.dcgan_discriminator at dim 64, 5x5 kernels, biases (no normaliser), fc on 4x4x256
+    expected = [(64, 3, 5, 5), (64,), (128, 64, 5, 5), (128,), (256, 128, 5, 5), (256,),
+                (1, 4 * 4 * 256), (1,)]
+    assert [tuple(p.shape) for p in c.parameters()] == expected
+    assert sum(p.numel() for p in c.parameters()) == sum(math.prod(s) for s in expected)
+    shapes, x = [], torch.zeros(2, 3, 32, 32)
+    for conv in c.convs:
+        x = N.swish(conv(x))
+        shapes.append(tuple(x.shape[1:]))
+    assert shapes == [(64, 16, 16), (128, 8, 8), (256, 4, 4)]
+    assert c(torch.zeros(5, 3, 32, 32)).shape == (5,)
+
+
+def test_same_padding_is_tensorflows():
+    # TF: out = ceil(in / s), pad = max((out - 1) s + k - in, 0), the odd pixel after
+    assert N.same_padding(32, 5, 2) == (1, 2)
+    assert N.same_padding(8, 5, 2) == (1, 2)
+    assert N.same_padding(7, 5, 2) == (2, 2)
+    assert N.same_padding(3, 1, 1) == (0, 0)
+    # a delta at the top-left pixel reaches output (0, 0) through kernel tap (1, 1)
+    conv = N.SameConv(1, 1, 5, 2)
+    with torch.no_grad():
+        conv.weight.copy_(torch.arange(25.0).view(1, 1, 5, 5))
+        conv.bias.zero_()
+        x = torch.zeros(1, 1, 8, 8)
+        x[0, 0, 0, 0] = 1
+        assert conv(x)[0, 0, 0, 0].item() == 6.0  # weight[1, 1] = 1 * 5 + 1
+
+
+def test_initialisation_is_the_references():
+    c = N.init_critic(N.NNDCritic(), torch.Generator().manual_seed(0))
+    w = c.convs[2].weight.detach()
+    std = math.sqrt(1.3 * 2 / (5 * 5 * 128))
+    assert float(w.abs().max()) <= 2 * std + 1e-7  # truncated at 2 std
+    # a N(0, 1) cut at +-2 has std 0.8796, so the He std sqrt(2 / fan_in) is recovered
+    assert float(w.std()) == pytest.approx(std * 0.8796, rel=0.01)
+    limit = math.sqrt(6 / (4096 + 1))
+    assert float(c.fc.weight.detach().abs().max()) <= limit
+    assert float(c.fc.weight.detach().std()) == pytest.approx(limit / math.sqrt(3), rel=0.05)
+    assert all(float(b.abs().max()) == 0 for b in (c.fc.bias, *[v.bias for v in c.convs]))
+
+
+def test_ema_update_closed_form():
+    s0, p = torch.randn(7), torch.randn(7)
+    shadow = [s0.clone()]
+    for _ in range(25):
+        N.ema_update(shadow, [p], 0.9)
+    assert torch.allclose(shadow[0], 0.9 ** 25 * s0 + (1 - 0.9 ** 25) * p, atol=1e-6)
+    shadow = [s0.clone()]
+    N.ema_update(shadow, [p], 0.0)
+    assert torch.equal(shadow[0], p)
+
+
+def test_tf_adam_first_steps():
+    p = torch.nn.Parameter(torch.tensor([1.0, -2.0, 0.0]))
+    opt = N.TFAdam([p], betas=(0.0, 0.9), eps=1e-8)
+    g1 = torch.tensor([0.5, -3.0, 1e-3])
+    p.grad = g1.clone()
+    opt.step(0.1)
+    # beta1 = 0: m = g, v = 0.1 g^2, lr_t = 0.1 sqrt(0.1): step = lr_t g / (|g| sqrt(0.1) + eps)
+    expected = torch.tensor([1.0, -2.0, 0.0]) - 0.1 * math.sqrt(0.1) * g1 / (
+        g1.abs() * math.sqrt(0.1) + 1e-8)
+    assert torch.allclose(p.detach(), expected, atol=1e-7)
+    g2 = torch.tensor([1.0, 1.0, 1.0])
+    p.grad = g2.clone()
+    before = p.detach().clone()
+    opt.step(0.1)
+    v = 0.9 * 0.1 * g1 ** 2 + 0.1 * g2 ** 2
+    lr_t = 0.1 * math.sqrt(1 - 0.81)
+    assert torch.allclose(p.detach(), before - lr_t * g2 / (v.sqrt() + 1e-8), atol=1e-7)
+
+
+def test_dequantize_range():
+    x = torch.tensor([0, 128, 255], dtype=torch.uint8).view(1, 3, 1, 1)
+    y = N.dequantize(x.expand(64, 3, 1, 1), torch.Generator().manual_seed(0), "cpu")
+    lo = torch.tensor([-1.0, 0.0, 127 / 128]).view(1, 3, 1, 1)
+    assert bool(((y >= lo) & (y < lo + 1 / 128)).all())
+    assert float((y - lo).std()) > 1e-3  # noise really added
+
+
+def test_real_vs_real_is_at_the_floor_and_below_noise():
+    fit, ev = Smooth(1)(256), Smooth(2)(256)
+    kw = dict(steps=20, batch_size=16, eval_batches=4, ema=0.0, lr=2e-3, progress=False)
+    real = N.nnd(Smooth(3), fit, ev, **kw).nnd
+    noise = N.nnd(Smooth(3, noise=True), fit, ev, **kw).nnd
+    assert real < 0.25  # same distribution: E D(real) - E D(fake) ~ 0, minus the penalty
+    assert noise > real + 1.0
+
+
+def test_determinism_and_curve():
+    fit, ev = Smooth(1)(64), Smooth(2)(64)
+    kw = dict(steps=3, batch_size=8, eval_batches=1, curve_at=[1, 3], progress=False)
+    a = N.nnd(Smooth(3), fit, ev, seed=4, **kw)
+    b = N.nnd(Smooth(3), fit, ev, seed=4, **kw)
+    c = N.nnd(Smooth(3), fit, ev, seed=5, **kw)
+    assert a.nnd == b.nnd and a.curve == b.curve and a.curve_raw == b.curve_raw
+    assert a.nnd != c.nnd
+    assert a.curve_steps == [1, 3] and a.nnd == a.curve[-1]
+    assert len(a.train_divergence) == 3
+
+
+def test_bad_input_is_one_line():
+    fit = Smooth(1)(16)
+    cases = [
+        (dict(real_fit=fit.float()), "uint8"),
+        (dict(real_fit=fit[0]), r"\(N, C, H, W\)"),
+        (dict(real_eval=fit[:, :1]), "one image shape"),
+        (dict(steps=0), "steps=0"),
+        (dict(batch_size=-1), "batch_size"),
+        (dict(curve_at=[5]), "curve_at"),
+        (dict(ema=1.0), "ema"),
+        (dict(sampler=lambda n: Smooth(2)(n + 1)), r"sampler\("),
+        (dict(sampler=lambda n: Smooth(2)(n).float()), "uint8"),
+    ]
+    for override, match in cases:
+        kw = dict(sampler=Smooth(2), real_fit=fit, real_eval=fit, steps=2, batch_size=4,
+                  eval_batches=1, progress=False)
+        kw.update(override)
+        with pytest.raises(ParameterError, match=match) as exc:
+            N.nnd(**kw)
+        assert "\n" not in str(exc.value)
+    with pytest.raises(ParameterError, match="n=0"):
+        Memoriser(fit)(0)
+    with pytest.raises(ParameterError, match="pool=99"):
+        Memoriser(fit, pool=99)
+
+
+def test_samplers_are_seeded_and_shaped():
+    imgs = Smooth(0)(32)
+    for cls in (Memoriser, Blurred, Noisy):
+        a, b = cls(imgs, seed=3)(10), cls(imgs, seed=3)(10)
+        assert a.dtype == torch.uint8 and a.shape == (10, 3, 8, 8) and torch.equal(a, b)
+    m = Memoriser(imgs, seed=1)
+    x = m(50)
+    assert all(any(torch.equal(s, t) for t in imgs) for s in x)  # every sample a copy
+    assert len(Memoriser(imgs, pool=4).images) == 4
+    g = torch.nn.Sequential(torch.nn.Linear(4, 3 * 8 * 8), torch.nn.Tanh(),
+                            torch.nn.Unflatten(1, (3, 8, 8)))
+    s1, s2 = GeneratorSampler(g, 4, seed=0)(5), GeneratorSampler(g, 4, seed=0)(5)
+    assert s1.dtype == torch.uint8 and torch.equal(s1, s2)
+
+
+@needs_data
+def test_memoriser_feeds_the_fid_path():
+    """The memoriser's samples score like the training images they are (FID features)."""
+    from overgan_lib.metrics import fid, reference
+
+    train = reference.reference_subset("cifar10", "train", 8)
+    ref = reference.reference_features("cifar10", "train", 8, progress=False)
+    m = Memoriser(train, seed=0)
+    idx = m.indices(4)
+    f = fid.features(m.images[idx])
+    assert f.shape == (4, 2048)
+    assert float(abs(f - ref[idx.numpy()]).max()) < 1e-3
+
+
+def test_bench_nnd_cli_stores_a_record(capsys):
+    from overgan_lib import store
+    from overgan_lib.cli import main
+
+    assert main(["bench", "nnd", "--batch-size", "4", "--iters", "1", "--device", "cpu",
+                 "--quiet"]) == 0
+    out = capsys.readouterr().out
+    assert "critic steps/s" in out
+    paths = list((store.results_root() / "bench_nnd" / "cpu").glob("*.json"))
+    assert len(paths) == 1
+    rec = store.load("bench_nnd", "cpu", {"batch_size": 4, "size": 32, "steps": 1,
+                                          "device": "cpu"})
+    assert rec is not None and rec["steps_per_s"] > 0 and rec.provenance["git_sha"]
