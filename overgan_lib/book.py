@@ -143,6 +143,7 @@ DEPENDS: dict[str, tuple[str, ...]] = {
     "li2018": ("overgan_lib/related",),
     "generalization_baselines": ("overgan_lib/metrics", "overgan_lib/data"),
     "neighbour_baselines": ("overgan_lib/metrics", "overgan_lib/data"),
+    "generalization": ("overgan_lib/metrics", "overgan_lib/data", *_TRAINING),
     "jelassi_2d": ("overgan_lib/related", "overgan_lib/optim.py"),
     "jelassi_mnist": ("overgan_lib/related", "overgan_lib/optim.py", *_TRAINING),
     "train": _TRAINING,

@@ -141,3 +141,63 @@ def neighbour_baselines(cfg: dict[str, Any], seed: int, progress: bool = True,
     out = neighbour_scores(samplers, cfg, progress, device)
     out["baselines"] = out.pop("names")
     return out
+
+
+def sweep_generalization(cfg: dict[str, Any], profile: str, seed: int, progress: bool = True,
+                         device: str = "cpu") -> dict[str, Any]:
+    """NND and copy ratios of a width sweep's kept generators (Figs. 6 and 10).
+
+    ``cfg`` names the sweep (``sweep``) and how many of its seeds per width to score
+    (``seeds``); the NND and neighbour protocols are the baselines' at the same profile, so
+    every number here sits on the same scale as the memoriser's. Nothing is retrained: the
+    generators are the ones the sweep kept (``overgan_lib.train.load_generator``). Raises a
+    one-line error naming the sweep to run when its runs or weights are missing.
+    """
+    from ..models import Z_DIM
+    from ..profiles import settings
+    from ..sweep import sweep_view
+    from ..train import load_generator
+    from .samplers import GeneratorSampler
+
+    view = sweep_view(cfg["sweep"], profile, seed)
+    if not view.complete:
+        raise data.DataError(f"sweep {cfg['sweep']!r} has no complete {profile} runs "
+                             f"({view.status()})")
+    chosen = [(c, r) for c, r in zip(view.configs, view.recs, strict=True)
+              if c.seed < seed + cfg["seeds"] and r["status"] == "completed"]
+    samplers = {f"k={c.k_g} seed={c.seed}": GeneratorSampler(load_generator(r, device), Z_DIM,
+                                                             seed=30_000 + c.seed)
+                for c, r in chosen}
+    out = {"sweep": cfg["sweep"], "k": [c.k_g for c, _ in chosen],
+           "seeds": [c.seed for c, _ in chosen], "names": list(samplers),
+           "runs": [r.path.stem for _, r in chosen]}
+    out["nnd"] = nnd_scores(samplers, settings("generalization_baselines", profile), seed,
+                            progress, device)
+    out["neighbours"] = neighbour_scores(samplers, settings("neighbour_baselines", profile),
+                                         progress, device)
+    return out
+
+
+def nnd_verdicts(k: np.ndarray, nnd_by_k: np.ndarray, memoriser: float) -> list[Any]:
+    """Fig. 6's two claims, judged on NND against the width (one value per run).
+
+    - "NND falls as k grows": the narrowest and the widest width's median NND compared
+      against the runs' spread (the sweep summary's rule);
+    - "memorised samples score worse than most GAN models": the memoriser's NND is above
+      the NND of more than half of the trained models.
+    """
+    from ..sweep.summary import CONFIRMED, CONTRADICTED, Verdict, improves_with_width
+
+    widths = np.unique(k)
+    mat = np.full((len(widths), max(int(np.sum(k == w)) for w in widths)), np.nan)
+    for i, w in enumerate(widths):
+        v = nnd_by_k[k == w]
+        mat[i, :len(v)] = v
+    falls = improves_with_width(widths, mat, "NND falls as k grows")
+    falls = Verdict(falls.claim, falls.outcome, falls.evidence.replace("FID", "NND"))
+    below = int(np.sum(nnd_by_k < memoriser))
+    outcome = CONFIRMED if below > len(nnd_by_k) / 2 else CONTRADICTED
+    mem = Verdict("memorised samples score worse than most GAN models", outcome,
+                  f"The memoriser's NND is {memoriser:.2f}; {below} of {len(nnd_by_k)} trained "
+                  f"models score below (better than) it.")
+    return [falls, mem]
