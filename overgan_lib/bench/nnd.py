@@ -1,0 +1,74 @@
+"""``overgan bench nnd``: critic steps/s of the neural-net divergence."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+import torch
+from tqdm import tqdm
+
+
+def bench_nnd(batch_size: int = 256, steps: int = 3, warmup: int = 1, size: int = 32,
+              device: str | None = None, seed: int = 0,
+              progress: bool = True) -> dict[str, Any]:
+    """Critic steps/s of the neural-net divergence (:mod:`overgan_lib.metrics.nnd`).
+
+    Times ``steps`` training steps (after ``warmup`` untimed ones) and as many scoring
+    batches of the reference critic on random uint8 images of CIFAR-10's shape, and
+    extrapolates the reference's cost: 100k steps plus 10k scoring batches of 256. There
+    is no second implementation to race against, so no ratio: the number is the cost. The
+    record keeps the 1-minute load average, since a shared CPU slows every step.
+    """
+    from ..errors import check_int, check_positive_int
+    from ..metrics import nnd as N
+
+    for name, v in (("batch_size", batch_size), ("steps", steps), ("size", size)):
+        check_positive_int(name, v)
+    check_int("warmup", warmup)
+    device = device or ("cuda" if torch.cuda.is_available() else "cpu")
+    gen = torch.Generator().manual_seed(seed)
+    critic = N.init_critic(N.NNDCritic(3, size), gen).to(device,
+                                                          memory_format=torch.channels_last)
+    shadow = [p.detach().clone() for p in critic.parameters()]
+    opt = N.TFAdam(list(critic.parameters()))
+
+    def batch() -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+        x = torch.randint(0, 256, (2, batch_size, 3, size, size), dtype=torch.uint8,
+                          generator=gen)
+        return (N.dequantize(x[0], gen, device), N.dequantize(x[1], gen, device),
+                torch.rand(batch_size, generator=gen).to(device))
+
+    def sync() -> None:
+        if device.startswith("cuda"):
+            torch.cuda.synchronize()
+
+    for _ in range(warmup):
+        N.train_step(critic, opt, shadow, *batch(), N.LR, N.EMA)
+    sync()
+    t_train = t_eval = 0.0
+    for _ in tqdm(range(steps), desc="NND bench", disable=not progress):
+        real, fake, alpha = batch()  # data preparation is not timed
+        sync()
+        t0 = time.perf_counter()
+        N.train_step(critic, opt, shadow, real, fake, alpha, N.LR, N.EMA)
+        sync()
+        t_train += time.perf_counter() - t0
+        real, fake, alpha = batch()
+        t0 = time.perf_counter()
+        float(N.critic_cost(critic, real, fake, alpha, create_graph=False)[0].detach())
+        sync()
+        t_eval += time.perf_counter() - t0
+    sps, eps = steps / t_train, steps / t_eval
+    # the reference's batch is 256; another batch size is scaled linearly to it
+    ref_s = (N.BATCH / batch_size) * (N.REFERENCE_STEPS / sps + N.REFERENCE_EVAL_BATCHES / eps)
+    import os
+
+    from ..store import device_name
+
+    cpu_name = f"cpu x{torch.get_num_threads()}"
+    return {"load_average_1min": os.getloadavg()[0], "batch_size": batch_size, "size": size,
+            "steps": steps, "device": device,
+            "device_name": device_name() if device != "cpu" else cpu_name,
+            "steps_per_s": sps, "s_per_step": 1 / sps, "eval_batches_per_s": eps,
+            "reference_hours": ref_s / 3600, "threads": torch.get_num_threads()}
