@@ -129,8 +129,9 @@ def provenance_line(record: Record) -> str:
 _THEORY = ("overgan_lib/theory",)
 _TRAINING = ("overgan_lib/train", "overgan_lib/models.py", "overgan_lib/optim.py",
              "overgan_lib/sweep/grid.py", "overgan_lib/sweep/registry.py",
-             "overgan_lib/sweep/run.py", "overgan_lib/sweep/executors.py", "overgan_lib/metrics",
-             "overgan_lib/data")
+             "overgan_lib/sweep/run.py", "overgan_lib/sweep/executors.py",
+             "overgan_lib/metrics/fid.py", "overgan_lib/metrics/inception.py",
+             "overgan_lib/metrics/reference.py", "overgan_lib/data")
 DEPENDS: dict[str, tuple[str, ...]] = {
     "formulation": _THEORY,
     "eigen": _THEORY,
