@@ -15,6 +15,21 @@ def _isolated_results(tmp_path, monkeypatch):
     monkeypatch.setenv("OVERGAN_RESULTS", str(tmp_path / "results"))
 
 
+@pytest.fixture
+def isolated(tmp_path, monkeypatch):
+    """Results and caches (checkpoints, reference features) in a temporary folder."""
+    monkeypatch.setenv("OVERGAN_RESULTS", str(tmp_path / "results"))
+    monkeypatch.setenv("OVERGAN_CACHE", str(tmp_path / "cache"))
+    return tmp_path
+
+
+def train_images(name: str, n: int = 1024) -> torch.Tensor:
+    """The first ``n`` uint8 training images of a dataset."""
+    from overgan_lib import data
+
+    return torch.from_numpy(data.load_uint8(name, "train")[:n])
+
+
 def make_problem(m=5, d=3, n=17, k=11, seeds=(0, 1, 2), scale=1.0):
     """A small batch of random instances with random targets."""
     g = np.random.default_rng(sum(seeds) + 7 * k)

@@ -29,6 +29,7 @@ from overgan_lib.train import (
     train,
     train_many,
 )
+from tests.conftest import train_images
 
 REPO = Path(__file__).resolve().parent.parent
 TINY = dict(k_g=16, k_d=16, iters=12, eval_n=16, fid_test=False)
@@ -39,17 +40,6 @@ def cuda(test):
     """Marked ``cuda`` (``pytest -m cuda`` selects them on a GPU machine); skipped without."""
     skip = pytest.mark.skipif(not torch.cuda.is_available(), reason="needs a CUDA GPU")
     return pytest.mark.cuda(skip(test))
-
-
-@pytest.fixture
-def isolated(tmp_path, monkeypatch):
-    monkeypatch.setenv("OVERGAN_RESULTS", str(tmp_path / "results"))
-    monkeypatch.setenv("OVERGAN_CACHE", str(tmp_path / "cache"))
-    return tmp_path
-
-
-def _images(name: str, n: int = 1024) -> torch.Tensor:
-    return torch.from_numpy(data.load_uint8(name, "train")[:n])
 
 
 # ----------------------------------------------------------------------------- identity
@@ -83,7 +73,7 @@ def test_static_buffer_body_equals_eager_engine_bitwise(arch, dataset):
     same batches (gathered by index, refilled every ``chunk`` iterations), same noise,
     same parameters after a few iterations, bit for bit."""
     cfg = TrainConfig(dataset=dataset, arch=arch, k_g=8, k_d=8, n_critic=2, batch_size=16)
-    images = _images(dataset, 256)
+    images = train_images(dataset, 256)
     eng = Engine(cfg)
     stream = BatchStream(images, cfg.batch_size, cfg.seed)
     static = GraphedEngine(cfg, images, "cpu", capture=False, chunk=2)
@@ -242,7 +232,7 @@ def test_graphed_step_equals_eager_step_on_cuda():
     fp32 tolerance after 10 iterations (cuDNN's kernels need not be bitwise stable)."""
     torch.backends.cudnn.allow_tf32 = torch.backends.cuda.matmul.allow_tf32 = False
     cfg = TrainConfig(dataset="cifar10", arch="dcgan", k_g=16, k_d=16)
-    images = _images("cifar10", 4096)
+    images = train_images("cifar10", 4096)
     eng = Engine(cfg, "cuda")
     stream = BatchStream(images, cfg.batch_size, cfg.seed)
     graphed = GraphedEngine(cfg, images, "cuda", chunk=4)

@@ -29,23 +29,12 @@ from overgan_lib.train import (
     train,
 )
 from overgan_lib.train.reference import ReferenceLoop, gradient_gap, rel_gap
+from tests.conftest import train_images
 
 REPO = Path(__file__).resolve().parent.parent
 pytestmark = [pytest.mark.needs_data("mnist"), pytest.mark.slow]  # training: seconds each
 TINY = dict(k_g=16, k_d=16, iters=20, eval_n=16, fid_test=False)
 OPTS = RunOptions(log_every=5, ckpt_every=5)
-
-
-@pytest.fixture
-def isolated(tmp_path, monkeypatch):
-    """Results and caches (checkpoints, reference features) in a temporary folder."""
-    monkeypatch.setenv("OVERGAN_RESULTS", str(tmp_path / "results"))
-    monkeypatch.setenv("OVERGAN_CACHE", str(tmp_path / "cache"))
-    return tmp_path
-
-
-def _images(name: str, n: int = 1024) -> torch.Tensor:
-    return torch.from_numpy(data.load_uint8(name, "train")[:n])
 
 
 @pytest.mark.parametrize("arch,dataset", [
@@ -58,7 +47,7 @@ def test_engine_gradients_equal_plain_loop(arch, dataset):
     backward to parameters only, channels_last, fused Adam) leave the gradients of
     L_D and L_G unchanged up to float reordering."""
     cfg = TrainConfig(dataset=dataset, arch=arch, k_g=8, k_d=8)
-    gaps = gradient_gap(cfg, _images(dataset, 256))
+    gaps = gradient_gap(cfg, train_images(dataset, 256))
     assert gaps["critic"] < 1e-5, gaps
     assert gaps["generator"] < 1e-4, gaps
 
@@ -68,14 +57,14 @@ def test_gradient_gap_detects_a_wrong_penalty():
     cfg = TrainConfig(k_g=8, k_d=8)
     eng_cfg = TrainConfig(k_g=8, k_d=8, gp_weight=1.0)
     eng, ref = Engine(eng_cfg), ReferenceLoop(cfg)
-    real = BatchStream(_images("mnist", 256), 64, 0).next()
+    real = BatchStream(train_images("mnist", 256), 64, 0).next()
     eng.critic_step(real)
     ref.critic_loss(real).backward()
     assert rel_gap(eng.D, ref.D) > 1e-3
 
 
 def test_batch_stream_order_depends_only_on_seed_and_index():
-    imgs = _images("mnist", 300)
+    imgs = train_images("mnist", 300)
     a = BatchStream(imgs, 64, seed=3)
     seq = [a.next() for _ in range(9)]  # crosses two epoch boundaries (4 batches/epoch)
     b = BatchStream(imgs, 64, seed=3, start=5)
@@ -84,7 +73,7 @@ def test_batch_stream_order_depends_only_on_seed_and_index():
 
 
 def test_engine_is_bitwise_deterministic():
-    imgs = _images("mnist")
+    imgs = train_images("mnist")
     outs = []
     for _ in range(2):
         eng = Engine(TrainConfig(k_g=32, k_d=32))

@@ -92,34 +92,43 @@ def _finish(fig: plt.Figure, shown: list[SweepView], profile: str) -> plt.Figure
     return fig
 
 
+def _profile_panels(by_profile: dict[str, SweepView], profile: str, height: float,
+                    draw) -> plt.Figure:
+    """One panel per shown profile: ``draw(ax, view)`` where runs are stored, else a
+    pending panel naming the command."""
+    shown = _panels(by_profile, profile)
+    fig, axes = plt.subplots(1, len(shown), figsize=(5.2 * len(shown), height), squeeze=False)
+    for ax, v in zip(axes[0], shown, strict=True):
+        if v.done:
+            draw(ax, v)
+        else:
+            _pending_axis(ax, v)
+    return _finish(fig, shown, profile)
+
+
 def fid_vs_width_figure(name: str, by_profile: dict[str, SweepView], profile: str
                         ) -> plt.Figure:
     """Fig. 4: FID train/test against the width, one panel per profile, floor line."""
-    shown = _panels(by_profile, profile)
-    fig, axes = plt.subplots(1, len(shown), figsize=(5.2 * len(shown), 3.8), squeeze=False)
-    for ax, v in zip(axes[0], shown, strict=True):
-        if not v.done:
-            _pending_axis(ax, v)
-            continue
+
+    def draw(ax: plt.Axes, v: SweepView) -> None:
         figures.plot_fid_vs_width(ax, v.configs, v.recs, v.floor)
         ax.set_title(f"{name}: {v.cfg['iters']:,} iterations, N={v.cfg['eval_n']:,} "
                      f"[{v.profile}]", fontsize=9)
-    return _finish(fig, shown, profile)
+
+    return _profile_panels(by_profile, profile, 3.8, draw)
 
 
 def fid_over_iterations_figure(name: str, by_profile: dict[str, SweepView], profile: str
                                ) -> plt.Figure:
     """Fig. 5: mean FID train over training, one line per width."""
-    shown = _panels(by_profile, profile)
-    fig, axes = plt.subplots(1, len(shown), figsize=(5.2 * len(shown), 3.6), squeeze=False)
-    for ax, v in zip(axes[0], shown, strict=True):
-        if not v.done:
-            _pending_axis(ax, v)
-        elif not figures.plot_fid_over_iterations(ax, v.configs, v.recs):
+
+    def draw(ax: plt.Axes, v: SweepView) -> None:
+        if not figures.plot_fid_over_iterations(ax, v.configs, v.recs):
             ax.text(0.5, 0.5, "no periodic FID at this profile", ha="center",
                     transform=ax.transAxes)
         ax.set_title(f"{name} [{v.profile}]", fontsize=9)
-    return _finish(fig, shown, profile)
+
+    return _profile_panels(by_profile, profile, 3.6, draw)
 
 
 def samples_figure(name: str, by_profile: dict[str, SweepView], profile: str, seed: int

@@ -19,7 +19,7 @@ import torch
 
 from ..errors import ParameterError, check_positive_int
 from ..train import CheckpointError, RunOptions, TrainConfig
-from ..train.loop import Run
+from ..train.loop import Run, advance
 
 
 def _init_worker(threads: int) -> None:
@@ -42,7 +42,7 @@ def compute_group(records: list[dict[str, Any]], profile: str, rerun: bool = Fal
     opts = RunOptions(**(options or {}))
     try:
         runs = [Run(c, profile, opts, rerun) for c in cfgs]
-        _advance(runs)
+        advance(runs)
     except (CheckpointError, ParameterError, RuntimeError) as exc:
         return [{"key": c.key, "status": "failed", "message": f"{type(exc).__name__}: {exc}",
                  "payload": None} for c in cfgs]
@@ -53,17 +53,6 @@ def compute_group(records: list[dict[str, Any]], profile: str, rerun: bool = Fal
         rows.append({"key": r.cfg.key, "status": res["status"], "message": res["message"],
                      "payload": payload})
     return rows
-
-
-def _advance(runs: list[Run]) -> None:
-    """Lock-step loop of :func:`overgan_lib.train.train_many`, without storing."""
-    active = [r for r in runs if not r.done]
-    while active:
-        for r in active:
-            r.step()
-        for r in active:
-            r.boundary()
-        active = [r for r in active if not r.done]
 
 
 def local_executor(workers: int = 2, threads: int | None = None) -> Executor:

@@ -181,6 +181,30 @@ def store_payload(payload: dict[str, Any], profile: str) -> Record:
     return rec
 
 
+def advance(runs: list[Run], progress: bool = False) -> None:
+    """Train every run to its end in lock step: one iteration of each, then each one's
+    log/eval/checkpoint boundary (on a GPU the runs' graphs overlap on their streams)."""
+    total = sum(r.end for r in runs)
+    desc = (f"{runs[0].cfg.arch} k_g={runs[0].cfg.k_g} k_d={runs[0].cfg.k_d} "
+            f"seed={runs[0].cfg.seed}" if len(runs) == 1 else f"{len(runs)} runs")
+    bar = tqdm(total=total, initial=sum(r.st.step for r in runs), disable=not progress,
+               leave=False, desc=desc)
+    try:
+        active = [r for r in runs if not r.done]
+        while active:
+            for r in active:
+                r.step()
+            for r in active:
+                r.boundary()
+            if any(r.st.step % r.options.log_every == 0 for r in active):
+                bar.update(sum(r.st.step for r in runs) - bar.n)
+                d, w, gp, g = active[0].st.history[-1] if active[0].st.history else [0] * 4
+                bar.set_postfix_str(f"W={w:.3g} gp={gp:.3g} L_G={g:.3g}", refresh=False)
+            active = [r for r in active if not r.done]
+    finally:
+        bar.close()
+
+
 def _first_bad(history: list[list[float]], start: int) -> int | None:
     bad = [i for i, row in enumerate(history[start:], start) if not all(map(math.isfinite, row))]
     return bad[0] + 1 if bad else None
@@ -243,25 +267,7 @@ def _train_many(configs: list[TrainConfig], profile: str, options: RunOptions, r
             out[cfg.key] = rec
         else:
             runs.append(Run(cfg, profile, options, rerun, stop_after))
-    total = sum(r.end for r in runs)
-    desc = (f"{runs[0].cfg.arch} k_g={runs[0].cfg.k_g} k_d={runs[0].cfg.k_d} "
-            f"seed={runs[0].cfg.seed}" if len(runs) == 1 else f"{len(runs)} runs")
-    bar = tqdm(total=total, initial=sum(r.st.step for r in runs), disable=not progress,
-               leave=False, desc=desc)
-    try:
-        active = [r for r in runs if not r.done]
-        while active:
-            for r in active:
-                r.step()
-            for r in active:
-                r.boundary()
-            if any(r.st.step % r.options.log_every == 0 for r in active):
-                bar.update(sum(r.st.step for r in runs) - bar.n)
-                d, w, gp, g = active[0].st.history[-1] if active[0].st.history else [0] * 4
-                bar.set_postfix_str(f"W={w:.3g} gp={gp:.3g} L_G={g:.3g}", refresh=False)
-            active = [r for r in active if not r.done]
-    finally:
-        bar.close()
+    advance(runs, progress)
     for r in runs:
         payload = r.finish()
         out[r.cfg.key] = None if payload is None else store_payload(payload, profile)
