@@ -208,6 +208,9 @@ def test_verdicts_on_constructed_sweeps():
     up[-1] += 10
     assert sweep.uptick_at_largest(k, up).outcome == "confirmed"
     assert sweep.uptick_at_largest(k, falling).outcome == "not reproduced at this budget"
+    one_seed = falling[:, :1]  # a clear drop, but no spread to judge it by
+    assert sweep.improves_with_width(k, one_seed).outcome == "not reproduced at this budget"
+    assert "One seed per width" in sweep.improves_with_width(k, one_seed).evidence
 
 
 def test_sweep_chapter_figures_are_stamped_and_say_what_is_pending(isolated):
@@ -266,3 +269,14 @@ def test_resume_on_cuda(isolated):
     assert resumed["resumed_from"] == [8]
     for name, curve in fresh["curves"].items():
         assert np.array_equal(curve, resumed["curves"][name]), name
+
+
+def test_nnd_verdicts_on_constructed_scores():
+    from overgan_lib.metrics.generalization import nnd_verdicts
+
+    k = np.array([8, 8, 64, 64])
+    falls, mem = nnd_verdicts(k, np.array([3.0, 3.2, 1.0, 1.1]), memoriser=2.0)
+    assert falls.outcome == "confirmed" and "NND" in falls.evidence
+    assert mem.outcome == "contradicted"  # 2 of 4 below the memoriser is not "most"
+    _, mem = nnd_verdicts(k, np.array([1.5, 1.6, 1.0, 1.1]), memoriser=2.0)
+    assert mem.outcome == "confirmed"

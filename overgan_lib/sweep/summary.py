@@ -85,6 +85,14 @@ class Verdict:
         return f"- **{self.claim}**: {self.outcome}. {self.evidence}"
 
 
+def _one_seed(F: np.ndarray, *rows: int) -> bool:
+    """Fewer than two finite seeds in any of ``rows``: no spread to judge a change by."""
+    return any(int(np.isfinite(F[r]).sum()) < 2 for r in rows)
+
+
+ONE_SEED = "One seed per width: no seed spread to judge the change against."
+
+
 def _spread(F: np.ndarray, i: int, j: int) -> float:
     """Combined seed standard deviation of rows i and j (0 with one seed)."""
     return float(np.hypot(np.nanstd(F[i]), np.nanstd(F[j])))
@@ -97,9 +105,12 @@ def improves_with_width(k: np.ndarray, F: np.ndarray, claim: str = "FID falls as
     drop, noise = mean[0] - mean[-1], _spread(F, 0, -1)
     ups = int((np.diff(mean) > 0).sum())
     outcome = CONFIRMED if drop > noise else CONTRADICTED if -drop > noise else NOT_REPRODUCED
+    if _one_seed(F, 0, -1):
+        outcome = NOT_REPRODUCED
     return Verdict(claim, outcome,
                    f"Mean FID {mean[0]:.1f} at k={int(k[0])} → {mean[-1]:.1f} at k={int(k[-1])} "
-                   f"(seed spread {noise:.1f}); {ups} of {len(mean) - 1} width steps go up.")
+                   f"(seed spread {noise:.1f}); {ups} of {len(mean) - 1} width steps go up."
+                   + (f" {ONE_SEED}" if _one_seed(F, 0, -1) else ""))
 
 
 def saturates_beyond(k: np.ndarray, F: np.ndarray, at: int) -> Verdict:
@@ -171,5 +182,7 @@ def uptick_at_largest(k: np.ndarray, F: np.ndarray) -> Verdict:
     mean = np.nanmean(F, 1)
     rise, noise = mean[-1] - mean[-2], _spread(F, -1, -2)
     outcome = CONFIRMED if rise > noise else CONTRADICTED if -rise > noise else NOT_REPRODUCED
-    return Verdict(claim, outcome, f"Mean FID {mean[-2]:.1f} → {mean[-1]:.1f} "
-                                   f"(change {rise:+.1f}, seed spread {noise:.1f}).")
+    few = _one_seed(F, -1, -2)
+    return Verdict(claim, NOT_REPRODUCED if few else outcome,
+                   f"Mean FID {mean[-2]:.1f} → {mean[-1]:.1f} (change {rise:+.1f}, seed spread "
+                   f"{noise:.1f})." + (f" {ONE_SEED}" if few else ""))
