@@ -82,27 +82,73 @@ def test_divergence_scores_zero_modes():
     assert r["diverged"].all() and (r["modes"] == 0).all()
 
 
+def test_adam_learns_the_ring_far_above_a_smear():
+    """A test that fails if training is broken: one Adam run (k=32, 3,000 steps, ~6 s)
+    captures the ring's modes with most samples on them, far above a uniform smear."""
+    r = pacgan.train_gan("ring", "adam", 1e-3, 1e-3, k=32, seeds=[0], steps=3000, batch=64,
+                         eval_n=1000)["ring"]
+    smear = pacgan.uniform_baseline("ring", 1000, 0)
+    assert r["modes"][0] >= 7 and r["hq_fraction"][0] > 0.5 > 10 * smear["hq_fraction"]
+
+
+NAMES = ["sgda", "sgda", "nsgda", "adam", "graft"]
+GOOD = np.full((5, 2), 0.9)  # every spec's samples mostly high quality
+
+
 def test_claim_verdicts():
-    names = ["sgda", "sgda", "nsgda", "adam", "graft"]
     modes = np.array([[3, 4], [5, 5], [8, 8], [8, 8], [7, 8]])
-    v = jelassi.claim_verdicts(modes, names, 8, tol=0.8)
+    v = jelassi.claim_verdicts(modes, GOOD, NAMES, 8, tol=0.8)
     assert v == {"graft_vs_adam": "reproduced", "nsgda_vs_adam": "reproduced",
                  "nsgda_vs_sgda": "reproduced"}
     modes = np.array([[8, 8], [5, 5], [6, 6], [8, 8], [4, 4]])  # SGDA gets all, graft fails
-    v = jelassi.claim_verdicts(modes, names, 8, tol=0.8)
+    v = jelassi.claim_verdicts(modes, GOOD, NAMES, 8, tol=0.8)
     assert v == {"graft_vs_adam": "not reproduced", "nsgda_vs_adam": "not reproduced",
                  "nsgda_vs_sgda": "not reproduced"}
     modes = np.array([[2, 2], [3, 3], [6, 6], [8, 8], [8, 8]])  # nSGDA better, not all
-    assert jelassi.claim_verdicts(modes, names, 8, 0.8)["nsgda_vs_sgda"] == "partly reproduced"
+    assert jelassi.claim_verdicts(modes, GOOD, NAMES, 8, 0.8)["nsgda_vs_sgda"] == \
+        "partly reproduced"
     with pytest.raises(ParameterError, match="no 'graft' spec"):
-        jelassi.claim_verdicts(modes[:4], names[:4], 8, 0.8)
+        jelassi.claim_verdicts(modes[:4], GOOD[:4], NAMES[:4], 8, 0.8)
+
+
+def test_claim_verdicts_gate_every_compared_optimiser():
+    """nSGDA smearing 8 'modes' at 3% high quality must not make "nSGDA ≈ Adam" reproduced,
+    even though Adam itself is good."""
+    modes = np.array([[3, 3], [3, 3], [8, 8], [8, 8], [8, 8]])
+    hq = GOOD.copy()
+    hq[2] = 0.03
+    v = jelassi.claim_verdicts(modes, hq, NAMES, 8, tol=0.8)
+    assert v["graft_vs_adam"] == "reproduced"
+    for key in ("nsgda_vs_adam", "nsgda_vs_sgda"):
+        assert v[key].startswith("inconclusive (reproduced on mode counts")
+        assert "nsgda 3.0%" in v[key]
+    hq = GOOD.copy()
+    hq[4] = 0.1  # grafting smears
+    assert "graft 10.0%" in jelassi.claim_verdicts(modes, hq, NAMES, 8, 0.8)["graft_vs_adam"]
+
+
+def test_best_sgda_cannot_be_won_by_a_smear():
+    """The smear (22 modes at 2% quality) loses to a setting with fewer modes of quality;
+    among good settings the most modes win; with none good, the best quality wins."""
+    names = ["sgda", "sgda", "sgda"]
+    modes = np.array([[22, 22], [12, 14], [9, 9]])
+    hq = np.array([[0.02, 0.02], [0.7, 0.6], [0.9, 0.9]])
+    assert jelassi.best_of(modes, names, "sgda") == 0  # what a mode count alone picks
+    assert jelassi.best_spec(modes, hq, names, "sgda", 0.5) == 1
+    assert jelassi.best_spec(modes, hq, names, "sgda", 0.95) == 2
+    assert jelassi.best_spec(modes, np.array([[0.02], [0.04], [0.03]]), names, "sgda", 0.5) == 1
 
 
 @pytest.mark.parametrize("gaps,expected", [([0.5, 0.2, 0.0], "no gap"),
+                                           ([0.5, -0.8, 0.9], "no gap"),
                                            ([3.0, 1.5, 0.5], "closes"),
                                            ([5.0, 4.0, 3.0], "shrinks"),
                                            ([1.0, 2.0, 3.0], "widens"),
-                                           ([3.0, 2.0, 2.5], "unchanged")])
+                                           ([3.0, 2.0, 2.5], "unchanged"),
+                                           ([-6.0, -4.0, -0.3], "SGDA ahead"),
+                                           ([-4.3, -0.3, -0.3], "SGDA ahead"),
+                                           ([0.5, -2.0, -3.0], "SGDA ahead"),
+                                           ([3.0, 0.0, -2.0], "reverses")])
 def test_width_verdict(gaps, expected):
     assert jelassi.width_verdict(np.array(gaps), tol=1.0) == expected
 
@@ -110,13 +156,18 @@ def test_width_verdict(gaps, expected):
 def test_qualify_marks_low_quality_verdicts():
     assert jelassi.qualify("reproduced", 0.9) == "reproduced"
     low = jelassi.qualify("no gap", 0.0, 0.35, "confident fraction")
-    assert low == "inconclusive (no gap on these numbers, but confident fraction 0% < 35%)"
+    assert low == "inconclusive (no gap on these numbers, but confident fraction 0.0% < 35%)"
 
 
-def test_width_gaps_use_the_best_learning_rate_per_width():
+def test_width_gaps_and_quality_use_the_best_setting_per_width():
     names = ["sgda", "sgda", "adam"]
     m = np.array([[[1, 1], [4, 4], [8, 8]], [[7, 7], [2, 2], [8, 8]]])
-    assert jelassi.width_gaps(m, names).tolist() == [4.0, 1.0]
+    q = np.full(m.shape, 0.9)
+    assert jelassi.width_gaps(m, q, names).tolist() == [4.0, 1.0]
+    q[1, 0] = 0.01  # at the second width the 7-mode SGDA setting is a smear
+    assert jelassi.width_gaps(m, q, names).tolist() == [4.0, 6.0]
+    q[1, 1] = 0.3
+    assert jelassi.width_quality(q, m, names) == pytest.approx(0.3)
     with pytest.raises(ParameterError, match="one per width"):
         jelassi.width_verdict(np.array([1.0]), 1.0)
 
@@ -126,6 +177,9 @@ def test_profiles_and_spec_validation():
         cfg = profiles.settings("jelassi_2d", p)
         assert cfg["k_show"] in cfg["widths"]
         profiles.settings("jelassi_mnist", p)
+    cpu, gpu = profiles.settings("jelassi_2d", "cpu"), profiles.settings("jelassi_2d", "gpu")
+    assert gpu["steps"] >= 10 * cpu["steps"]  # the cpu row is too short to decide (chapter)
+    assert profiles.settings("jelassi_2d", "paper")["steps"] >= gpu["steps"]
     with pytest.raises(ParameterError, match="optimizers entry name='sgd'"):
         profiles.settings("jelassi_2d", "smoke", optimizers=[["sgd", 0.1, 0.1]])
     with pytest.raises(ParameterError, match="lr=0"):

@@ -23,6 +23,7 @@ from ..errors import ParameterError, check_choice, check_positive_float
 from ..optim import OPTIMIZERS
 from .pacgan import modes, train_gan
 
+MIN_HQ = 0.5  # below this high-quality fraction, mode counts say little (see chapter)
 SAMPLES_SHOWN = 1000  # generated points kept per (dataset, spec) for the scatter plots
 
 
@@ -105,12 +106,46 @@ def best_of(values: np.ndarray, names: list[str], name: str, higher: bool = True
     return idx[int(np.argmax(means) if higher else np.argmin(means))]
 
 
-def claim_verdicts(modes_: np.ndarray, names: list[str], n_modes: int,
-                   tol: float) -> dict[str, str]:
-    """Verdicts on the paper's three claims from modes captured (spec x seed) at one width.
+def best_spec(modes_: np.ndarray, hq: np.ndarray, names: list[str], name: str,
+              min_hq: float) -> int:
+    """Index of the spec called ``name`` that stands for that optimiser, by a rule a smear
+    cannot win.
 
-    Means over seeds are compared with a tolerance ``tol`` (in modes). "All modes" means a
-    mean of at least ``n_modes - tol``. The best SGDA learning rates stand for SGDA.
+    ``modes_`` and ``hq`` are (spec, seed). Among the specs called ``name`` whose mean
+    high-quality fraction is at least ``min_hq``, the one with the most modes captured (ties:
+    higher quality); if none reaches ``min_hq``, the one with the highest mean high-quality
+    fraction. Mode counts alone would reward a generator that spreads its mass over the plane.
+    """
+    idx = [j for j, n in enumerate(names) if n == name]
+    if not idx:
+        raise ParameterError(f"no {name!r} spec among {names}; add one to the optimizers")
+    q = {j: _mean(hq[j]) for j in idx}
+    good = [j for j in idx if q[j] >= min_hq]
+    if good:
+        return max(good, key=lambda j: (_mean(modes_[j]), q[j]))
+    return max(idx, key=lambda j: q[j])
+
+
+def _gate(verdict: str, hq: dict[str, float], who: tuple[str, ...], min_hq: float) -> str:
+    """``verdict`` unless an optimiser in ``who`` has a mean high-quality fraction < min_hq."""
+    low = [f"{n} {hq[n]:.1%}" for n in who if hq[n] < min_hq]
+    if low:
+        return (f"inconclusive ({verdict} on mode counts, but high-quality fraction "
+                f"{', '.join(low)} < {min_hq:.0%})")
+    return verdict
+
+
+CLAIM_OPTIMIZERS = {"graft_vs_adam": ("graft", "adam"), "nsgda_vs_sgda": ("nsgda", "sgda"),
+                    "nsgda_vs_adam": ("nsgda", "adam")}
+
+
+def claim_verdicts(modes_: np.ndarray, hq: np.ndarray, names: list[str], n_modes: int,
+                   tol: float, min_hq: float = MIN_HQ) -> dict[str, str]:
+    """Verdicts on the paper's three claims at one width from modes captured and
+    high-quality fractions (both spec x seed).
+
+    Each optimiser is represented by :func:`best_spec`. Means over seeds are compared with
+    a tolerance ``tol`` (in modes). "All modes" means a mean of at least ``n_modes - tol``.
 
     * ``graft_vs_adam`` — Adam's magnitude with SGD's direction recovers Adam:
       reproduced when mean(graft) >= mean(adam) - tol.
@@ -120,8 +155,14 @@ def claim_verdicts(modes_: np.ndarray, names: list[str], n_modes: int,
       reproduced otherwise.
     * ``nsgda_vs_adam`` — nSGDA matches Adam: reproduced when mean(nsgda) >=
       mean(adam) - tol.
+
+    Every verdict is gated on *every* optimiser it compares: if one of them has a mean
+    high-quality fraction below ``min_hq`` its mode count may be a smear, and the verdict
+    reads "inconclusive (...)" naming it.
     """
-    m = {n: _mean(modes_[best_of(modes_, names, n)]) for n in ("sgda", "nsgda", "adam", "graft")}
+    best = {n: best_spec(modes_, hq, names, n, min_hq) for n in ("sgda", "nsgda", "adam", "graft")}
+    m = {n: _mean(modes_[j]) for n, j in best.items()}
+    q = {n: _mean(hq[j]) for n, j in best.items()}
     full = n_modes - tol
     out = {"graft_vs_adam": "reproduced" if m["graft"] >= m["adam"] - tol else "not reproduced",
            "nsgda_vs_adam": "reproduced" if m["nsgda"] >= m["adam"] - tol else "not reproduced"}
@@ -131,22 +172,31 @@ def claim_verdicts(modes_: np.ndarray, names: list[str], n_modes: int,
         out["nsgda_vs_sgda"] = "partly reproduced"
     else:
         out["nsgda_vs_sgda"] = "not reproduced"
-    return out
+    return {key: _gate(v, q, CLAIM_OPTIMIZERS[key], min_hq) for key, v in out.items()}
 
 
-def width_verdict(gaps: np.ndarray, tol: float) -> str:
+def width_verdict(gaps: np.ndarray, tol: float, behind: str = "SGDA") -> str:
     """Does a gap (e.g. Adam's modes minus the best SGDA's) close as the width grows?
 
-    ``gaps`` are ordered by increasing width. Returns one of ``no gap`` (never above
-    ``tol``), ``closes`` (above tol at the smallest width, within tol at the largest),
-    ``shrinks`` (falls by more than tol but stays above it), ``widens`` (grows by more
-    than tol) or ``unchanged``.
+    ``gaps`` are ordered by increasing width. Returns one of
+
+    * ``no gap`` — every gap within ``tol`` of zero;
+    * ``{behind} ahead`` — no gap above ``tol`` and at least one below ``-tol`` (the
+      optimiser that was expected to trail leads);
+    * ``reverses`` — above ``tol`` at the smallest width, below ``-tol`` at the largest;
+    * ``closes`` — above tol at the smallest width, within tol at the largest;
+    * ``shrinks`` (falls by more than tol but stays above it), ``widens`` (grows by more
+      than tol) or ``unchanged``.
     """
     g = np.asarray(gaps, dtype=float)
     if g.ndim != 1 or len(g) < 2 or not np.isfinite(g).all():
         raise ParameterError(f"gaps={g.tolist()!r} must be >= 2 finite numbers, one per width")
-    if (np.abs(g) <= tol).all() or (g <= tol).all():
+    if (np.abs(g) <= tol).all():
         return "no gap"
+    if (g <= tol).all():
+        return f"{behind} ahead"
+    if g[0] > tol and g[-1] < -tol:
+        return "reverses"
     if g[0] > tol and g[-1] <= tol:
         return "closes"
     if g[-1] < g[0] - tol:
@@ -156,11 +206,21 @@ def width_verdict(gaps: np.ndarray, tol: float) -> str:
     return "unchanged"
 
 
-def width_gaps(modes_: np.ndarray, names: list[str], a: str = "adam", b: str = "sgda"
-               ) -> np.ndarray:
-    """mean(best ``a``) - mean(best ``b``) per width from a (width, spec, seed) array."""
-    return np.array([_mean(mw[best_of(mw, names, a)]) - _mean(mw[best_of(mw, names, b)])
-                     for mw in modes_])
+def width_gaps(modes_: np.ndarray, hq: np.ndarray, names: list[str], min_hq: float = MIN_HQ,
+               a: str = "adam", b: str = "sgda") -> np.ndarray:
+    """mean(``a``) - mean(``b``) per width from (width, spec, seed) arrays, each optimiser
+    represented at each width by :func:`best_spec`."""
+    return np.array([_mean(mw[best_spec(mw, qw, names, a, min_hq)])
+                     - _mean(mw[best_spec(mw, qw, names, b, min_hq)])
+                     for mw, qw in zip(modes_, hq, strict=True)])
+
+
+def width_quality(hq: np.ndarray, modes_: np.ndarray, names: list[str], min_hq: float = MIN_HQ,
+                  who: tuple[str, ...] = ("adam", "sgda")) -> float:
+    """The lowest mean high-quality fraction of the optimisers ``who`` over the widths
+    (each represented by :func:`best_spec`): what a width verdict is gated on."""
+    return min(_mean(qw[best_spec(mw, qw, names, n, min_hq)])
+               for mw, qw in zip(modes_, hq, strict=True) for n in who)
 
 
 # --------------------------------------------------------------------------- MNIST
@@ -219,14 +279,12 @@ def mnist_sweep(cfg: dict[str, Any], seed: int, progress: bool = True) -> dict[s
             "labels": [f"{s[0]} η={s[1]:g}" for s in specs], "names": [s[0] for s in specs]}
 
 
-MIN_HQ = 0.5  # below this high-quality fraction, mode counts say little (see chapter)
-
 
 def qualify(verdict: str, value: float, minimum: float = MIN_HQ,
             what: str = "high-quality fraction") -> str:
     """Mark a verdict inconclusive when the samples it rests on are mostly low quality
     (``value``, e.g. Adam's high-quality fraction, below ``minimum``)."""
     if value < minimum:
-        return f"inconclusive ({verdict} on these numbers, but {what} {value:.0%} < " \
+        return f"inconclusive ({verdict} on these numbers, but {what} {value:.1%} < " \
                f"{minimum:.0%})"
     return verdict
