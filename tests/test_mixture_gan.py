@@ -12,6 +12,7 @@ from overgan_lib import profiles
 from overgan_lib.errors import ParameterError
 from overgan_lib.related import dynamics as dy
 from overgan_lib.related import experiments as ex
+from overgan_lib.related import li_verdicts as lv
 from overgan_lib.related import mixture as mx
 
 TARGET = torch.tensor([-0.5, 0.5], dtype=torch.float64)
@@ -162,6 +163,9 @@ def test_bad_input_is_one_line():
          "(1, 3)"),
         (lambda: ex.compare_rates(1.5, 10, 0.5, 10), "p1=1.5"),
         (lambda: ex.width_answer([1, 4], [0.1, 0.2], 10), "k=2"),
+        (lambda: lv.width_answer([1, 4], [0.1, 0.2], 10, 1.0, 9), "k=2"),
+        (lambda: lv.width_answer([2, 4], [0.1], 10, 1.0, 9), "2 widths but 1 rates"),
+        (lambda: lv.d_steps_answer([2, 5], [0.1, 0.2], 10), "d_steps=[2, 5]"),
         (lambda: profiles.settings("li2018", "smoke", targets=[0.5, 0.5]), "targets="),
         (lambda: profiles.settings("li2018", "smoke", d_steps=[0]), "contains 0"),
         (lambda: profiles.settings("li2018", "smoke", eta_d=0), "eta_d=0"),
@@ -194,3 +198,45 @@ def test_bench_heatmap_reference_agrees():
     assert res["runs"] == 8 and res["batched_s"] > 0 and res["reference_s"] > 0
     assert res["same_outcome"] == 1.0 and res["max_state_diff"] < 1e-10
     assert res["record"].endswith(".json")
+
+
+def test_width_answer_words_and_single_width():
+    ans = lv.width_answer([1, 2, 4, 8], [0.0, 0.1, 0.3, 0.2], 1000, 1.0, 90)
+    assert (ans["best_k"], ans["effect"], ans["widest_k"], ans["widest"]) == (
+        4, "raises success", 8, "raises success")
+    assert ans["vs_optimal"] == "below" and ans["monotone"] is False  # 8 is below 4
+    assert ans["verdict"] == ("raises success, still below the optimal discriminator's, "
+                              "not monotone in k")
+    ans = lv.width_answer([2, 4, 8], [0.1, 0.3, 0.5], 1000, 0.5, 90)
+    assert ans["monotone"] is True and ans["vs_optimal"] == "same"
+    assert ans["verdict"] == "raises success"
+    ans = lv.width_answer([2, 16], [0.3, 0.1], 1000, 1.0, 90)
+    assert ans["effect"] == ans["widest"] == "lowers success"
+    # a single width (the paper profile: widths=[2]) cannot be compared with itself
+    for widths, rates in (([2], [0.07]), ([1, 2], [0.0, 0.07])):
+        ans = lv.width_answer(widths, rates, 1800, 1.0, 90)
+        assert ans["verdict"] == ans["effect"] == ans["widest"] == lv.NOT_TESTED
+        assert ans["best_k"] is None and ans["base_rate"] == 0.07
+
+
+def test_d_steps_answer_handles_a_single_setting():
+    assert lv.d_steps_answer([1], [0.07], 1800)["word"] == lv.NOT_TESTED
+    assert lv.d_steps_answer([1, 2, 5], [0.066, 0.151, 0.133], 1800)["word"] == "raises"
+    assert lv.d_steps_answer([1, 5], [0.3, 0.1], 1800)["word"] == "lowers"
+    assert lv.d_steps_answer([1, 5], [0.3, 0.31], 1800)["word"] == "does not clearly change"
+    assert lv.d_steps_answer([1, 2, 5], [0.066, 0.151, 0.133], 1800)["max_d"] == 5
+
+
+def test_example_summary_counts_merges_and_drift():
+    steps = np.arange(6) * 10
+    mu = np.array([[-1, 1], [0, 0.1], [-1, 1], [0, 0.05], [0.1, 0.1], [0.2, 0.2]], float)
+    ends = np.tile([-1.0, -0.999, 0.5, 0.502], (6, 1))
+    s = lv.example_summary(steps, mu, ends, 0.25)
+    assert (s["merges"], s["separations"]) == (2, 1)
+    assert s["max_gap_after_merge"] == 2.0 and s["max_gap_after_merge_step"] == 20
+    assert s["last_apart_step"] == 20 and s["final_gap"] == 0.0
+    assert s["final_length_min"] == pytest.approx(0.001)
+    assert s["final_length_max"] == pytest.approx(0.002)
+    assert s["mid_step"] == 30 and s["drift_second_half"] == pytest.approx(0.2)
+    with pytest.raises(ParameterError, match="same number"):
+        lv.example_summary(steps, mu[:3], ends, 0.25)
