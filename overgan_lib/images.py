@@ -49,7 +49,8 @@ def save_grid(images: np.ndarray | torch.Tensor, out: str | Path, nrow: int = 8)
         raise ParameterError(f"--out {out}: use a .png or .jpg file name")
     if not out.parent.exists():
         raise ParameterError(f"--out {out}: folder {out.parent} does not exist")
-    grid = make_grid(torch.from_numpy(np.array(images)), nrow=nrow, padding=2, pad_value=255)
+    arr = images.numpy() if isinstance(images, torch.Tensor) else images
+    grid = make_grid(torch.from_numpy(np.array(arr)), nrow=nrow, padding=2, pad_value=255)
     buf = io.BytesIO()
     Image.fromarray(grid.permute(1, 2, 0).numpy()).save(buf, format=Image.registered_extensions()
                                                        [out.suffix.lower()])
