@@ -140,7 +140,9 @@ def gap_does_not_grow(k: np.ndarray, F_train: np.ndarray, F_test: np.ndarray) ->
     """FID test - FID train (the generalisation gap) does not grow with k (Fig. 4).
 
     Fits the gap against log2 k; confirmed when the rise over the sweep's range is within
-    the gap's seed spread.
+    the gap's seed spread (and test is above train), contradicted only when the rise exceeds
+    twice the spread: with three seeds the spread itself is a rough estimate, and a gap that
+    grows by about one spread is noise more often than not.
     """
     claim = "FID test stays above FID train and the gap does not grow with k"
     gap = F_test - F_train
@@ -151,7 +153,7 @@ def gap_does_not_grow(k: np.ndarray, F_train: np.ndarray, F_test: np.ndarray) ->
     rise = slope * float(np.log2(k[-1] / k[0]))
     noise = float(np.nanmax(np.nanstd(gap, 1)))
     above = bool(np.all(mean > 0))
-    outcome = CONFIRMED if rise <= noise and above else CONTRADICTED if rise > noise else \
+    outcome = CONFIRMED if rise <= noise and above else CONTRADICTED if rise > 2 * noise else \
         NOT_REPRODUCED
     return Verdict(claim, outcome,
                    f"Gap {mean[0]:.2f} at k={int(k[0])}, {mean[-1]:.2f} at k={int(k[-1])}; "
