@@ -329,7 +329,8 @@ _TABLES["jelassi_mnist"] = {
 # gpu for ~8 H200-minutes per sweep with all runs graphed in one process (measured 283 it/s
 # aggregate for 15 DCGAN runs); paper: App. D (300k iterations, 5 seeds), one Ray task of
 # ``group`` runs per GPU.
-def _image_sweep(widths_cpu, widths, iters_cpu, eval_every_cpu, iters_gpu, fixed=None):
+def _image_sweep(widths_cpu, widths, iters_cpu, eval_every_cpu, iters_gpu, fixed=None,
+                 eval_n=10_000):
     extra = {} if fixed is None else {"fixed": fixed}
     extra_cpu = {} if fixed is None else {"fixed": max(8, fixed // 4)}
     return {
@@ -340,19 +341,20 @@ def _image_sweep(widths_cpu, widths, iters_cpu, eval_every_cpu, iters_gpu, fixed
                     eval_n=200, log_every=5, ckpt_every=50, workers=2, fid_test=True, group=1,
                     **extra_cpu),
         "gpu": dict(widths=widths, seeds=3, iters=iters_gpu, eval_every=iters_gpu // 3,
-                    eval_n=10_000, log_every=100, ckpt_every=1000, workers=1, fid_test=True,
+                    eval_n=eval_n, log_every=100, ckpt_every=1000, workers=1, fid_test=True,
                     group=len(widths) * 3, **extra),
         "paper": dict(widths=widths, seeds=5, iters=300_000, eval_every=10_000,
-                      eval_n=10_000, log_every=100, ckpt_every=5000, workers=1,
+                      eval_n=eval_n, log_every=100, ckpt_every=5000, workers=1,
                       fid_test=True, group=5, **extra),
     }
 
 
 _DCGAN_K, _RESNET_K = [8, 16, 32, 64, 128], [16, 32, 64, 128, 256]
 _TABLES["cifar10_dcgan"] = _image_sweep([8, 16, 32, 64], _DCGAN_K, 100, 50, 6000)
-_TABLES["celeba_dcgan"] = _image_sweep([8, 16, 32], _DCGAN_K, 60, 30, 3000)
+# The offline CelebA subset has 2,000 test images: FID test (and train, same N) on 2,000.
+_TABLES["celeba_dcgan"] = _image_sweep([8, 16, 32], _DCGAN_K, 60, 30, 3000, eval_n=2000)
 _TABLES["cifar10_resnet"] = _image_sweep([16, 32, 64], _RESNET_K, 60, 30, 3000)
-_TABLES["celeba_resnet"] = _image_sweep([16, 32], _RESNET_K, 40, 20, 1500)
+_TABLES["celeba_resnet"] = _image_sweep([16, 32], _RESNET_K, 40, 20, 1500, eval_n=2000)
 _TABLES["cifar10_resnet_d"] = _image_sweep([16, 32, 64], _RESNET_K, 60, 30, 3000, fixed=128)
 _TABLES["cifar10_resnet_g"] = _image_sweep([16, 32, 64], _RESNET_K, 60, 30, 3000, fixed=128)
 

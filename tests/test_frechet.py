@@ -75,13 +75,27 @@ def test_frechet_rejects_mismatched_statistics():
 
 
 def test_no_tf32_restores_the_callers_settings():
-    for value in (True, False):
-        torch.backends.cudnn.allow_tf32 = torch.backends.cuda.matmul.allow_tf32 = value
-        with no_tf32():
-            assert not torch.backends.cudnn.allow_tf32
-            assert not torch.backends.cuda.matmul.allow_tf32
-        assert torch.backends.cudnn.allow_tf32 is value
-        assert torch.backends.cuda.matmul.allow_tf32 is value
+    conv = getattr(torch.backends.cudnn, "conv", None)
+    mm = torch.backends.cuda.matmul
+    if conv is not None and hasattr(conv, "fp32_precision") and hasattr(mm, "fp32_precision"):
+        before = conv.fp32_precision, mm.fp32_precision
+        try:
+            conv.fp32_precision = mm.fp32_precision = "tf32"
+            with no_tf32():
+                assert (conv.fp32_precision, mm.fp32_precision) == ("ieee", "ieee")
+            assert (conv.fp32_precision, mm.fp32_precision) == ("tf32", "tf32")
+        finally:
+            conv.fp32_precision, mm.fp32_precision = before
+        return
+    before = torch.backends.cudnn.allow_tf32, mm.allow_tf32
+    try:
+        for value in (True, False):
+            torch.backends.cudnn.allow_tf32 = mm.allow_tf32 = value
+            with no_tf32():
+                assert not torch.backends.cudnn.allow_tf32 and not mm.allow_tf32
+            assert torch.backends.cudnn.allow_tf32 is value and mm.allow_tf32 is value
+    finally:
+        torch.backends.cudnn.allow_tf32, mm.allow_tf32 = before
 
 
 def test_cli_fid_prints_full_precision_and_json(tmp_path):

@@ -36,6 +36,15 @@ TINY = dict(k_g=16, k_d=16, iters=12, eval_n=16, fid_test=False)
 OPTS = RunOptions(log_every=4, ckpt_every=4)
 
 
+@pytest.fixture
+def tf32_off():
+    """TF32 off for the test's duration, the caller's setting restored afterwards."""
+    from overgan_lib.metrics.fid import no_tf32
+
+    with no_tf32():
+        yield
+
+
 def cuda(test):
     """Marked ``cuda`` (``pytest -m cuda`` selects them on a GPU machine); skipped without."""
     skip = pytest.mark.skipif(not torch.cuda.is_available(), reason="needs a CUDA GPU")
@@ -82,6 +91,25 @@ def test_static_buffer_body_equals_eager_engine_bitwise(arch, dataset):
     assert static.batches == stream.index
     for p, q in zip(eng.G.parameters(), static.G.parameters(), strict=True):
         assert torch.equal(p, q)
+    for p, q in zip(eng.D.parameters(), static.D.parameters(), strict=True):
+        assert torch.equal(p, q)
+
+
+@pytest.mark.parametrize("arch,dataset", [("mlp", "mnist"), ("dcgan", "cifar10")])
+def test_warm_up_is_undone_in_place_and_leaves_optimiser_state(arch, dataset):
+    """What capture needs, checked on the CPU: after the warm-up the optimisers hold state
+    (created outside the graph, so replays do not reset it), and the run continues exactly
+    like a fresh eager engine, bit for bit."""
+    cfg = TrainConfig(dataset=dataset, arch=arch, k_g=8, k_d=8, n_critic=2, batch_size=16)
+    images = train_images(dataset, 256)
+    eng = Engine(cfg)
+    stream = BatchStream(images, cfg.batch_size, cfg.seed)
+    static = GraphedEngine(cfg, images, "cpu", capture=False, chunk=2)
+    assert not static.optimiser_state_ready()
+    static.warm_up(3)
+    assert static.optimiser_state_ready()
+    for _ in range(4):
+        assert torch.equal(eng.iteration(stream), static.iteration())
     for p, q in zip(eng.D.parameters(), static.D.parameters(), strict=True):
         assert torch.equal(p, q)
 
@@ -184,6 +212,9 @@ def test_width_matrix_keeps_one_cell_per_run_when_kg_differs_from_kd():
     k, F = sweep.width_matrix(cfgs, recs, "fid_train")
     assert k.tolist() == [16, 32]
     assert F.tolist() == [[16.0, 16.1], [32.0, 32.1]]
+    product = sweep.grid("cifar10", "resnet", [16, 32], [0], k_d=[16, 32])  # both sides vary
+    with pytest.raises(ParameterError, match="two runs share width"):
+        sweep.width_matrix(product, _fake_records(product, lambda c: 1.0), "fid_train")
 
 
 def test_verdicts_on_constructed_sweeps():
@@ -210,6 +241,13 @@ def test_verdicts_on_constructed_sweeps():
     assert sweep.uptick_at_largest(k, falling).outcome == "not reproduced at this budget"
     one_seed = falling[:, :1]  # a clear drop, but no spread to judge it by
     assert sweep.improves_with_width(k, one_seed).outcome == "not reproduced at this budget"
+    for verdict in (sweep.saturates_beyond(k, one_seed, 64),
+                    sweep.gap_does_not_grow(k, one_seed, one_seed + 50),
+                    sweep.converges_faster({8: (steps, fast[8][1][:1]),
+                                            128: (steps, fast[128][1][:1])})):
+        assert verdict.outcome == "not reproduced at this budget", verdict
+    assert sweep.uptick_at_largest(k[:1], falling[:1]).outcome == \
+        "not reproduced at this budget"
     assert "One seed per width" in sweep.improves_with_width(k, one_seed).evidence
 
 
@@ -230,10 +268,9 @@ def test_sweep_chapter_figures_are_stamped_and_say_what_is_pending(isolated):
 
 # ----------------------------------------------------------------------------- cuda
 @cuda
-def test_graphed_step_equals_eager_step_on_cuda():
+def test_graphed_step_equals_eager_step_on_cuda(tf32_off):
     """Captured graph vs eager engine on cuda, TF32 off: same losses and parameters to
     fp32 tolerance after 10 iterations (cuDNN's kernels need not be bitwise stable)."""
-    torch.backends.cudnn.allow_tf32 = torch.backends.cuda.matmul.allow_tf32 = False
     cfg = TrainConfig(dataset="cifar10", arch="dcgan", k_g=16, k_d=16)
     images = train_images("cifar10", 4096)
     eng = Engine(cfg, "cuda")
@@ -243,13 +280,13 @@ def test_graphed_step_equals_eager_step_on_cuda():
     for _ in range(10):
         a, b = eng.iteration(stream), graphed.iteration()
     torch.testing.assert_close(a, b, rtol=1e-4, atol=1e-4)
-    for p, q in zip(eng.G.parameters(), graphed.G.parameters(), strict=True):
+    for p, q in zip([*eng.G.parameters(), *eng.D.parameters()],
+                    [*graphed.G.parameters(), *graphed.D.parameters()], strict=True):
         torch.testing.assert_close(p, q, rtol=1e-4, atol=1e-5)
 
 
 @cuda
-def test_several_graphed_runs_on_streams_equal_separate_runs(isolated):
-    torch.backends.cudnn.allow_tf32 = torch.backends.cuda.matmul.allow_tf32 = False
+def test_several_graphed_runs_on_streams_equal_separate_runs(isolated, tf32_off):
     cfgs = [TrainConfig(dataset="cifar10", arch="dcgan", k_g=k, k_d=k, iters=20, eval_n=16,
                         fid_test=False) for k in (8, 16)]
     together = train_many(cfgs, "smoke", OPTS, progress=False)

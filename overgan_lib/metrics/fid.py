@@ -88,13 +88,25 @@ def features(
 @contextlib.contextmanager
 def no_tf32() -> Iterator[None]:
     """TF32 off for cuDNN convolutions and matmuls inside the block; the caller's settings
-    are restored afterwards (a no-op on the CPU)."""
-    saved = torch.backends.cudnn.allow_tf32, torch.backends.cuda.matmul.allow_tf32
+    are restored afterwards. Uses the ``fp32_precision`` API where torch has it (reading the
+    old ``allow_tf32`` flags raises once a program has set the new API), else ``allow_tf32``."""
+    new_api = (getattr(torch.backends.cudnn, "conv", None), torch.backends.cuda.matmul)
+    if all(hasattr(b, "fp32_precision") for b in new_api):
+        saved = [b.fp32_precision for b in new_api]
+        for b in new_api:
+            b.fp32_precision = "ieee"
+        try:
+            yield
+        finally:
+            for b, v in zip(new_api, saved, strict=True):
+                b.fp32_precision = v
+        return
+    saved_old = torch.backends.cudnn.allow_tf32, torch.backends.cuda.matmul.allow_tf32
     torch.backends.cudnn.allow_tf32 = torch.backends.cuda.matmul.allow_tf32 = False
     try:
         yield
     finally:
-        torch.backends.cudnn.allow_tf32, torch.backends.cuda.matmul.allow_tf32 = saved
+        torch.backends.cudnn.allow_tf32, torch.backends.cuda.matmul.allow_tf32 = saved_old
 
 
 def statistics(feats: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -97,7 +97,9 @@ class RayExecutor:
         if self._started:
             ray.init(address=address, include_dashboard=False, log_to_driver=False,
                      **(init_kwargs or {}))
-        gpus = num_gpus if num_gpus is not None else (1 if torch.cuda.is_available() else 0)
+        # The cluster's GPUs decide, not the driver's (a CPU-only head node is common).
+        gpus = num_gpus if num_gpus is not None else (
+            1 if ray.cluster_resources().get("GPU", 0) > 0 else 0)
         self.num_cpus = num_cpus
         self._task = ray.remote(num_gpus=gpus, num_cpus=num_cpus)(compute_group)
 

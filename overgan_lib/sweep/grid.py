@@ -5,7 +5,7 @@ from __future__ import annotations
 from itertools import product
 from typing import Any
 
-from ..errors import check_positive_int, check_positive_ints
+from ..errors import ParameterError, check_positive_int, check_positive_ints
 from ..train import RunOptions, TrainConfig
 from .registry import spec
 
@@ -39,8 +39,16 @@ def experiment_configs(experiment: str, cfg: dict[str, Any], seed: int = 0) -> l
 
     Seeds are ``seed, seed + 1, ...`` so a chapter's ``seed`` parameter shifts them all.
     """
+    from ..data import CARDS
+
     s = spec(experiment)
     seeds = [seed + i for i in range(check_positive_int("seeds", cfg["seeds"]))]
+    # Fail before any training, not at the first evaluation hours later.
+    splits = ("train", "test") if cfg.get("fid_test", True) else ("train",)
+    most = min(CARDS[s.dataset].counts[x] for x in splits)
+    if cfg.get("eval_n", 0) > most:
+        raise ParameterError(f"eval_n={cfg['eval_n']} exceeds the {most} images of "
+                             f"{s.dataset}'s {'/'.join(splits)} split(s); use eval_n <= {most}")
     pairs = s.pairs(cfg["widths"], cfg.get("fixed"))
     return grid(s.dataset, s.arch, cfg["widths"], seeds, pairs=pairs,
                 **{k: cfg[k] for k in HASHED if k in cfg})

@@ -53,8 +53,13 @@ def run_sweep(configs: list[TrainConfig], profile: str, executor: Executor | Any
         try:
             futures = [ex.submit(compute_group, [c.record() for c in g], profile, rerun,
                                  options.record()) for g in groups]
-            for fut in futures:
-                for row in fut.result():
+            for g, fut in zip(groups, futures, strict=True):
+                try:
+                    got = fut.result()
+                except Exception as exc:  # a crashed worker fails its group, not the sweep
+                    got = [{"key": c.key, "status": "failed",
+                            "message": f"{type(exc).__name__}: {exc}"} for c in g]
+                for row in got:
                     payload = row.pop("payload", None)
                     if payload is not None:
                         store_payload(payload, profile)

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..errors import ParameterError
 from ..store import Record
 from ..train import TrainConfig
 
@@ -43,10 +44,17 @@ def width_matrix(configs: list[TrainConfig], recs: list[Record | None],
     widths = sorted({getattr(c, side) for c in configs})
     seeds = sorted({c.seed for c in configs})
     out = np.full((len(widths), len(seeds)), np.nan)
+    seen: set[tuple[int, int]] = set()
     for c, r in zip(configs, recs, strict=True):
         if r is None:
             continue
-        out[widths.index(getattr(c, side)), seeds.index(c.seed)] = _value(r, metric)
+        i, j = widths.index(getattr(c, side)), seeds.index(c.seed)
+        if (i, j) in seen:
+            raise ParameterError(f"two runs share width {side}={getattr(c, side)} and seed "
+                                 f"{c.seed} (k_g={c.k_g}, k_d={c.k_d}); a width matrix needs "
+                                 f"one varied width per sweep, e.g. grid(..., pairs=[...])")
+        seen.add((i, j))
+        out[i, j] = _value(r, metric)
     return np.asarray(widths), out
 
 
@@ -130,6 +138,8 @@ def saturates_beyond(k: np.ndarray, F: np.ndarray, at: int) -> Verdict:
     still_falling = bool(np.any(-beyond > noise))
     outcome = (CONFIRMED if flat and steep else CONTRADICTED if still_falling
                else NOT_REPRODUCED)
+    if _one_seed(F, *range(len(k))):
+        return Verdict(claim, NOT_REPRODUCED, ONE_SEED)
     return Verdict(claim, outcome,
                    f"Mean FID at k={at}: {mean[i]:.1f}; wider: "
                    + ", ".join(f"{mean[j]:.1f} (k={int(k[j])})" for j in range(i + 1, len(k)))
@@ -149,7 +159,9 @@ def gap_does_not_grow(k: np.ndarray, F_train: np.ndarray, F_test: np.ndarray) ->
     mean = np.nanmean(gap, 1)
     if not np.isfinite(mean).all():
         return Verdict(claim, NOT_REPRODUCED, "FID test was not computed at this profile.")
-    slope = float(np.polyfit(np.log2(k), mean, 1)[0]) if len(k) > 1 else 0.0
+    if _one_seed(gap, *range(len(k))) or len(k) < 2:
+        return Verdict(claim, NOT_REPRODUCED, f"{ONE_SEED} (or a single width).")
+    slope = float(np.polyfit(np.log2(k), mean, 1)[0])
     rise = slope * float(np.log2(k[-1] / k[0]))
     noise = float(np.nanmax(np.nanstd(gap, 1)))
     above = bool(np.all(mean > 0))
@@ -169,6 +181,8 @@ def converges_faster(curves: dict[int, tuple[np.ndarray, np.ndarray]]) -> Verdic
         return Verdict(claim, NOT_REPRODUCED, "FID over iterations was not recorded at this "
                                               "profile (eval_every = 0).")
     ks = sorted(curves)
+    if min(len(curves[ks[0]][1]), len(curves[ks[-1]][1])) < 2:
+        return Verdict(claim, NOT_REPRODUCED, ONE_SEED)
     auc = {k: float(np.nanmean(curves[k][1])) for k in ks}
     sd = {k: float(np.nanstd(np.nanmean(curves[k][1], 1))) for k in ks}
     diff, noise = auc[ks[0]] - auc[ks[-1]], float(np.hypot(sd[ks[0]], sd[ks[-1]]))
@@ -180,6 +194,9 @@ def converges_faster(curves: dict[int, tuple[np.ndarray, np.ndarray]]) -> Verdic
 
 def uptick_at_largest(k: np.ndarray, F: np.ndarray) -> Verdict:
     """Fig. 3's claim: FID gets marginally *worse* from the second-widest to the widest k."""
+    if len(k) < 2:
+        return Verdict("FID rises slightly at the largest k", NOT_REPRODUCED,
+                       "Only one width in the sweep.")
     claim = f"FID rises slightly from k={int(k[-2])} to k={int(k[-1])}"
     mean = np.nanmean(F, 1)
     rise, noise = mean[-1] - mean[-2], _spread(F, -1, -2)

@@ -42,3 +42,12 @@ def load_checkpoint(path: Path) -> dict[str, Any] | None:
                               f"run from step 0")
     # Tensors and plain data only; map to the CPU so a GPU checkpoint resumes anywhere.
     return torch.load(io.BytesIO(body), weights_only=True, map_location="cpu")
+
+
+def check_device(payload: dict[str, Any], path: Path, device: str) -> None:
+    """A checkpoint resumes on the kind of device that wrote it (the RNG state differs)."""
+    written = payload.get("device", "cpu")
+    if written != torch.device(device).type:
+        raise CheckpointError(f"{path} was written on {written} and cannot resume on "
+                              f"{torch.device(device).type}; resume with device='{written}' "
+                              f"or delete it to restart the run")

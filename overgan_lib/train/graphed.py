@@ -103,24 +103,61 @@ class GraphedEngine:
         return self.out.clone()
 
     # ------------------------------------------------------------------ capture
+    def warm_up(self, iterations: int = WARMUP) -> None:
+        """Run ``iterations`` eager iterations, then undo them *in place*.
+
+        The optimisers' state must exist before capture (a fresh Adam creates it in its first
+        step; created inside the capture, every replay would reset it), and capture must start
+        from the run's true state. So: remember parameters, buffers, optimiser state and RNG;
+        iterate (this creates the state); copy everything back into the same tensors, with
+        state that did not exist before set to zero (a zero Adam state with step 0 is exactly
+        a fresh one). ``Optimizer.load_state_dict`` would instead replace the state tensors.
+        """
+        eng = self.engine
+        tensors = [*eng.G.parameters(), *eng.G.buffers(), *eng.D.parameters(), *eng.D.buffers()]
+        saved = [t.detach().clone() for t in tensors]
+        opt_saved = [{id(p): {k: v.detach().clone() for k, v in opt.state[p].items()
+                              if torch.is_tensor(v)}
+                      for g in opt.param_groups for p in g["params"] if p in opt.state}
+                     for opt in (eng.opt_g, eng.opt_d)]
+        rng, position = eng.rng.get_state(), self.order.index
+        for _ in range(iterations):
+            self.iteration()
+        with torch.no_grad():
+            for t, v in zip(tensors, saved, strict=True):
+                t.copy_(v)
+            for opt, before in zip((eng.opt_g, eng.opt_d), opt_saved, strict=True):
+                for g in opt.param_groups:
+                    for p in g["params"]:
+                        for k, v in opt.state[p].items():
+                            if torch.is_tensor(v):
+                                old = before.get(id(p), {}).get(k)
+                                v.copy_(old) if old is not None else v.zero_()
+        eng.rng.set_state(rng)
+        self.order.index, self.left = position, 0
+
+    def optimiser_state_ready(self) -> bool:
+        """Every parameter has optimiser state (what capture needs; see :meth:`warm_up`)."""
+        return all(p in opt.state and opt.state[p]
+                   for opt in (self.engine.opt_g, self.engine.opt_d)
+                   for g in opt.param_groups for p in g["params"])
+
     def capture_graph(self) -> None:
-        """Warm up on a side stream, undo the warm-up, capture one iteration.
+        """Warm up on a side stream (undone), then capture one iteration as a CUDA graph.
 
         Call after any checkpoint is loaded: loading replaces optimiser state tensors,
         which a captured graph would no longer see.
         """
         if not self.capture or self.graph is not None:
             return
-        saved = _clone(self.engine.state_dict())
-        position = self.order.index
         side = torch.cuda.Stream(self.device)
         side.wait_stream(torch.cuda.current_stream(self.device))
         with torch.cuda.stream(side):
-            for _ in range(WARMUP):
-                self.iteration()
+            self.warm_up()
         torch.cuda.current_stream(self.device).wait_stream(side)
-        self.engine.load_state_dict(saved)  # the warm-up must not count
-        self.order.index, self.left = position, 0
+        if not self.optimiser_state_ready():
+            raise RuntimeError("optimiser state missing before capture; it would be reset by "
+                               "every replay")
         self._refill()
         rng = self.engine.rng.get_state()
         self.engine.draw(self.z, self.alpha)  # valid inputs for capture; redrawn each replay
@@ -142,12 +179,3 @@ class GraphedEngine:
         self.engine.load_state_dict(sd)
         self.order.index, self.left = batches, 0
 
-
-def _clone(obj: Any) -> Any:
-    if isinstance(obj, torch.Tensor):
-        return obj.detach().clone()
-    if isinstance(obj, dict):
-        return {k: _clone(v) for k, v in obj.items()}
-    if isinstance(obj, list | tuple):
-        return type(obj)(_clone(v) for v in obj)
-    return obj

@@ -28,7 +28,7 @@ from tqdm import tqdm
 from .. import data
 from ..models import parameter_count
 from ..store import Record, load, record_path, save, worker_provenance
-from .checkpoints import checkpoint_path, load_checkpoint, save_checkpoint
+from .checkpoints import check_device, checkpoint_path, load_checkpoint, save_checkpoint
 from .config import RunOptions, TrainConfig
 from .engine import Engine
 from .evaluation import evaluate, sample
@@ -67,6 +67,7 @@ class Run:
         self.st = TrainState()
         saved = load_checkpoint(self.ckpt)
         if saved is not None:
+            check_device(saved, self.ckpt, device)
             self.st = TrainState(**saved["state"])
             self.st.resumed_from.append(self.st.step)
         self.graphed = options.use_graphs(cfg.optimizer)
@@ -77,6 +78,8 @@ class Run:
                 self.engine.load_state_dict(saved["engine"], self.st.batches)
             self.engine.capture_graph()
             self.cuda_stream = torch.cuda.Stream(torch.device(device))
+            # setup and capture ran on the current stream; replays go to this one
+            self.cuda_stream.wait_stream(torch.cuda.current_stream(torch.device(device)))
         else:
             self.engine = Engine(cfg, device)
             if saved is not None:
@@ -85,6 +88,7 @@ class Run:
         self.end = cfg.iters if stop_after is None else min(cfg.iters, stop_after)
         self.pending: list[torch.Tensor] = []
         self.diverged_at: int | None = None
+        self.together = 1  # runs sharing this process's steps (train_s is their shared time)
         self._t0 = time.perf_counter()
 
     @property
@@ -127,7 +131,8 @@ class Run:
             self._t0 = time.perf_counter()
         if at_ckpt:
             self._lap()
-            save_checkpoint(self.ckpt, {"engine": self.engine.state_dict(), "state": asdict(st)})
+            save_checkpoint(self.ckpt, {"engine": self.engine.state_dict(), "state": asdict(st),
+                                        "device": self.engine.device.type})
             self._t0 = time.perf_counter()
 
     def _lap(self) -> None:
@@ -151,7 +156,10 @@ class Run:
         ok = self.diverged_at is None
         payload = {
             "config": cfg.record(),
-            "result": _result(cfg, self.options, self.engine, st, self.diverged_at),
+            # train_s is the wall time shared by the runs trained in lock step with this one
+            # (aggregate throughput = runs_together x iters_per_s)
+            "result": {**_result(cfg, self.options, self.engine, st, self.diverged_at),
+                       "runs_together": self.together},
             "wall_s": st.train_s + st.eval_s,
             "grid": sample(self.engine.G, 64, seed=20_000 + cfg.seed).numpy() if ok else None,
             "weights": generator_blob(self.engine.G) if ok and self.options.keep_weights
@@ -189,6 +197,10 @@ def advance(runs: list[Run], progress: bool = False) -> None:
             f"seed={runs[0].cfg.seed}" if len(runs) == 1 else f"{len(runs)} runs")
     bar = tqdm(total=total, initial=sum(r.st.step for r in runs), disable=not progress,
                leave=False, desc=desc)
+    start = time.perf_counter()
+    for r in runs:  # no run's clock includes the construction (and capture) of the others
+        r._t0 = start
+        r.together = len(runs)
     try:
         active = [r for r in runs if not r.done]
         while active:
