@@ -91,6 +91,12 @@ def records(configs: list[TrainConfig], profile: str) -> list[Record | None]:
     return [load(EXPERIMENT, profile, c.record()) for c in configs]
 
 
+def summary_key(configs: list[TrainConfig]) -> dict[str, Any]:
+    """What identifies a sweep's summary record: the keys of the runs it covers (what ran,
+    not how: workers, executor, ...)."""
+    return {"runs": sorted(c.key for c in configs)}
+
+
 def run_experiment(experiment: str, profile: str, cfg: dict[str, Any], seed: int = 0,
                    rerun: bool = False, progress: bool = True,
                    executor: Executor | Any = None,
@@ -104,7 +110,7 @@ def run_experiment(experiment: str, profile: str, cfg: dict[str, Any], seed: int
     from ..metrics.floors import fid_floor
 
     configs = experiment_configs(experiment, cfg, seed)
-    key = {"runs": sorted(c.key for c in configs)}  # what ran, not how (workers, ...)
+    key = summary_key(configs)
     summary = run_sweep(configs, profile, executor, cfg.get("workers", 1), rerun, progress,
                         options or run_options(cfg), cfg.get("group", 1))
     if summary["ran"]:

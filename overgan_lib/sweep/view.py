@@ -16,7 +16,7 @@ from ..store import Record, load
 from ..train import TrainConfig
 from .grid import experiment_configs
 from .registry import SweepSpec, spec
-from .run import records, run_experiment
+from .run import records, run_experiment, summary_key
 
 
 @dataclass
@@ -54,11 +54,6 @@ class SweepView:
         if self.complete:
             return f"{n} of {len(self.recs)} runs stored"
         return f"pending: {n} of {len(self.recs)} runs stored; run `{self.command}`"
-
-
-def summary_key(configs: list[TrainConfig]) -> dict[str, Any]:
-    """What identifies a sweep's summary record: the keys of the runs it covers."""
-    return {"runs": sorted(c.key for c in configs)}
 
 
 def sweep_view(name: str, profile: str, seed: int = 0, overrides: dict | None = None,

@@ -20,12 +20,12 @@ from .evaluation import evaluate, sample
 from .graphed import GraphedEngine
 from .loop import EXPERIMENT, Run, TrainState, grid_path, store_payload, train, train_many
 from .stream import BatchStream
-from .weights import generator_blob, load_generator, save_generator, store_generator, weights_dir
+from .weights import generator_blob, load_generator, store_generator, weights_dir
 
 __all__ = [
     "DATASETS", "EXPERIMENT", "BatchStream", "CheckpointError", "Engine", "GraphedEngine",
     "MaskedActivation", "Run", "RunOptions", "TrainConfig", "TrainState", "build_models",
     "checkpoint_path", "evaluate", "generator_blob", "grid_path", "load_checkpoint",
-    "load_generator", "mask_activations", "sample", "save_checkpoint", "save_generator",
+    "load_generator", "mask_activations", "sample", "save_checkpoint",
     "store_generator", "store_payload", "train", "train_many", "weights_dir",
 ]

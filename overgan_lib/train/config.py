@@ -124,7 +124,7 @@ class RunOptions:
     iteration as a CUDA graph on cuda and runs eagerly on the CPU. ``log_every`` is the
     host-sync cadence (losses are averaged over it in the stored curves), ``ckpt_every``
     the checkpoint cadence, ``keep_weights`` keeps the final generator (content-addressed,
-    see :func:`overgan_lib.train.weights.save_generator`).
+    see :func:`overgan_lib.train.weights.store_generator`).
     """
 
     device: str | None = None

@@ -34,11 +34,6 @@ def generator_blob(G: nn.Module) -> bytes:
     return buf.getvalue()
 
 
-def save_generator(G: nn.Module, profile: str) -> dict[str, Any]:
-    """Store G's weights content-addressed; returns the reference kept in the record."""
-    return store_generator(generator_blob(G), profile)
-
-
 def store_generator(blob: bytes, profile: str) -> dict[str, Any]:
     """Store a generator blob under its hash (once); returns {"sha256", "bytes"}."""
     digest = hashlib.sha256(blob).hexdigest()
