@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+import time
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -37,18 +38,7 @@ def cmd_bench(args: argparse.Namespace) -> int:
     """Run a benchmark and print its timings and ratio."""
     check_profile(args.profile)
     if args.target == "fid":
-        from .bench import bench_fid
-
-        res = bench_fid(n=args.n or 2000, progress=not args.quiet)
-        print(f"bench fid: {res['n']} CIFAR-10 test images, {res['threads']} threads")
-        print(f"  overgan tensor path:          {res['ours_ips']:8.2f} images/s")
-        print(f"  pytorch-fid get_activations:  {res['ref_ips']:8.2f} images/s (PNG files)")
-        print(f"  ratio overgan/pytorch-fid:    {res['speedup']:8.2f}x")
-        print(f"  |FID difference| between the two paths: {res['fid_diff']:.2e} "
-              f"(FID {res['fid_ours']:.4f}, halves of {res['n'] // 2} vs {res['n'] // 2})")
-        if args.json:
-            print(json.dumps(res))
-        return 0
+        return _bench_fid(args)
     if args.target in ("train", "sweep", "gpu-sweep"):
         return _bench_training(args)
     if args.target == "heatmap":
@@ -63,6 +53,7 @@ def cmd_bench(args: argparse.Namespace) -> int:
                      if getattr(args, attr) is not None}
         from .bench.load import busy_core
 
+        t0 = time.perf_counter()
         with busy_core(args.load):
             res = bench_theory(args.profile, args.seed, progress=not args.quiet, **overrides)
         res["load"] = bool(args.load)
@@ -79,31 +70,61 @@ def cmd_bench(args: argparse.Namespace) -> int:
                 f"  {alg.upper():>3} |final loss diff| / max(1, initial loss): "
                 f"max {mx:.1e}, median {med:.1e}"
             )
+        _store_bench("theory", res, "cpu", args.seed, time.perf_counter() - t0,
+                     profile=args.profile)
         if args.json:
             print(json.dumps(res))
     return 0
 
 
-def _bench_nnd(args: argparse.Namespace) -> int:
-    """NND critic steps/s, stored with provenance under results/bench_nnd/<profile>/."""
-    import time
+def _bench_fid(args: argparse.Namespace) -> int:
+    """CPU: overgan's feature path vs pytorch-fid's; cuda: FID on the GPU vs the CPU."""
+    from .bench import fid as bench
 
+    t0 = time.perf_counter()
+    if (args.device or "cpu") == "cpu":
+        res = bench.bench_fid(n=args.n or 2000, progress=not args.quiet)
+        print(f"bench fid: {res['n']} CIFAR-10 test images, {res['threads']} threads")
+        print(f"  overgan tensor path:          {res['ours_ips']:8.2f} images/s")
+        print(f"  pytorch-fid get_activations:  {res['ref_ips']:8.2f} images/s (PNG files)")
+        print(f"  ratio overgan/pytorch-fid:    {res['speedup']:8.2f}x")
+        print(f"  |FID difference| between the two paths: {res['fid_diff']:.2e} "
+              f"(FID {res['fid_ours']:.4f}, halves of {res['n'] // 2} vs {res['n'] // 2})")
+        device = "cpu"
+    else:
+        device = args.device
+        res = bench.bench_fid_device(n=args.n or 1000, n_timed=args.n_timed or 10_000,
+                                     device=device, progress=not args.quiet)
+        print(f"bench fid: {res['n']} CIFAR-10 train vs {res['n']} test images on "
+              f"{res['device_name']} (TF32 off) and on the CPU ({res['threads']} threads)")
+        print(f"  FID {device}: {res['fid_device']!r}")
+        print(f"  FID cpu:  {res['fid_cpu']!r}")
+        print(f"  |FID difference|: {res['fid_abs_diff']:.2e} (goal < 1e-3); pool features "
+              f"differ by {res['feature_max_rel_diff']:.1e} (max, relative)")
+        print(f"  {res['n_timed']} vs {res['n_timed']} FID on {device} from decoded images: "
+              f"{res['timed_s']:.2f} s ({res['timed_ips']:.0f} images/s; goal <= 10 s), "
+              f"FID {res['fid_timed']!r}")
+    _store_bench("fid", res, device, 0, time.perf_counter() - t0)
+    if args.json:
+        print(json.dumps(res))
+    return 0
+
+
+def _bench_nnd(args: argparse.Namespace) -> int:
+    """NND critic steps/s, stored with provenance under results/bench_nnd/<cpu|gpu>/."""
     from .bench import bench_nnd
-    from .store import save
 
     t0 = time.perf_counter()
     res = bench_nnd(batch_size=args.batch_size, steps=args.iters or 3, device=args.device,
                     seed=args.seed, progress=not args.quiet)
-    config = {"batch_size": res["batch_size"], "size": res["size"], "steps": res["steps"],
-              "device": res["device"]}
-    rec = save("bench_nnd", args.profile, config, res, args.seed, time.perf_counter() - t0)
     print(f"bench nnd: reference critic, batch {res['batch_size']}, {res['size']}x"
           f"{res['size']}x3, {res['device_name']}, {res['threads']} threads, load average "
           f"{res['load_average_1min']:.1f}")
     print(f"  training:  {res['steps_per_s']:8.3f} critic steps/s ({res['s_per_step']:.2f} s/step)")
     print(f"  scoring:   {res['eval_batches_per_s']:8.3f} batches/s")
     print(f"  the reference's 100k steps + 10k scoring batches: {res['reference_hours']:.1f} h")
-    print(f"  stored: {rec.path}")
+    config = {k: res[k] for k in ("batch_size", "size", "steps", "device")}
+    _store_bench("nnd", res, res["device"], args.seed, time.perf_counter() - t0, config=config)
     if args.json:
         print(json.dumps(res))
     return 0
@@ -128,13 +149,18 @@ def _bench_heatmap(args: argparse.Namespace) -> int:
     return 0
 
 
-def _store_bench(name: str, res: dict, device: str) -> None:
-    """Keep a bench result with provenance (results/bench_<name>/<cpu|gpu>/)."""
+def _store_bench(name: str, res: dict, device: str, seed: int, wall_s: float,
+                 profile: str | None = None, config: dict | None = None) -> None:
+    """Keep a bench result with provenance under results/bench_<name>/<profile>/: the
+    profile it measured (theory) or, for the device benches, ``gpu`` on a CUDA device and
+    ``cpu`` otherwise. Its config (the record's key) defaults to every non-measured field
+    of ``res``."""
     from .store import save
 
-    profile = "gpu" if device.startswith("cuda") else "cpu"
-    config = {k: v for k, v in res.items() if not isinstance(v, float | list)}
-    rec = save(f"bench_{name.replace('-', '_')}", profile, config, res, 0, 0.0)
+    profile = profile or ("gpu" if device.startswith("cuda") else "cpu")
+    if config is None:
+        config = {k: v for k, v in res.items() if not isinstance(v, float | list)}
+    rec = save(f"bench_{name.replace('-', '_')}", profile, config, res, seed, wall_s)
     print(f"  stored: {rec.path}")
 
 
@@ -143,6 +169,7 @@ def _bench_training(args: argparse.Namespace) -> int:
     from .bench.load import busy_core
 
     device = args.device or "cpu"
+    t0 = time.perf_counter()
     with busy_core(args.load):
         if args.target == "train":
             dataset = args.dataset or ("mnist" if args.arch == "mlp" else "cifar10")
@@ -183,7 +210,7 @@ def _bench_training(args: argparse.Namespace) -> int:
         print(f"  concurrently ({res['workers']} workers):      {res['concurrent_s']:8.2f} s")
         print(f"  ratio sequential/concurrent:       {res['speedup']:8.2f}x")
         print(f"  (worker pool start-up, paid once per sweep: {res['worker_startup_s']:.1f} s)")
-    _store_bench(args.target, res, device)
+    _store_bench(args.target, res, device, 0, time.perf_counter() - t0)
     if args.json:
         print(json.dumps(res))
     return 0
@@ -255,8 +282,6 @@ def cmd_fid(args: argparse.Namespace) -> int:
     if args.action == "stats":
         if not args.dataset:
             raise ParameterError("`overgan fid stats` needs --dataset, --split and --n")
-        import time
-
         import numpy as np
 
         start = time.perf_counter()
@@ -395,7 +420,7 @@ def build_parser() -> argparse.ArgumentParser:
     b = sub.add_parser("bench", help="speed benchmarks (ratios against a reference)")
     b.add_argument("target", choices=["theory", "fid", "train", "sweep", "gpu-sweep", "heatmap",
                                       "nnd"])
-    b.add_argument("--device", choices=["cpu", "cuda"], help="train/gpu-sweep/nnd: device "
+    b.add_argument("--device", choices=["cpu", "cuda"], help="train/gpu-sweep/nnd/fid: device "
                    "(default cpu; gpu-sweep needs cuda)")
     b.add_argument("--load", action="store_true",
                    help="keep one core busy while measuring (how the code behaves beside "
@@ -409,7 +434,11 @@ def build_parser() -> argparse.ArgumentParser:
     b.add_argument("--T", type=int, help="override the number of iterations")
     b.add_argument("--eta-bar", dest="eta_bar", type=float, help="override eta-bar (> 0)")
     b.add_argument("--mu", type=float, help="override the discriminator step mu in (0, 1]")
-    b.add_argument("--n", type=int, help="fid: number of images (default 2000)")
+    b.add_argument("--n", type=int, help="fid: number of images (default 2000; with "
+                   "--device cuda, train and test images each compared on cuda and cpu, "
+                   "default 1000)")
+    b.add_argument("--n-timed", type=int, help="fid --device cuda: images per side of the "
+                   "timed FID (default 10000)")
     b.add_argument("--grid", type=int, help="heatmap: grid cells per axis")
     b.add_argument("--inits", type=int, help="heatmap: discriminator inits per cell")
     b.add_argument("--arch", default="dcgan", help="train: architecture (default dcgan)")

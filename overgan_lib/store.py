@@ -49,18 +49,58 @@ def _git(*args: str) -> str:
 
 
 def git_state() -> tuple[str, bool]:
-    """(HEAD sha, dirty?) of the source checkout, or ("unknown", False) outside git.
+    """(HEAD sha, dirty?) of the source checkout, or ("unknown", False) when it cannot be told.
 
     Dirty means uncommitted edits to tracked files other than the stored results themselves
     (``results/``): rerunning several experiments rewrites their committed records one after
     the other, and an updated record is an output, not a change of the code that made it.
+    A copy of the checkout without ``.git`` (a GPU machine that receives the working tree
+    only) answers from the source manifest named by ``$OVERGAN_SOURCE_MANIFEST``
+    (:func:`source_state`).
     """
     try:
         return _git("rev-parse", "HEAD"), bool(_git("status", "--porcelain",
                                                     "--untracked-files=no", "--", ".",
                                                     ":(exclude)results"))
     except (OSError, subprocess.SubprocessError):
-        return "unknown", False
+        manifest = os.environ.get("OVERGAN_SOURCE_MANIFEST")
+        return source_state(Path(manifest)) if manifest else ("unknown", False)
+
+
+def _sha256_file(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        while block := fh.read(1 << 20):
+            h.update(block)
+    return h.hexdigest()
+
+
+def source_manifest() -> dict[str, Any]:
+    """HEAD's sha, whether the tree is dirty, and the sha256 of every tracked file outside
+    ``results/``: what a copy of the checkout without ``.git`` needs to state its git state
+    (:func:`source_state`)."""
+    sha, dirty = git_state()
+    files = [f for f in _git("ls-files", "-z").split("\0")
+             if f and not f.startswith("results/") and (REPO_ROOT / f).is_file()]
+    return {"git_sha": sha, "git_dirty": dirty,
+            "files": {f: _sha256_file(REPO_ROOT / f) for f in files}}
+
+
+_SOURCE_STATE: dict[str, tuple[str, bool]] = {}
+
+
+def source_state(manifest: Path) -> tuple[str, bool]:
+    """(sha, dirty?) of a checkout copy from its manifest: the manifest's sha, and dirty if
+    the manifest was written from a dirty tree or any listed file is missing or differs
+    now. Files not listed (untracked ones) are ignored, as :func:`git_state` ignores them.
+    Hashed once per process: the sources do not change while a program runs."""
+    key = str(manifest)
+    if key not in _SOURCE_STATE:
+        doc = json.loads(Path(manifest).read_text())
+        changed = [f for f, digest in doc["files"].items()
+                   if not (REPO_ROOT / f).is_file() or _sha256_file(REPO_ROOT / f) != digest]
+        _SOURCE_STATE[key] = (doc["git_sha"], bool(doc["git_dirty"] or changed))
+    return _SOURCE_STATE[key]
 
 
 def device_name() -> str:

@@ -105,3 +105,24 @@ def test_score_generator_reports_counts():
     s = metrics.score_generator(G(), z_dim=4, n=6, dataset="cifar10", split="test", n_real=6,
                                 batch_size=4)
     assert s.n_fake == 6 and s.n_real == 6 and np.isfinite(s.fid)
+
+
+@needs_data
+def test_bench_fid_device_path_checks_itself_on_the_cpu(capsys):
+    """The cuda bench's logic, run with the CPU as the 'device': the two FIDs are the same
+    computation (difference exactly 0), and with n_timed = n the timed FID is that FID too."""
+    from overgan_lib.bench.fid import bench_fid_device
+
+    res = bench_fid_device(n=12, n_timed=12, device="cpu", progress=False)
+    assert res["fid_abs_diff"] == 0.0 and res["feature_max_rel_diff"] == 0.0
+    assert res["fid_timed"] == res["fid_cpu"] > 0
+    assert res["timed_s"] > 0 and res["timed_ips"] == pytest.approx(24 / res["timed_s"])
+
+
+@pytest.mark.skipif(torch.cuda.is_available(), reason="checks the no-GPU error")
+def test_bench_fid_on_cuda_without_a_gpu_is_one_line(capsys):
+    from overgan_lib.cli import main
+
+    assert main(["bench", "fid", "--device", "cuda", "--quiet"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.count("\n") == 0 and "device='cuda'" in err and "--device cpu" in err

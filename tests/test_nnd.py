@@ -202,3 +202,4 @@ def test_bench_nnd_cli_stores_a_record(capsys):
     rec = store.load("bench_nnd", "cpu", {"batch_size": 4, "size": 32, "steps": 1,
                                           "device": "cpu"})
     assert rec is not None and rec["steps_per_s"] > 0 and rec.provenance["git_sha"]
+    assert rec.provenance["wall_time_s"] > 0

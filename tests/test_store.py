@@ -99,3 +99,31 @@ def test_git_state_ignores_rewritten_results_but_not_code(tmp_path, monkeypatch)
     assert store.git_state() == (sha, False)
     (tmp_path / "code.py").write_text("x = 2\n")
     assert store.git_state() == (sha, True)
+
+
+def test_a_copy_without_git_states_its_sha_from_the_source_manifest(tmp_path, monkeypatch):
+    """On a machine that gets the working tree without .git, provenance comes from the
+    manifest written here: its sha, and dirty when a listed file differs from it."""
+    import subprocess
+
+    doc = store.source_manifest()
+    assert "overgan_lib/store.py" in doc["files"]
+    assert not any(f.startswith("results/") for f in doc["files"])
+    doc["git_dirty"] = False  # as if written from a clean tree
+
+    def no_git(*args):
+        raise subprocess.CalledProcessError(128, ["git", *args])
+
+    monkeypatch.setattr(store, "_git", no_git)
+    monkeypatch.delenv("OVERGAN_SOURCE_MANIFEST", raising=False)
+    assert store.git_state() == ("unknown", False)
+    clean = tmp_path / "clean.json"
+    clean.write_text(json.dumps(doc))
+    monkeypatch.setenv("OVERGAN_SOURCE_MANIFEST", str(clean))
+    assert store.git_state() == (doc["git_sha"], False)
+    edited = tmp_path / "edited.json"
+    edited.write_text(json.dumps({**doc, "files": {**doc["files"],
+                                                   "overgan_lib/store.py": "0" * 64}}))
+    monkeypatch.setenv("OVERGAN_SOURCE_MANIFEST", str(edited))
+    assert store.git_state() == (doc["git_sha"], True)
+    assert store.provenance("smoke", 0, 1.0)["git_dirty"] is True
