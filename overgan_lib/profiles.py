@@ -242,13 +242,16 @@ _TABLES["neighbour_baselines"] = {
 for _table in _TABLES.values():
     _table["paper"] = _table["gpu"]
 # The reference's own settings (nn_divergence.set_flags): 100k steps, 10k scoring batches.
-# Figs. 6 and 10: the same protocols applied to a width sweep's kept generators, at the same
-# profile (the sweep's runs and the baselines share the profile). cpu scores the first seed.
+# Figs. 6 and 10: the same protocols applied to width sweeps' kept generators, at the same
+# profile (the sweep's runs and the baselines share the profile). Fig. 6 has a DCGAN and a
+# ResNet panel; each sweep is one stored record, {"sweep": name, "seeds": seeds}. cpu scores
+# the first seed.
+_FIG6 = ["cifar10_dcgan", "cifar10_resnet"]
 _TABLES["generalization"] = {
-    "smoke": dict(sweep="cifar10_dcgan", seeds=1),
-    "cpu": dict(sweep="cifar10_dcgan", seeds=1),
-    "gpu": dict(sweep="cifar10_dcgan", seeds=3),
-    "paper": dict(sweep="cifar10_dcgan", seeds=5),
+    "smoke": dict(sweeps=_FIG6, seeds=1),
+    "cpu": dict(sweeps=_FIG6, seeds=1),
+    "gpu": dict(sweeps=_FIG6, seeds=3),
+    "paper": dict(sweeps=_FIG6, seeds=5),
 }
 _TABLES["generalization_baselines"]["paper"] = dict(
     _TABLES["generalization_baselines"]["gpu"], steps=100_000, eval_batches=10_000,
@@ -439,10 +442,11 @@ def validate_settings(cfg: dict[str, Any]) -> dict[str, Any]:
             check_choice("datasets entry", name, ("mnist", "cifar10", "celeba"))
     if "targets" in cfg:
         _check_targets(cfg["targets"])
-    if "sweep" in cfg:
+    if "sweep" in cfg or "sweeps" in cfg:
         from .sweep.registry import spec
 
-        spec(cfg["sweep"])
+        for name in cfg.get("sweeps", [cfg.get("sweep")]):
+            spec(name)
     if "ema" in cfg and not (isinstance(cfg["ema"], int | float) and 0 <= cfg["ema"] < 1):
         raise ParameterError(f"ema={cfg['ema']!r} must lie in [0, 1), e.g. ema=0.999")
     if "baselines" in cfg:
