@@ -230,11 +230,15 @@ def test_verdicts_on_constructed_sweeps():
     assert sweep.gap_does_not_grow(k, falling, test).outcome == "confirmed"
     growing = falling + np.linspace(1, 30, 5)[:, None]
     assert sweep.gap_does_not_grow(k, falling, growing).outcome == "contradicted"
-    steps = np.array([50, 100])
-    fast = {8: (steps, np.array([[200, 150], [210, 150]])),
-            128: (steps, np.array([[120, 80], [118, 82]]))}
+    steps = np.array([50, 100, 150])
+    fast = {8: (steps, np.array([[200, 150, 120], [210, 150, 125]])),
+            128: (steps, np.array([[120, 80, 70], [118, 82, 71]]))}
     assert sweep.converges_faster(fast).outcome == "confirmed"
     assert sweep.converges_faster({}).outcome == "not reproduced at this budget"
+    two_evals = {k: (steps[:2], c[:, :2]) for k, (_, c) in fast.items()}
+    verdict = sweep.converges_faster(two_evals)  # a clear difference, but no rate to judge
+    assert verdict.outcome == "not reproduced at this budget"
+    assert "needs at least 3" in verdict.evidence
     up = falling.copy()
     up[-1] += 10
     assert sweep.uptick_at_largest(k, up).outcome == "confirmed"
@@ -249,6 +253,17 @@ def test_verdicts_on_constructed_sweeps():
     assert sweep.uptick_at_largest(k[:1], falling[:1]).outcome == \
         "not reproduced at this budget"
     assert "One seed per width" in sweep.improves_with_width(k, one_seed).evidence
+    # A drop of about 1.5 seed SDs (Welch one-sided p ~ 0.1 with three seeds) is not enough.
+    weak = np.array([[405, 425, 445], [380, 400, 420]], float)
+    assert sweep.welch_greater(weak[0], weak[1]) > 0.05
+    assert sweep.improves_with_width(k[[0, -1]], weak).outcome == \
+        "not reproduced at this budget"
+    # Far from the data (best FID 4x the floor): converged-model claims are not judged.
+    for verdict in (sweep.saturates_beyond(k, falling, 64, floor=10.0),
+                    sweep.gap_does_not_grow(k, falling, test, floor=10.0)):
+        assert verdict.outcome == "not reproduced at this budget"
+        assert "far from the data" in verdict.evidence
+    assert sweep.gap_does_not_grow(k, falling, test, floor=30.0).outcome == "confirmed"
 
 
 def test_sweep_chapter_figures_are_stamped_and_say_what_is_pending(isolated):
@@ -311,9 +326,20 @@ def test_resume_on_cuda(isolated):
 def test_nnd_verdicts_on_constructed_scores():
     from overgan_lib.metrics.generalization import nnd_verdicts
 
-    k = np.array([8, 8, 64, 64])
-    falls, mem = nnd_verdicts(k, np.array([3.0, 3.2, 1.0, 1.1]), memoriser=2.0)
+    k = np.array([8, 8, 8, 64, 64, 64])
+    falls, mem = nnd_verdicts(k, np.array([3.0, 3.2, 3.1, 1.0, 1.1, 1.2]), memoriser=2.0)
     assert falls.outcome == "confirmed" and "NND" in falls.evidence
-    assert mem.outcome == "contradicted"  # 2 of 4 below the memoriser is not "most"
-    _, mem = nnd_verdicts(k, np.array([1.5, 1.6, 1.0, 1.1]), memoriser=2.0)
+    assert mem.outcome == "contradicted"  # 3 of 6 below the memoriser is not "most"
+    _, mem = nnd_verdicts(k, np.array([1.5, 1.6, 1.4, 1.0, 1.1, 1.2]), memoriser=2.0)
     assert mem.outcome == "confirmed"
+    # Two seeds per width: a perfect ranking of 4 runs is not significant (Spearman p > 0.05).
+    falls, _ = nnd_verdicts(k[[0, 1, 3, 4]], np.array([3.0, 3.2, 1.0, 1.1]), memoriser=2.0)
+    assert falls.outcome == "not reproduced at this budget"
+    k = k[[0, 1, 3, 4]]
+    # Every model above every baseline: the models are far from the data, claim untested.
+    _, mem = nnd_verdicts(k, np.array([13.0, 14.0, 30.0, 31.0]), memoriser=0.4,
+                          baselines={"memorise": 0.4, "blur": 0.9, "noise": 0.6})
+    assert mem.outcome == "not reproduced at this budget" and "blur, 0.90" in mem.evidence
+    _, mem = nnd_verdicts(k, np.array([0.5, 0.7, 0.3, 1.1]), memoriser=0.4,
+                          baselines={"memorise": 0.4, "blur": 0.9, "noise": 0.6})
+    assert mem.outcome == "contradicted"

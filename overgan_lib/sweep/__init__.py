@@ -24,6 +24,7 @@ from .summary import (
     saturates_beyond,
     uptick_at_largest,
     varied_side,
+    welch_greater,
     width_matrix,
 )
 from .view import SweepView, available_views, sweep_view
@@ -33,5 +34,6 @@ __all__ = [
     "diverged", "eval_curves", "experiment_configs", "gap_does_not_grow", "grid",
     "improves_with_width", "local_executor", "make_executor", "records", "run_experiment",
     "run_options", "run_sweep", "saturates_beyond", "spec", "sweeps", "varied_side",
-    "uptick_at_largest", "width_matrix", "SweepView", "available_views", "sweep_view",
+    "uptick_at_largest", "welch_greater", "width_matrix", "SweepView", "available_views",
+    "sweep_view",
 ]

@@ -170,8 +170,8 @@ def verdicts(views: Views, saturation: dict[str, int | None]) -> None:
             _, f_test = width_matrix(v.configs, v.recs, "fid_test")
             found = [improves_with_width(k, f_train)]
             if saturation.get(name):
-                found.append(saturates_beyond(k, f_train, saturation[name]))
-            found += [gap_does_not_grow(k, f_train, f_test),
+                found.append(saturates_beyond(k, f_train, saturation[name], v.floor))
+            found += [gap_does_not_grow(k, f_train, f_test, v.floor),
                       converges_faster(eval_curves(v.configs, v.recs))]
             display(Markdown(f"**`{name}`**: " + figures.verdicts_markdown(v.profile, found)))
 
