@@ -126,9 +126,11 @@ def provenance_line(record: Record) -> str:
 
 # The source paths each stored experiment's numbers depend on (relative to the repository
 # root). A record whose paths changed between its git sha and HEAD is flagged as possibly stale.
+# The sweep registry only names which configs a sweep holds: a change there that changes a
+# run changes its config and so its key (a different record), so it is not listed.
 _THEORY = ("overgan_lib/theory",)
 _TRAINING = ("overgan_lib/train", "overgan_lib/models.py", "overgan_lib/optim.py",
-             "overgan_lib/sweep/grid.py", "overgan_lib/sweep/registry.py",
+             "overgan_lib/sweep/grid.py",
              "overgan_lib/sweep/run.py", "overgan_lib/sweep/executors.py",
              "overgan_lib/metrics/fid.py", "overgan_lib/metrics/inception.py",
              "overgan_lib/metrics/reference.py", "overgan_lib/data")

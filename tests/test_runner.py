@@ -264,6 +264,13 @@ def test_verdicts_on_constructed_sweeps():
         assert verdict.outcome == "not reproduced at this budget"
         assert "far from the data" in verdict.evidence
     assert sweep.gap_does_not_grow(k, falling, test, floor=30.0).outcome == "confirmed"
+    # Fig. 7: widening one side beyond the other's fixed width costs a little FID.
+    kd = np.array([16, 32, 64])
+    bump = np.array([[60, 61, 62], [50, 51, 52], [55, 56, 57]], float)
+    assert sweep.worse_beyond_fixed(kd, bump, 32).outcome == "confirmed"
+    assert sweep.worse_beyond_fixed(kd, bump[[0, 1, 1]] - [[0], [0], [5]], 32).outcome == \
+        "contradicted"
+    assert sweep.worse_beyond_fixed(kd, bump, 128).outcome == "not reproduced at this budget"
 
 
 def test_sweep_chapter_figures_are_stamped_and_say_what_is_pending(isolated):
@@ -279,6 +286,16 @@ def test_sweep_chapter_figures_are_stamped_and_say_what_is_pending(isolated):
                                                       for t in ax.texts]
         assert "profile: cpu" in texts
         assert any("overgan sweep cifar10_dcgan --profile cpu" in t for t in texts)
+
+
+def test_sweep_chapter_lists_pending_sweeps_with_their_commands(isolated):
+    from overgan_lib.sweep import chapter
+
+    views = {"cifar10_dcgan": {"cpu": sweep.sweep_view("cifar10_dcgan", "cpu")}}
+    text = chapter.pending_markdown(views)
+    assert "`overgan sweep cifar10_dcgan --profile cpu` on this machine; 0 of" in text
+    assert "`overgan sweep cifar10_dcgan --profile gpu` on one GPU" in text
+    assert chapter.concurrent_runs(views["cifar10_dcgan"]["cpu"]) == 2  # the cpu workers
 
 
 # ----------------------------------------------------------------------------- cuda

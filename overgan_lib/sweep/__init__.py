@@ -26,6 +26,7 @@ from .summary import (
     varied_side,
     welch_greater,
     width_matrix,
+    worse_beyond_fixed,
 )
 from .view import SweepView, available_views, sweep_view
 
@@ -35,5 +36,5 @@ __all__ = [
     "improves_with_width", "local_executor", "make_executor", "records", "run_experiment",
     "run_options", "run_sweep", "saturates_beyond", "spec", "sweeps", "varied_side",
     "uptick_at_largest", "welch_greater", "width_matrix", "SweepView", "available_views",
-    "sweep_view",
+    "sweep_view", "worse_beyond_fixed",
 ]

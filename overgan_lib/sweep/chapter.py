@@ -21,6 +21,7 @@ from .summary import (
     improves_with_width,
     saturates_beyond,
     width_matrix,
+    worse_beyond_fixed,
 )
 from .view import SweepView
 
@@ -66,10 +67,66 @@ def settings_table(views: Views) -> None:
 
 
 def parameter_tables(views: Views) -> None:
-    """Parameter counts of G and D over the `paper` grid of each sweep."""
+    """Parameter counts of G and D over the `paper` grid of each sweep (the grid the
+    smaller profiles take a subset of; a fixed width is the paper grid's)."""
     for name in views:
-        cfgs = experiment_configs(name, settings(name, "paper"))
-        display(Markdown(f"**`{name}`**\n\n" + figures.parameter_table(cfgs)))
+        cfg = settings(name, "paper")
+        cfgs = experiment_configs(name, cfg)
+        fixed = (f"; the other network fixed at k={cfg['fixed']}, lower below `gpu`: see the "
+                 f"settings table" if "fixed" in cfg else "")
+        display(Markdown(f"**`{name}`** (the `paper` grid{fixed})\n\n"
+                         + figures.parameter_table(cfgs)))
+
+
+def kid_table(views: Views) -> None:
+    """Final KID (x 10^3, unbiased, so comparable across N) against training and test
+    images per width: mean ± standard deviation over seeds, next to the FID figures."""
+    import numpy as np
+
+    rows = ["| sweep | profile | k | KID train ×10³ | KID test ×10³ | seeds |",
+            "|---|---|---:|---:|---:|---:|"]
+    for name, by_profile in views.items():
+        for v in by_profile.values():
+            if not v.done:
+                continue
+            k, tr = width_matrix(v.configs, v.recs, "kid_train")
+            _, te = width_matrix(v.configs, v.recs, "kid_test")
+            for i, w in enumerate(k):
+                n = int(np.isfinite(tr[i]).sum())
+                if n == 0:
+                    continue
+                cell = [f"{1e3 * np.nanmean(m[i]):.1f} ± {1e3 * np.nanstd(m[i], ddof=1):.1f}"
+                        if np.isfinite(m[i]).sum() > 1 else
+                        (f"{1e3 * np.nanmean(m[i]):.1f}" if np.isfinite(m[i]).any() else "—")
+                        for m in (tr, te)]
+                rows.append(f"| `{name}` | {v.profile} | {int(w)} | {cell[0]} | {cell[1]} | {n} |")
+    if len(rows) > 2:
+        display(Markdown("\n".join(rows)))
+
+
+def pending(views: Views, profiles: tuple[str, ...] = ("cpu", "gpu")) -> None:
+    """Display :func:`pending_markdown`."""
+    display(Markdown(pending_markdown(views, profiles)))
+
+
+def pending_markdown(views: Views, profiles: tuple[str, ...] = ("cpu", "gpu")) -> str:
+    """The (sweep, profile) pairs with no complete stored results, with the exact command
+    that produces each."""
+    from .view import sweep_view
+
+    lines = []
+    for name, by_profile in views.items():
+        for p in profiles:
+            v = by_profile.get(p) or sweep_view(name, p)
+            if v.complete:
+                continue
+            where = ("one GPU (on a lent device: `python tools/gpu_session.py prepare`, README)"
+                     if p == "gpu" else "this machine")
+            lines.append(f"- `{name}` at `{p}`: `{v.command}` on {where}; {len(v.done)} of "
+                         f"{len(v.recs)} runs stored")
+    if not lines:
+        return "Every sweep of this chapter is stored at " + ", ".join(profiles) + "."
+    return "**Pending:**\n\n" + "\n".join(lines)
 
 
 def _pending_axis(ax: plt.Axes, view: SweepView) -> None:
@@ -171,20 +228,32 @@ def verdicts(views: Views, saturation: dict[str, int | None]) -> None:
             found = [improves_with_width(k, f_train)]
             if saturation.get(name):
                 found.append(saturates_beyond(k, f_train, saturation[name], v.floor))
+            if v.spec.vary != "both":
+                found.append(worse_beyond_fixed(k, f_train, v.cfg["fixed"]))
             found += [gap_does_not_grow(k, f_train, f_test, v.floor),
                       converges_faster(eval_curves(v.configs, v.recs))]
             display(Markdown(f"**`{name}`**: " + figures.verdicts_markdown(v.profile, found)))
 
 
+def concurrent_runs(view: SweepView) -> int:
+    """How many runs shared the device while a sweep's speeds were measured: its worker
+    processes, or the runs trained in lock step in one process, whichever is larger."""
+    together = max((int(r["runs_together"]) for r in view.done if "runs_together" in r.data),
+                   default=1)
+    return max(int(view.cfg.get("workers", 1)), together)
+
+
 def cost_table(views: Views) -> None:
-    """Measured it/s per width and the projected device-hours of the `paper` profile."""
-    rows = ["| sweep | profile | device | k | it/s (measured) | paper: 5 seeds × 300k, "
-            "device-hours |", "|---|---|---|---:|---:|---:|"]
+    """Measured it/s per run and width, and the projected device-hours of the `paper`
+    profile when as many runs share the device as did in the measurement."""
+    rows = ["| sweep | profile | device | runs at once | k | it/s per run (measured) | "
+            "paper: 5 seeds × 300k, device-hours |", "|---|---|---|---:|---:|---:|---:|"]
     for name, by_profile in views.items():
         for v in by_profile.values():
             its = figures.speeds(v.configs, v.recs)
+            together = concurrent_runs(v)
             hours = figures.paper_cost_hours(its)
             dev = v.done[0].provenance["device"] if v.done else "—"
-            rows += [f"| `{name}` | {v.profile} | {dev} | {k} | {s:.2f} | {hours[k]:,.0f} |"
-                     for k, s in its.items()]
+            rows += [f"| `{name}` | {v.profile} | {dev} | {together} | {k} | {s:.2f} | "
+                     f"{hours[k] / together:,.0f} |" for k, s in its.items()]
     display(Markdown("\n".join(rows)))

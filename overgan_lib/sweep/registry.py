@@ -1,7 +1,9 @@
 """Named sweeps: one registry that the CLI, the profiles and the chapters all read.
 
 Each named sweep is a figure of the paper: a dataset, an architecture, and which width
-varies (both networks together, or one of them with the other held at ``fixed``). Its
+varies (both networks together, or one of them with the other held at ``fixed``). Fig. 4's
+panels are (a) DCGAN CIFAR-10, (b) DCGAN CelebA, (d) ResNet CIFAR-10, (e) ResNet CelebA;
+(c) and (f) are not described in the paper's text. Its
 settings (widths, seeds, iterations, evaluation size, cadences) are a table in
 :mod:`overgan_lib.profiles` under the same name.
 """
@@ -36,8 +38,8 @@ class SweepSpec:
 SWEEPS: dict[str, SweepSpec] = {s.name: s for s in (
     SweepSpec("mnist_mlp", "mnist", "mlp", "Fig. 3"),
     SweepSpec("cifar10_dcgan", "cifar10", "dcgan", "Figs. 1, 4(a), 5(a)"),
-    SweepSpec("cifar10_resnet", "cifar10", "resnet", "Fig. 4(b)"),
-    SweepSpec("celeba_dcgan", "celeba", "dcgan", "Figs. 4(d), 5(b)"),
+    SweepSpec("cifar10_resnet", "cifar10", "resnet", "Fig. 4(d)"),
+    SweepSpec("celeba_dcgan", "celeba", "dcgan", "Figs. 4(b), 5(b)"),
     SweepSpec("celeba_resnet", "celeba", "resnet", "Fig. 4(e)"),
     SweepSpec("cifar10_resnet_d", "cifar10", "resnet", "Fig. 7 (D varied)", vary="d"),
     SweepSpec("cifar10_resnet_g", "cifar10", "resnet", "Fig. 7 (G varied)", vary="g"),

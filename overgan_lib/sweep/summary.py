@@ -216,9 +216,9 @@ def gap_does_not_grow(k: np.ndarray, F_train: np.ndarray, F_test: np.ndarray,
     """
     claim = "FID test stays above FID train and the gap does not grow with k"
     gap = F_test - F_train
-    mean = np.nanmean(gap, 1)
-    if not np.isfinite(mean).all():
+    if not np.isfinite(gap).any(axis=1).all():
         return Verdict(claim, NOT_REPRODUCED, "FID test was not computed at this profile.")
+    mean = np.nanmean(gap, 1)
     if far := far_from_data(F_train, floor):
         return Verdict(claim, NOT_REPRODUCED,
                        f"Gap {mean[0]:.2f} at k={int(k[0])}, {mean[-1]:.2f} at k={int(k[-1])}. "
@@ -268,6 +268,27 @@ def converges_faster(curves: dict[int, tuple[np.ndarray, np.ndarray]]) -> Verdic
                    f"Mean FID over {n_evals} evaluations: {auc_lo.mean():.1f} at k={ks[0]}, "
                    f"{auc_hi.mean():.1f} at k={ks[-1]} (Welch one-sided p = "
                    f"{min(p_fast, p_slow):.3f})." + unstable)
+
+
+def worse_beyond_fixed(k: np.ndarray, F: np.ndarray, fixed: int) -> Verdict:
+    """Fig. 7 (App. C): widening one network beyond the other's (fixed) width "leads to a
+    slight drop in performance": FID at the widest varied width above FID at k = fixed
+    (Welch, one-sided p < ALPHA); contradicted when it is below."""
+    claim = f"FID gets slightly worse once the varied width exceeds the fixed k={fixed}"
+    wider = np.where(k > fixed)[0]
+    if fixed not in k or not wider.size:
+        return Verdict(claim, NOT_REPRODUCED, f"k={fixed} and a wider varied width are not both "
+                                              f"in the sweep ({', '.join(map(str, map(int, k)))}).")
+    i, j = int(np.where(k == fixed)[0][0]), int(wider[-1])
+    if _one_seed(F, i, j):
+        return Verdict(claim, NOT_REPRODUCED, ONE_SEED)
+    p_worse, p_better = welch_greater(F[j], F[i]), welch_greater(F[i], F[j])
+    outcome = (CONFIRMED if p_worse < ALPHA else CONTRADICTED if p_better < ALPHA
+               else NOT_REPRODUCED)
+    mean = np.nanmean(F, 1)
+    return Verdict(claim, outcome, f"Mean FID {mean[i]:.1f} at k={fixed} → {mean[j]:.1f} at "
+                                   f"k={int(k[j])} (Welch one-sided p = "
+                                   f"{min(p_worse, p_better):.3f}).")
 
 
 def uptick_at_largest(k: np.ndarray, F: np.ndarray) -> Verdict:
