@@ -134,6 +134,8 @@ _TRAINING = ("overgan_lib/train", "overgan_lib/models.py", "overgan_lib/optim.py
              "overgan_lib/sweep/run.py", "overgan_lib/sweep/executors.py",
              "overgan_lib/metrics/fid.py", "overgan_lib/metrics/inception.py",
              "overgan_lib/metrics/reference.py", "overgan_lib/data")
+_GENERALIZATION = tuple(f"overgan_lib/metrics/{m}.py" for m in (
+    "nnd", "neighbours", "samplers", "generalization", "fid", "inception", "reference"))
 DEPENDS: dict[str, tuple[str, ...]] = {
     "formulation": _THEORY,
     "eigen": _THEORY,
@@ -145,10 +147,12 @@ DEPENDS: dict[str, tuple[str, ...]] = {
     "data_metrics": ("overgan_lib/metrics", "overgan_lib/data"),
     "li2018": ("overgan_lib/related/mixture.py", "overgan_lib/related/dynamics.py",
                "overgan_lib/related/experiments.py"),
-    "generalization_baselines": ("overgan_lib/metrics", "overgan_lib/data"),
-    "neighbour_baselines": ("overgan_lib/metrics", "overgan_lib/data"),
-    "generalization": ("overgan_lib/metrics", "overgan_lib/data", "overgan_lib/train",
+    "generalization_baselines": (*_GENERALIZATION, "overgan_lib/data"),
+    "neighbour_baselines": (*_GENERALIZATION, "overgan_lib/data"),
+    "generalization": (*_GENERALIZATION, "overgan_lib/data", "overgan_lib/train",
                        "overgan_lib/models.py"),
+    "generalization_fid": (*_GENERALIZATION, "overgan_lib/metrics/memorisation.py",
+                           "overgan_lib/data"),
     "jelassi_2d": ("overgan_lib/related/pacgan.py", "overgan_lib/related/jelassi.py",
                    "overgan_lib/optim.py"),
     "jelassi_mnist": ("overgan_lib/related/digits.py", "overgan_lib/related/jelassi.py",

@@ -239,6 +239,16 @@ _TABLES["neighbour_baselines"] = {
     "gpu": dict(dataset="cifar10", baselines=["memorise", "blur", "noise"], n_samples=1000,
                 n_train=50000, k=3),
 }
+# Issue 10: FID of the same baselines (overgan_lib.metrics.memorisation) at the N the
+# CIFAR-10 sweeps evaluate at, against the same cached reference images.
+_TABLES["generalization_fid"] = {
+    "smoke": dict(dataset="cifar10", baselines=["memorise", "memorise_16", "blur", "noise"],
+                  n=16),
+    "cpu": dict(dataset="cifar10", baselines=["memorise", "memorise_500", "blur", "noise"],
+                n=200),
+    "gpu": dict(dataset="cifar10", baselines=["memorise", "memorise_500", "blur", "noise"],
+                n=10000),
+}
 for _table in _TABLES.values():
     _table["paper"] = _table["gpu"]
 # The reference's own settings (nn_divergence.set_flags): 100k steps, 10k scoring batches.

@@ -137,7 +137,7 @@ CLAIMS: tuple[Claim, ...] = (
           "09_one_component", ("sweep_cifar10_resnet_d", "sweep_cifar10_resnet_g")),
     Claim("fig6", "Figs. 6, 10: generalisation (NND, nearest neighbours) vs k",
           "10_generalization", ("generalization_baselines", "neighbour_baselines",
-                                "generalization")),
+                                "generalization", "generalization_fid")),
     Claim("li2018", "Related: Li et al. (2018), first-order approximation of GAN dynamics",
           "11_li2018_discriminators", ("li2018",), THEORY_FULL),
     Claim("jelassi", "Related: Jelassi et al., adaptive methods in GANs", "12_jelassi_adaptive",
