@@ -253,6 +253,11 @@ def test_verdicts_on_constructed_sweeps():
     assert sweep.uptick_at_largest(k[:1], falling[:1]).outcome == \
         "not reproduced at this budget"
     assert "One seed per width" in sweep.improves_with_width(k, one_seed).evidence
+    # The rank test is exact for a few runs: a perfect ranking of 4 distinct values has
+    # one-sided p = 1/24, of 8 has 1/8!.
+    assert sweep.rank_trend(np.array([1, 2, 3, 4]), np.array([[4.0], [3], [2], [1]]))[1] == \
+        pytest.approx(1 / 24)
+    assert sweep.rank_trend(np.arange(8), -np.arange(8.0)[:, None])[1] == pytest.approx(1 / 40320)
     # A drop of about 1.5 seed SDs (Welch one-sided p ~ 0.1 with three seeds) is not enough.
     weak = np.array([[405, 425, 445], [380, 400, 420]], float)
     assert sweep.welch_greater(weak[0], weak[1]) > 0.05
@@ -349,9 +354,10 @@ def test_nnd_verdicts_on_constructed_scores():
     assert mem.outcome == "contradicted"  # 3 of 6 below the memoriser is not "most"
     _, mem = nnd_verdicts(k, np.array([1.5, 1.6, 1.4, 1.0, 1.1, 1.2]), memoriser=2.0)
     assert mem.outcome == "confirmed"
-    # Two seeds per width: a perfect ranking of 4 runs is not significant (Spearman p > 0.05).
-    falls, _ = nnd_verdicts(k[[0, 1, 3, 4]], np.array([3.0, 3.2, 1.0, 1.1]), memoriser=2.0)
-    assert falls.outcome == "not reproduced at this budget"
+    # Three widths, one seed each at the middle: the rank test over 7 runs decides too.
+    k3 = np.array([8, 8, 8, 16, 64, 64, 64])
+    falls, _ = nnd_verdicts(k3, np.array([3.0, 3.2, 3.1, 3.3, 1.0, 1.1, 1.2]), memoriser=2.0)
+    assert falls.outcome == "not reproduced at this budget"  # exact Spearman p > 0.05
     k = k[[0, 1, 3, 4]]
     # Every model above every baseline: the models are far from the data, claim untested.
     _, mem = nnd_verdicts(k, np.array([13.0, 14.0, 30.0, 31.0]), memoriser=0.4,

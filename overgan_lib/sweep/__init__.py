@@ -21,6 +21,7 @@ from .summary import (
     eval_curves,
     gap_does_not_grow,
     improves_with_width,
+    rank_trend,
     saturates_beyond,
     uptick_at_largest,
     varied_side,
@@ -34,7 +35,7 @@ __all__ = [
     "SWEEPS", "RayExecutor", "SweepSpec", "Verdict", "compute_group", "converges_faster",
     "diverged", "eval_curves", "experiment_configs", "gap_does_not_grow", "grid",
     "improves_with_width", "local_executor", "make_executor", "records", "run_experiment",
-    "run_options", "run_sweep", "saturates_beyond", "spec", "sweeps", "varied_side",
+    "rank_trend", "run_options", "run_sweep", "saturates_beyond", "spec", "sweeps", "varied_side",
     "uptick_at_largest", "welch_greater", "width_matrix", "SweepView", "available_views",
     "sweep_view", "worse_beyond_fixed",
 ]
