@@ -24,7 +24,13 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "tools"))
 import gpu_session  # noqa: E402
 
-DATA_ROOT = REPO.parent / "shared" / "data"
+
+def _archive_root() -> Path | None:
+    """The data root holding the offline CIFAR-10 archive the plan carries, if any."""
+    from overgan_lib import data
+
+    return next((r for r in data.candidate_roots()
+                 if (r / gpu_session.ARCHIVES["cifar10"]).is_file()), None)
 
 
 def test_every_stage_command_parses():
@@ -56,6 +62,9 @@ def _sh(cmd: list[str], cwd: Path, env: dict) -> str:
 @pytest.mark.slow
 @pytest.mark.needs_data("cifar10")
 def test_the_session_plan_runs_end_to_end_on_the_cpu(tmp_path):
+    data_root = _archive_root()
+    if data_root is None:
+        pytest.skip("the offline CIFAR-10 archive (cifar10-jpeg.tar.xz) is not in a data root")
     here, device, wheels = tmp_path / "here", tmp_path / "device", tmp_path / "wheels"
     for d in (here, device, wheels):
         d.mkdir()
@@ -71,7 +80,7 @@ def test_the_session_plan_runs_end_to_end_on_the_cpu(tmp_path):
         _sh(cmd, here, env)
     sha = _sh(["git", "rev-parse", "HEAD"], here, env).strip()
     printed = _sh([sys.executable, "tools/gpu_session.py", "prepare", "smoke", "--data-root",
-                   str(DATA_ROOT), "--wheels", str(wheels)], here, env)
+                   str(data_root), "--wheels", str(wheels)], here, env)
     plan = json.loads((here / ".gpu-carry" / "plan.json").read_text())
     assert printed.count("call ") == len(plan["calls"])
     assert [c["command"].split()[2] for c in plan["calls"]][-2:] == ["run", "fetch"]
