@@ -67,23 +67,17 @@ def git_state() -> tuple[str, bool]:
         return source_state(Path(manifest)) if manifest else ("unknown", False)
 
 
-def _sha256_file(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        while block := fh.read(1 << 20):
-            h.update(block)
-    return h.hexdigest()
-
-
 def source_manifest() -> dict[str, Any]:
     """HEAD's sha, whether the tree is dirty, and the sha256 of every tracked file outside
     ``results/``: what a copy of the checkout without ``.git`` needs to state its git state
     (:func:`source_state`)."""
+    from .data import sha256_file  # data imports this module
+
     sha, dirty = git_state()
     files = [f for f in _git("ls-files", "-z").split("\0")
              if f and not f.startswith("results/") and (REPO_ROOT / f).is_file()]
     return {"git_sha": sha, "git_dirty": dirty,
-            "files": {f: _sha256_file(REPO_ROOT / f) for f in files}}
+            "files": {f: sha256_file(REPO_ROOT / f) for f in files}}
 
 
 _SOURCE_STATE: dict[str, tuple[str, bool]] = {}
@@ -94,11 +88,13 @@ def source_state(manifest: Path) -> tuple[str, bool]:
     the manifest was written from a dirty tree or any listed file is missing or differs
     now. Files not listed (untracked ones) are ignored, as :func:`git_state` ignores them.
     Hashed once per process: the sources do not change while a program runs."""
+    from .data import sha256_file  # data imports this module
+
     key = str(manifest)
     if key not in _SOURCE_STATE:
         doc = json.loads(Path(manifest).read_text())
         changed = [f for f, digest in doc["files"].items()
-                   if not (REPO_ROOT / f).is_file() or _sha256_file(REPO_ROOT / f) != digest]
+                   if not (REPO_ROOT / f).is_file() or sha256_file(REPO_ROOT / f) != digest]
         _SOURCE_STATE[key] = (doc["git_sha"], bool(doc["git_dirty"] or changed))
     return _SOURCE_STATE[key]
 

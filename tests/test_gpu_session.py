@@ -30,7 +30,7 @@ def _archive_root() -> Path | None:
     from overgan_lib import data
 
     return next((r for r in data.candidate_roots()
-                 if (r / gpu_session.ARCHIVES["cifar10"]).is_file()), None)
+                 if (r / gpu_session.archive("cifar10")).is_file()), None)
 
 
 def test_every_stage_command_parses():

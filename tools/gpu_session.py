@@ -28,7 +28,6 @@ records and weights into this checkout. The ``smoke`` stage runs the same path o
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
 import math
 import os
@@ -40,6 +39,9 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))  # run as `python3 tools/gpu_session.py` from the checkout
+from overgan_lib.data import CARDS, sha256_file  # noqa: E402
+
 CARRY = ROOT / ".gpu-carry"
 STASH = Path(os.environ.get("OVERGAN_GPU_STASH", "/tmp/overgan-gpu"))
 MIB = 1 << 20
@@ -71,15 +73,12 @@ STAGES: dict[str, list[list[str]]] = {
     ],
 }
 DATA = {"checks": ["cifar10"], "dcgan": ["cifar10"], "celeba": ["celeba"], "smoke": ["cifar10"]}
-ARCHIVES = {"cifar10": "cifar10-jpeg.tar.xz", "celeba": "celeba-10k-jpeg.tar.xz"}
 
 
-def sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        while block := fh.read(MIB):
-            h.update(block)
-    return h.hexdigest()
+def archive(dataset: str) -> str:
+    """The offline archive of ``dataset`` (its data card's), carried to the device."""
+    (name,) = CARDS[dataset].archives
+    return name
 
 
 def checkout_bytes() -> int:
@@ -95,7 +94,6 @@ def prepare(stages: list[str], data_root: Path, wheels: Path | None = None) -> d
     """Fill .gpu-carry/ for ``stages`` (run in that order) and return the plan of device
     calls (also written to .gpu-carry/plan.json and printed). ``wheels``: a folder of
     wheels to carry instead of downloading pytorch-fid's."""
-    sys.path.insert(0, str(ROOT))
     from overgan_lib import store
     from overgan_lib.metrics.inception import ensure_weights
 
@@ -114,10 +112,10 @@ def prepare(stages: list[str], data_root: Path, wheels: Path | None = None) -> d
     else:
         shutil.copytree(wheels, CARRY / "whl")
     for name in dict.fromkeys(d for stage in stages for d in DATA[stage]):
-        src = data_root / ARCHIVES[name]
+        src = data_root / archive(name)
         if not src.is_file():
             raise SystemExit(f"{src} is missing; pass --data-root, the folder holding "
-                             f"{ARCHIVES[name]}")
+                             f"{archive(name)}")
         shutil.copy(src, CARRY / "data" / src.name)
     weights = ensure_weights()
     base = checkout_bytes() + MARGIN
@@ -134,7 +132,7 @@ def prepare(stages: list[str], data_root: Path, wheels: Path | None = None) -> d
              for p in parts]
     for stage in stages:
         carry = [".gpu-carry/plan.json", ".gpu-carry/manifest.json", ".gpu-carry/whl",
-                 *(f".gpu-carry/data/{ARCHIVES[d]}" for d in DATA[stage])]
+                 *(f".gpu-carry/data/{archive(d)}" for d in DATA[stage])]
         calls.append({"carry": carry, "command": f"{PY} tools/gpu_session.py run {stage}"})
     first_run = calls[len(parts)]
     if _call_bytes(base, first_run["carry"] + [f".gpu-carry/{parts[-1]}"]) <= CALL_LIMIT:
@@ -142,7 +140,7 @@ def prepare(stages: list[str], data_root: Path, wheels: Path | None = None) -> d
         first_run["carry"].append(f".gpu-carry/{parts[-1]}")
     calls.append({"carry": [], "command": f"{PY} tools/gpu_session.py fetch",
                   "only_if": "a run's log says weight pieces are left; repeat until none"})
-    plan = {"stages": stages, "weights": {"name": weights.name, "sha256": sha256(weights),
+    plan = {"stages": stages, "weights": {"name": weights.name, "sha256": sha256_file(weights),
                                           "parts": parts},
             "checkout_mib": round(base / MIB, 1), "calls": calls}
     (CARRY / "plan.json").write_text(json.dumps(plan, indent=1))
@@ -185,7 +183,7 @@ def unpack(folders: list[Path]) -> list[str]:
             raise SystemExit(f"weight pieces {missing} did not come back; run the fetch call "
                              f"and pass its files_at too")
         for p in pieces:
-            if sha256(files[p["name"]]) != p["sha256"]:
+            if sha256_file(files[p["name"]]) != p["sha256"]:
                 raise SystemExit(f"{files[p['name']]} does not match its hash; fetch it again")
         if pieces:
             joined = CARRY / "weights.tar"
@@ -222,7 +220,7 @@ def _install_weights(plan: dict) -> None:
 
     hub = Path(torch.hub.get_dir()) / "checkpoints"
     target = hub / plan["weights"]["name"]
-    if target.is_file() and sha256(target) == plan["weights"]["sha256"]:
+    if target.is_file() and sha256_file(target) == plan["weights"]["sha256"]:
         return
     hub.mkdir(parents=True, exist_ok=True)
     tmp = target.with_suffix(".partial")
@@ -233,7 +231,7 @@ def _install_weights(plan: dict) -> None:
                 raise SystemExit(f"weight part {name} is neither carried nor stashed; make "
                                  f"its stash call first")
             out.write(src.read_bytes())
-    if sha256(tmp) != plan["weights"]["sha256"]:
+    if sha256_file(tmp) != plan["weights"]["sha256"]:
         tmp.unlink()
         raise SystemExit("the joined Inception weights do not match their hash")
     tmp.replace(target)
@@ -313,7 +311,7 @@ def pack(stage: str, since: float, out: Path, log) -> int:
         for i in range(math.ceil(len(data) / PIECE)):
             piece = back / f"weights-{stage}.tar.{i:03d}"
             piece.write_bytes(data[i * PIECE:(i + 1) * PIECE])
-            pieces.append({"name": piece.name, "sha256": sha256(piece)})
+            pieces.append({"name": piece.name, "sha256": sha256_file(piece)})
     doc = STASH / "pieces.json"
     doc.write_text(json.dumps({"pieces": pieces}))
     log.flush()
