@@ -78,6 +78,16 @@ def parameter_tables(views: Views) -> None:
                          + figures.parameter_table(cfgs)))
 
 
+def _mean_sd_e3(x) -> str:
+    """'mean ± sd' (sample SD) of the finite entries, x 10^3; the mean alone for one; '—'."""
+    import numpy as np
+
+    x = np.asarray(x, float)[np.isfinite(x)] * 1e3
+    if len(x) > 1:
+        return f"{x.mean():.1f} ± {x.std(ddof=1):.1f}"
+    return f"{x[0]:.1f}" if len(x) else "—"
+
+
 def kid_table(views: Views) -> None:
     """Final KID (x 10^3, unbiased, so comparable across N) against training and test
     images per width: mean ± standard deviation over seeds, next to the FID figures."""
@@ -95,11 +105,8 @@ def kid_table(views: Views) -> None:
                 n = int(np.isfinite(tr[i]).sum())
                 if n == 0:
                     continue
-                cell = [f"{1e3 * np.nanmean(m[i]):.1f} ± {1e3 * np.nanstd(m[i], ddof=1):.1f}"
-                        if np.isfinite(m[i]).sum() > 1 else
-                        (f"{1e3 * np.nanmean(m[i]):.1f}" if np.isfinite(m[i]).any() else "—")
-                        for m in (tr, te)]
-                rows.append(f"| `{name}` | {v.profile} | {int(w)} | {cell[0]} | {cell[1]} | {n} |")
+                rows.append(f"| `{name}` | {v.profile} | {int(w)} | {_mean_sd_e3(tr[i])} | "
+                            f"{_mean_sd_e3(te[i])} | {n} |")
     if len(rows) > 2:
         display(Markdown("\n".join(rows)))
 

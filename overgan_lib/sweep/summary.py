@@ -126,6 +126,15 @@ def welch_greater(a: np.ndarray, b: np.ndarray) -> float:
     return float(stats.ttest_ind(a, b, equal_var=False, alternative="greater").pvalue)
 
 
+def welch_outcome(a: np.ndarray, b: np.ndarray) -> tuple[str, float]:
+    """CONFIRMED when mean(a) > mean(b) (Welch, one-sided p < ALPHA), CONTRADICTED when
+    mean(a) < mean(b) likewise, else NOT_REPRODUCED; with the smaller one-sided p."""
+    p_greater, p_less = welch_greater(a, b), welch_greater(b, a)
+    outcome = (CONFIRMED if p_greater < ALPHA else CONTRADICTED if p_less < ALPHA
+               else NOT_REPRODUCED)
+    return outcome, min(p_greater, p_less)
+
+
 EXACT_UP_TO = 8  # runs up to which the rank test enumerates every permutation
 
 
@@ -174,14 +183,14 @@ def improves_with_width(k: np.ndarray, F: np.ndarray, claim: str = "FID falls as
     (Spearman, one-sided p < ALPHA); contradicted when both find the opposite. (With two
     widths the rank test only repeats Welch's comparison with less power.)"""
     mean = np.nanmean(F, 1)
-    p_drop, p_rise = welch_greater(F[0], F[-1]), welch_greater(F[-1], F[0])
+    welch, p_welch = welch_outcome(F[0], F[-1])
     rho, p_fall, p_up = rank_trend(k, F) if len(k) > 2 else (float("nan"), 0.0, 0.0)
     ups = int((np.diff(mean) > 0).sum())
-    outcome = (CONFIRMED if p_drop < ALPHA and p_fall < ALPHA else
-               CONTRADICTED if p_rise < ALPHA and p_up < ALPHA else NOT_REPRODUCED)
+    outcome = (CONFIRMED if welch == CONFIRMED and p_fall < ALPHA else
+               CONTRADICTED if welch == CONTRADICTED and p_up < ALPHA else NOT_REPRODUCED)
     few = _one_seed(F, 0, -1)
     evidence = (f"Mean {mean[0]:.1f} at k={int(k[0])} → {mean[-1]:.1f} at k={int(k[-1])}"
-                + ("" if few else f" (Welch one-sided p = {min(p_drop, p_rise):.3f})")
+                + ("" if few else f" (Welch one-sided p = {p_welch:.3f})")
                 + (f"; Spearman ρ = {rho:+.2f} over {int(np.isfinite(F).sum())} runs "
                    f"(one-sided p = {min(p_fall, p_up):.3f})" if len(k) > 2 else "")
                 + f"; {ups} of {len(mean) - 1} width steps go up.")
@@ -277,12 +286,11 @@ def converges_faster(curves: dict[int, tuple[np.ndarray, np.ndarray]]) -> Verdic
                        f"{n_evals} evaluations per run; a rate needs at least {MIN_EVALS}."
                        + unstable)
     auc_lo, auc_hi = np.nanmean(lo, 1), np.nanmean(hi, 1)
-    p_fast, p_slow = welch_greater(auc_lo, auc_hi), welch_greater(auc_hi, auc_lo)
-    outcome = CONFIRMED if p_fast < ALPHA else CONTRADICTED if p_slow < ALPHA else NOT_REPRODUCED
+    outcome, p = welch_outcome(auc_lo, auc_hi)
     return Verdict(claim, outcome,
                    f"Mean FID over {n_evals} evaluations: {auc_lo.mean():.1f} at k={ks[0]}, "
-                   f"{auc_hi.mean():.1f} at k={ks[-1]} (Welch one-sided p = "
-                   f"{min(p_fast, p_slow):.3f})." + unstable)
+                   f"{auc_hi.mean():.1f} at k={ks[-1]} (Welch one-sided p = {p:.3f})."
+                   + unstable)
 
 
 def worse_beyond_fixed(k: np.ndarray, F: np.ndarray, fixed: int) -> Verdict:
@@ -297,13 +305,10 @@ def worse_beyond_fixed(k: np.ndarray, F: np.ndarray, fixed: int) -> Verdict:
     i, j = int(np.where(k == fixed)[0][0]), int(wider[-1])
     if _one_seed(F, i, j):
         return Verdict(claim, NOT_REPRODUCED, ONE_SEED)
-    p_worse, p_better = welch_greater(F[j], F[i]), welch_greater(F[i], F[j])
-    outcome = (CONFIRMED if p_worse < ALPHA else CONTRADICTED if p_better < ALPHA
-               else NOT_REPRODUCED)
+    outcome, p = welch_outcome(F[j], F[i])
     mean = np.nanmean(F, 1)
     return Verdict(claim, outcome, f"Mean FID {mean[i]:.1f} at k={fixed} → {mean[j]:.1f} at "
-                                   f"k={int(k[j])} (Welch one-sided p = "
-                                   f"{min(p_worse, p_better):.3f}).")
+                                   f"k={int(k[j])} (Welch one-sided p = {p:.3f}).")
 
 
 def uptick_at_largest(k: np.ndarray, F: np.ndarray) -> Verdict:
