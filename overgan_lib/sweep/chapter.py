@@ -242,6 +242,17 @@ def verdicts(views: Views, saturation: dict[str, int | None]) -> None:
             display(Markdown(f"**`{name}`**: " + figures.verdicts_markdown(v.profile, found)))
 
 
+def glue_rules() -> None:
+    """The verdict rules' constants for the chapters' prose (rule_alpha, rule_far,
+    rule_min_evals), so the text cannot drift from :mod:`.summary`."""
+    from ..book import glue
+    from . import summary
+
+    glue("rule_alpha", summary.ALPHA)
+    glue("rule_far", summary.FAR_FROM_DATA, "g")
+    glue("rule_min_evals", summary.MIN_EVALS)
+
+
 def concurrent_runs(view: SweepView) -> int:
     """How many runs shared the device while a sweep's speeds were measured: its worker
     processes, or the runs trained in lock step in one process, whichever is larger."""
