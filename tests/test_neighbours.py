@@ -88,3 +88,43 @@ def test_feature_neighbours_find_the_copied_training_image():
     assert float(nb.nearest.max()) < 1e-2
     train = data.load_uint8("cifar10", "train")
     assert np.array_equal(train[full[3]], sub[3])
+
+
+def test_grid_title_clears_the_column_labels():
+    """The suptitle sat on top of the two-line 'NN 1' label before constrained layout."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    train, samples = _images(30, 0), _images(5, 1)
+    fig = NB.neighbour_grid(samples, train, NB.pixel_neighbours(samples, train), rows=3,
+                            title="a long title, k=64 seed=0")
+    renderer = fig.canvas.get_renderer()
+    fig.draw(renderer)
+    top = fig._suptitle.get_window_extent(renderer)
+    for ax in fig.axes[:4]:
+        label = ax.title.get_window_extent(renderer)
+        assert label.y1 <= top.y0, ax.get_title()
+
+
+@needs_data
+def test_pixel_search_covers_the_whole_training_split(isolated):
+    """A sampler copying training images outside the Inception subset is caught in pixel
+    space (ratio 0, the copied indices) though the feature search cannot see it."""
+    from overgan_lib.metrics.generalization import neighbour_scores
+    from overgan_lib.metrics.reference import reference_indices
+
+    train = data.load_uint8("cifar10", "train")
+    inside = set(reference_indices("cifar10", "train", 16).tolist())
+    outside = np.array([i for i in range(len(train) - 1, 0, -1) if i not in inside][:6])
+
+    def copier(n: int) -> torch.Tensor:
+        return torch.from_numpy(train[outside[:n]])
+
+    cfg = dict(dataset="cifar10", n_samples=6, n_train=16, k=2)
+    out = neighbour_scores({"copier": copier}, cfg, progress=False)
+    assert out["n_train"] == 16 and out["n_train_pixel"] == len(train)
+    assert np.array_equal(out["copier"]["pixel_indices"][:, 0], outside)
+    assert out["copier"]["pixel_ratio"] == 0.0
+    assert out["test"]["pixel_ratio"] > 0.5
+    assert out["copier"]["inception_ratio"] > 0.5  # not in the searched feature subset
+    assert len(out["test_pixel_indices"]) == 6

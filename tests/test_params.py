@@ -145,3 +145,13 @@ def test_cli_data_and_fid_errors_are_one_line(args, needle):
     res = _cli(*args)
     assert res.returncode == 2, res.stderr
     assert needle in res.stderr and res.stderr.strip().count("\n") == 0
+
+
+def test_generalization_scores_every_seed_its_sweeps_train():
+    """Fig. 6's error bars need all seeds; a profile edit on either side must not drift."""
+    from overgan_lib.profiles import PROFILES, settings
+
+    for profile in PROFILES:
+        gen = settings("generalization", profile)
+        for sweep in gen["sweeps"]:
+            assert gen["seeds"] == settings(sweep, profile)["seeds"], (profile, sweep)

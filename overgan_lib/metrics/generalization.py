@@ -97,44 +97,51 @@ def neighbour_scores(samplers: dict[str, Sampler], cfg: dict[str, Any],
                      progress: bool = True, device: str | None = None) -> dict[str, Any]:
     """Copy ratios (pixel and Inception space) and top-k neighbours of each named sampler.
 
-    The training set is the fixed subset of ``cfg['n_train']`` training images whose
-    Inception features are cached for FID (all 50k at the gpu profile); neighbour indices
-    refer to the full training split. ``cfg['n_samples']`` samples per sampler are
-    compared with it, and as many held-out test images give the ratio's reference. The
-    entry ``test`` (other held-out test images used as samples) is added as the
-    no-copying reference point, whose ratio is 1 up to sampling noise. Only the first
-    ``GRID_ROWS`` samples are kept (for the grids); neighbours are kept for all.
+    Pixel space searches the *whole* training split: exact, and cheap (64 samples against
+    50k images is about 10 GFLOP), so a copy of any training image is found at every
+    profile. Inception space searches the fixed subset of ``cfg['n_train']`` training
+    images whose features are cached for FID (all 50k at the gpu profile; extracting them
+    takes hours on a CPU). Neighbour indices refer to the full training split.
+    ``cfg['n_samples']`` samples per sampler are compared with the training images, and as
+    many held-out test images give the ratio's reference. The entry ``test`` (other
+    held-out test images used as samples) is added as the no-copying reference point, whose
+    ratio is 1 up to sampling noise. Only the first ``GRID_ROWS`` samples are kept (for the
+    grids); neighbours are kept for all.
     """
     from .fid import features
     from .neighbours import copy_ratio, nearest
     from .reference import reference_features, reference_indices
 
     ds, n, k = cfg["dataset"], cfg["n_samples"], cfg["k"]
-    train = reference_subset(ds, "train", cfg["n_train"])
-    full_index = reference_indices(ds, "train", cfg["n_train"])
+    train = data.load_uint8(ds, "train")
+    feat_index = reference_indices(ds, "train", cfg["n_train"])
     train_feats = reference_features(ds, "train", cfg["n_train"], device=device,
                                      progress=progress)
     test_a, test_b = held_out_halves(ds, 2 * n)
-    test_pix = nearest(test_a, train, 1)[1][:, 0] / 255.0
+    test_pix_i, test_pix = nearest(test_a, train, 1)
     test_feat = nearest(features(test_a, device=device), train_feats, 1)[1][:, 0]
     names = [*samplers, "test"]
-    out: dict[str, Any] = {"names": names, "n": n, "n_train": len(train),
-                           "test_pixel_nearest": test_pix, "test_inception_nearest": test_feat}
+    out: dict[str, Any] = {"names": names, "n": n, "n_train": len(feat_index),
+                           "n_train_pixel": len(train),
+                           "test_pixel_nearest": test_pix[:, 0] / 255.0,
+                           "test_pixel_indices": test_pix_i[:, 0],
+                           "test_inception_nearest": test_feat}
     for name in tqdm(names, desc="neighbours", disable=not progress):
         s = torch.as_tensor(test_b) if name == "test" else samplers[name](n)
         pi, pd = nearest(s, train, k)
         fi, fd = nearest(features(s, device=device), train_feats, k)
-        out[name] = {"samples": s[:GRID_ROWS].numpy(), "pixel_indices": full_index[pi],
-                     "pixel_distances": pd / 255.0, "inception_indices": full_index[fi],
+        out[name] = {"samples": s[:GRID_ROWS].numpy(), "pixel_indices": pi,
+                     "pixel_distances": pd / 255.0, "inception_indices": feat_index[fi],
                      "inception_distances": fd,
-                     "pixel_ratio": copy_ratio(pd[:, 0] / 255.0, test_pix),
+                     "pixel_ratio": copy_ratio(pd[:, 0], test_pix[:, 0]),
                      "inception_ratio": copy_ratio(fd[:, 0], test_feat)}
     return out
 
 
 def neighbour_baselines(cfg: dict[str, Any], seed: int, progress: bool = True,
                         device: str | None = None) -> dict[str, Any]:
-    """:func:`neighbour_scores` of the baselines, which copy from the same training subset."""
+    """:func:`neighbour_scores` of the baselines. They copy from the training subset whose
+    Inception features are cached, so the memoriser's ratio is 0 in both spaces."""
     validate_settings(cfg)
     train = reference_subset(cfg["dataset"], "train", cfg["n_train"])
     samplers = {name: baseline_sampler(name, train, seed + 1) for name in cfg["baselines"]}

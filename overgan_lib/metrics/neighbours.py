@@ -135,8 +135,10 @@ def neighbour_grid(samples: torch.Tensor | np.ndarray, train: torch.Tensor | np.
     s, t = check_images("samples", samples), check_images("train", train)
     rows = min(check_positive_int("rows", rows), len(s))
     k = nb.indices.shape[1]
-    fig, axes = plt.subplots(rows, k + 1, figsize=(1.25 * (k + 1), 1.3 * rows),
-                             squeeze=False)
+    # constrained layout reserves room for the suptitle above the two-line column label
+    # (tight_layout does not, and the title overlapped it)
+    fig, axes = plt.subplots(rows, k + 1, figsize=(1.25 * (k + 1), 1.3 * rows + 0.3),
+                             squeeze=False, layout="constrained")
     for i in range(rows):
         panels = [(s[i], "sample" if i == 0 else "")]
         panels += [(t[nb.indices[i, j]], f"{nb.distances[i, j]:.3g}") for j in range(k)]
@@ -151,5 +153,4 @@ def neighbour_grid(samples: torch.Tensor | np.ndarray, train: torch.Tensor | np.
     axes[0, 1].set_title(f"NN 1 ({nb.space})\n{nb.distances[0, 0]:.3g}", fontsize=7, pad=2)
     if title:
         fig.suptitle(title, fontsize=9)
-    fig.tight_layout(pad=0.3)
     return fig
