@@ -4,7 +4,8 @@
 - :mod:`.grid`: configs of a sweep from its profile row;
 - :mod:`.executors`: this process, local worker processes, or Ray;
 - :mod:`.run`: skip stored runs, dispatch, store, summarise the sweep;
-- :mod:`.summary`: width x seed matrices and the verdicts on the paper's claims.
+- :mod:`.summary`: width x seed matrices and the verdicts on the paper's claims;
+- :mod:`.copying`: Fig. 10's claim (wide models do not copy) judged on neighbour distances.
 
 The results store and the checkpoints make a sweep idempotent: finished runs are skipped,
 interrupted ones resume from their last checkpoint.

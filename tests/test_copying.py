@@ -1,0 +1,112 @@
+"""App. E / Fig. 10's verdicts (overgan_lib.sweep.copying) on constructed neighbour data."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from overgan_lib.errors import ParameterError
+from overgan_lib.sweep import copying as C
+
+K = np.array([8, 8, 64, 64])
+RNG = np.random.default_rng(0)  # reseeded before every test (fixture below)
+
+
+@pytest.fixture(autouse=True)
+def _reseed():
+    """Every test draws the same numbers whether run alone or with the others."""
+    global RNG
+    RNG = np.random.default_rng(0)
+
+
+def _real(n: int = 64) -> np.ndarray:
+    """Distances of new real images to their 3 nearest training images: all about alike."""
+    d1 = RNG.uniform(6, 10, n)
+    return np.stack([d1, d1 * RNG.uniform(1.0, 1.08, n), d1 * RNG.uniform(1.08, 1.15, n)], 1)
+
+
+def _copies(n: int = 64, fraction: float = 1.0, offset: float = 0.0) -> np.ndarray:
+    """Like _real, but a ``fraction`` of the queries are copies (nearest at ``offset``)."""
+    d = _real(n)
+    copied = RNG.random(n) < fraction
+    d[copied, 0] = offset
+    return d
+
+
+TEST = _real()  # drawn once at import, before any reseeding: fixed for every test
+
+
+def test_samples_like_held_out_images_are_not_copies():
+    v = C.not_copies(K, [_real(), _real(), _real(), _real()], TEST)
+    assert v.outcome == "confirmed" and "k=64" in v.evidence and "128 samples" in v.evidence
+
+
+def test_blurry_samples_near_many_training_images_are_not_copies():
+    """Smooth samples lie nearer the training set than real images (smaller nearest
+    distance) but about as near their second-nearest: no copying."""
+    blurry = [_real() * 0.4 for _ in range(4)]
+    assert np.median(blurry[-1][:, 0]) < 0.5 * np.median(TEST[:, 0])
+    assert C.not_copies(K, blurry, TEST).outcome == "confirmed"
+
+
+def test_a_generator_copying_a_fifth_of_the_time_is_caught():
+    part = [_real(), _real(), _copies(fraction=0.2, offset=2.0), _copies(fraction=0.2)]
+    assert C.not_copies(K, part, TEST).outcome == "contradicted"
+
+
+def test_far_from_data_is_not_judged_but_copying_still_is():
+    v = C.not_copies(K, [_real() * 3 for _ in range(4)], TEST, far="The best FID is 3x.")
+    assert v.outcome == "not reproduced at this budget" and "Not tested: The best" in v.evidence
+    v = C.not_copies(K, [_real(), _real(), _copies(), _copies()], TEST, far="far")
+    assert v.outcome == "contradicted"
+
+
+def test_more_diverse_follows_the_distinct_nearest_images():
+    test_index = RNG.permutation(5000)[:64]
+
+    def collapsed(distinct: int) -> np.ndarray:
+        return RNG.permutation(5000)[:distinct][np.arange(64) % distinct]
+
+    k3 = np.array([8, 8, 8, 16, 16, 16, 64, 64, 64])
+    rising = [collapsed(d) for d in (3, 4, 5, 20, 22, 25, 50, 52, 55)]
+    v = C.more_diverse(k3, rising, test_index)
+    assert v.outcome == "confirmed"
+    assert "6% at k=8" in v.evidence and "100% for held-out" in v.evidence
+    assert C.more_diverse(k3, rising[::-1], test_index).outcome == "contradicted"
+    one_seed = C.more_diverse(np.array([8, 64]), [collapsed(3), collapsed(50)], test_index)
+    assert one_seed.outcome == "not reproduced at this budget" and "One seed" in one_seed.evidence
+
+
+def test_copy_like_is_exact_and_calibrated():
+    """The precedence law sums to 1, matches brute-force enumeration on a tiny case, and
+    rejects about ALPHA of exchangeable draws."""
+    from itertools import combinations
+
+    a, b = np.array([0.1, 0.5, 0.9]), np.array([0.2, 0.6, 0.7, 0.8])
+    count, _, p = C.copy_like(a, b)  # r = 1: samples below the smallest held-out value
+    pooled = np.concatenate([a, b])
+    hits = [np.sum(pooled[list(s)] < np.min(np.delete(pooled, list(s))))
+            for s in combinations(range(7), 3)]
+    assert count == 1 and np.isclose(p, np.mean(np.array(hits) >= count))
+    assert C.copy_like(a, b + 1)[2] == 1.0 / 35  # all three precede: 1 / C(7, 3)
+    rng = np.random.default_rng(1)
+    rejected = np.mean([C.copy_like(rng.random(128), rng.random(64))[2] < 0.05
+                        for _ in range(400)])
+    assert 0.01 < rejected <= 0.06
+
+
+def test_helpers():
+    assert C.distinct_fraction(np.array([1, 1, 2, 3])) == 0.75
+    ratios = C.nearest_over_second(np.array([[0.0, 0.0, 1.0], [1.0, 2.0, 3.0]]))
+    assert list(ratios) == [0.0, 0.5]  # a copy of a duplicated training image is still 0
+
+
+def test_bad_input_is_one_line():
+    with pytest.raises(ParameterError, match="one width per run"):
+        C.not_copies(K, [TEST], TEST)
+    with pytest.raises(ParameterError, match="k >= 2"):
+        C.not_copies(K, [TEST[:, :1]] * 4, TEST)
+    with pytest.raises(ParameterError):
+        C.copy_like(np.array([]), np.ones(3))
+    with pytest.raises(ParameterError):
+        C.distinct_fraction(np.array([]))
