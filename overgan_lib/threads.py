@@ -27,11 +27,34 @@ from collections.abc import Iterator
 SMALL_OPS = ("theory", "mlp")
 
 
+def usable_cores() -> int:
+    """Cores this process may run on: its CPU affinity where the OS reports one (a
+    container or ``taskset`` often allows fewer than the machine has), else all of them."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except (AttributeError, OSError):  # macOS and Windows have no sched_getaffinity
+        return max(1, os.cpu_count() or 1)
+
+
+def env_threads() -> int | None:
+    """``OVERGAN_THREADS`` as a positive int (None when unset); a one-line error otherwise."""
+    raw = os.environ.get("OVERGAN_THREADS", "").strip()
+    if not raw:
+        return None
+    if not raw.isdigit() or int(raw) < 1:
+        from .errors import ParameterError
+
+        raise ParameterError(f"OVERGAN_THREADS={raw!r} must be a positive integer, e.g. "
+                             f"OVERGAN_THREADS=2, or unset to use the thread policy")
+    return int(raw)
+
+
 def threads_for(workload: str) -> int:
     """The intra-op thread count for a workload (``theory``, ``mlp``, ``dcgan``, ...)."""
-    if os.environ.get("OVERGAN_THREADS"):
-        return max(1, int(os.environ["OVERGAN_THREADS"]))
-    return 1 if workload in SMALL_OPS else max(1, os.cpu_count() or 1)
+    forced = env_threads()
+    if forced is not None:
+        return forced
+    return 1 if workload in SMALL_OPS else usable_cores()
 
 
 @contextlib.contextmanager
@@ -52,7 +75,7 @@ def for_workload(workload: str):
     caller already uses (a sweep worker's share of the cores stays its limit)."""
     import torch
 
-    if os.environ.get("OVERGAN_THREADS"):
+    if env_threads() is not None:
         return use_threads(threads_for(workload))
     return use_threads(min(torch.get_num_threads(), threads_for(workload)))
 

@@ -9,6 +9,8 @@ from typing import Any
 import numpy as np
 import torch
 
+from .timing import sync
+
 
 def bench_fid(n: int = 2000, progress: bool = True) -> dict[str, Any]:
     """Images/s of overgan's tensor path vs pytorch-fid's file-based ``get_activations``.
@@ -70,10 +72,6 @@ def bench_fid_device(n: int = 1000, n_timed: int = 10_000, device: str = "cuda",
     if device.startswith("cuda") and not torch.cuda.is_available():
         raise ParameterError(f"device={device!r} but torch sees no CUDA GPU; use --device cpu")
 
-    def sync() -> None:
-        if device.startswith("cuda"):
-            torch.cuda.synchronize()
-
     a, b = reference_subset("cifar10", "train", n), reference_subset("cifar10", "test", n)
     feats = {}
     for dev in dict.fromkeys((device, "cpu")):
@@ -86,11 +84,11 @@ def bench_fid_device(n: int = 1000, n_timed: int = 10_000, device: str = "cuda",
 
     big_a = reference_subset("cifar10", "train", n_timed)
     big_b = reference_subset("cifar10", "test", n_timed)
-    sync()
+    sync(device)
     t0 = time.perf_counter()
     fid_big = frechet(*statistics(features(big_a, device=device, progress=progress)),
                       *statistics(features(big_b, device=device, progress=progress)))
-    sync()
+    sync(device)
     t_big = time.perf_counter() - t0
     return {"device": device, "device_name": _device_name(device), "n": n,
             "fid_device": fid[device], "fid_cpu": fid["cpu"],

@@ -8,6 +8,8 @@ from typing import Any
 import torch
 from tqdm import tqdm
 
+from .timing import sync
+
 
 def bench_nnd(batch_size: int = 256, steps: int = 3, warmup: int = 1, size: int = 32,
               device: str | None = None, seed: int = 0,
@@ -39,25 +41,21 @@ def bench_nnd(batch_size: int = 256, steps: int = 3, warmup: int = 1, size: int 
         return (N.dequantize(x[0], gen, device), N.dequantize(x[1], gen, device),
                 torch.rand(batch_size, generator=gen).to(device))
 
-    def sync() -> None:
-        if device.startswith("cuda"):
-            torch.cuda.synchronize()
-
     for _ in range(warmup):
         N.train_step(critic, opt, shadow, *batch(), N.LR, N.EMA)
-    sync()
+    sync(device)
     t_train = t_eval = 0.0
     for _ in tqdm(range(steps), desc="NND bench", disable=not progress):
         real, fake, alpha = batch()  # data preparation is not timed
-        sync()
+        sync(device)
         t0 = time.perf_counter()
         N.train_step(critic, opt, shadow, real, fake, alpha, N.LR, N.EMA)
-        sync()
+        sync(device)
         t_train += time.perf_counter() - t0
         real, fake, alpha = batch()
         t0 = time.perf_counter()
         float(N.critic_cost(critic, real, fake, alpha, create_graph=False)[0].detach())
-        sync()
+        sync(device)
         t_eval += time.perf_counter() - t0
     sps, eps = steps / t_train, steps / t_eval
     # the reference's batch is 256; another batch size is scaled linearly to it

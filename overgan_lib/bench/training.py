@@ -11,7 +11,6 @@ the same runs one after another.
 from __future__ import annotations
 
 import contextlib
-import os
 import statistics
 import time
 from collections.abc import Callable
@@ -21,21 +20,18 @@ import torch
 
 from .. import data
 from ..errors import ParameterError, check_positive_int
+from ..threads import usable_cores
 from ..train import BatchStream, Engine, GraphedEngine, TrainConfig
 from ..train.reference import ReferenceLoop
-
-
-def _sync(device: str) -> None:
-    if device.startswith("cuda"):
-        torch.cuda.synchronize()
+from .timing import sync
 
 
 def _time(step: Callable[[], Any], iters: int, device: str) -> float:
-    _sync(device)
+    sync(device)
     t0 = time.perf_counter()
     for _ in range(iters):
         step()
-    _sync(device)
+    sync(device)
     return (time.perf_counter() - t0) / iters
 
 
@@ -135,7 +131,7 @@ def bench_sweep(models: int = 4, workers: int = 2, k: int = 64, iters: int = 100
     return {"models": models, "workers": workers, "k": k, "iters": iters,
             "sequential_s": t_seq, "concurrent_s": t_par, "speedup": t_seq / t_par,
             "worker_startup_s": t_start,
-            "cores": os.cpu_count(), "threads_sequential": torch.get_num_threads()}
+            "cores": usable_cores(), "threads_sequential": torch.get_num_threads()}
 
 
 GPU_SWEEP_WIDTHS = (8, 16, 32, 64, 128)
