@@ -7,7 +7,8 @@ process, each reporting a ratio (or, where there is nothing to race, the cost):
   graphed GPU sweeps;
 - :mod:`.heatmap`: the Li et al. heat map, batched vs a loop;
 - :mod:`.nnd`: the NND critic's steps/s;
-- :mod:`.load`: a busy core, for measuring beside other work (``--load``).
+- :mod:`.load`: a busy core, for measuring beside other work (``--load``);
+- :mod:`.timing`: the device sync every bench times around.
 """
 
 from .fid import bench_fid
