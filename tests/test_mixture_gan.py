@@ -137,20 +137,16 @@ def test_classify_rules():
 
 
 def test_compare_rates_and_verdicts():
-    assert ex.compare_rates(0.5, 1000, 0.7, 1000) == "higher"
-    assert ex.compare_rates(0.5, 1000, 0.3, 1000) == "lower"
-    assert ex.compare_rates(0.5, 10, 0.7, 10) == "same"  # within sampling noise
-    assert ex.compare_rates(0.5, 10**6, 0.52, 10**6) == "same"  # below min_diff
-    assert ex.verdict_optimal(1.0, 90) == "reproduced"
-    assert ex.verdict_optimal(0.95, 90) == "partly reproduced"
-    assert ex.verdict_optimal(0.5, 90) == "not reproduced"
-    assert ex.verdict_first_order(0.1, 1800, 1.0, 90, 5, 3) == "reproduced"
-    assert ex.verdict_first_order(0.1, 1800, 1.0, 90, 5, 0) == "partly reproduced"
-    assert ex.verdict_first_order(0.98, 1800, 1.0, 90, 5, 3) == "not reproduced"
-    ans = ex.width_answer([1, 2, 4, 8], [0.0, 0.1, 0.3, 0.2], 1000)
-    assert (ans["best_k"], ans["best"], ans["widest_k"], ans["widest"]) == (4, "helps", 8, "helps")
-    ans = ex.width_answer([2, 16], [0.3, 0.1], 1000)
-    assert ans["widest"] == "hurts" and ans["best"] == "no clear effect"
+    assert lv.compare_rates(0.5, 1000, 0.7, 1000) == "higher"
+    assert lv.compare_rates(0.5, 1000, 0.3, 1000) == "lower"
+    assert lv.compare_rates(0.5, 10, 0.7, 10) == "same"  # within sampling noise
+    assert lv.compare_rates(0.5, 10**6, 0.52, 10**6) == "same"  # below min_diff
+    assert lv.verdict_optimal(1.0, 90) == "reproduced"
+    assert lv.verdict_optimal(0.95, 90) == "partly reproduced"
+    assert lv.verdict_optimal(0.5, 90) == "not reproduced"
+    assert lv.verdict_first_order(0.1, 1800, 1.0, 90, 5, 3) == "reproduced"
+    assert lv.verdict_first_order(0.1, 1800, 1.0, 90, 5, 0) == "partly reproduced"
+    assert lv.verdict_first_order(0.98, 1800, 1.0, 90, 5, 3) == "not reproduced"
 
 
 def test_bad_input_is_one_line():
@@ -161,8 +157,7 @@ def test_bad_input_is_one_line():
                                 -0.1, 0.1, 10), "eta_g=-0.1"),
         (lambda: mx.loss(TARGET[None], torch.zeros(1, 3, dtype=torch.float64), TARGET),
          "(1, 3)"),
-        (lambda: ex.compare_rates(1.5, 10, 0.5, 10), "p1=1.5"),
-        (lambda: ex.width_answer([1, 4], [0.1, 0.2], 10), "k=2"),
+        (lambda: lv.compare_rates(1.5, 10, 0.5, 10), "p1=1.5"),
         (lambda: lv.width_answer([1, 4], [0.1, 0.2], 10, 1.0, 9), "k=2"),
         (lambda: lv.width_answer([2, 4], [0.1], 10, 1.0, 9), "2 widths but 1 rates"),
         (lambda: lv.d_steps_answer([2, 5], [0.1, 0.2], 10), "d_steps=[2, 5]"),

@@ -9,14 +9,13 @@ steps use seed ``1000 * seed + 10 * k + d_steps`` (one draw shared by every cell
 
 from __future__ import annotations
 
-import math
 from typing import Any
 
 import numpy as np
 import torch
 from tqdm import tqdm
 
-from ..errors import ParameterError, check_int
+from ..errors import check_int
 from ..profiles import validate_settings
 from . import dynamics as dy
 
@@ -120,66 +119,3 @@ def li2018_study(cfg: dict[str, Any], seed: int, progress: bool = True) -> dict[
     out["opt_success"] = float((out["opt_codes"].reshape(-1)[sep.numpy()] == dy.SUCCESS).mean())
     out["cells_separated"] = int(sep.sum())
     return out
-
-
-# ------------------------------------------------------------------------------- verdicts
-def compare_rates(p1: float, n1: int, p2: float, n2: int, min_diff: float = 0.05) -> str:
-    """'higher', 'lower' or 'same': is rate p2 (of n2 runs) above or below p1 (of n1 runs)?
-
-    A difference counts when it exceeds both ``min_diff`` and two standard errors of the
-    difference of two binomial proportions (runs treated as independent).
-    """
-    for name, n in (("n1", n1), ("n2", n2)):
-        if not (isinstance(n, int | np.integer) and n > 0):
-            raise ParameterError(f"{name}={n!r} must be a positive number of runs")
-    for name, p in (("p1", p1), ("p2", p2)):
-        if not 0.0 <= p <= 1.0:
-            raise ParameterError(f"{name}={p!r} must be a success rate in [0, 1]")
-    se = math.sqrt(p1 * (1 - p1) / n1 + p2 * (1 - p2) / n2)
-    diff = p2 - p1
-    if abs(diff) > max(min_diff, 2 * se):
-        return "higher" if diff > 0 else "lower"
-    return "same"
-
-
-def verdict_optimal(success_rate: float, cells: int) -> str:
-    """Claim: optimal-discriminator dynamics converge from every start with separated means."""
-    if cells <= 0:
-        raise ParameterError(f"cells={cells!r} must be positive (no separated starting cells)")
-    if success_rate >= 1.0:
-        return "reproduced"
-    return "partly reproduced" if success_rate >= 0.9 else "not reproduced"
-
-
-def verdict_first_order(fo_rate: float, fo_runs: int, opt_rate: float, opt_cells: int,
-                        merged: int, degenerate: int) -> str:
-    """Claim: first-order dynamics fail where the optimal ones succeed, by means merging or
-    intervals degenerating. Reproduced when first-order success is lower (compare_rates) and
-    both failure modes occur; partly when lower with one mode; otherwise not reproduced."""
-    lower = compare_rates(opt_rate, opt_cells, fo_rate, fo_runs) == "lower"
-    if lower and merged > 0 and degenerate > 0:
-        return "reproduced"
-    if lower and (merged > 0 or degenerate > 0):
-        return "partly reproduced"
-    return "not reproduced"
-
-
-def width_answer(widths: list[int], rates: list[float], runs: int, base: int = 2) -> dict:
-    """Does a wider discriminator (more intervals) change first-order success vs k = ``base``?
-
-    Returns the best width, its rate, the base rate and 'helps' / 'hurts' / 'no clear effect'
-    for the widest k and for the best k (compare_rates against the base).
-    """
-    if base not in widths:
-        raise ParameterError(f"widths={widths!r} must include the base width k={base}")
-    if len(widths) != len(rates):
-        raise ParameterError(f"{len(widths)} widths but {len(rates)} rates; give one per width")
-    word = {"higher": "helps", "lower": "hurts", "same": "no clear effect"}
-    p0 = rates[widths.index(base)]
-    best = int(np.argmax(rates))
-    widest = int(np.argmax(widths))
-    return {"base_k": base, "base_rate": p0, "best_k": int(widths[best]),
-            "best_rate": float(rates[best]), "widest_k": int(widths[widest]),
-            "widest_rate": float(rates[widest]),
-            "widest": word[compare_rates(p0, runs, rates[widest], runs)],
-            "best": word[compare_rates(p0, runs, rates[best], runs)]}

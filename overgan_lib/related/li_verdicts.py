@@ -2,21 +2,61 @@
 
 These functions only read numbers that :func:`.experiments.li2018_study` computed; none of
 them feeds a stored result, so they live apart from the study (changing them does not make
-the stored li2018 results stale). They supersede ``experiments.width_answer``, which
-compared a single width with itself and had no vocabulary for "far from the optimal
-discriminator" or "non-monotone in k".
+the stored li2018 results stale): the rate comparison, the two claims about the optimal and
+first-order dynamics, and the answers about the discriminator's width and step count.
 """
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import numpy as np
 
 from ..errors import ParameterError
-from .experiments import compare_rates
 
 NOT_TESTED = "not tested at this profile"
+
+
+def compare_rates(p1: float, n1: int, p2: float, n2: int, min_diff: float = 0.05) -> str:
+    """'higher', 'lower' or 'same': is rate p2 (of n2 runs) above or below p1 (of n1 runs)?
+
+    A difference counts when it exceeds both ``min_diff`` and two standard errors of the
+    difference of two binomial proportions (runs treated as independent).
+    """
+    for name, n in (("n1", n1), ("n2", n2)):
+        if not (isinstance(n, int | np.integer) and n > 0):
+            raise ParameterError(f"{name}={n!r} must be a positive number of runs")
+    for name, p in (("p1", p1), ("p2", p2)):
+        if not 0.0 <= p <= 1.0:
+            raise ParameterError(f"{name}={p!r} must be a success rate in [0, 1]")
+    se = math.sqrt(p1 * (1 - p1) / n1 + p2 * (1 - p2) / n2)
+    diff = p2 - p1
+    if abs(diff) > max(min_diff, 2 * se):
+        return "higher" if diff > 0 else "lower"
+    return "same"
+
+
+def verdict_optimal(success_rate: float, cells: int) -> str:
+    """Claim: optimal-discriminator dynamics converge from every start with separated means."""
+    if cells <= 0:
+        raise ParameterError(f"cells={cells!r} must be positive (no separated starting cells)")
+    if success_rate >= 1.0:
+        return "reproduced"
+    return "partly reproduced" if success_rate >= 0.9 else "not reproduced"
+
+
+def verdict_first_order(fo_rate: float, fo_runs: int, opt_rate: float, opt_cells: int,
+                        merged: int, degenerate: int) -> str:
+    """Claim: first-order dynamics fail where the optimal ones succeed, by means merging or
+    intervals degenerating. Reproduced when first-order success is lower (compare_rates) and
+    both failure modes occur; partly when lower with one mode; otherwise not reproduced."""
+    lower = compare_rates(opt_rate, opt_cells, fo_rate, fo_runs) == "lower"
+    if lower and merged > 0 and degenerate > 0:
+        return "reproduced"
+    if lower and (merged > 0 or degenerate > 0):
+        return "partly reproduced"
+    return "not reproduced"
 
 
 def _check_lengths(name: str, values: list, rates: list[float]) -> None:
