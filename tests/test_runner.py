@@ -234,24 +234,23 @@ def test_verdicts_on_constructed_sweeps():
     fast = {8: (steps, np.array([[200, 150, 120], [210, 150, 125]])),
             128: (steps, np.array([[120, 80, 70], [118, 82, 71]]))}
     assert sweep.converges_faster(fast).outcome == "confirmed"
-    assert sweep.converges_faster({}).outcome == "not reproduced at this budget"
+    assert sweep.converges_faster({}).outcome == "not testable at this profile"
     two_evals = {k: (steps[:2], c[:, :2]) for k, (_, c) in fast.items()}
     verdict = sweep.converges_faster(two_evals)  # a clear difference, but no rate to judge
-    assert verdict.outcome == "not reproduced at this budget"
+    assert verdict.outcome == "not testable at this profile"
     assert "needs at least 3" in verdict.evidence
     up = falling.copy()
     up[-1] += 10
     assert sweep.uptick_at_largest(k, up).outcome == "confirmed"
     assert sweep.uptick_at_largest(k, falling).outcome == "not reproduced at this budget"
     one_seed = falling[:, :1]  # a clear drop, but no spread to judge it by
-    assert sweep.improves_with_width(k, one_seed).outcome == "not reproduced at this budget"
+    assert sweep.improves_with_width(k, one_seed).outcome == "not testable at this profile"
     for verdict in (sweep.saturates_beyond(k, one_seed, 64),
                     sweep.gap_does_not_grow(k, one_seed, one_seed + 50),
                     sweep.converges_faster({8: (steps, fast[8][1][:1]),
                                             128: (steps, fast[128][1][:1])})):
-        assert verdict.outcome == "not reproduced at this budget", verdict
-    assert sweep.uptick_at_largest(k[:1], falling[:1]).outcome == \
-        "not reproduced at this budget"
+        assert verdict.outcome == "not testable at this profile", verdict
+    assert sweep.uptick_at_largest(k[:1], falling[:1]).outcome == "not testable at this profile"
     assert "One seed per width" in sweep.improves_with_width(k, one_seed).evidence
     # The rank test is exact for a few runs: a perfect ranking of 4 distinct values has
     # one-sided p = 1/24, of 8 has 1/8!.
@@ -263,11 +262,20 @@ def test_verdicts_on_constructed_sweeps():
     assert sweep.welch_greater(weak[0], weak[1]) > 0.05
     assert sweep.improves_with_width(k[[0, -1]], weak).outcome == \
         "not reproduced at this budget"
-    # Far from the data (best FID 4x the floor): converged-model claims are not judged.
+    # Far from the data (best FID 4x the floor): converged-model claims are not testable,
+    # and a trend's outcome says where it was measured.
     for verdict in (sweep.saturates_beyond(k, falling, 64, floor=10.0),
                     sweep.gap_does_not_grow(k, falling, test, floor=10.0)):
-        assert verdict.outcome == "not reproduced at this budget"
+        assert verdict.outcome == "not testable at this profile"
         assert "far from the data" in verdict.evidence
+    far = sweep.improves_with_width(k, falling, floor=10.0)
+    assert far.outcome == "confirmed, far from the data" and "4.0x the data" in far.evidence
+    assert sweep.improves_with_width(k, falling, floor=30.0).outcome == "confirmed"
+    two = sweep.improves_with_width(k[[0, -1]], falling[[0, -1]])
+    assert two.outcome == "confirmed" and "two widths only" in two.evidence
+    negative = sweep.gap_does_not_grow(k, falling, falling - 1.0, floor=10.0)
+    assert "FID test below FID train in 10 of 10 runs" in negative.evidence
+    assert sweep.fmt_p(0.0502) == "0.0502" and sweep.fmt_p(0.5) == "0.5"
     assert sweep.gap_does_not_grow(k, falling, test, floor=30.0).outcome == "confirmed"
     # Fig. 7: widening one side beyond the other's fixed width costs a little FID.
     kd = np.array([16, 32, 64])
@@ -275,7 +283,7 @@ def test_verdicts_on_constructed_sweeps():
     assert sweep.worse_beyond_fixed(kd, bump, 32).outcome == "confirmed"
     assert sweep.worse_beyond_fixed(kd, bump[[0, 1, 1]] - [[0], [0], [5]], 32).outcome == \
         "contradicted"
-    assert sweep.worse_beyond_fixed(kd, bump, 128).outcome == "not reproduced at this budget"
+    assert sweep.worse_beyond_fixed(kd, bump, 128).outcome == "not testable at this profile"
 
 
 def test_sweep_chapter_figures_are_stamped_and_say_what_is_pending(isolated):
@@ -343,26 +351,3 @@ def test_resume_on_cuda(isolated):
     assert resumed["resumed_from"] == [8]
     for name, curve in fresh["curves"].items():
         assert np.array_equal(curve, resumed["curves"][name]), name
-
-
-def test_nnd_verdicts_on_constructed_scores():
-    from overgan_lib.metrics.generalization import nnd_verdicts
-
-    k = np.array([8, 8, 8, 64, 64, 64])
-    falls, mem = nnd_verdicts(k, np.array([3.0, 3.2, 3.1, 1.0, 1.1, 1.2]), memoriser=2.0)
-    assert falls.outcome == "confirmed" and "NND" in falls.evidence
-    assert mem.outcome == "contradicted"  # 3 of 6 below the memoriser is not "most"
-    _, mem = nnd_verdicts(k, np.array([1.5, 1.6, 1.4, 1.0, 1.1, 1.2]), memoriser=2.0)
-    assert mem.outcome == "confirmed"
-    # Three widths, one seed each at the middle: the rank test over 7 runs decides too.
-    k3 = np.array([8, 8, 8, 16, 64, 64, 64])
-    falls, _ = nnd_verdicts(k3, np.array([3.0, 3.2, 3.1, 3.3, 1.0, 1.1, 1.2]), memoriser=2.0)
-    assert falls.outcome == "not reproduced at this budget"  # exact Spearman p > 0.05
-    k = k[[0, 1, 3, 4]]
-    # Every model above every baseline: the models are far from the data, claim untested.
-    _, mem = nnd_verdicts(k, np.array([13.0, 14.0, 30.0, 31.0]), memoriser=0.4,
-                          baselines={"memorise": 0.4, "blur": 0.9, "noise": 0.6})
-    assert mem.outcome == "not reproduced at this budget" and "blur, 0.90" in mem.evidence
-    _, mem = nnd_verdicts(k, np.array([0.5, 0.7, 0.3, 1.1]), memoriser=0.4,
-                          baselines={"memorise": 0.4, "blur": 0.9, "noise": 0.6})
-    assert mem.outcome == "contradicted"

@@ -5,7 +5,7 @@
 - :mod:`.executors`: this process, local worker processes, or Ray;
 - :mod:`.run`: skip stored runs, dispatch, store, summarise the sweep;
 - :mod:`.summary`: width x seed matrices and the verdicts on the paper's claims;
-- :mod:`.copying`: Fig. 10's claim (wide models do not copy) judged on neighbour distances.
+- :mod:`.generalization`: Figs. 6 and 10's claims judged on stored NND and neighbour scores.
 
 The results store and the checkpoints make a sweep idempotent: finished runs are skipped,
 interrupted ones resume from their last checkpoint.
@@ -20,6 +20,7 @@ from .summary import (
     converges_faster,
     diverged,
     eval_curves,
+    fmt_p,
     gap_does_not_grow,
     improves_with_width,
     rank_trend,
@@ -34,7 +35,7 @@ from .view import SweepView, available_views, sweep_view
 
 __all__ = [
     "SWEEPS", "RayExecutor", "SweepSpec", "Verdict", "compute_group", "converges_faster",
-    "diverged", "eval_curves", "experiment_configs", "gap_does_not_grow", "grid",
+    "diverged", "eval_curves", "fmt_p", "experiment_configs", "gap_does_not_grow", "grid",
     "improves_with_width", "local_executor", "make_executor", "records", "run_experiment",
     "rank_trend", "run_options", "run_sweep", "saturates_beyond", "spec", "sweeps", "varied_side",
     "uptick_at_largest", "welch_greater", "width_matrix", "SweepView", "available_views",

@@ -232,11 +232,11 @@ def verdicts(views: Views, saturation: dict[str, int | None]) -> None:
                 continue
             k, f_train = width_matrix(v.configs, v.recs, "fid_train")
             _, f_test = width_matrix(v.configs, v.recs, "fid_test")
-            found = [improves_with_width(k, f_train)]
+            found = [improves_with_width(k, f_train, floor=v.floor)]
             if saturation.get(name):
                 found.append(saturates_beyond(k, f_train, saturation[name], v.floor))
             if v.spec.vary != "both":
-                found.append(worse_beyond_fixed(k, f_train, v.cfg["fixed"]))
+                found.append(worse_beyond_fixed(k, f_train, v.cfg["fixed"], v.floor))
             found += [gap_does_not_grow(k, f_train, f_test, v.floor),
                       converges_faster(eval_curves(v.configs, v.recs))]
             display(Markdown(f"**`{name}`**: " + figures.verdicts_markdown(v.profile, found)))

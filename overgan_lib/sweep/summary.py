@@ -3,10 +3,14 @@
 Every sweep chapter calls these, so the paper's claims are judged the same way everywhere:
 ``confirmed`` when a one-sided test at level :data:`ALPHA` finds the effect (Welch's t-test
 between widths, Spearman's rank correlation across all runs for a trend), ``contradicted``
-when it finds the opposite effect, and ``not reproduced at this budget`` otherwise. Claims
-about converged models (saturation, the generalisation gap) are not judged on models whose
-FID is more than :data:`FAR_FROM_DATA` times the data's own floor at the same N: there the
-FID differences measure how far from the data a model is, not the claim.
+when it finds the opposite effect, and ``not reproduced at this budget`` when the test runs
+and finds neither. ``not testable at this profile`` says the data cannot test the claim at
+all (widths missing from the sweep, one seed, too few evaluations), so it is never a failed
+replication. Claims about converged models (saturation, the generalisation gap) are not
+tested on models whose best FID is more than :data:`FAR_FROM_DATA` times the data's own floor
+at the same N: there the FID differences measure how far from the data a model is, not the
+claim. A trend in FID with k is still judged there, but its outcome says "far from the data":
+it describes the first iterations of training, not the converged models the paper reports.
 """
 
 from __future__ import annotations
@@ -22,6 +26,8 @@ from ..train import TrainConfig
 
 CONFIRMED, NOT_REPRODUCED, CONTRADICTED = ("confirmed", "not reproduced at this budget",
                                            "contradicted")
+NOT_TESTABLE = "not testable at this profile"
+FAR_SUFFIX = ", far from the data"  # appended to a trend outcome judged on distant models
 ALPHA = 0.05  # one-sided level of every test below
 FAR_FROM_DATA = 2.0  # best FID above this multiple of the floor: converged-model claims untested
 MIN_EVALS = 3  # evaluations per run needed to judge a rate of convergence
@@ -101,6 +107,11 @@ class Verdict:
         return f"- **{self.claim}**: {self.outcome}. {self.evidence}"
 
 
+def fmt_p(p: float) -> str:
+    """A p-value to three significant figures, so 0.0502 is not printed as 0.050."""
+    return f"{p:.3g}"
+
+
 def _one_seed(F: np.ndarray, *rows: int) -> bool:
     """Fewer than two finite seeds in any of ``rows``: no spread to judge a change by."""
     return any(int(np.isfinite(F[r]).sum()) < 2 for r in rows)
@@ -176,12 +187,14 @@ def far_from_data(F: np.ndarray, floor: float | None) -> str:
             f"the data, where FID differences measure that distance rather than this claim.")
 
 
-def improves_with_width(k: np.ndarray, F: np.ndarray, claim: str = "FID falls as k grows"
-                        ) -> Verdict:
+def improves_with_width(k: np.ndarray, F: np.ndarray, claim: str = "FID falls as k grows",
+                        floor: float | None = None) -> Verdict:
     """Confirmed when both the narrowest width's mean is above the widest's (Welch, one-sided
     p < ALPHA) and, with three or more widths, the value falls with k across all runs
-    (Spearman, one-sided p < ALPHA); contradicted when both find the opposite. (With two
-    widths the rank test only repeats Welch's comparison with less power.)"""
+    (Spearman, one-sided p < ALPHA); contradicted when both find the opposite. With two
+    widths the rank test would only repeat Welch's comparison, so the evidence says the
+    trend rests on two widths. With ``floor``, an outcome on models far from the data
+    (:func:`far_from_data`) carries :data:`FAR_SUFFIX`."""
     mean = np.nanmean(F, 1)
     welch, p_welch = welch_outcome(F[0], F[-1])
     rho, p_fall, p_up = rank_trend(k, F) if len(k) > 2 else (float("nan"), 0.0, 0.0)
@@ -190,12 +203,15 @@ def improves_with_width(k: np.ndarray, F: np.ndarray, claim: str = "FID falls as
                CONTRADICTED if welch == CONTRADICTED and p_up < ALPHA else NOT_REPRODUCED)
     few = _one_seed(F, 0, -1)
     evidence = (f"Mean {mean[0]:.1f} at k={int(k[0])} → {mean[-1]:.1f} at k={int(k[-1])}"
-                + ("" if few else f" (Welch one-sided p = {p_welch:.3f})")
+                + ("" if few else f" (Welch one-sided p = {fmt_p(p_welch)})")
                 + (f"; Spearman ρ = {rho:+.2f} over {int(np.isfinite(F).sum())} runs "
-                   f"(one-sided p = {min(p_fall, p_up):.3f})" if len(k) > 2 else "")
+                   f"(one-sided p = {fmt_p(min(p_fall, p_up))})" if len(k) > 2 else
+                   "; two widths only, so no trend across widths")
                 + f"; {ups} of {len(mean) - 1} width steps go up.")
     if few:
-        return Verdict(claim, NOT_REPRODUCED, f"{evidence} {ONE_SEED}")
+        return Verdict(claim, NOT_TESTABLE, f"{evidence} {ONE_SEED}")
+    if far := far_from_data(F, floor):
+        return Verdict(claim, outcome + FAR_SUFFIX, f"{evidence} {far}")
     return Verdict(claim, outcome, evidence)
 
 
@@ -206,10 +222,10 @@ def saturates_beyond(k: np.ndarray, F: np.ndarray, at: int, floor: float | None 
     (:func:`far_from_data`)."""
     claim = f"FID saturates beyond k={at}"
     if at not in k or k[-1] <= at:
-        return Verdict(claim, NOT_REPRODUCED, f"k={at} and a wider model are not both in the "
-                                              f"sweep ({', '.join(str(int(x)) for x in k)}).")
+        return Verdict(claim, NOT_TESTABLE, f"k={at} and a wider model are not both in the "
+                                            f"sweep ({', '.join(str(int(x)) for x in k)}).")
     if far := far_from_data(F, floor):
-        return Verdict(claim, NOT_REPRODUCED, far)
+        return Verdict(claim, NOT_TESTABLE, far)
     mean = np.nanmean(F, 1)
     i = int(np.where(k == at)[0][0])
     beyond = mean[i + 1:] - mean[i]
@@ -221,11 +237,18 @@ def saturates_beyond(k: np.ndarray, F: np.ndarray, at: int, floor: float | None 
     outcome = (CONFIRMED if flat and steep else CONTRADICTED if still_falling
                else NOT_REPRODUCED)
     if _one_seed(F, *range(len(k))):
-        return Verdict(claim, NOT_REPRODUCED, ONE_SEED)
+        return Verdict(claim, NOT_TESTABLE, ONE_SEED)
     return Verdict(claim, outcome,
                    f"Mean FID at k={at}: {mean[i]:.1f}; wider: "
                    + ", ".join(f"{mean[j]:.1f} (k={int(k[j])})" for j in range(i + 1, len(k)))
                    + f"; largest seed spread {noise:.1f}.")
+
+
+def _negative_gaps(gap: np.ndarray) -> str:
+    """'; FID test below FID train in n of m runs' when any run has a negative gap."""
+    ok = np.isfinite(gap)
+    neg = int((gap[ok] < 0).sum())
+    return f"; FID test below FID train in {neg} of {int(ok.sum())} runs" if neg else ""
 
 
 def gap_does_not_grow(k: np.ndarray, F_train: np.ndarray, F_test: np.ndarray,
@@ -241,14 +264,14 @@ def gap_does_not_grow(k: np.ndarray, F_train: np.ndarray, F_test: np.ndarray,
     claim = "FID test stays above FID train and the gap does not grow with k"
     gap = F_test - F_train
     if not np.isfinite(gap).any(axis=1).all():
-        return Verdict(claim, NOT_REPRODUCED, "FID test was not computed at this profile.")
+        return Verdict(claim, NOT_TESTABLE, "FID test was not computed at this profile.")
     mean = np.nanmean(gap, 1)
     if far := far_from_data(F_train, floor):
-        return Verdict(claim, NOT_REPRODUCED,
-                       f"Gap {mean[0]:.2f} at k={int(k[0])}, {mean[-1]:.2f} at k={int(k[-1])}. "
-                       + far)
+        return Verdict(claim, NOT_TESTABLE,
+                       f"Gap {mean[0]:.2f} at k={int(k[0])}, {mean[-1]:.2f} at k={int(k[-1])}"
+                       f"{_negative_gaps(gap)}. " + far)
     if _one_seed(gap, *range(len(k))) or len(k) < 2:
-        return Verdict(claim, NOT_REPRODUCED, f"{ONE_SEED} (or a single width).")
+        return Verdict(claim, NOT_TESTABLE, f"{ONE_SEED} (or a single width).")
     slope = float(np.polyfit(np.log2(k), mean, 1)[0])
     rise = slope * float(np.log2(k[-1] / k[0]))
     noise = float(np.nanmax(np.nanstd(gap, 1)))
@@ -258,7 +281,7 @@ def gap_does_not_grow(k: np.ndarray, F_train: np.ndarray, F_test: np.ndarray,
     return Verdict(claim, outcome,
                    f"Gap {mean[0]:.2f} at k={int(k[0])}, {mean[-1]:.2f} at k={int(k[-1])}; "
                    f"fitted rise over the range {rise:.2f} vs seed spread {noise:.2f}; test "
-                   f"{'above' if above else 'not always above'} train.")
+                   f"{'above' if above else 'not always above'} train{_negative_gaps(gap)}.")
 
 
 def converges_faster(curves: dict[int, tuple[np.ndarray, np.ndarray]]) -> Verdict:
@@ -271,56 +294,61 @@ def converges_faster(curves: dict[int, tuple[np.ndarray, np.ndarray]]) -> Verdic
     """
     claim = "larger k converges faster"
     if len(curves) < 2:
-        return Verdict(claim, NOT_REPRODUCED, "FID over iterations was not recorded at this "
-                                              "profile (eval_every = 0).")
+        return Verdict(claim, NOT_TESTABLE, "FID over iterations was not recorded at this "
+                                            "profile (eval_every = 0).")
     ks = sorted(curves)
     lo, hi = curves[ks[0]][1], curves[ks[-1]][1]
     if min(len(lo), len(hi)) < 2:
-        return Verdict(claim, NOT_REPRODUCED, ONE_SEED)
+        return Verdict(claim, NOT_TESTABLE, ONE_SEED)
     n_evals = min(lo.shape[1], hi.shape[1])
     rises = {k: int((np.diff(curves[k][1], axis=1) > 0).any(axis=1).sum()) for k in (ks[0], ks[-1])}
     unstable = (f" FID rose between two evaluations in {rises[ks[0]]} of {len(lo)} runs at "
                 f"k={ks[0]} and {rises[ks[-1]]} of {len(hi)} at k={ks[-1]}.")
     if n_evals < MIN_EVALS:
-        return Verdict(claim, NOT_REPRODUCED,
+        return Verdict(claim, NOT_TESTABLE,
                        f"{n_evals} evaluations per run; a rate needs at least {MIN_EVALS}."
                        + unstable)
     auc_lo, auc_hi = np.nanmean(lo, 1), np.nanmean(hi, 1)
     outcome, p = welch_outcome(auc_lo, auc_hi)
     return Verdict(claim, outcome,
                    f"Mean FID over {n_evals} evaluations: {auc_lo.mean():.1f} at k={ks[0]}, "
-                   f"{auc_hi.mean():.1f} at k={ks[-1]} (Welch one-sided p = {p:.3f})."
+                   f"{auc_hi.mean():.1f} at k={ks[-1]} (Welch one-sided p = {fmt_p(p)})."
                    + unstable)
 
 
-def worse_beyond_fixed(k: np.ndarray, F: np.ndarray, fixed: int) -> Verdict:
+def worse_beyond_fixed(k: np.ndarray, F: np.ndarray, fixed: int,
+                       floor: float | None = None) -> Verdict:
     """Fig. 7 (App. C): widening one network beyond the other's (fixed) width "leads to a
     slight drop in performance": FID at the widest varied width above FID at k = fixed
-    (Welch, one-sided p < ALPHA); contradicted when it is below."""
+    (Welch, one-sided p < ALPHA); contradicted when it is below. With ``floor``, an outcome
+    on models far from the data carries :data:`FAR_SUFFIX`."""
     claim = f"FID gets slightly worse once the varied width exceeds the fixed k={fixed}"
     wider = np.where(k > fixed)[0]
     if fixed not in k or not wider.size:
-        return Verdict(claim, NOT_REPRODUCED, f"k={fixed} and a wider varied width are not both "
-                                              f"in the sweep ({', '.join(map(str, map(int, k)))}).")
+        return Verdict(claim, NOT_TESTABLE, f"k={fixed} and a wider varied width are not both "
+                                            f"in the sweep ({', '.join(map(str, map(int, k)))}).")
     i, j = int(np.where(k == fixed)[0][0]), int(wider[-1])
     if _one_seed(F, i, j):
-        return Verdict(claim, NOT_REPRODUCED, ONE_SEED)
+        return Verdict(claim, NOT_TESTABLE, ONE_SEED)
     outcome, p = welch_outcome(F[j], F[i])
     mean = np.nanmean(F, 1)
-    return Verdict(claim, outcome, f"Mean FID {mean[i]:.1f} at k={fixed} → {mean[j]:.1f} at "
-                                   f"k={int(k[j])} (Welch one-sided p = {p:.3f}).")
+    evidence = (f"Mean FID {mean[i]:.1f} at k={fixed} → {mean[j]:.1f} at k={int(k[j])} "
+                f"(Welch one-sided p = {fmt_p(p)}).")
+    if far := far_from_data(F, floor):
+        return Verdict(claim, outcome + FAR_SUFFIX, f"{evidence} {far}")
+    return Verdict(claim, outcome, evidence)
 
 
 def uptick_at_largest(k: np.ndarray, F: np.ndarray) -> Verdict:
     """Fig. 3's claim: FID gets marginally *worse* from the second-widest to the widest k."""
     if len(k) < 2:
-        return Verdict("FID rises slightly at the largest k", NOT_REPRODUCED,
+        return Verdict("FID rises slightly at the largest k", NOT_TESTABLE,
                        "Only one width in the sweep.")
     claim = f"FID rises slightly from k={int(k[-2])} to k={int(k[-1])}"
     mean = np.nanmean(F, 1)
     rise, noise = mean[-1] - mean[-2], _spread(F, -1, -2)
     outcome = CONFIRMED if rise > noise else CONTRADICTED if -rise > noise else NOT_REPRODUCED
     few = _one_seed(F, -1, -2)
-    return Verdict(claim, NOT_REPRODUCED if few else outcome,
+    return Verdict(claim, NOT_TESTABLE if few else outcome,
                    f"Mean FID {mean[-2]:.1f} → {mean[-1]:.1f} (change {rise:+.1f}, seed spread "
                    f"{noise:.1f})." + (f" {ONE_SEED}" if few else ""))

@@ -1,4 +1,4 @@
-"""App. E / Fig. 10's verdicts (overgan_lib.sweep.copying) on constructed neighbour data."""
+"""Generalization verdicts (overgan_lib.sweep.generalization) on constructed scores."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from overgan_lib.errors import ParameterError
-from overgan_lib.sweep import copying as C
+from overgan_lib.sweep import generalization as C
 
 K = np.array([8, 8, 64, 64])
 RNG = np.random.default_rng(0)  # reseeded before every test (fixture below)
@@ -56,7 +56,7 @@ def test_a_generator_copying_a_fifth_of_the_time_is_caught():
 
 def test_far_from_data_is_not_judged_but_copying_still_is():
     v = C.not_copies(K, [_real() * 3 for _ in range(4)], TEST, far="The best FID is 3x.")
-    assert v.outcome == "not reproduced at this budget" and "Not tested: The best" in v.evidence
+    assert v.outcome == "not testable at this profile" and "Not tested: The best" in v.evidence
     v = C.not_copies(K, [_real(), _real(), _copies(), _copies()], TEST, far="far")
     assert v.outcome == "contradicted"
 
@@ -74,7 +74,7 @@ def test_more_diverse_follows_the_distinct_nearest_images():
     assert "6% at k=8" in v.evidence and "100% for held-out" in v.evidence
     assert C.more_diverse(k3, rising[::-1], test_index).outcome == "contradicted"
     one_seed = C.more_diverse(np.array([8, 64]), [collapsed(3), collapsed(50)], test_index)
-    assert one_seed.outcome == "not reproduced at this budget" and "One seed" in one_seed.evidence
+    assert one_seed.outcome == "not testable at this profile" and "One seed" in one_seed.evidence
 
 
 def test_copy_like_is_exact_and_calibrated():
@@ -110,3 +110,24 @@ def test_bad_input_is_one_line():
         C.copy_like(np.array([]), np.ones(3))
     with pytest.raises(ParameterError):
         C.distinct_fraction(np.array([]))
+
+
+def test_nnd_verdicts_on_constructed_scores():
+    k = np.array([8, 8, 8, 64, 64, 64])
+    falls, mem = C.nnd_verdicts(k, np.array([3.0, 3.2, 3.1, 1.0, 1.1, 1.2]), memoriser=2.0)
+    assert falls.outcome == "confirmed" and "NND" in falls.evidence
+    assert mem.outcome == "contradicted"  # 3 of 6 below the memoriser is not "most"
+    _, mem = C.nnd_verdicts(k, np.array([1.5, 1.6, 1.4, 1.0, 1.1, 1.2]), memoriser=2.0)
+    assert mem.outcome == "confirmed"
+    # Three widths, one seed each at the middle: the rank test over 7 runs decides too.
+    k3 = np.array([8, 8, 8, 16, 64, 64, 64])
+    falls, _ = C.nnd_verdicts(k3, np.array([3.0, 3.2, 3.1, 3.3, 1.0, 1.1, 1.2]), memoriser=2.0)
+    assert falls.outcome == "not reproduced at this budget"  # exact Spearman p > 0.05
+    k = k[[0, 1, 3, 4]]
+    # Every model above every baseline: the models are far from the data, claim untested.
+    _, mem = C.nnd_verdicts(k, np.array([13.0, 14.0, 30.0, 31.0]), memoriser=0.4,
+                          baselines={"memorise": 0.4, "blur": 0.9, "noise": 0.6})
+    assert mem.outcome == "not testable at this profile" and "blur, 0.90" in mem.evidence
+    _, mem = C.nnd_verdicts(k, np.array([0.5, 0.7, 0.3, 1.1]), memoriser=0.4,
+                          baselines={"memorise": 0.4, "blur": 0.9, "noise": 0.6})
+    assert mem.outcome == "contradicted"

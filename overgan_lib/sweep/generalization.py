@@ -1,10 +1,21 @@
-"""App. E / Fig. 10's claims judged on stored nearest-neighbour distances.
+"""Sec. 3's generalization claims judged on stored scores (Figs. 6 and 10, App. E).
 
-The paper shows samples of DCGAN k = 8 and k = 128 beside their nearest CIFAR-10 training
-images and concludes that "overparameterized models generate samples with high diversity";
-Sec. 3 adds that they "have not been memorizing training samples". Pictures cannot be
-judged; the distances behind them can, against held-out test images, which are new draws
-from the data distribution and so show what "not a copy" looks like.
+The scores come from :mod:`overgan_lib.metrics.generalization` (NND, nearest neighbours of
+the sweeps' kept generators); the rules here only read them, so changing a rule does not make
+a stored score stale.
+
+**Fig. 6 (NND).** "Increasing the value of k decreases the NND score" is judged with the
+sweep summary's trend rule; "the NND score of memorized samples are higher than most of the
+GAN models" by counting the models below the memoriser, and not tested while every model
+scores above every baseline (the models are then farther from the data than any imperfect
+copy of it).
+
+**Fig. 10 (nearest neighbours).** The paper shows samples of DCGAN k = 8 and k = 128 beside
+their nearest CIFAR-10 training images and concludes that "overparameterized models
+generate samples with high diversity"; Sec. 3 adds that they "have not been memorizing
+training samples". Pictures cannot be judged; the distances behind them can, against
+held-out test images, which are new draws from the data distribution and so show what "not a
+copy" looks like.
 
 * **Copying.** A copy lies much nearer its nearest training image than its second nearest
   (ratio 0 for an exact copy, about 0.4 for the blurred and noisy copies of chapter
@@ -31,11 +42,52 @@ from .summary import (
     CONFIRMED,
     CONTRADICTED,
     NOT_REPRODUCED,
+    NOT_TESTABLE,
     ONE_SEED,
     Verdict,
+    fmt_p,
+    improves_with_width,
     rank_trend,
     welch_outcome,
 )
+
+
+def nnd_verdicts(k: np.ndarray, nnd_by_k: np.ndarray, memoriser: float,
+                 baselines: dict[str, float] | None = None) -> list[Verdict]:
+    """Fig. 6's two claims, judged on NND against the width (one value per run).
+
+    - "NND falls as k grows": the sweep summary's rule (Welch between the narrowest and the
+      widest width, Spearman across runs; one seed per width is not testable);
+    - "memorised samples score worse than most GAN models": the memoriser's NND is above
+      the NND of more than half of the trained models. Not testable when every trained model
+      scores above every baseline (``baselines``: NND by name, e.g. memorisers, blurred and
+      noisy images): the critic then separates the models from real data more easily than
+      any imperfect copy of it, and the claim, about good GANs, is not tested.
+    """
+    k, nnd_by_k = np.asarray(k), np.asarray(nnd_by_k, float)
+    _check_runs(k, list(nnd_by_k))
+    widths = np.unique(k)
+    mat = np.full((len(widths), max(int(np.sum(k == w)) for w in widths)), np.nan)
+    for i, w in enumerate(widths):
+        v = nnd_by_k[k == w]
+        mat[i, :len(v)] = v
+    falls = improves_with_width(widths, mat, "NND falls as k grows")
+    falls = Verdict(falls.claim, falls.outcome, "NND: " + falls.evidence)
+    claim = "memorised samples score worse than most GAN models"
+    below = int(np.sum(nnd_by_k < memoriser))
+    evidence = (f"The memoriser's NND is {memoriser:.2f}; {below} of {len(nnd_by_k)} trained "
+                f"models score below (better than) it.")
+    if baselines and float(np.min(nnd_by_k)) > max(baselines.values()):
+        worst = max(baselines, key=baselines.get)
+        return [falls, Verdict(claim, NOT_TESTABLE, f"{evidence} Every trained model "
+                               f"({float(np.min(nnd_by_k)):.2f} and above) scores above every "
+                               f"baseline (highest: {worst}, {baselines[worst]:.2f}): the "
+                               f"models are farther from the data than any imperfect copy of "
+                               f"it, so the claim about good GANs is not tested.")]
+    outcome = CONFIRMED if below > len(nnd_by_k) / 2 else CONTRADICTED
+    mem = Verdict(claim, outcome, evidence)
+    return [falls, mem]
+
 
 NOT_COPIES = "wide models do not copy training images"
 MORE_DIVERSE = "wider models generate more diverse samples"
@@ -106,7 +158,7 @@ def not_copies(k: np.ndarray, sample_distances: list[np.ndarray], test_distances
 
     Contradicted when more of the widest width's samples than chance lie in the held-out
     images' lower tail of nearest over second-nearest distance (:func:`copy_like`,
-    p < ALPHA); otherwise confirmed, or not reproduced when ``far`` says the models are too
+    p < ALPHA); otherwise confirmed, or not testable when ``far`` says the models are too
     far from the data for the claim, about good GANs, to be tested.
     """
     k = np.asarray(k)
@@ -120,11 +172,11 @@ def not_copies(k: np.ndarray, sample_distances: list[np.ndarray], test_distances
                 f"{np.median(ratios):.3f} over {len(ratios)} samples, against "
                 f"{np.median(test):.3f} for held-out images (an exact copy gives 0); "
                 f"{count} samples lie in the held-out images' lowest {100 * QUANTILE:.0f}%, "
-                f"{expected:.1f} expected without copying (exact one-sided p = {p:.3f}).")
+                f"{expected:.1f} expected without copying (exact one-sided p = {fmt_p(p)}).")
     if p < ALPHA:
         return Verdict(NOT_COPIES, CONTRADICTED, evidence)
     if far:
-        return Verdict(NOT_COPIES, NOT_REPRODUCED, f"{evidence} Not tested: {far}")
+        return Verdict(NOT_COPIES, NOT_TESTABLE, f"{evidence} Not tested: {far}")
     return Verdict(NOT_COPIES, CONFIRMED, evidence)
 
 
@@ -153,12 +205,13 @@ def more_diverse(k: np.ndarray, sample_index: list[np.ndarray],
                 f"{100 * mean[0]:.0f}% at k={int(widths[0])} → {100 * mean[-1]:.0f}% at "
                 f"k={int(widths[-1])}, against {100 * distinct_fraction(test_index):.0f}% for "
                 f"held-out images"
-                + ("" if few else f" (Welch one-sided p = {p_welch:.3f})")
+                + ("" if few else f" (Welch one-sided p = {fmt_p(p_welch)})")
                 + (f"; Spearman ρ = {rho:+.2f} over {int(np.isfinite(F).sum())} runs "
-                   f"(one-sided p = {min(p_fall, p_up):.3f})" if len(widths) > 2 else "")
+                   f"(one-sided p = {fmt_p(min(p_fall, p_up))})" if len(widths) > 2 else
+                   "; two widths only, so no trend across widths")
                 + ".")
     if few:
-        return Verdict(MORE_DIVERSE, NOT_REPRODUCED, f"{evidence} {ONE_SEED}")
+        return Verdict(MORE_DIVERSE, NOT_TESTABLE, f"{evidence} {ONE_SEED}")
     outcome = (CONFIRMED if welch == CONFIRMED and p_up < ALPHA else
                CONTRADICTED if welch == CONTRADICTED and p_fall < ALPHA else NOT_REPRODUCED)
     return Verdict(MORE_DIVERSE, outcome, evidence)
