@@ -351,3 +351,60 @@ def test_resume_on_cuda(isolated):
     assert resumed["resumed_from"] == [8]
     for name, curve in fresh["curves"].items():
         assert np.array_equal(curve, resumed["curves"][name]), name
+
+
+def _fake_curves(cfgs, fids):
+    """Records with periodic evaluations: ``fids(c)`` gives the FID at steps 30 and 60."""
+    return [Record("train", c.record(), {}, {
+        "status": "completed", "message": "", "final": {"fid_train": fids(c)[-1]},
+        "evals": [{"step": s, "fid_train": f} for s, f in zip((30, 60), fids(c), strict=True)]},
+        Path("x")) for c in cfgs]
+
+
+def test_curve_table_and_width_labels():
+    from overgan_lib.sweep import figures
+
+    cfgs = sweep.grid("cifar10", "resnet", [16, 32], [0, 1])
+    recs = _fake_curves(cfgs, lambda c: (300.0 + c.seed, 280.0 + c.k_g + c.seed))
+    table = figures.curve_table(cfgs, recs)
+    assert "| 16 | 300.5 (iteration 30) | 296.5 (iteration 60) | -4.0 | 296.0 to 297.0 |" in table
+    assert figures.width_label(cfgs) == "width $k = k_g = k_d$"
+    one_side = sweep.grid("cifar10", "resnet", [16], [0], pairs=[(32, 16), (32, 64)])
+    assert figures.width_label(one_side) == "width $k_d$ ($k_g$ fixed at 32)"
+    assert figures.curve_table(cfgs, _fake_records(cfgs, lambda c: 1.0)) == ""
+
+
+def test_fixed_width_line_and_split_offsets():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from overgan_lib.sweep import figures
+
+    cfgs = sweep.grid("cifar10", "resnet", [16], [0, 1], pairs=[(32, 16), (32, 64)])
+    recs = [Record("train", c.record(), {}, {"status": "completed", "message": "", "evals": [],
+                                              "final": {"fid_train": 50.0, "fid_test": 50.0}},
+                   Path("x")) for c in cfgs]
+    fig, ax = plt.subplots()
+    figures.plot_fid_vs_width(ax, cfgs, recs, floor=10.0)
+    xs = sorted({round(float(x), 2) for line in ax.lines for x in line.get_xdata()
+                 if len(line.get_xdata()) == 2 and line.get_linestyle() == "-"})
+    assert xs == [15.04, 16.96, 60.16, 67.84]  # train left, test right of 16 and 64
+    assert any(line.get_linestyle() == ":" and list(line.get_xdata()) == [32, 32]
+               for line in ax.lines)  # the fixed k_g
+    plt.close(fig)
+
+
+def test_shared_runs_are_listed_with_every_sweep_that_uses_them(isolated):
+    from overgan_lib.sweep import chapter
+    from overgan_lib.sweep.view import SweepView
+
+    d = sweep.grid("cifar10", "resnet", [16], [0], pairs=[(32, 16), (32, 32)])
+    g = sweep.grid("cifar10", "resnet", [16], [0], pairs=[(16, 32), (32, 32)])
+    views = {name: {"cpu": SweepView(sweep.spec(name), "cpu", {}, cfgs,
+                                     _fake_records(cfgs, lambda c: c.k_g + c.k_d), None)}
+             for name, cfgs in (("cifar10_resnet_d", d), ("cifar10_resnet_g", g))}
+    text = chapter.shared_runs_markdown(views)
+    assert text.count("\n") == 0 and "$k_g$ = 32, $k_d$ = 32 [cpu]: 1 run," in text
+    assert "FID train 64.0 (seed 0)" in text and "`cifar10_resnet_g`" in text

@@ -4,7 +4,9 @@
 - :mod:`.grid`: configs of a sweep from its profile row;
 - :mod:`.executors`: this process, local worker processes, or Ray;
 - :mod:`.run`: skip stored runs, dispatch, store, summarise the sweep;
-- :mod:`.summary`: width x seed matrices and the verdicts on the paper's claims;
+- :mod:`.matrices`: width x seed matrices of a sweep's records;
+- :mod:`.significance`: the Welch and rank tests behind the verdicts;
+- :mod:`.summary`: the verdicts on the paper's claims;
 - :mod:`.generalization`: Figs. 6 and 10's claims judged on stored NND and neighbour scores.
 
 The results store and the checkpoints make a sweep idempotent: finished runs are skipped,
@@ -13,29 +15,25 @@ interrupted ones resume from their last checkpoint.
 
 from .executors import RayExecutor, compute_group, local_executor, make_executor
 from .grid import experiment_configs, grid, run_options
+from .matrices import diverged, eval_curves, final_value, varied_side, width_matrix
 from .registry import SWEEPS, SweepSpec, spec, sweeps
 from .run import records, run_experiment, run_sweep
+from .significance import fmt_p, rank_trend, welch_greater
 from .summary import (
     Verdict,
     converges_faster,
-    diverged,
-    eval_curves,
-    fmt_p,
     gap_does_not_grow,
     improves_with_width,
-    rank_trend,
     saturates_beyond,
     uptick_at_largest,
-    varied_side,
-    welch_greater,
-    width_matrix,
     worse_beyond_fixed,
 )
 from .view import SweepView, available_views, sweep_view
 
 __all__ = [
     "SWEEPS", "RayExecutor", "SweepSpec", "Verdict", "compute_group", "converges_faster",
-    "diverged", "eval_curves", "fmt_p", "experiment_configs", "gap_does_not_grow", "grid",
+    "diverged", "eval_curves", "final_value", "fmt_p", "experiment_configs",
+    "gap_does_not_grow", "grid",
     "improves_with_width", "local_executor", "make_executor", "records", "run_experiment",
     "rank_trend", "run_options", "run_sweep", "saturates_beyond", "spec", "sweeps", "varied_side",
     "uptick_at_largest", "welch_greater", "width_matrix", "SweepView", "available_views",

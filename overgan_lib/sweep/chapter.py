@@ -14,16 +14,15 @@ from IPython.display import Markdown, display
 from ..profiles import settings
 from . import figures
 from .grid import experiment_configs
+from .matrices import eval_curves, final_value, width_matrix
 from .summary import (
     converges_faster,
-    eval_curves,
     gap_does_not_grow,
     improves_with_width,
     saturates_beyond,
-    width_matrix,
     worse_beyond_fixed,
 )
-from .view import SweepView
+from .view import SweepView, sweep_view
 
 Views = dict[str, dict[str, SweepView]]
 
@@ -67,15 +66,19 @@ def settings_table(views: Views) -> None:
 
 
 def parameter_tables(views: Views) -> None:
-    """Parameter counts of G and D over the `paper` grid of each sweep (the grid the
-    smaller profiles take a subset of; a fixed width is the paper grid's)."""
-    for name in views:
-        cfg = settings(name, "paper")
-        cfgs = experiment_configs(name, cfg)
-        fixed = (f"; the other network fixed at k={cfg['fixed']}, lower below `gpu`: see the "
-                 f"settings table" if "fixed" in cfg else "")
-        display(Markdown(f"**`{name}`** (the `paper` grid{fixed})\n\n"
-                         + figures.parameter_table(cfgs)))
+    """Parameter counts of G and D for every (k_g, k_d) in the grids of the shown profiles
+    and of `paper`, with the profiles whose grid holds each pair."""
+    for name, by_profile in views.items():
+        grids = {p: v.configs for p, v in by_profile.items()}
+        if "paper" not in grids:
+            grids["paper"] = experiment_configs(name, settings(name, "paper"))
+        where: dict[tuple[int, int], list[str]] = {}
+        for p, cfgs in grids.items():
+            for c in cfgs:
+                if p not in where.setdefault((c.k_g, c.k_d), []):
+                    where[(c.k_g, c.k_d)].append(p)
+        every = [c for cfgs in grids.values() for c in cfgs]
+        display(Markdown(f"**`{name}`**\n\n" + figures.parameter_table(every, where)))
 
 
 def _mean_sd_e3(x) -> str:
@@ -109,6 +112,56 @@ def kid_table(views: Views) -> None:
                             f"{_mean_sd_e3(te[i])} | {n} |")
     if len(rows) > 2:
         display(Markdown("\n".join(rows)))
+
+
+def curve_tables(views: Views) -> None:
+    """Per sweep and profile, mean FID train at the first and last periodic evaluation
+    (:func:`.figures.curve_table`): the numbers behind Fig. 5's lines."""
+    for name, by_profile in views.items():
+        for v in by_profile.values():
+            table = figures.curve_table(v.configs, v.recs) if v.done else ""
+            if table:
+                display(Markdown(f"`{name}` [{v.profile}]:\n\n{table}"))
+
+
+def shared_runs_markdown(views: Views, also: tuple[str, ...] = ()) -> str:
+    """Runs that several sweeps share (same config, so one stored record): comparisons
+    against them in different sweeps are not independent. ``also`` names sweeps outside
+    ``views`` to look in (at the same profiles). '' when nothing is shared."""
+    users: dict[tuple[str, str], list[str]] = {}
+    found: dict[tuple[str, str], tuple] = {}
+    looked = {n: dict(bp) for n, bp in views.items()}
+    for n in also:
+        looked[n] = {p: sweep_view(n, p, min(c.seed for c in v.configs))
+                     for bp in views.values() for p, v in bp.items() if v.configs}
+    for name, by_profile in looked.items():
+        for p, v in by_profile.items():
+            for c, r in zip(v.configs, v.recs, strict=True):
+                if r is not None:
+                    users.setdefault((p, c.key), []).append(name)
+                    found[(p, c.key)] = (c, r)
+    groups: dict[tuple[str, int, int, tuple[str, ...]], list] = {}
+    for (p, key), names in users.items():
+        names = list(dict.fromkeys(names))
+        if len(names) > 1 and any(n in views for n in names):
+            c, r = found[(p, key)]
+            groups.setdefault((p, c.k_g, c.k_d, tuple(names)), []).append((c.seed, r))
+    lines = []
+    for (p, kg, kd, names), runs in sorted(groups.items()):
+        runs.sort(key=lambda sr: sr[0])
+        fids = ", ".join(f"{final_value(r, 'fid_train'):.1f} (seed {s})" for s, r in runs)
+        count = f"{len(runs)} run" + ("s" if len(runs) != 1 else "")
+        lines.append(f"- $k_g$ = {kg}, $k_d$ = {kd} [{p}]: {count}, FID train {fids}, used "
+                     f"by {', '.join(f'`{n}`' for n in names)}.")
+    return "\n".join(lines)
+
+
+def shared_runs(views: Views, also: tuple[str, ...] = ()) -> None:
+    """Display :func:`shared_runs_markdown` with a heading sentence, if anything is shared."""
+    text = shared_runs_markdown(views, also)
+    if text:
+        display(Markdown("These runs are stored once and appear in several sweeps, so every "
+                         "comparison against them shares their seeds' luck:\n\n" + text))
 
 
 def pending(views: Views, profiles: tuple[str, ...] = ("cpu", "gpu")) -> None:

@@ -14,7 +14,8 @@ from PIL import Image
 from ..models import parameter_counts
 from ..store import Record
 from ..train import TrainConfig, grid_path
-from .summary import Verdict, eval_curves, varied_side, width_matrix
+from .matrices import eval_curves, varied_side, width_matrix
+from .summary import Verdict
 
 SPLIT_COLOURS = {"train": "C0", "test": "C2"}
 
@@ -24,41 +25,89 @@ def splits_of(configs: list[TrainConfig]) -> tuple[str, ...]:
     return configs[0].splits if configs else ("train",)
 
 
+def width_label(configs: list[TrainConfig]) -> str:
+    """The width axis's name: k = k_g = k_d when both grow together, else the varied side
+    with the other side's fixed width (Fig. 7)."""
+    side = varied_side(configs)
+    other = "k_d" if side == "k_g" else "k_g"
+    fixed = {getattr(c, other) for c in configs}
+    if all(c.k_g == c.k_d for c in configs):
+        return "width $k = k_g = k_d$"
+    if len(fixed) == 1:
+        return f"width ${side}$ (${other}$ fixed at {fixed.pop()})"
+    return f"width ${side}$"
+
+
 def plot_fid_vs_width(ax: plt.Axes, configs: list[TrainConfig], recs: list[Record | None],
                       floor: float | None = None, label: str = "") -> None:
-    """FID train (and test) against the varied width: mean over seeds, band min..max,
-    seeds as dots; the data's own FID floor at the same N as a dashed line."""
+    """FID train (and test) against the varied width: median over seeds, whiskers min..max,
+    seeds as dots; the data's own FID floor at the same N as a dashed line. With both
+    splits the train and test markers sit slightly left and right of each width, so
+    neither hides the other when they coincide; a fixed other width is a dotted line."""
     from ..book import seed_errorbar
 
-    for split in splits_of(configs):
+    splits = splits_of(configs)
+    shift = {"train": 0.94, "test": 1.06} if len(splits) > 1 else {splits[0]: 1.0}
+    widths = None
+    for split in splits:
         k, F = width_matrix(configs, recs, f"fid_{split}")
+        widths = k
         if np.isfinite(F).any():
-            seed_errorbar(ax, k, F, f"{label}FID {split}".strip(), log=False,
+            seed_errorbar(ax, k * shift[split], F, f"{label}FID {split}".strip(), log=False,
                           color=SPLIT_COLOURS[split])
     if floor is not None and np.isfinite(floor):
         ax.axhline(floor, ls="--", color="0.4", lw=1, label="train vs test images (floor)")
+    side = varied_side(configs)
+    other = "k_d" if side == "k_g" else "k_g"
+    fixed = {getattr(c, other) for c in configs}
+    if not all(c.k_g == c.k_d for c in configs) and len(fixed) == 1:
+        ax.axvline(next(iter(fixed)), ls=":", color="0.5", lw=1,
+                   label=f"${side} = {other}$")
     ax.set_xscale("log", base=2)
-    ax.set_xlabel(f"width {varied_side(configs).replace('_', '_')} (log scale)")
+    if widths is not None:
+        ax.set_xticks(widths, [str(int(w)) for w in widths])
+        ax.minorticks_off()
+    ax.set_xlabel(f"{width_label(configs)} (log scale)")
     ax.set_ylabel("FID (lower is better)")
-    ax.legend(fontsize=8)
+    ax.legend(fontsize=7, loc="best", framealpha=0.8)
 
 
 def plot_fid_over_iterations(ax: plt.Axes, configs: list[TrainConfig],
                              recs: list[Record | None]) -> bool:
-    """Mean FID train over the periodic evaluations, one line per width (Fig. 5).
-    Returns False (and draws nothing) when the profile recorded no periodic evaluations."""
+    """Mean FID train over the periodic evaluations, one line per width, with a band from
+    the smallest to the largest seed (Fig. 5). Returns False (and draws nothing) when the
+    profile recorded no periodic evaluations."""
     curves = eval_curves(configs, recs, "fid_train")
     if not curves:
         return False
     ks = sorted(curves)
     for i, k in enumerate(ks):
         steps, F = curves[k]
-        ax.plot(steps, F.mean(0), marker="o", ms=3,
-                color=plt.cm.viridis(i / max(1, len(ks) - 1)), label=f"k={k}")
+        color = plt.cm.viridis(i / max(1, len(ks) - 1))
+        ax.plot(steps, F.mean(0), marker="o", ms=3, color=color, label=f"k={k}")
+        if len(F) > 1:
+            ax.fill_between(steps, F.min(0), F.max(0), color=color, alpha=0.12, lw=0)
     ax.set_xlabel("generator iteration")
-    ax.set_ylabel("FID train (mean over seeds)")
+    ax.set_ylabel("FID train (mean; band: seed range)")
     ax.legend(fontsize=8, ncol=2)
     return True
+
+
+def curve_table(configs: list[TrainConfig], recs: list[Record | None]) -> str:
+    """Markdown: mean FID train at the first and the last periodic evaluation per width,
+    with the change and the seed range at the last one (what Fig. 5's lines show)."""
+    curves = eval_curves(configs, recs, "fid_train")
+    if not curves:
+        return ""
+    rows = ["| width | first evaluation | last evaluation | change | seed range at the last |",
+            "|---:|---:|---:|---:|---:|"]
+    for k in sorted(curves):
+        steps, F = curves[k]
+        a, b = F[:, 0].mean(), F[:, -1].mean()
+        rows.append(f"| {k} | {a:.1f} (iteration {int(steps[0]):,}) | {b:.1f} (iteration "
+                    f"{int(steps[-1]):,}) | {b - a:+.1f} | {F[:, -1].min():.1f} to "
+                    f"{F[:, -1].max():.1f} |")
+    return "\n".join(rows)
 
 
 def draw_sample_grids(axes, configs: list[TrainConfig], recs: list[Record | None],
@@ -78,17 +127,24 @@ def draw_sample_grids(axes, configs: list[TrainConfig], recs: list[Record | None
         ax.set_axis_off()
 
 
-def parameter_table(configs: list[TrainConfig]) -> str:
-    """Markdown table of the parameter counts of G and D at every width of the sweep."""
+def parameter_table(configs: list[TrainConfig],
+                    profiles: dict[tuple[int, int], list[str]] | None = None) -> str:
+    """Markdown table of the parameter counts of G and D at every (k_g, k_d) of ``configs``;
+    ``profiles`` (optional) names, per pair, the profiles whose grid contains it."""
     c0 = configs[0]
     from ..data import CARDS
 
     card = CARDS[c0.dataset]
-    rows = ["| $k_g$ | $k_d$ | parameters of $G$ | parameters of $D$ |", "|---:|---:|---:|---:|"]
+    head = "| $k_g$ | $k_d$ | parameters of $G$ | parameters of $D$ |"
+    rule = "|---:|---:|---:|---:|"
+    if profiles is not None:
+        head, rule = head + " profiles |", rule + "---|"
+    rows = [head, rule]
     for kg, kd in sorted({(c.k_g, c.k_d) for c in configs}):
         g = parameter_counts(c0.arch, [kg], size=card.resolution, channels=card.channels)[kg][0]
         d = parameter_counts(c0.arch, [kd], size=card.resolution, channels=card.channels)[kd][1]
-        rows.append(f"| {kg} | {kd} | {g:,} | {d:,} |")
+        extra = f" {', '.join(profiles.get((kg, kd), []))} |" if profiles is not None else ""
+        rows.append(f"| {kg} | {kd} | {g:,} | {d:,} |{extra}")
     return "\n".join(rows)
 
 

@@ -37,6 +37,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..errors import ParameterError
+from .significance import fmt_p, rank_trend
 from .summary import (
     ALPHA,
     CONFIRMED,
@@ -45,9 +46,7 @@ from .summary import (
     NOT_TESTABLE,
     ONE_SEED,
     Verdict,
-    fmt_p,
     improves_with_width,
-    rank_trend,
     welch_outcome,
 )
 

@@ -18,11 +18,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import stats
 
-from ..errors import ParameterError
-from ..store import Record
-from ..train import TrainConfig
+from .significance import fmt_p, rank_trend, welch_greater
 
 CONFIRMED, NOT_REPRODUCED, CONTRADICTED = ("confirmed", "not reproduced at this budget",
                                            "contradicted")
@@ -31,68 +28,6 @@ FAR_SUFFIX = ", far from the data"  # appended to a trend outcome judged on dist
 ALPHA = 0.05  # one-sided level of every test below
 FAR_FROM_DATA = 2.0  # best FID above this multiple of the floor: converged-model claims untested
 MIN_EVALS = 3  # evaluations per run needed to judge a rate of convergence
-
-
-def varied_side(configs: list[TrainConfig]) -> str:
-    """``"k_g"`` unless only the critic's width varies (Fig. 7's D-only sweep)."""
-    if len({c.k_g for c in configs}) == 1 and len({c.k_d for c in configs}) > 1:
-        return "k_d"
-    return "k_g"
-
-
-def _value(rec: Record, metric: str) -> float:
-    if metric in rec.data:
-        return rec[metric]
-    return (rec["final"] or {}).get(metric, np.nan)
-
-
-def width_matrix(configs: list[TrainConfig], recs: list[Record | None],
-                 metric: str) -> tuple[np.ndarray, np.ndarray]:
-    """(widths, widths x seeds matrix) of a final metric (``fid_train``, ``kid_test``, ...)
-    or a run statistic (``iters_per_s``); diverged or missing runs are NaN.
-
-    The width axis is the side that varies (:func:`varied_side`), so sweeps with
-    k_g != k_d keep one cell per run.
-    """
-    side = varied_side(configs)
-    widths = sorted({getattr(c, side) for c in configs})
-    seeds = sorted({c.seed for c in configs})
-    out = np.full((len(widths), len(seeds)), np.nan)
-    seen: set[tuple[int, int]] = set()
-    for c, r in zip(configs, recs, strict=True):
-        if r is None:
-            continue
-        i, j = widths.index(getattr(c, side)), seeds.index(c.seed)
-        if (i, j) in seen:
-            raise ParameterError(f"two runs share width {side}={getattr(c, side)} and seed "
-                                 f"{c.seed} (k_g={c.k_g}, k_d={c.k_d}); a width matrix needs "
-                                 f"one varied width per sweep, e.g. grid(..., pairs=[...])")
-        seen.add((i, j))
-        out[i, j] = _value(r, metric)
-    return np.asarray(widths), out
-
-
-def diverged(configs: list[TrainConfig], recs: list[Record | None]) -> list[tuple[int, int, str]]:
-    """(k, seed, message) of every diverged run (k: the varied width)."""
-    side = varied_side(configs)
-    return [(getattr(c, side), c.seed, r["message"]) for c, r in zip(configs, recs, strict=True)
-            if r is not None and r["status"] == "diverged"]
-
-
-def eval_curves(configs: list[TrainConfig], recs: list[Record | None], metric: str = "fid_train"
-                ) -> dict[int, tuple[np.ndarray, np.ndarray]]:
-    """Per width: (steps, seeds x steps) of a metric over training (periodic evaluations)."""
-    side = varied_side(configs)
-    out: dict[int, tuple[np.ndarray, np.ndarray]] = {}
-    for k in sorted({getattr(c, side) for c in configs}):
-        runs = [r for c, r in zip(configs, recs, strict=True)
-                if r is not None and getattr(c, side) == k and r["status"] == "completed"
-                and len(r["evals"]) > 1]
-        if runs:
-            n = min(len(r["evals"]) for r in runs)
-            steps = np.asarray([e["step"] for e in runs[0]["evals"][:n]])
-            out[int(k)] = (steps, np.asarray([[e[metric] for e in r["evals"][:n]] for r in runs]))
-    return out
 
 
 @dataclass(frozen=True)
@@ -105,11 +40,6 @@ class Verdict:
 
     def markdown(self) -> str:
         return f"- **{self.claim}**: {self.outcome}. {self.evidence}"
-
-
-def fmt_p(p: float) -> str:
-    """A p-value to three significant figures, so 0.0502 is not printed as 0.050."""
-    return f"{p:.3g}"
 
 
 def _one_seed(F: np.ndarray, *rows: int) -> bool:
@@ -125,18 +55,6 @@ def _spread(F: np.ndarray, i: int, j: int) -> float:
     return float(np.hypot(np.nanstd(F[i]), np.nanstd(F[j])))
 
 
-def welch_greater(a: np.ndarray, b: np.ndarray) -> float:
-    """One-sided p-value of Welch's t-test that mean(a) > mean(b) (finite entries; NaN with
-    fewer than two of either). Two constant samples give 0 or 1 (the test is undefined)."""
-    a, b = np.asarray(a, float), np.asarray(b, float)
-    a, b = a[np.isfinite(a)], b[np.isfinite(b)]
-    if len(a) < 2 or len(b) < 2:
-        return float("nan")
-    if np.ptp(a) == 0 and np.ptp(b) == 0:
-        return 0.0 if a[0] > b[0] else 1.0
-    return float(stats.ttest_ind(a, b, equal_var=False, alternative="greater").pvalue)
-
-
 def welch_outcome(a: np.ndarray, b: np.ndarray) -> tuple[str, float]:
     """CONFIRMED when mean(a) > mean(b) (Welch, one-sided p < ALPHA), CONTRADICTED when
     mean(a) < mean(b) likewise, else NOT_REPRODUCED; with the smaller one-sided p."""
@@ -146,45 +64,22 @@ def welch_outcome(a: np.ndarray, b: np.ndarray) -> tuple[str, float]:
     return outcome, min(p_greater, p_less)
 
 
-EXACT_UP_TO = 8  # runs up to which the rank test enumerates every permutation
-
-
-def rank_trend(k: np.ndarray, F: np.ndarray) -> tuple[float, float, float]:
-    """Spearman's rho between width and value over every finite run (widths x seeds), and
-    the one-sided p-values of a falling and of a rising trend: exact (every permutation of
-    the values) up to :data:`EXACT_UP_TO` runs, where the usual t approximation is far off
-    (it gives p = 0 for a perfect ranking of four runs; the exact value is 1/24), else
-    SciPy's approximation."""
-    kk = np.broadcast_to(np.asarray(k, float)[:, None], F.shape)
-    ok = np.isfinite(F)
-    if ok.sum() < 3 or np.ptp(F[ok]) == 0 or np.ptp(kk[ok]) == 0:
-        return 0.0, 1.0, 1.0
-    x, y = stats.rankdata(kk[ok]), stats.rankdata(F[ok])
-    rho = float(np.corrcoef(x, y)[0, 1])
-    if len(y) <= EXACT_UP_TO:
-        from itertools import permutations
-
-        perms = np.array(list(permutations(y)))
-        xc, pc = x - x.mean(), perms - perms.mean(1, keepdims=True)
-        null = (pc @ xc) / (np.linalg.norm(pc, axis=1) * np.linalg.norm(xc))
-        eps = 1e-12
-        return rho, float(np.mean(null <= rho + eps)), float(np.mean(null >= rho - eps))
-    p_two = float(stats.spearmanr(x, y).pvalue)
-    p_fall = p_two / 2 if rho < 0 else 1 - p_two / 2
-    return rho, p_fall, 1 - p_fall
-
-
-def far_from_data(F: np.ndarray, floor: float | None) -> str:
-    """Why converged-model claims are not judged here ('' when they are): the best mean
-    FID exceeds :data:`FAR_FROM_DATA` times the data's floor at the same N."""
+def far_from_data(F: np.ndarray, floor: float | None, trend: bool = False) -> str:
+    """Why converged-model claims are not testable here ('' when they are): the best mean
+    FID exceeds :data:`FAR_FROM_DATA` times the data's floor at the same N. ``trend``
+    words it for a trend that is still judged (what such a trend describes)."""
     if floor is None or not np.isfinite(floor) or floor <= 0:
         return ""
     best = float(np.nanmin(np.nanmean(F, 1)))
     if best <= FAR_FROM_DATA * floor:
         return ""
-    return (f"The best mean FID ({best:.1f}) is {best / floor:.1f}x the data's own floor "
-            f"({floor:.1f}, train vs test images at the same N): these models are far from "
-            f"the data, where FID differences measure that distance rather than this claim.")
+    where = (f"The best mean FID ({best:.1f}) is {best / floor:.1f}x the data's own floor "
+             f"({floor:.1f}, train vs test images at the same N)")
+    if trend:
+        return (f"{where}: the trend describes these early, far-from-data models, not the "
+                f"converged models the paper reports.")
+    return (f"{where}: these models are far from the data, where FID differences measure "
+            f"that distance rather than this claim.")
 
 
 def improves_with_width(k: np.ndarray, F: np.ndarray, claim: str = "FID falls as k grows",
@@ -210,7 +105,7 @@ def improves_with_width(k: np.ndarray, F: np.ndarray, claim: str = "FID falls as
                 + f"; {ups} of {len(mean) - 1} width steps go up.")
     if few:
         return Verdict(claim, NOT_TESTABLE, f"{evidence} {ONE_SEED}")
-    if far := far_from_data(F, floor):
+    if far := far_from_data(F, floor, trend=True):
         return Verdict(claim, outcome + FAR_SUFFIX, f"{evidence} {far}")
     return Verdict(claim, outcome, evidence)
 
@@ -334,7 +229,7 @@ def worse_beyond_fixed(k: np.ndarray, F: np.ndarray, fixed: int,
     mean = np.nanmean(F, 1)
     evidence = (f"Mean FID {mean[i]:.1f} at k={fixed} → {mean[j]:.1f} at k={int(k[j])} "
                 f"(Welch one-sided p = {fmt_p(p)}).")
-    if far := far_from_data(F, floor):
+    if far := far_from_data(F, floor, trend=True):
         return Verdict(claim, outcome + FAR_SUFFIX, f"{evidence} {far}")
     return Verdict(claim, outcome, evidence)
 
