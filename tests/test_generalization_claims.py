@@ -131,3 +131,16 @@ def test_nnd_verdicts_on_constructed_scores():
     _, mem = C.nnd_verdicts(k, np.array([0.5, 0.7, 0.3, 1.1]), memoriser=0.4,
                           baselines={"memorise": 0.4, "blur": 0.9, "noise": 0.6})
     assert mem.outcome == "contradicted"
+
+
+def test_trends_far_from_the_data_say_so():
+    k = np.array([8, 8, 8, 64, 64, 64])
+    falls, _ = C.nnd_verdicts(k, np.array([3.0, 3.2, 3.1, 1.0, 1.1, 1.2]), memoriser=2.0,
+                              far_trend="Far: 3x the floor.")
+    assert falls.outcome == "confirmed, far from the data"
+    assert falls.evidence.endswith("3x the floor.")
+    index = [RNG.permutation(5000)[:64][np.arange(64) % d] for d in (3, 4, 5, 50, 52, 55)]
+    v = C.more_diverse(k, index, RNG.permutation(5000)[:64], far_trend="Far.")
+    assert v.outcome == "confirmed, far from the data"
+    one_seed = C.more_diverse(np.array([8, 64]), index[::3], index[0], far_trend="Far.")
+    assert one_seed.outcome == "not testable at this profile"  # not qualified

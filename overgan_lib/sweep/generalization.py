@@ -46,13 +46,15 @@ from .summary import (
     NOT_TESTABLE,
     ONE_SEED,
     Verdict,
+    far_qualified,
     improves_with_width,
     welch_outcome,
 )
 
 
 def nnd_verdicts(k: np.ndarray, nnd_by_k: np.ndarray, memoriser: float,
-                 baselines: dict[str, float] | None = None) -> list[Verdict]:
+                 baselines: dict[str, float] | None = None,
+                 far_trend: str = "") -> list[Verdict]:
     """Fig. 6's two claims, judged on NND against the width (one value per run).
 
     - "NND falls as k grows": the sweep summary's rule (Welch between the narrowest and the
@@ -62,6 +64,9 @@ def nnd_verdicts(k: np.ndarray, nnd_by_k: np.ndarray, memoriser: float,
       scores above every baseline (``baselines``: NND by name, e.g. memorisers, blurred and
       noisy images): the critic then separates the models from real data more easily than
       any imperfect copy of it, and the claim, about good GANs, is not tested.
+
+    ``far_trend``: :func:`.summary.far_from_data`'s reason (``trend=True``) when the models
+    are far from the data by FID; the trend's outcome then says so (:func:`.far_qualified`).
     """
     k, nnd_by_k = np.asarray(k), np.asarray(nnd_by_k, float)
     _check_runs(k, list(nnd_by_k))
@@ -71,7 +76,8 @@ def nnd_verdicts(k: np.ndarray, nnd_by_k: np.ndarray, memoriser: float,
         v = nnd_by_k[k == w]
         mat[i, :len(v)] = v
     falls = improves_with_width(widths, mat, "NND falls as k grows")
-    falls = Verdict(falls.claim, falls.outcome, "NND: " + falls.evidence)
+    falls = far_qualified(Verdict(falls.claim, falls.outcome, "NND: " + falls.evidence),
+                          far_trend)
     claim = "memorised samples score worse than most GAN models"
     below = int(np.sum(nnd_by_k < memoriser))
     evidence = (f"The memoriser's NND is {memoriser:.2f}; {below} of {len(nnd_by_k)} trained "
@@ -179,14 +185,15 @@ def not_copies(k: np.ndarray, sample_distances: list[np.ndarray], test_distances
     return Verdict(NOT_COPIES, CONFIRMED, evidence)
 
 
-def more_diverse(k: np.ndarray, sample_index: list[np.ndarray],
-                 test_index: np.ndarray) -> Verdict:
+def more_diverse(k: np.ndarray, sample_index: list[np.ndarray], test_index: np.ndarray,
+                 far_trend: str = "") -> Verdict:
     """App. E's claim: the fraction of distinct nearest training images rises with k.
 
     ``sample_index[i]``: run i's samples' nearest training-image indices (k[i] its width);
     ``test_index``: the same for held-out images, the reference (about 1). The rule is the
     sweep summary's for a trend, turned upwards: Welch (one-sided p < ALPHA) between the
     widest and the narrowest width and, with three or more widths, Spearman across runs.
+    ``far_trend`` as in :func:`nnd_verdicts`.
     """
     k = np.asarray(k)
     _check_runs(k, sample_index)
@@ -213,4 +220,4 @@ def more_diverse(k: np.ndarray, sample_index: list[np.ndarray],
         return Verdict(MORE_DIVERSE, NOT_TESTABLE, f"{evidence} {ONE_SEED}")
     outcome = (CONFIRMED if welch == CONFIRMED and p_up < ALPHA else
                CONTRADICTED if welch == CONTRADICTED and p_fall < ALPHA else NOT_REPRODUCED)
-    return Verdict(MORE_DIVERSE, outcome, evidence)
+    return far_qualified(Verdict(MORE_DIVERSE, outcome, evidence), far_trend)

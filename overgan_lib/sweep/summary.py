@@ -42,6 +42,15 @@ class Verdict:
         return f"- **{self.claim}**: {self.outcome}. {self.evidence}"
 
 
+def far_qualified(verdict: Verdict, far: str) -> Verdict:
+    """A trend verdict judged on models far from the data (``far``: the reason, from
+    :func:`far_from_data` with ``trend=True``; '' when close enough): its outcome carries
+    :data:`FAR_SUFFIX` and its evidence the reason. Untestable verdicts stay as they are."""
+    if not far or verdict.outcome == NOT_TESTABLE:
+        return verdict
+    return Verdict(verdict.claim, verdict.outcome + FAR_SUFFIX, f"{verdict.evidence} {far}")
+
+
 def _one_seed(F: np.ndarray, *rows: int) -> bool:
     """Fewer than two finite seeds in any of ``rows``: no spread to judge a change by."""
     return any(int(np.isfinite(F[r]).sum()) < 2 for r in rows)
@@ -105,9 +114,7 @@ def improves_with_width(k: np.ndarray, F: np.ndarray, claim: str = "FID falls as
                 + f"; {ups} of {len(mean) - 1} width steps go up.")
     if few:
         return Verdict(claim, NOT_TESTABLE, f"{evidence} {ONE_SEED}")
-    if far := far_from_data(F, floor, trend=True):
-        return Verdict(claim, outcome + FAR_SUFFIX, f"{evidence} {far}")
-    return Verdict(claim, outcome, evidence)
+    return far_qualified(Verdict(claim, outcome, evidence), far_from_data(F, floor, trend=True))
 
 
 def saturates_beyond(k: np.ndarray, F: np.ndarray, at: int, floor: float | None = None
@@ -229,9 +236,7 @@ def worse_beyond_fixed(k: np.ndarray, F: np.ndarray, fixed: int,
     mean = np.nanmean(F, 1)
     evidence = (f"Mean FID {mean[i]:.1f} at k={fixed} → {mean[j]:.1f} at k={int(k[j])} "
                 f"(Welch one-sided p = {fmt_p(p)}).")
-    if far := far_from_data(F, floor, trend=True):
-        return Verdict(claim, outcome + FAR_SUFFIX, f"{evidence} {far}")
-    return Verdict(claim, outcome, evidence)
+    return far_qualified(Verdict(claim, outcome, evidence), far_from_data(F, floor, trend=True))
 
 
 def uptick_at_largest(k: np.ndarray, F: np.ndarray) -> Verdict:
