@@ -81,10 +81,12 @@ def plot_fid_over_iterations(ax: plt.Axes, configs: list[TrainConfig],
     if not curves:
         return False
     ks = sorted(curves)
+    both = all(c.k_g == c.k_d for c in configs)
+    name = "k" if both else f"${varied_side(configs)}$"
     for i, k in enumerate(ks):
         steps, F = curves[k]
         color = plt.cm.viridis(i / max(1, len(ks) - 1))
-        ax.plot(steps, F.mean(0), marker="o", ms=3, color=color, label=f"k={k}")
+        ax.plot(steps, F.mean(0), marker="o", ms=3, color=color, label=f"{name}={k}")
         if len(F) > 1:
             ax.fill_between(steps, F.min(0), F.max(0), color=color, alpha=0.12, lw=0)
     ax.set_xlabel("generator iteration")
