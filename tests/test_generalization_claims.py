@@ -39,6 +39,8 @@ TEST = _real()  # drawn once at import, before any reseeding: fixed for every te
 def test_samples_like_held_out_images_are_not_copies():
     v = C.not_copies(K, [_real(), _real(), _real(), _real()], TEST)
     assert v.outcome == "confirmed" and "k=64" in v.evidence and "128 samples" in v.evidence
+    assert "below the 4th smallest of the 64 held-out values (the lowest 6%)" in v.evidence
+    assert "0 samples and 0 held-out images lie below 0.6" in v.evidence
 
 
 def test_blurry_samples_near_many_training_images_are_not_copies():
@@ -72,6 +74,7 @@ def test_more_diverse_follows_the_distinct_nearest_images():
     v = C.more_diverse(k3, rising, test_index)
     assert v.outcome == "confirmed"
     assert "6% at k=8" in v.evidence and "100% for held-out" in v.evidence
+    assert v.evidence.startswith("Distinct nearest training images per sample")
     assert C.more_diverse(k3, rising[::-1], test_index).outcome == "contradicted"
     one_seed = C.more_diverse(np.array([8, 64]), [collapsed(3), collapsed(50)], test_index)
     assert one_seed.outcome == "not testable at this profile" and "One seed" in one_seed.evidence
@@ -114,11 +117,19 @@ def test_bad_input_is_one_line():
 
 def test_nnd_verdicts_on_constructed_scores():
     k = np.array([8, 8, 8, 64, 64, 64])
-    falls, mem = C.nnd_verdicts(k, np.array([3.0, 3.2, 3.1, 1.0, 1.1, 1.2]), memoriser=2.0)
+    scores = np.array([3.0, 3.2, 3.1, 1.0, 1.1, 1.2])
+    falls, mem = C.nnd_verdicts(k, scores, memoriser=2.0, real_floor=0.5)
     assert falls.outcome == "confirmed" and "NND" in falls.evidence
     assert mem.outcome == "contradicted"  # 3 of 6 below the memoriser is not "most"
-    _, mem = C.nnd_verdicts(k, np.array([1.5, 1.6, 1.4, 1.0, 1.1, 1.2]), memoriser=2.0)
-    assert mem.outcome == "confirmed"
+    _, mem = C.nnd_verdicts(k, np.array([1.5, 1.6, 1.4, 1.0, 1.1, 1.2]), memoriser=2.0,
+                            real_floor=0.5)
+    assert mem.outcome == "confirmed" and "Held-out real images: 0.50" in mem.evidence
+    # Without a real-vs-real floor, or when the critic cannot see the memoriser, the count
+    # below the memoriser means nothing.
+    _, mem = C.nnd_verdicts(k, scores, memoriser=2.0)
+    assert mem.outcome == "not testable at this profile" and "real vs real" in mem.evidence
+    _, mem = C.nnd_verdicts(k, scores, memoriser=2.0, real_floor=2.1)
+    assert mem.outcome == "not testable at this profile" and "does not tell" in mem.evidence
     # Three widths, one seed each at the middle: the rank test over 7 runs decides too.
     k3 = np.array([8, 8, 8, 16, 64, 64, 64])
     falls, _ = C.nnd_verdicts(k3, np.array([3.0, 3.2, 3.1, 3.3, 1.0, 1.1, 1.2]), memoriser=2.0)
@@ -129,7 +140,8 @@ def test_nnd_verdicts_on_constructed_scores():
                           baselines={"memorise": 0.4, "blur": 0.9, "noise": 0.6})
     assert mem.outcome == "not testable at this profile" and "blur, 0.90" in mem.evidence
     _, mem = C.nnd_verdicts(k, np.array([0.5, 0.7, 0.3, 1.1]), memoriser=0.4,
-                          baselines={"memorise": 0.4, "blur": 0.9, "noise": 0.6})
+                            baselines={"memorise": 0.4, "blur": 0.9, "noise": 0.6},
+                            real_floor=0.1)
     assert mem.outcome == "contradicted"
 
 
@@ -140,7 +152,6 @@ def test_trends_far_from_the_data_say_so():
     assert falls.outcome == "confirmed, far from the data"
     assert falls.evidence.endswith("3x the floor.")
     index = [RNG.permutation(5000)[:64][np.arange(64) % d] for d in (3, 4, 5, 50, 52, 55)]
-    v = C.more_diverse(k, index, RNG.permutation(5000)[:64], far_trend="Far.")
-    assert v.outcome == "confirmed, far from the data"
-    one_seed = C.more_diverse(np.array([8, 64]), index[::3], index[0], far_trend="Far.")
-    assert one_seed.outcome == "not testable at this profile"  # not qualified
+    v = C.more_diverse(k, index, RNG.permutation(5000)[:64], far="Far.")
+    assert v.outcome == "not testable at this profile" and v.evidence.endswith("Not tested: Far.")
+    assert C.more_diverse(k, index, RNG.permutation(5000)[:64]).outcome == "confirmed"

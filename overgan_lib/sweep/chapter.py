@@ -302,7 +302,7 @@ def glue_rules() -> None:
     from . import summary
 
     glue("rule_alpha", summary.ALPHA)
-    glue("rule_far", summary.FAR_FROM_DATA, "g")
+    glue("rule_far", summary.FAR_FROM_DATA, ".0f")
     glue("rule_min_evals", summary.MIN_EVALS)
 
 
