@@ -72,7 +72,7 @@ def test_initialisation_is_the_references():
     limit = math.sqrt(6 / (4096 + 1))
     assert float(c.fc.weight.detach().abs().max()) <= limit
     assert float(c.fc.weight.detach().std()) == pytest.approx(limit / math.sqrt(3), rel=0.05)
-    assert all(float(b.abs().max()) == 0 for b in (c.fc.bias, *[v.bias for v in c.convs]))
+    assert all(float(b.detach().abs().max()) == 0 for b in (c.fc.bias, *[v.bias for v in c.convs]))
 
 
 def test_ema_update_closed_form():
