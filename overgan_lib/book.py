@@ -209,7 +209,8 @@ def provenance_note(*records: Record) -> str:
     unknown = names(lambda s: s["clean"] is None or s["changed"] is None)
     verdict = ["computed now" if any(not s["reused"] for s in st) else "stored results"]
     verdict.append(f"from a dirty tree: {dirty}" if dirty else "clean tree")
-    verdict.append(f"code changed since: {changed}" if changed else "code unchanged since")
+    verdict.append(f"code changed since: {changed}" if changed else
+                   "code unchanged since computed")
     if unknown:
         verdict.append(f"not checkable outside git: {unknown}")
     rows = ["| result | runs | profile | seeds | git | tree | depends on | changed since | device "

@@ -410,3 +410,13 @@ def test_shared_runs_are_listed_with_every_sweep_that_uses_them(isolated):
     text = chapter.shared_runs_markdown(views)
     assert text.count("\n") == 0 and "$k_g$ = 32, $k_d$ = 32 [cpu]: 1 run," in text
     assert "FID train 64.0 (seed 0)" in text and "`cifar10_resnet_g`" in text
+
+
+def test_one_side_verdicts_name_the_varied_and_the_fixed_side():
+    kd = np.array([16, 32, 64])
+    F = np.array([[60, 61, 62], [50, 51, 52], [55, 56, 57]], float)
+    v = sweep.worse_beyond_fixed(kd, F, 32, name="k_d")
+    assert v.claim == "FID gets slightly worse once k_d exceeds the fixed k_g=32"
+    assert "at k_d=32" in v.evidence and "for worse, " in v.evidence
+    falls = sweep.improves_with_width(kd, F, "FID falls as k_d grows", name="k_d")
+    assert "at k_d=16" in falls.evidence and " for a fall, " in falls.evidence

@@ -14,7 +14,7 @@ from IPython.display import Markdown, display
 from ..profiles import settings
 from . import figures
 from .grid import experiment_configs
-from .matrices import eval_curves, final_value, width_matrix
+from .matrices import eval_curves, final_value, varied_side, width_matrix
 from .summary import (
     converges_faster,
     gap_does_not_grow,
@@ -285,11 +285,13 @@ def verdicts(views: Views, saturation: dict[str, int | None]) -> None:
                 continue
             k, f_train = width_matrix(v.configs, v.recs, "fid_train")
             _, f_test = width_matrix(v.configs, v.recs, "fid_test")
-            found = [improves_with_width(k, f_train, floor=v.floor)]
+            width = "k" if v.spec.vary == "both" else varied_side(v.configs)
+            found = [improves_with_width(k, f_train, f"FID falls as {width} grows", v.floor,
+                                         width)]
             if saturation.get(name):
                 found.append(saturates_beyond(k, f_train, saturation[name], v.floor))
             if v.spec.vary != "both":
-                found.append(worse_beyond_fixed(k, f_train, v.cfg["fixed"], v.floor))
+                found.append(worse_beyond_fixed(k, f_train, v.cfg["fixed"], v.floor, width))
             found += [gap_does_not_grow(k, f_train, f_test, v.floor),
                       converges_faster(eval_curves(v.configs, v.recs))]
             display(Markdown(f"**`{name}`**: " + figures.verdicts_markdown(v.profile, found)))

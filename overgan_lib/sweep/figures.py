@@ -89,6 +89,7 @@ def plot_fid_over_iterations(ax: plt.Axes, configs: list[TrainConfig],
         ax.plot(steps, F.mean(0), marker="o", ms=3, color=color, label=f"{name}={k}")
         if len(F) > 1:
             ax.fill_between(steps, F.min(0), F.max(0), color=color, alpha=0.12, lw=0)
+    ax.set_xticks(sorted({int(s) for k in ks for s in curves[k][0]}))  # the evaluation steps
     ax.set_xlabel("generator iteration")
     ax.set_ylabel("FID train (mean; band: seed range)")
     ax.legend(fontsize=8, ncol=2)
@@ -125,7 +126,8 @@ def draw_sample_grids(axes, configs: list[TrainConfig], recs: list[Record | None
         else:
             ax.text(0.5, 0.5, r["message"] or "no samples", ha="center", va="center",
                     color="red", transform=ax.transAxes)
-        ax.set_title(f"{side}={getattr(c, side)} [{profile}]", fontsize=10)
+        label = "k" if c.k_g == c.k_d else f"${side}$"
+        ax.set_title(f"{label}={getattr(c, side)} [{profile}]", fontsize=10)
         ax.set_axis_off()
 
 

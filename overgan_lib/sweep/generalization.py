@@ -40,7 +40,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..errors import ParameterError
-from .significance import fmt_p, rank_trend
+from .significance import fmt_p, p_pair, rank_trend
 from .summary import (
     ALPHA,
     CONFIRMED,
@@ -95,7 +95,10 @@ def nnd_verdicts(k: np.ndarray, nnd_by_k: np.ndarray, memoriser: float,
                                f"({float(np.min(nnd_by_k)):.2f} and above) scores above every "
                                f"baseline (highest: {worst}, {baselines[worst]:.2f}): the "
                                f"models are farther from the data than any imperfect copy of "
-                               f"it, so the claim about good GANs is not tested.")]
+                               f"it, so the claim about good GANs is not tested."
+                               + ("" if real_floor is not None else
+                                  " No NND of held-out real images (real vs real) is stored at "
+                                  "this profile either."))]
     if real_floor is None:
         return [falls, Verdict(claim, NOT_TESTABLE, f"{evidence} No NND of held-out real images "
                                f"(real vs real) is stored at this profile, so whether the critic "
@@ -227,7 +230,7 @@ def more_diverse(k: np.ndarray, sample_index: list[np.ndarray], test_index: np.n
     for i, w in enumerate(widths):
         F[i, :int(np.sum(k == w))] = frac[k == w]
     mean = np.nanmean(F, 1)
-    welch, p_welch = welch_outcome(F[-1], F[0])
+    welch, p_rise_w, p_fall_w = welch_outcome(F[-1], F[0])
     rho, p_fall, p_up = rank_trend(widths, F) if len(widths) > 2 else (float("nan"), 0.0, 0.0)
     n = len(np.asarray(sample_index[0]).ravel())
     few = any(int(np.isfinite(F[r]).sum()) < 2 for r in (0, -1))
@@ -235,10 +238,11 @@ def more_diverse(k: np.ndarray, sample_index: list[np.ndarray], test_index: np.n
                 f"{100 * mean[0]:.0f}% at k={int(widths[0])} → {100 * mean[-1]:.0f}% at "
                 f"k={int(widths[-1])}, against {100 * distinct_fraction(test_index):.0f}% for "
                 f"held-out images"
-                + ("" if few else f" (Welch one-sided p = {fmt_p(p_welch)})")
+                + ("" if few else f" (Welch one-sided p = "
+                   f"{p_pair(p_rise_w, p_fall_w, 'a rise', 'a fall')})")
                 + (f"; Spearman ρ = {rho:+.2f} over {int(np.isfinite(F).sum())} runs "
-                   f"(one-sided p = {fmt_p(min(p_fall, p_up))})" if len(widths) > 2 else
-                   "; two widths only, so no trend across widths")
+                   f"(one-sided p = {p_pair(p_up, p_fall, 'a rise', 'a fall')})"
+                   if len(widths) > 2 else "; two widths only, so no trend across widths")
                 + ".")
     if few:
         return Verdict(MORE_DIVERSE, NOT_TESTABLE, f"{evidence} {ONE_SEED}")

@@ -12,6 +12,12 @@ def fmt_p(p: float) -> str:
     return f"{p:.3g}"
 
 
+def p_pair(p_for: float, p_against: float, for_what: str, against_what: str) -> str:
+    """Both one-sided p-values, each named by the direction it tests, so a reader never takes
+    the p of the observed direction for the p of the claim."""
+    return f"{fmt_p(p_for)} for {for_what}, {fmt_p(p_against)} for {against_what}"
+
+
 def welch_greater(a: np.ndarray, b: np.ndarray) -> float:
     """One-sided p-value of Welch's t-test that mean(a) > mean(b) (finite entries; NaN with
     fewer than two of either). Two constant samples give 0 or 1 (the test is undefined)."""

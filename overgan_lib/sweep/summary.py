@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .significance import fmt_p, rank_trend, welch_greater
+from .significance import p_pair, rank_trend, welch_greater
 
 CONFIRMED, NOT_REPRODUCED, CONTRADICTED = ("confirmed", "not reproduced at this budget",
                                            "contradicted")
@@ -71,13 +71,14 @@ def _spread(F: np.ndarray, i: int, j: int) -> float:
     return float(np.hypot(np.nanstd(F[i]), np.nanstd(F[j])))
 
 
-def welch_outcome(a: np.ndarray, b: np.ndarray) -> tuple[str, float]:
+def welch_outcome(a: np.ndarray, b: np.ndarray) -> tuple[str, float, float]:
     """CONFIRMED when mean(a) > mean(b) (Welch, one-sided p < ALPHA), CONTRADICTED when
-    mean(a) < mean(b) likewise, else NOT_REPRODUCED; with the smaller one-sided p."""
+    mean(a) < mean(b) likewise, else NOT_REPRODUCED; with both one-sided p-values
+    (a > b, then a < b)."""
     p_greater, p_less = welch_greater(a, b), welch_greater(b, a)
     outcome = (CONFIRMED if p_greater < ALPHA else CONTRADICTED if p_less < ALPHA
                else NOT_REPRODUCED)
-    return outcome, min(p_greater, p_less)
+    return outcome, p_greater, p_less
 
 
 def far_from_data(F: np.ndarray, floor: float | None, trend: bool = False) -> str:
@@ -99,25 +100,28 @@ def far_from_data(F: np.ndarray, floor: float | None, trend: bool = False) -> st
 
 
 def improves_with_width(k: np.ndarray, F: np.ndarray, claim: str = "FID falls as k grows",
-                        floor: float | None = None) -> Verdict:
+                        floor: float | None = None, name: str = "k") -> Verdict:
     """Confirmed when both the narrowest width's mean is above the widest's (Welch, one-sided
     p < ALPHA) and, with three or more widths, the value falls with k across all runs
     (Spearman, one-sided p < ALPHA); contradicted when both find the opposite. With two
     widths the rank test would only repeat Welch's comparison, so the evidence says the
     trend rests on two widths. With ``floor``, an outcome on models far from the data
-    (:func:`far_from_data`) carries :data:`FAR_SUFFIX`."""
+    (:func:`far_from_data`) carries :data:`FAR_SUFFIX`. ``name`` is the width's name in the
+    evidence (k, or k_d / k_g when one side varies)."""
     mean = np.nanmean(F, 1)
-    welch, p_welch = welch_outcome(F[0], F[-1])
+    welch, p_fall_w, p_rise_w = welch_outcome(F[0], F[-1])
     rho, p_fall, p_up = rank_trend(k, F) if len(k) > 2 else (float("nan"), 0.0, 0.0)
     ups = int((np.diff(mean) > 0).sum())
     outcome = (CONFIRMED if welch == CONFIRMED and p_fall < ALPHA else
                CONTRADICTED if welch == CONTRADICTED and p_up < ALPHA else NOT_REPRODUCED)
     few = _one_seed(F, 0, -1)
-    evidence = (f"Mean {mean[0]:.1f} at k={int(k[0])} → {mean[-1]:.1f} at k={int(k[-1])}"
-                + ("" if few else f" (Welch one-sided p = {fmt_p(p_welch)})")
+    evidence = (f"Mean {mean[0]:.1f} at {name}={int(k[0])} → {mean[-1]:.1f} at "
+                f"{name}={int(k[-1])}"
+                + ("" if few else f" (Welch one-sided p = "
+                   f"{p_pair(p_fall_w, p_rise_w, 'a fall', 'a rise')})")
                 + (f"; Spearman ρ = {rho:+.2f} over {int(np.isfinite(F).sum())} runs "
-                   f"(one-sided p = {fmt_p(min(p_fall, p_up))})" if len(k) > 2 else
-                   "; two widths only, so no trend across widths")
+                   f"(one-sided p = {p_pair(p_fall, p_up, 'a fall', 'a rise')})" if len(k) > 2
+                   else "; two widths only, so no trend across widths")
                 + f"; {ups} of {len(mean) - 1} width steps go up.")
     if few:
         return Verdict(claim, NOT_TESTABLE, f"{evidence} {ONE_SEED}")
@@ -218,20 +222,23 @@ def converges_faster(curves: dict[int, tuple[np.ndarray, np.ndarray]]) -> Verdic
                        f"{n_evals} evaluations per run; a rate needs at least {MIN_EVALS}."
                        + unstable)
     auc_lo, auc_hi = np.nanmean(lo, 1), np.nanmean(hi, 1)
-    outcome, p = welch_outcome(auc_lo, auc_hi)
+    outcome, p_faster, p_slower = welch_outcome(auc_lo, auc_hi)
     return Verdict(claim, outcome,
                    f"Mean FID over {n_evals} evaluations: {auc_lo.mean():.1f} at k={ks[0]}, "
-                   f"{auc_hi.mean():.1f} at k={ks[-1]} (Welch one-sided p = {fmt_p(p)})."
+                   f"{auc_hi.mean():.1f} at k={ks[-1]} (Welch one-sided p = "
+                   f"{p_pair(p_faster, p_slower, 'the wider faster', 'the narrower faster')})."
                    + unstable)
 
 
 def worse_beyond_fixed(k: np.ndarray, F: np.ndarray, fixed: int,
-                       floor: float | None = None) -> Verdict:
+                       floor: float | None = None, name: str = "k") -> Verdict:
     """Fig. 7 (App. C): widening one network beyond the other's (fixed) width "leads to a
     slight drop in performance": FID at the widest varied width above FID at k = fixed
     (Welch, one-sided p < ALPHA); contradicted when it is below. With ``floor``, an outcome
-    on models far from the data carries :data:`FAR_SUFFIX`."""
-    claim = f"FID gets slightly worse once the varied width exceeds the fixed k={fixed}"
+    on models far from the data carries :data:`FAR_SUFFIX`. ``name``: the varied side
+    (k_d or k_g), so the fixed side is the other."""
+    other = {"k_d": "k_g", "k_g": "k_d"}.get(name, "the other width")
+    claim = f"FID gets slightly worse once {name} exceeds the fixed {other}={fixed}"
     wider = np.where(k > fixed)[0]
     if fixed not in k or not wider.size:
         return Verdict(claim, NOT_TESTABLE, f"k={fixed} and a wider varied width are not both "
@@ -239,10 +246,10 @@ def worse_beyond_fixed(k: np.ndarray, F: np.ndarray, fixed: int,
     i, j = int(np.where(k == fixed)[0][0]), int(wider[-1])
     if _one_seed(F, i, j):
         return Verdict(claim, NOT_TESTABLE, ONE_SEED)
-    outcome, p = welch_outcome(F[j], F[i])
+    outcome, p_worse, p_better = welch_outcome(F[j], F[i])
     mean = np.nanmean(F, 1)
-    evidence = (f"Mean FID {mean[i]:.1f} at k={fixed} → {mean[j]:.1f} at k={int(k[j])} "
-                f"(Welch one-sided p = {fmt_p(p)}).")
+    evidence = (f"Mean FID {mean[i]:.1f} at {name}={fixed} → {mean[j]:.1f} at {name}={int(k[j])} "
+                f"(Welch one-sided p = {p_pair(p_worse, p_better, 'worse', 'better')}).")
     return far_qualified(Verdict(claim, outcome, evidence), far_from_data(F, floor, trend=True))
 
 
