@@ -14,7 +14,7 @@ from IPython.display import Markdown, display
 from ..profiles import settings
 from . import figures
 from .grid import experiment_configs
-from .matrices import eval_curves, final_value, varied_side, width_matrix
+from .matrices import eval_curves, final_value, width_matrix, width_name
 from .summary import (
     converges_faster,
     gap_does_not_grow,
@@ -131,9 +131,10 @@ def shared_runs_markdown(views: Views, also: tuple[str, ...] = ()) -> str:
     users: dict[tuple[str, str], list[str]] = {}
     found: dict[tuple[str, str], tuple] = {}
     looked = {n: dict(bp) for n, bp in views.items()}
+    first_seed = {p: min(c.seed for c in v.configs)  # one view per profile, not per sweep
+                  for bp in views.values() for p, v in bp.items() if v.configs}
     for n in also:
-        looked[n] = {p: sweep_view(n, p, min(c.seed for c in v.configs))
-                     for bp in views.values() for p, v in bp.items() if v.configs}
+        looked[n] = {p: sweep_view(n, p, s) for p, s in first_seed.items()}
     for name, by_profile in looked.items():
         for p, v in by_profile.items():
             for c, r in zip(v.configs, v.recs, strict=True):
@@ -285,7 +286,7 @@ def verdicts(views: Views, saturation: dict[str, int | None]) -> None:
                 continue
             k, f_train = width_matrix(v.configs, v.recs, "fid_train")
             _, f_test = width_matrix(v.configs, v.recs, "fid_test")
-            width = "k" if v.spec.vary == "both" else varied_side(v.configs)
+            width = width_name(v.configs)
             found = [improves_with_width(k, f_train, f"FID falls as {width} grows", v.floor,
                                          width)]
             if saturation.get(name):

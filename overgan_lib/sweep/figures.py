@@ -14,7 +14,7 @@ from PIL import Image
 from ..models import parameter_counts
 from ..store import Record
 from ..train import TrainConfig, grid_path
-from .matrices import eval_curves, varied_side, width_matrix
+from .matrices import eval_curves, fixed_side, varied_side, width_matrix, width_name
 from .summary import Verdict
 
 SPLIT_COLOURS = {"train": "C0", "test": "C2"}
@@ -28,14 +28,10 @@ def splits_of(configs: list[TrainConfig]) -> tuple[str, ...]:
 def width_label(configs: list[TrainConfig]) -> str:
     """The width axis's name: k = k_g = k_d when both grow together, else the varied side
     with the other side's fixed width (Fig. 7)."""
-    side = varied_side(configs)
-    other = "k_d" if side == "k_g" else "k_g"
-    fixed = {getattr(c, other) for c in configs}
-    if all(c.k_g == c.k_d for c in configs):
+    name, fixed = width_name(configs), fixed_side(configs)
+    if name == "k":
         return "width $k = k_g = k_d$"
-    if len(fixed) == 1:
-        return f"width ${side}$ (${other}$ fixed at {fixed.pop()})"
-    return f"width ${side}$"
+    return f"width ${name}$" + (f" (${fixed[0]}$ fixed at {fixed[1]})" if fixed else "")
 
 
 def plot_fid_vs_width(ax: plt.Axes, configs: list[TrainConfig], recs: list[Record | None],
@@ -57,12 +53,9 @@ def plot_fid_vs_width(ax: plt.Axes, configs: list[TrainConfig], recs: list[Recor
                           color=SPLIT_COLOURS[split])
     if floor is not None and np.isfinite(floor):
         ax.axhline(floor, ls="--", color="0.4", lw=1, label="train vs test images (floor)")
-    side = varied_side(configs)
-    other = "k_d" if side == "k_g" else "k_g"
-    fixed = {getattr(c, other) for c in configs}
-    if not all(c.k_g == c.k_d for c in configs) and len(fixed) == 1:
-        ax.axvline(next(iter(fixed)), ls=":", color="0.5", lw=1,
-                   label=f"${side} = {other}$")
+    if fixed := fixed_side(configs):
+        ax.axvline(fixed[1], ls=":", color="0.5", lw=1,
+                   label=f"${width_name(configs)} = {fixed[0]}$")
     ax.set_xscale("log", base=2)
     if widths is not None:
         ax.set_xticks(widths, [str(int(w)) for w in widths])
@@ -81,8 +74,8 @@ def plot_fid_over_iterations(ax: plt.Axes, configs: list[TrainConfig],
     if not curves:
         return False
     ks = sorted(curves)
-    both = all(c.k_g == c.k_d for c in configs)
-    name = "k" if both else f"${varied_side(configs)}$"
+    name = width_name(configs)
+    name = name if name == "k" else f"${name}$"
     for i, k in enumerate(ks):
         steps, F = curves[k]
         color = plt.cm.viridis(i / max(1, len(ks) - 1))

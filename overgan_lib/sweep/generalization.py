@@ -37,21 +37,22 @@ copy" looks like.
 
 from __future__ import annotations
 
+from math import ceil, comb
+
 import numpy as np
 
 from ..errors import ParameterError
-from .significance import fmt_p, p_pair, rank_trend
+from .matrices import runs_by_width
+from .significance import fmt_p
 from .summary import (
     ALPHA,
     CONFIRMED,
     CONTRADICTED,
-    NOT_REPRODUCED,
     NOT_TESTABLE,
-    ONE_SEED,
     Verdict,
     far_qualified,
     improves_with_width,
-    welch_outcome,
+    trend_with_width,
 )
 
 
@@ -77,12 +78,7 @@ def nnd_verdicts(k: np.ndarray, nnd_by_k: np.ndarray, memoriser: float,
     """
     k, nnd_by_k = np.asarray(k), np.asarray(nnd_by_k, float)
     _check_runs(k, list(nnd_by_k))
-    widths = np.unique(k)
-    mat = np.full((len(widths), max(int(np.sum(k == w)) for w in widths)), np.nan)
-    for i, w in enumerate(widths):
-        v = nnd_by_k[k == w]
-        mat[i, :len(v)] = v
-    falls = improves_with_width(widths, mat, "NND falls as k grows")
+    falls = improves_with_width(*runs_by_width(k, nnd_by_k), "NND falls as k grows")
     falls = far_qualified(Verdict(falls.claim, falls.outcome, "NND: " + falls.evidence),
                           far_trend)
     claim = "memorised samples score worse than most GAN models"
@@ -129,6 +125,12 @@ QUANTILE = 0.05  # the held-out images' lower tail that copy-like samples are co
 COPY_RATIO = 0.6  # below: a copy (exact 0, blurred/noisy copies ~0.35-0.4, held-out >= ~0.7)
 
 
+def tail_rank(n_test: int) -> int:
+    """r: copy-like samples lie below the r-th smallest of ``n_test`` held-out values, the
+    held-out images' lowest :data:`QUANTILE` (at least the smallest)."""
+    return max(1, ceil(QUANTILE * n_test))
+
+
 def copy_like(sample_ratios: np.ndarray, test_ratios: np.ndarray) -> tuple[int, float, float]:
     """Samples more copy-like than all but the lowest :data:`QUANTILE` of held-out images.
 
@@ -140,13 +142,11 @@ def copy_like(sample_ratios: np.ndarray, test_ratios: np.ndarray) -> tuple[int, 
     of its samples, and held-out CIFAR-10 images themselves include a few near-duplicates of
     training images (Barz and Denzler 2020), which the quantile leaves out.
     """
-    from math import ceil, comb
-
     a, b = np.asarray(sample_ratios, float).ravel(), np.sort(np.asarray(test_ratios, float).ravel())
     if a.size == 0 or b.size == 0:
         raise ParameterError("copy_like needs at least one sample and one test value")
     n1, n2 = a.size, b.size
-    r = max(1, ceil(QUANTILE * n2))
+    r = tail_rank(n2)
     count = int(np.sum(a < b[r - 1]))
     total = comb(n1 + n2, n2)
     p = sum(comb(j + r - 1, r - 1) * comb(n1 + n2 - j - r, n2 - r)
@@ -195,7 +195,7 @@ def not_copies(k: np.ndarray, sample_distances: list[np.ndarray], test_distances
     ratios = np.concatenate([nearest_over_second(d)
                              for d, w in zip(sample_distances, k, strict=True) if w == hi])
     count, expected, p = copy_like(ratios, test)
-    r = max(1, int(np.ceil(QUANTILE * len(test))))
+    r = tail_rank(len(test))
     evidence = (f"Nearest over second-nearest training-image distance at k={hi}: median "
                 f"{np.median(ratios):.3f} over {len(ratios)} samples, against "
                 f"{np.median(test):.3f} for held-out images (an exact copy gives 0); "
@@ -224,30 +224,12 @@ def more_diverse(k: np.ndarray, sample_index: list[np.ndarray], test_index: np.n
     """
     k = np.asarray(k)
     _check_runs(k, sample_index)
-    widths = np.unique(k)
-    frac = np.asarray([distinct_fraction(i) for i in sample_index])
-    F = np.full((len(widths), max(int(np.sum(k == w)) for w in widths)), np.nan)
-    for i, w in enumerate(widths):
-        F[i, :int(np.sum(k == w))] = frac[k == w]
-    mean = np.nanmean(F, 1)
-    welch, p_rise_w, p_fall_w = welch_outcome(F[-1], F[0])
-    rho, p_fall, p_up = rank_trend(widths, F) if len(widths) > 2 else (float("nan"), 0.0, 0.0)
+    widths, F = runs_by_width(k, [100 * distinct_fraction(i) for i in sample_index])
+    trend = trend_with_width(widths, F, MORE_DIVERSE, rises=True, fmt=".0f", unit="%")
     n = len(np.asarray(sample_index[0]).ravel())
-    few = any(int(np.isfinite(F[r]).sum()) < 2 for r in (0, -1))
-    evidence = (f"Distinct nearest training images per sample ({n} samples per run): mean "
-                f"{100 * mean[0]:.0f}% at k={int(widths[0])} → {100 * mean[-1]:.0f}% at "
-                f"k={int(widths[-1])}, against {100 * distinct_fraction(test_index):.0f}% for "
-                f"held-out images"
-                + ("" if few else f" (Welch one-sided p = "
-                   f"{p_pair(p_rise_w, p_fall_w, 'a rise', 'a fall')})")
-                + (f"; Spearman ρ = {rho:+.2f} over {int(np.isfinite(F).sum())} runs "
-                   f"(one-sided p = {p_pair(p_up, p_fall, 'a rise', 'a fall')})"
-                   if len(widths) > 2 else "; two widths only, so no trend across widths")
-                + ".")
-    if few:
-        return Verdict(MORE_DIVERSE, NOT_TESTABLE, f"{evidence} {ONE_SEED}")
-    outcome = (CONFIRMED if welch == CONFIRMED and p_up < ALPHA else
-               CONTRADICTED if welch == CONTRADICTED and p_fall < ALPHA else NOT_REPRODUCED)
-    if far:
+    evidence = (f"Distinct nearest training images per sample ({n} samples per run; "
+                f"{100 * distinct_fraction(test_index):.0f}% for held-out images): "
+                f"{trend.evidence}")
+    if far and trend.outcome != NOT_TESTABLE:
         return Verdict(MORE_DIVERSE, NOT_TESTABLE, f"{evidence} Not tested: {far}")
-    return Verdict(MORE_DIVERSE, outcome, evidence)
+    return Verdict(MORE_DIVERSE, trend.outcome, evidence)

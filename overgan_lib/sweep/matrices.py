@@ -17,6 +17,34 @@ def varied_side(configs: list[TrainConfig]) -> str:
     return "k_g"
 
 
+def width_name(configs: list[TrainConfig]) -> str:
+    """How the width is named in labels and verdicts: ``k`` when k_g = k_d in every run,
+    else the varied side (``k_d`` or ``k_g``)."""
+    return "k" if all(c.k_g == c.k_d for c in configs) else varied_side(configs)
+
+
+def fixed_side(configs: list[TrainConfig]) -> tuple[str, int] | None:
+    """(name, width) of the side held fixed while the other varies (Fig. 7); None when both
+    sides grow together or the other side is not a single width."""
+    if width_name(configs) == "k":
+        return None
+    other = "k_d" if varied_side(configs) == "k_g" else "k_g"
+    widths = {getattr(c, other) for c in configs}
+    return (other, widths.pop()) if len(widths) == 1 else None
+
+
+def runs_by_width(k: np.ndarray, values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(widths, widths x runs matrix) from one value per run and its width ``k``; rows with
+    fewer runs are padded with NaN (the layout of :func:`width_matrix`)."""
+    k, values = np.asarray(k), np.asarray(values, float)
+    widths = np.unique(k)
+    out = np.full((len(widths), max(int(np.sum(k == w)) for w in widths)), np.nan)
+    for i, w in enumerate(widths):
+        row = values[k == w]
+        out[i, :len(row)] = row
+    return widths, out
+
+
 def final_value(rec: Record, metric: str) -> float:
     """A run's final metric (``fid_train``, ...) or run statistic (``iters_per_s``); NaN
     when the run has none (diverged, or the split was not scored)."""

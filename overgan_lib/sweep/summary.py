@@ -99,33 +99,49 @@ def far_from_data(F: np.ndarray, floor: float | None, trend: bool = False) -> st
             f"that distance rather than this claim.")
 
 
-def improves_with_width(k: np.ndarray, F: np.ndarray, claim: str = "FID falls as k grows",
-                        floor: float | None = None, name: str = "k") -> Verdict:
-    """Confirmed when both the narrowest width's mean is above the widest's (Welch, one-sided
-    p < ALPHA) and, with three or more widths, the value falls with k across all runs
+def trend_with_width(k: np.ndarray, F: np.ndarray, claim: str, rises: bool = False,
+                     floor: float | None = None, name: str = "k", fmt: str = ".1f",
+                     unit: str = "") -> Verdict:
+    """The trend rule: confirmed when both the narrowest and the widest width's means differ
+    in the claimed direction (a fall, or with ``rises`` a rise; Welch, one-sided p < ALPHA)
+    and, with three or more widths, the value moves that way with k across all runs
     (Spearman, one-sided p < ALPHA); contradicted when both find the opposite. With two
     widths the rank test would only repeat Welch's comparison, so the evidence says the
     trend rests on two widths. With ``floor``, an outcome on models far from the data
     (:func:`far_from_data`) carries :data:`FAR_SUFFIX`. ``name`` is the width's name in the
-    evidence (k, or k_d / k_g when one side varies)."""
+    evidence (k, or k_d / k_g when one side varies); the means are formatted with ``fmt``
+    and followed by ``unit`` ("%")."""
     mean = np.nanmean(F, 1)
     welch, p_fall_w, p_rise_w = welch_outcome(F[0], F[-1])
     rho, p_fall, p_up = rank_trend(k, F) if len(k) > 2 else (float("nan"), 0.0, 0.0)
-    ups = int((np.diff(mean) > 0).sum())
-    outcome = (CONFIRMED if welch == CONFIRMED and p_fall < ALPHA else
-               CONTRADICTED if welch == CONTRADICTED and p_up < ALPHA else NOT_REPRODUCED)
+    if rises:
+        welch = {CONFIRMED: CONTRADICTED, CONTRADICTED: CONFIRMED}.get(welch, welch)
+        p_for_w, p_against_w, p_for, p_against = p_rise_w, p_fall_w, p_up, p_fall
+        way, other = "a rise", "a fall"
+    else:
+        p_for_w, p_against_w, p_for, p_against = p_fall_w, p_rise_w, p_fall, p_up
+        way, other = "a fall", "a rise"
+    against = int((np.diff(mean) < 0 if rises else np.diff(mean) > 0).sum())
+    outcome = (CONFIRMED if welch == CONFIRMED and p_for < ALPHA else
+               CONTRADICTED if welch == CONTRADICTED and p_against < ALPHA else NOT_REPRODUCED)
     few = _one_seed(F, 0, -1)
-    evidence = (f"Mean {mean[0]:.1f} at {name}={int(k[0])} → {mean[-1]:.1f} at "
+    evidence = (f"Mean {mean[0]:{fmt}}{unit} at {name}={int(k[0])} → {mean[-1]:{fmt}}{unit} at "
                 f"{name}={int(k[-1])}"
                 + ("" if few else f" (Welch one-sided p = "
-                   f"{p_pair(p_fall_w, p_rise_w, 'a fall', 'a rise')})")
+                   f"{p_pair(p_for_w, p_against_w, way, other)})")
                 + (f"; Spearman ρ = {rho:+.2f} over {int(np.isfinite(F).sum())} runs "
-                   f"(one-sided p = {p_pair(p_fall, p_up, 'a fall', 'a rise')})" if len(k) > 2
+                   f"(one-sided p = {p_pair(p_for, p_against, way, other)})" if len(k) > 2
                    else "; two widths only, so no trend across widths")
-                + f"; {ups} of {len(mean) - 1} width steps go up.")
+                + f"; {against} of {len(mean) - 1} width steps go {'down' if rises else 'up'}.")
     if few:
         return Verdict(claim, NOT_TESTABLE, f"{evidence} {ONE_SEED}")
     return far_qualified(Verdict(claim, outcome, evidence), far_from_data(F, floor, trend=True))
+
+
+def improves_with_width(k: np.ndarray, F: np.ndarray, claim: str = "FID falls as k grows",
+                        floor: float | None = None, name: str = "k") -> Verdict:
+    """:func:`trend_with_width` for a value that should fall with k (FID, NND)."""
+    return trend_with_width(k, F, claim, False, floor, name)
 
 
 def saturates_beyond(k: np.ndarray, F: np.ndarray, at: int, floor: float | None = None
