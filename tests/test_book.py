@@ -138,3 +138,40 @@ def test_step_verdict_needs_separated_ranges_for_an_uptick():
     assert summaries.step_verdict([1, 2, 3], [4, 5, 6]) == ("up", 3.0)
     assert summaries.step_verdict([1, 2, 5], [2, 4, 6]) == ("up within spread", 2.0)
     assert summaries.step_verdict([4, 5, np.nan], [1, 2, 3])[0] == "down"
+
+
+def _package_imports(path: Path) -> set[Path]:
+    """overgan_lib source files ``path`` imports, directly or through other such files."""
+    import ast
+
+    pkg = REPO_ROOT / "overgan_lib"
+    seen, todo = set(), [path]
+    while todo:
+        f = todo.pop()
+        if f in seen:
+            continue
+        seen.add(f)
+        for node in ast.walk(ast.parse(f.read_text())):
+            if isinstance(node, ast.ImportFrom) and node.level:
+                base = f.parent
+                for _ in range(node.level - 1):
+                    base = base.parent
+                parts = (node.module or "").split(".") if node.module else []
+                mods = [parts] if node.module else [[a.name] for a in node.names]
+                for m in mods:
+                    target = base.joinpath(*m)
+                    for cand in (target.with_suffix(".py"), target / "__init__.py"):
+                        if cand.exists() and pkg in cand.parents:
+                            todo.append(cand)
+    return seen
+
+
+def test_data_metrics_depends_on_every_metrics_module_its_floors_import():
+    """DEPENDS["data_metrics"] lists metrics modules one by one: a new import in the floors'
+    code path must be listed too, or chapter 5 would not flag its stale records."""
+    reached = _package_imports(REPO_ROOT / "overgan_lib/metrics/floors.py")
+    listed = ob.DEPENDS["data_metrics"]
+    metrics = {f for f in reached if f.parent.name == "metrics" and f.name != "__init__.py"}
+    assert {"floors.py", "fid.py", "reference.py", "inception.py"} <= {f.name for f in metrics}
+    for f in metrics:
+        assert str(f.relative_to(REPO_ROOT)) in listed, f

@@ -123,7 +123,11 @@ def test_nnd_verdicts_on_constructed_scores():
     assert mem.outcome == "contradicted"  # 3 of 6 below the memoriser is not "most"
     _, mem = C.nnd_verdicts(k, np.array([1.5, 1.6, 1.4, 1.0, 1.1, 1.2]), memoriser=2.0,
                             real_floor=0.5)
-    assert mem.outcome == "confirmed" and "Held-out real images: 0.50" in mem.evidence
+    assert mem.outcome == "confirmed" and "real vs real) score 0.50" in mem.evidence
+    # Confirming needs no floor: the critic told the memoriser from real data better than it
+    # told most models.
+    _, mem = C.nnd_verdicts(k, np.array([1.5, 1.6, 1.4, 1.0, 1.1, 1.2]), memoriser=2.0)
+    assert mem.outcome == "confirmed" and "can be stored" in mem.evidence
     # Without a real-vs-real floor, or when the critic cannot see the memoriser, the count
     # below the memoriser means nothing.
     _, mem = C.nnd_verdicts(k, scores, memoriser=2.0)

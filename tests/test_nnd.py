@@ -10,7 +10,13 @@ import torch
 from overgan_lib import data
 from overgan_lib.errors import ParameterError
 from overgan_lib.metrics import nnd as N
-from overgan_lib.metrics.samplers import Blurred, GeneratorSampler, Memoriser, Noisy
+from overgan_lib.metrics.samplers import (
+    Blurred,
+    GeneratorSampler,
+    Memoriser,
+    Noisy,
+    make_baseline,
+)
 
 HAVE_DATA = any((r / "cifar10-jpeg.tar.xz").exists() for r in data.candidate_roots())
 needs_data = pytest.mark.skipif(not HAVE_DATA, reason="offline datasets not found")
@@ -218,3 +224,42 @@ def test_fid_rewards_the_memoriser(isolated):
     assert abs(mem["fid_test"] - floor) < 0.25 * floor
     assert blur["kid_train"] > 10 * max(mem["kid_train"], 1e-3)
     assert blur["fid_train"] > mem["fid_train"]
+
+
+def test_fresh_draws_each_image_once_then_stops():
+    imgs = Smooth(1)(12)
+    f = make_baseline("fresh", imgs, seed=4)
+    x = torch.cat([f(5), f(7)])
+    # every training image exactly once: new real images, never a repeat
+    assert sorted(int(i) for i in f.order) == list(range(12))
+    assert torch.equal(x, imgs[f.order])
+    with pytest.raises(ParameterError, match="exhausted: 13 draws asked of 12") as exc:
+        f(1)
+    assert "\n" not in str(exc.value)
+    assert torch.equal(make_baseline("fresh", imgs, seed=4)(12), x)  # seeded
+    with pytest.raises(ParameterError, match="pool=3 does not apply"):
+        make_baseline("fresh", imgs, pool=3)
+
+
+def test_sampler_draws_counts_what_nnd_asks_of_the_sampler():
+    from overgan_lib.metrics.generalization import sampler_draws
+
+    for curve_at, steps in (([2, 4], 4), ([2], 4), ([], 3)):
+        cfg = dict(steps=steps, batch_size=4, eval_batches=2, curve_at=curve_at)
+        imgs = Smooth(2)(sampler_draws(cfg))
+        f = make_baseline("fresh", imgs, seed=0)
+        N.nnd(f, imgs, imgs, steps, batch_size=4, eval_batches=2, curve_at=curve_at,
+              progress=False)
+        assert f.used == sampler_draws(cfg) == len(imgs)  # exactly all: one more would raise
+
+
+@needs_data
+def test_fresh_baseline_refuses_a_protocol_that_outdraws_its_images():
+    from overgan_lib.metrics.generalization import nnd_baselines
+    from overgan_lib.profiles import settings
+
+    cfg = dict(settings("generalization_baselines", "smoke"), n_train=32)
+    with pytest.raises(ParameterError, match="'fresh' needs 64 new real images but "
+                                             "n_train=32") as exc:
+        nnd_baselines(cfg, seed=0, progress=False)
+    assert "\n" not in str(exc.value)

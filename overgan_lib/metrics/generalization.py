@@ -18,6 +18,11 @@ Baselines (training split images, see :mod:`.samplers`):
 * ``memorise_<m>``: a memoriser of only m images, which the critic detects far sooner.
 * ``blur``, ``noise``: training images blurred (Gaussian, sigma 1 px) or with pixel noise
   (std 16/255): clearly imperfect generators.
+* ``fresh``: training images drawn without replacement, i.e. new real images the critic has
+  never seen: the real-vs-real floor. It exists only where the protocol draws fewer samples
+  than there are training images (:func:`sampler_draws`); the reference's 100k x 256
+  draws would need 500 times CIFAR-10's training split, so at the gpu and paper profiles
+  the floor cannot be measured at all.
 """
 
 from __future__ import annotations
@@ -47,6 +52,16 @@ def held_out_halves(dataset: str, n: int | None = None) -> tuple[np.ndarray, np.
     perm = np.random.default_rng(0).permutation(len(test))[:n]
     h = n // 2
     return test[np.sort(perm[:h])], test[np.sort(perm[h:2 * h])]
+
+
+def sampler_draws(cfg: dict[str, Any]) -> int:
+    """Samples one NND run under ``cfg`` draws from its sampler: a batch per critic step,
+    plus two scorings (raw and EMA critic) of ``eval_batches`` batches per curve checkpoint
+    and a final scoring unless the last checkpoint is the last step."""
+    scorings = 2 * len(set(cfg["curve_at"]))
+    if cfg["steps"] not in cfg["curve_at"]:
+        scorings += 1
+    return cfg["batch_size"] * (cfg["steps"] + scorings * cfg["eval_batches"])
 
 
 def baseline_sampler(name: str, train: np.ndarray, seed: int):
@@ -87,6 +102,10 @@ def nnd_baselines(cfg: dict[str, Any], seed: int, progress: bool = True,
     if cfg["n_train"] < len(train):
         keep = np.random.default_rng(0).permutation(len(train))[:cfg["n_train"]]
         train = train[np.sort(keep)]
+    if "fresh" in cfg["baselines"] and sampler_draws(cfg) > len(train):
+        raise ParameterError(f"baseline 'fresh' needs {sampler_draws(cfg):,} new real images but "
+                             f"n_train={len(train):,}; drop 'fresh' from the baselines or train "
+                             f"the critic for fewer steps")
     samplers = {name: baseline_sampler(name, train, seed + 1) for name in cfg["baselines"]}
     out = nnd_scores(samplers, cfg, seed, progress, device)
     del out["names"]

@@ -4,7 +4,8 @@ Every sampler is a callable ``n -> uint8 (n, C, H, W)`` tensor that draws fresh 
 each call from its own seeded CPU generator, so a metric run is reproducible. Besides the
 wrapper of a trained generator there are the baselines of issue 10: the memorisation
 "generator" that returns training images (Gulrajani et al., 2019, Sec. 3: the model that
-FID rewards), and two deliberately imperfect ones (blurred and noisy training images).
+FID rewards), two deliberately imperfect ones (blurred and noisy training images), and new
+real images (:class:`Fresh`), the perfect generator for as long as its images last.
 """
 
 from __future__ import annotations
@@ -86,6 +87,31 @@ class Noisy(Memoriser):
         return x.round().clamp(0, 255).to(torch.uint8)
 
 
+class Fresh(Memoriser):
+    """New real images: training images drawn *without* replacement, each at most once.
+
+    While the draws stay below the number of images this is a perfect generator, a stream
+    of new draws from the data distribution that the NND critic has never seen: its NND is
+    the real-vs-real floor that the memoriser (which repeats images) is compared with. It
+    cannot outlast its images, so a protocol that draws more than ``len(images)`` gets a
+    one-line error instead of silent repeats.
+    """
+
+    def __init__(self, images: torch.Tensor | np.ndarray, seed: int = 0):
+        super().__init__(images, seed)
+        self.order = torch.randperm(len(self.images), generator=self.gen)
+        self.used = 0
+
+    def indices(self, n: int) -> torch.Tensor:
+        check_positive_int("n", n)
+        if self.used + n > len(self.order):
+            raise ParameterError(f"fresh real images exhausted: {self.used + n} draws asked of "
+                                 f"{len(self.order)} images; draw at most {len(self.order)} "
+                                 f"(fewer critic steps or a smaller batch)")
+        self.used += n
+        return self.order[self.used - n:self.used]
+
+
 class GeneratorSampler:
     """Samples of a trained generator G(z), z ~ N(0, I) from a seeded CPU generator,
     quantised to uint8 as saved images are (:func:`overgan_lib.metrics.quantize`)."""
@@ -111,15 +137,20 @@ class GeneratorSampler:
 
 def make_baseline(kind: str, images: torch.Tensor | np.ndarray, seed: int = 0,
                   pool: int | None = None) -> Memoriser:
-    """One of the named baselines: 'memorise', 'blur' (sigma 1) or 'noise' (std 16)."""
+    """One of the named baselines: 'memorise', 'blur' (sigma 1), 'noise' (std 16) or
+    'fresh' (new real images; ``pool`` does not apply)."""
     from ..errors import check_choice
 
     check_choice("baseline", kind, BASELINES)
     if kind == "memorise":
         return Memoriser(images, seed, pool)
+    if kind == "fresh":
+        if pool is not None:
+            raise ParameterError(f"pool={pool} does not apply to fresh real images; drop it")
+        return Fresh(images, seed)
     if kind == "blur":
         return Blurred(images, 1.0, seed, pool)
     return Noisy(images, 16.0, seed, pool)
 
 
-BASELINES = ("memorise", "blur", "noise")
+BASELINES = ("memorise", "blur", "noise", "fresh")

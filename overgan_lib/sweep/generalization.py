@@ -64,14 +64,17 @@ def nnd_verdicts(k: np.ndarray, nnd_by_k: np.ndarray, memoriser: float,
     - "NND falls as k grows": the sweep summary's rule (Welch between the narrowest and the
       widest width, Spearman across runs; one seed per width is not testable);
     - "memorised samples score worse than most GAN models": the memoriser's NND is above
-      the NND of more than half of the trained models. Not testable when every trained model
-      scores above every baseline (``baselines``: NND by name, e.g. memorisers, blurred and
-      noisy images): the critic then separates the models from real data more easily than
-      any imperfect copy of it, and the claim, about good GANs, is not tested. Also not
-      testable without ``real_floor``, the NND of held-out real images (real vs real), or
-      when the memoriser does not score above it: a critic that cannot tell the memoriser
-      from new real images leaves no model able to score below it except by noise, and the
-      rule would say "contradicted" by construction.
+      the NND of more than half of the trained models (confirmed). Not testable when every
+      trained model scores above every baseline (``baselines``: NND by name, e.g. memorisers,
+      blurred and noisy images): the critic then separates the models from real data more
+      easily than any imperfect copy of it, and the claim, about good GANs, is not tested.
+      A memoriser scoring *better* than most models contradicts the claim only if the critic
+      sees the memoriser at all, i.e. scores it above ``real_floor``, the NND of new real
+      images (real vs real, the ``fresh`` baseline); without that floor, or with the
+      memoriser at or below it, no model could score below the memoriser except by noise and
+      the rule would say "contradicted" by construction, so the claim is not testable.
+      Each score is one critic seed, so a memoriser just above the floor is weak evidence;
+      the evidence prints both numbers.
 
     ``far_trend``: :func:`.summary.far_from_data`'s reason (``trend=True``) when the models
     are far from the data by FID; the trend's outcome then says so (:func:`.far_qualified`).
@@ -85,25 +88,25 @@ def nnd_verdicts(k: np.ndarray, nnd_by_k: np.ndarray, memoriser: float,
     below = int(np.sum(nnd_by_k < memoriser))
     evidence = (f"The memoriser's NND is {memoriser:.2f}; {below} of {len(nnd_by_k)} trained "
                 f"models score below (better than) it.")
+    floor = (f" New real images (real vs real) score {real_floor:.2f}."
+             if real_floor is not None else
+             " No NND of new real images (real vs real) can be stored at this profile.")
     if baselines and float(np.min(nnd_by_k)) > max(baselines.values()):
         worst = max(baselines, key=baselines.get)
         return [falls, Verdict(claim, NOT_TESTABLE, f"{evidence} Every trained model "
                                f"({float(np.min(nnd_by_k)):.2f} and above) scores above every "
                                f"baseline (highest: {worst}, {baselines[worst]:.2f}): the "
                                f"models are farther from the data than any imperfect copy of "
-                               f"it, so the claim about good GANs is not tested."
-                               + ("" if real_floor is not None else
-                                  " No NND of held-out real images (real vs real) is stored at "
-                                  "this profile either."))]
+                               f"it, so the claim about good GANs is not tested.{floor}")]
+    if below > len(nnd_by_k) / 2:
+        return [falls, Verdict(claim, CONFIRMED, evidence + floor)]
     if real_floor is None:
-        return [falls, Verdict(claim, NOT_TESTABLE, f"{evidence} No NND of held-out real images "
-                               f"(real vs real) is stored at this profile, so whether the critic "
-                               f"detects the memoriser at all is unknown.")]
+        return [falls, Verdict(claim, NOT_TESTABLE, f"{evidence}{floor} Whether the critic "
+                               f"detects the memoriser at all is therefore unknown.")]
     if memoriser <= real_floor:
         return [falls, Verdict(claim, NOT_TESTABLE, f"{evidence} The critic does not tell the "
-                               f"memoriser from held-out real images ({real_floor:.2f}).")]
-    outcome = CONFIRMED if below > len(nnd_by_k) / 2 else CONTRADICTED
-    return [falls, Verdict(claim, outcome, f"{evidence} Held-out real images: {real_floor:.2f}.")]
+                               f"memoriser from new real images ({real_floor:.2f}).")]
+    return [falls, Verdict(claim, CONTRADICTED, evidence + floor)]
 
 
 NOT_COPIES = "wide models do not copy training images"
