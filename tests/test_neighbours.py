@@ -127,4 +127,4 @@ def test_pixel_search_covers_the_whole_training_split(isolated):
     assert out["copier"]["pixel_ratio"] == 0.0
     assert out["test"]["pixel_ratio"] > 0.5
     assert out["copier"]["inception_ratio"] > 0.5  # not in the searched feature subset
-    assert len(out["test_pixel_indices"]) == 6
+    assert len(out["test_pixel_nearest"]) == 6

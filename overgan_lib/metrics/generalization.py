@@ -137,13 +137,12 @@ def neighbour_scores(samplers: dict[str, Sampler], cfg: dict[str, Any],
     train_feats = reference_features(ds, "train", cfg["n_train"], device=device,
                                      progress=progress)
     test_a, test_b = held_out_halves(ds, 2 * n)
-    test_pix_i, test_pix = nearest(test_a, train, 1)
+    _, test_pix = nearest(test_a, train, 1)
     test_feat = nearest(features(test_a, device=device), train_feats, 1)[1][:, 0]
     names = [*samplers, "test"]
     out: dict[str, Any] = {"names": names, "n": n, "n_train": len(feat_index),
                            "n_train_pixel": len(train),
                            "test_pixel_nearest": test_pix[:, 0] / 255.0,
-                           "test_pixel_indices": test_pix_i[:, 0],
                            "test_inception_nearest": test_feat}
     for name in tqdm(names, desc="neighbours", disable=not progress):
         s = torch.as_tensor(test_b) if name == "test" else samplers[name](n)
