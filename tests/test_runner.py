@@ -234,6 +234,8 @@ def test_verdicts_on_constructed_sweeps():
     fast = {8: (steps, np.array([[200, 150, 120], [210, 150, 125]])),
             128: (steps, np.array([[120, 80, 70], [118, 82, 71]]))}
     assert sweep.converges_faster(fast).outcome == "confirmed"
+    far = sweep.converges_faster(fast, "Far: 300 above the floor.")
+    assert far.outcome == "confirmed, far from the data" and far.evidence.endswith("floor.")
     assert sweep.converges_faster({}).outcome == "not testable at this profile"
     two_evals = {k: (steps[:2], c[:, :2]) for k, (_, c) in fast.items()}
     verdict = sweep.converges_faster(two_evals)  # a clear difference, but no rate to judge
@@ -420,3 +422,16 @@ def test_one_side_verdicts_name_the_varied_and_the_fixed_side():
     assert "at k_d=32" in v.evidence and "for worse, " in v.evidence
     falls = sweep.improves_with_width(kd, F, "FID falls as k_d grows", name="k_d")
     assert "at k_d=16" in falls.evidence and " for a fall, " in falls.evidence
+
+
+def test_dcgan_sweeps_evaluate_often_enough_to_judge_convergence():
+    """Fig. 5's rule needs MIN_EVALS evaluations per run; the DCGAN sweeps' non-smoke
+    profiles provide them (the smoke profile evaluates once, at the end)."""
+    from overgan_lib.profiles import settings
+    from overgan_lib.sweep.summary import MIN_EVALS
+
+    for name in ("cifar10_dcgan", "celeba_dcgan"):
+        for profile in ("cpu", "gpu", "paper"):
+            cfg = settings(name, profile)
+            assert cfg["eval_every"] and cfg["iters"] // cfg["eval_every"] >= MIN_EVALS, (
+                name, profile)

@@ -17,6 +17,7 @@ from .grid import experiment_configs
 from .matrices import eval_curves, final_value, width_matrix, width_name
 from .summary import (
     converges_faster,
+    far_from_data,
     gap_does_not_grow,
     improves_with_width,
     saturates_beyond,
@@ -294,7 +295,8 @@ def verdicts(views: Views, saturation: dict[str, int | None]) -> None:
             if v.spec.vary != "both":
                 found.append(worse_beyond_fixed(k, f_train, v.cfg["fixed"], v.floor, width))
             found += [gap_does_not_grow(k, f_train, f_test, v.floor),
-                      converges_faster(eval_curves(v.configs, v.recs))]
+                      converges_faster(eval_curves(v.configs, v.recs),
+                                       far_from_data(f_train, v.floor, trend=True))]
             display(Markdown(f"**`{name}`**: " + figures.verdicts_markdown(v.profile, found)))
 
 

@@ -213,13 +213,16 @@ def gap_does_not_grow(k: np.ndarray, F_train: np.ndarray, F_test: np.ndarray,
                    f"{'above' if above else 'not always above'} train{_negative_gaps(gap)}.")
 
 
-def converges_faster(curves: dict[int, tuple[np.ndarray, np.ndarray]]) -> Verdict:
+def converges_faster(curves: dict[int, tuple[np.ndarray, np.ndarray]], far: str = ""
+                     ) -> Verdict:
     """Larger k reaches a given FID in fewer iterations (Fig. 5): each run's mean FID over
     its evaluations (the area under its curve), narrowest vs widest k, Welch one-sided.
 
     Needs :data:`MIN_EVALS` evaluations per run: with fewer, the area is just the final
     FID and says nothing about a rate. The evidence also counts the runs whose FID rose
     between two evaluations (the paper's "more stably"), which is reported, not judged.
+    ``far``: :func:`far_from_data`'s reason (``trend=True``) when the models are far from
+    the data; the outcome then says so, as a trend's does (:func:`far_qualified`).
     """
     claim = "larger k converges faster"
     if len(curves) < 2:
@@ -239,11 +242,11 @@ def converges_faster(curves: dict[int, tuple[np.ndarray, np.ndarray]]) -> Verdic
                        + unstable)
     auc_lo, auc_hi = np.nanmean(lo, 1), np.nanmean(hi, 1)
     outcome, p_faster, p_slower = welch_outcome(auc_lo, auc_hi)
-    return Verdict(claim, outcome,
+    return far_qualified(Verdict(claim, outcome,
                    f"Mean FID over {n_evals} evaluations: {auc_lo.mean():.1f} at k={ks[0]}, "
                    f"{auc_hi.mean():.1f} at k={ks[-1]} (Welch one-sided p = "
                    f"{p_pair(p_faster, p_slower, 'the wider faster', 'the narrower faster')})."
-                   + unstable)
+                   + unstable), far)
 
 
 def worse_beyond_fixed(k: np.ndarray, F: np.ndarray, fixed: int,
