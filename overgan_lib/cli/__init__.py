@@ -1,0 +1,198 @@
+"""The ``overgan`` command line: train, sweep, bench, check, data, fid, results."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+
+from ..errors import OneLineError, ParameterError, check_int
+from ..profiles import DEFAULT_PROFILE, check_profile
+from .bench import cmd_bench
+from .fid import cmd_fid
+from .training import cmd_sweep, cmd_train
+from .values import parse_value
+
+__all__ = ["build_parser", "main"]
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    """Validate chapter parameters before a kernel starts (used by the Makefile)."""
+    check_profile(args.profile)
+    check_int("seed", args.seed)
+    extra = dict(kv.split("=", 1) for kv in args.param)
+    from ..profiles import settings
+
+    for exp in args.experiment:
+        overrides = {k: parse_value(v) for k, v in extra.items()}
+        settings(exp, args.profile, **overrides)  # validates every value
+    print(f"ok: profile={args.profile} seed={args.seed}")
+    return 0
+
+
+def cmd_data(args: argparse.Namespace) -> int:
+    """``overgan data verify | grid | download``."""
+    from .. import data
+
+    if args.action == "verify":
+        rows = data.verify(args.root)
+        if not rows:
+            roots = ", ".join(str(r) for r in data.candidate_roots(args.root))
+            print(f"no offline archives found in {roots}", file=sys.stderr)
+            return 1
+        for r in rows:
+            flag = "ok " if r["ok"] else "BAD"
+            print(f"{flag} {r['dataset']:8s} {r['path']}  sha256 {r['sha256'][:16]}...")
+        return 0 if all(r["ok"] for r in rows) else 1
+    if not args.dataset:
+        raise ParameterError(f"`overgan data {args.action}` needs --dataset "
+                             f"({', '.join(data.CARDS)})")
+    if args.action == "download":
+        arr = data.load_uint8(args.dataset, args.split, args.root, download=True)
+        print(f"{args.dataset}/{args.split}: {arr.shape}")
+        return 0
+    from ..images import save_grid
+    from ..metrics.reference import reference_subset
+
+    if not args.out:
+        raise ParameterError("`overgan data grid` needs --out FILE.png")
+    imgs = reference_subset(args.dataset, args.split, args.n, args.root)
+    print(save_grid(imgs, args.out))
+    return 0
+
+
+def cmd_results(args: argparse.Namespace) -> int:
+    """List stored results with their provenance."""
+    from ..store import results_root
+
+    root = results_root()
+    for path in sorted(root.glob("*/*/*.json")):
+        doc = json.loads(path.read_text())
+        p = doc["provenance"]
+        print(
+            f"{path.relative_to(root)}  profile={p['profile']} seed={p['seed']} "
+            f"git={p['git_sha'][:8]} torch={p['torch_version']} wall={p['wall_time_s']}s"
+        )
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser (exposed for tests and docs)."""
+    ap = argparse.ArgumentParser(prog="overgan", description=__doc__)
+    sub = ap.add_subparsers(dest="command", required=True)
+    b = sub.add_parser("bench", help="speed benchmarks (ratios against a reference)")
+    b.add_argument("target", choices=["theory", "fid", "train", "sweep", "gpu-sweep", "heatmap",
+                                      "nnd"])
+    b.add_argument("--device", choices=["cpu", "cuda"], help="train/gpu-sweep/nnd/fid: device "
+                   "(default cpu; gpu-sweep needs cuda)")
+    b.add_argument("--load", action="store_true",
+                   help="keep one core busy while measuring (how the code behaves beside "
+                        "other work)")
+    b.add_argument("--profile", default=DEFAULT_PROFILE)
+    b.add_argument("--seed", type=int, default=0)
+    b.add_argument("--quiet", action="store_true")
+    b.add_argument("--json", action="store_true", help="also print the result as JSON")
+    b.add_argument("--widths", type=int, nargs="+", help="override the widths k of the sweep")
+    b.add_argument("--seeds", type=int, help="override the number of seeds per width")
+    b.add_argument("--T", type=int, help="override the number of iterations")
+    b.add_argument("--eta-bar", dest="eta_bar", type=float, help="override eta-bar (> 0)")
+    b.add_argument("--mu", type=float, help="override the discriminator step mu in (0, 1]")
+    b.add_argument("--n", type=int, help="fid: number of images (default 2000; with "
+                   "--device cuda, train and test images each compared on cuda and cpu, "
+                   "default 1000)")
+    b.add_argument("--n-timed", type=int, help="fid --device cuda: images per side of the "
+                   "timed FID (default 10000)")
+    b.add_argument("--grid", type=int, help="heatmap: grid cells per axis")
+    b.add_argument("--inits", type=int, help="heatmap: discriminator inits per cell")
+    b.add_argument("--arch", default="dcgan", help="train: architecture (default dcgan)")
+    b.add_argument("--k", type=int, help="train/sweep: width k (default 64)")
+    b.add_argument("--iters", type=int, help="train: timed iterations per round (default 5); "
+                   "sweep: iterations per model (default 100); nnd: timed steps (default 3)")
+    b.add_argument("--rounds", type=int, default=2, help="train: alternating timed rounds")
+    b.add_argument("--dataset", help="train: data (default cifar10; mnist for --arch mlp)")
+    b.add_argument("--models", type=int, default=4, help="sweep: number of small models")
+    b.add_argument("--workers", type=int, default=2, help="sweep: worker processes")
+    b.add_argument("--batch-size", dest="batch_size", type=int, default=256,
+                   help="nnd: critic batch per side (reference 256)")
+    b.set_defaults(func=cmd_bench)
+    c = sub.add_parser("check", help="validate chapter parameters")
+    c.add_argument("--profile", default=DEFAULT_PROFILE)
+    c.add_argument("--seed", type=int, default=0)
+    c.add_argument(
+        "--experiment",
+        action="append",
+        default=[],
+        help="also validate overrides against this experiment's settings",
+    )
+    c.add_argument("--param", action="append", default=[], help="KEY=VALUE override")
+    c.set_defaults(func=cmd_check)
+    dp = sub.add_parser("data", help="datasets: verify archives, sample grids, download")
+    dp.add_argument("action", choices=["verify", "grid", "download"])
+    dp.add_argument("--dataset")
+    dp.add_argument("--split", default="train")
+    dp.add_argument("--n", type=int, default=64)
+    dp.add_argument("--out")
+    dp.add_argument("--root", help="data root (default: $OVERGAN_DATA, ../shared/data, cache)")
+    dp.set_defaults(func=cmd_data)
+    fp = sub.add_parser("fid", help="FID/KID with pytorch-fid (offline weights built if needed)")
+    fp.add_argument("action", nargs="?", choices=["stats"])
+    fp.add_argument("--real")
+    fp.add_argument("--fake")
+    fp.add_argument("--dataset")
+    fp.add_argument("--split", default="train")
+    fp.add_argument("--n", type=int)
+    fp.add_argument("--out", help="with `stats`: also write mu/sigma to this .npz")
+    fp.add_argument("--quiet", action="store_true")
+    fp.add_argument("--json", action="store_true", help="print the scores as one JSON object")
+    fp.set_defaults(func=cmd_fid)
+    t = sub.add_parser("train", help="train one WGAN-GP run (App. D settings)")
+    t.add_argument("--dataset", default="mnist")
+    t.add_argument("--arch", default="mlp")
+    t.add_argument("--k", type=int, default=256, help="width k of G and D")
+    t.add_argument("--k-g", dest="k_g", type=int, help="generator width (overrides --k)")
+    t.add_argument("--k-d", dest="k_d", type=int, help="critic width (overrides --k)")
+    t.add_argument("--iters", type=int, default=1000, help="generator iterations")
+    t.add_argument("--lr", type=float, help="Adam learning rate (default 1e-4)")
+    t.add_argument("--eval-n", dest="eval_n", type=int, help="samples per FID (default 500)")
+    t.add_argument("--eval-every", dest="eval_every", type=int, help="0: only at the end")
+    t.add_argument("--seed", type=int, default=0)
+    t.add_argument("--profile", default=DEFAULT_PROFILE)
+    t.add_argument("--rerun", action="store_true", help="ignore stored result and checkpoint")
+    t.add_argument("--device", choices=["cpu", "cuda"], help="default: cuda when available")
+    t.add_argument("--graphs", action=argparse.BooleanOptionalAction, default=None,
+                   help="capture each iteration as a CUDA graph (default: on cuda)")
+    t.add_argument("--log-every", dest="log_every", type=int, default=10,
+                   help="host-sync and loss-logging cadence")
+    t.add_argument("--ckpt-every", dest="ckpt_every", type=int, default=100,
+                   help="checkpoint cadence")
+    t.add_argument("--quiet", action="store_true")
+    t.set_defaults(func=cmd_train)
+    sw = sub.add_parser("sweep", help="run a named width sweep (skips stored runs)")
+    from ..sweep.registry import SWEEPS
+
+    sw.add_argument("sweep", choices=list(SWEEPS))
+    sw.add_argument("--executor", choices=["local", "ray"], default="local",
+                    help="local: this process / worker processes; ray: a Ray cluster")
+    sw.add_argument("--address", help="with --executor ray: the cluster (e.g. auto, "
+                    "ray://head:10001); default: start a local Ray instance")
+    sw.add_argument("--profile", default=DEFAULT_PROFILE)
+    sw.add_argument("--seed", type=int, default=0, help="first seed")
+    sw.add_argument("--workers", type=int, help="worker processes (default: profile's)")
+    sw.add_argument("--set", action="append", default=[], help="KEY=VALUE setting override")
+    sw.add_argument("--rerun", action="store_true")
+    sw.add_argument("--quiet", action="store_true")
+    sw.set_defaults(func=cmd_sweep)
+    r = sub.add_parser("results", help="list stored results and their provenance")
+    r.set_defaults(func=cmd_results)
+    return ap
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``overgan`` console script."""
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except OneLineError as exc:  # bad parameters, missing data, corrupt checkpoints
+        print(f"overgan: error: {exc}", file=sys.stderr)
+        return 2

@@ -1,0 +1,75 @@
+"""``overgan train`` and ``overgan sweep``: one WGAN-GP run, or a named width sweep."""
+
+from __future__ import annotations
+
+import argparse
+
+from ..profiles import check_profile
+from .values import parse_value
+
+
+def _train_config(args: argparse.Namespace):
+    from ..train import TrainConfig
+
+    fields = dict(dataset=args.dataset, arch=args.arch, seed=args.seed, iters=args.iters,
+                  k_g=args.k_g or args.k, k_d=args.k_d or args.k)
+    if args.lr is not None:
+        fields["lr"] = args.lr
+    if args.eval_n is not None:
+        fields["eval_n"] = args.eval_n
+    if args.eval_every is not None:
+        fields["eval_every"] = args.eval_every
+    return TrainConfig(**fields)
+
+
+def cmd_train(args: argparse.Namespace) -> int:
+    """Train one WGAN-GP run (resumes from its checkpoint; reuses a stored result)."""
+    from ..train import RunOptions, train
+
+    check_profile(args.profile)
+    options = RunOptions(device=args.device, graphs=args.graphs, log_every=args.log_every,
+                         ckpt_every=args.ckpt_every)
+    rec = train(_train_config(args), args.profile, rerun=args.rerun, progress=not args.quiet,
+                options=options)
+    d = rec.data
+    where = "stored result" if rec.reused else f"{d['iters_per_s']:.2f} it/s"
+    if d["status"] == "diverged":
+        print(f"{d['message']} ({where}); result: {rec.path}")
+        return 1
+    f = d["final"]
+    test = f"{f['fid_test']!r}" if "fid_test" in f else "not computed"
+    print(f"completed {d['steps_done']} iterations ({where}): FID train {f['fid_train']!r}, "
+          f"test {test}, KID train {f['kid_train']!r} (n={f['n']}); "
+          f"result: {rec.path}")
+    return 0
+
+
+def cmd_sweep(args: argparse.Namespace) -> int:
+    """Run a named width sweep (missing runs only) and print one line per run."""
+    from ..profiles import settings
+    from ..sweep import run_experiment
+
+    overrides = {k: parse_value(v) for k, v in (kv.split("=", 1) for kv in args.set)}
+    if args.workers is not None:
+        overrides["workers"] = args.workers
+    cfg = settings(args.sweep, args.profile, **overrides)
+    executor = None
+    if args.executor == "ray":
+        from ..sweep import RayExecutor
+
+        executor = RayExecutor(address=args.address)
+    try:
+        recs, summary = run_experiment(args.sweep, args.profile, cfg, args.seed, args.rerun,
+                                       progress=not args.quiet, executor=executor)
+    finally:
+        if executor is not None:
+            executor.shutdown()
+    for r in recs:
+        c = r.config if r else {}
+        fid = r["final"]["fid_train"] if r and r["final"] else float("nan")
+        status = r["status"] if r else "missing"
+        print(f"k_g={c.get('k_g')} k_d={c.get('k_d')} seed={c.get('seed')}: {status} "
+              f"FID train {fid!r} {r['message'] if r else ''}")
+    if summary is not None:
+        print(f"sweep wall time {summary['wall_s']:.1f} s ({summary['ran']} runs executed)")
+    return 0
