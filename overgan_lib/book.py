@@ -151,6 +151,7 @@ DEPENDS: dict[str, tuple[str, ...]] = {
     "li2018": ("overgan_lib/related/mixture.py", "overgan_lib/related/dynamics.py",
                "overgan_lib/related/experiments.py"),
     "generalization_baselines": (*_GENERALIZATION, "overgan_lib/data"),
+    "nnd_floor": (*_GENERALIZATION, "overgan_lib/metrics/nnd_floor.py", "overgan_lib/data"),
     "neighbour_baselines": (*_GENERALIZATION, "overgan_lib/data"),
     "generalization": (*_GENERALIZATION, "overgan_lib/data", "overgan_lib/train",
                        "overgan_lib/models.py"),

@@ -270,6 +270,12 @@ _TABLES["generalization"] = {
 _TABLES["generalization_baselines"]["paper"] = dict(
     _TABLES["generalization_baselines"]["gpu"], steps=100_000, eval_batches=10_000,
     curve_at=[1000, 10_000, 30_000, 100_000])
+# Fig. 6's memoriser claim: the memoriser against new real images over several critic seeds
+# (overgan_lib.metrics.nnd_floor), under the baselines' protocol. Only smoke and cpu draw few
+# enough samples for new real images to exist (the chapter checks before it runs).
+_TABLES["nnd_floor"] = {p: {**{k: v for k, v in row.items() if k != "baselines"},
+                            "critic_seeds": 3}
+                        for p, row in _TABLES["generalization_baselines"].items()}
 
 # Part II training sweeps (App. D: WGAN-GP, lambda = 10, 5 critic steps, Adam 1e-4 (0.5,
 # 0.999), batch 64, 300k generator iterations). Only ``iters``, the widths, the seed count
@@ -429,7 +435,7 @@ _INTS = ("m", "d", "n", "k", "p", "T", "seeds", "draws", "violation_draws", "gam
          "mc_draws", "record_every", "repeats", "speed_images", "iters", "eval_n", "log_every",
          "ckpt_every", "workers", "fixed", "group", "grid", "inits", "opt_points", "steps",
          "batch", "z_dim", "depth", "k_show", "clf_n", "batch_size", "eval_batches", "n_train",
-         "n_real", "n_samples")
+         "n_real", "n_samples", "critic_seeds")
 _INT_LISTS = ("widths", "spectrum_widths", "d_iters", "ms", "curve_ns", "d_steps", "curve_at")
 _STEPS = ("eta_bar", "mu", "mu_diter", "tol", "eta_g", "eta_d", "box", "init_range")
 

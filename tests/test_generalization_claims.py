@@ -118,22 +118,30 @@ def test_bad_input_is_one_line():
 def test_nnd_verdicts_on_constructed_scores():
     k = np.array([8, 8, 8, 64, 64, 64])
     scores = np.array([3.0, 3.2, 3.1, 1.0, 1.1, 1.2])
-    falls, mem = C.nnd_verdicts(k, scores, memoriser=2.0, real_floor=0.5)
+    seen = (np.array([2.0, 2.1, 1.9]), np.array([0.4, 0.5, 0.6]))  # memoriser, fresh
+    unseen = (np.array([0.5, 0.3, 0.6]), np.array([0.4, 0.5, 0.4]))
+    falls, mem = C.nnd_verdicts(k, scores, memoriser=2.0, floor=seen)
     assert falls.outcome == "confirmed" and "NND" in falls.evidence
     assert mem.outcome == "contradicted"  # 3 of 6 below the memoriser is not "most"
+    assert "paired one-sided p = " in mem.evidence
     _, mem = C.nnd_verdicts(k, np.array([1.5, 1.6, 1.4, 1.0, 1.1, 1.2]), memoriser=2.0,
-                            real_floor=0.5)
-    assert mem.outcome == "confirmed" and "real vs real) score 0.50" in mem.evidence
+                            floor=seen)
+    assert mem.outcome == "confirmed" and "new real images 0.50" in mem.evidence
     # Confirming needs no floor: the critic told the memoriser from real data better than it
-    # told most models.
+    # told most models. Without a floor the evidence says a contradiction was impossible.
     _, mem = C.nnd_verdicts(k, np.array([1.5, 1.6, 1.4, 1.0, 1.1, 1.2]), memoriser=2.0)
-    assert mem.outcome == "confirmed" and "can be stored" in mem.evidence
-    # Without a real-vs-real floor, or when the critic cannot see the memoriser, the count
-    # below the memoriser means nothing.
-    _, mem = C.nnd_verdicts(k, scores, memoriser=2.0)
-    assert mem.outcome == "not testable at this profile" and "real vs real" in mem.evidence
-    _, mem = C.nnd_verdicts(k, scores, memoriser=2.0, real_floor=2.1)
-    assert mem.outcome == "not testable at this profile" and "does not tell" in mem.evidence
+    assert mem.outcome == "confirmed" and "could confirm" in mem.evidence
+    # Without a floor, when the critic does not detect the memoriser, or with too few critic
+    # seeds to tell, the count below the memoriser means nothing.
+    for floor in (None, unseen, (seen[0][:2], seen[1][:2])):
+        _, mem = C.nnd_verdicts(k, scores, memoriser=2.0, floor=floor)
+        assert mem.outcome == "not testable at this profile", floor
+        assert "not established" in mem.evidence
+    assert C.memoriser_detected(*seen)[0] is True
+    assert C.memoriser_detected(*unseen)[0] is False
+    assert C.memoriser_detected(seen[0][:2], seen[1][:2])[0] is None
+    with pytest.raises(ParameterError, match="one memoriser and one fresh score"):
+        C.memoriser_detected(seen[0], seen[1][:2])
     # Three widths, one seed each at the middle: the rank test over 7 runs decides too.
     k3 = np.array([8, 8, 8, 16, 64, 64, 64])
     falls, _ = C.nnd_verdicts(k3, np.array([3.0, 3.2, 3.1, 3.3, 1.0, 1.1, 1.2]), memoriser=2.0)
@@ -145,7 +153,7 @@ def test_nnd_verdicts_on_constructed_scores():
     assert mem.outcome == "not testable at this profile" and "blur, 0.90" in mem.evidence
     _, mem = C.nnd_verdicts(k, np.array([0.5, 0.7, 0.3, 1.1]), memoriser=0.4,
                             baselines={"memorise": 0.4, "blur": 0.9, "noise": 0.6},
-                            real_floor=0.1)
+                            floor=(np.array([0.4, 0.5, 0.45]), np.array([0.1, 0.0, 0.05])))
     assert mem.outcome == "contradicted"
 
 

@@ -263,3 +263,21 @@ def test_fresh_baseline_refuses_a_protocol_that_outdraws_its_images():
                                              "n_train=32") as exc:
         nnd_baselines(cfg, seed=0, progress=False)
     assert "\n" not in str(exc.value)
+
+
+@needs_data
+def test_nnd_floor_pairs_memoriser_and_new_real_images_over_critic_seeds():
+    from overgan_lib.metrics.generalization import nnd_baselines
+    from overgan_lib.metrics.nnd_floor import nnd_floor
+    from overgan_lib.profiles import settings
+
+    cfg = settings("nnd_floor", "smoke")
+    out = nnd_floor(cfg, seed=0, progress=False)
+    assert out["critic_seeds"] == list(range(cfg["critic_seeds"]))
+    base = {k: v for k, v in cfg.items() if k != "critic_seeds"}
+    first = nnd_baselines({**base, "baselines": ["memorise", "fresh"]}, 0, progress=False)
+    for name in ("memorise", "fresh"):
+        assert out[name]["nnd"].shape == (cfg["critic_seeds"],)
+        assert out[name]["nnd"][0] == first[name]["nnd"]  # critic seed 0 is the baselines'
+        assert out[name]["nnd_raw"][0] == first[name]["curve_raw"][-1]
+        assert len(set(out[name]["nnd"].tolist())) == cfg["critic_seeds"]  # seeds differ

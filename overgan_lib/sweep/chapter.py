@@ -296,7 +296,8 @@ def verdicts(views: Views, saturation: dict[str, int | None]) -> None:
                 found.append(worse_beyond_fixed(k, f_train, v.cfg["fixed"], v.floor, width))
             found += [gap_does_not_grow(k, f_train, f_test, v.floor),
                       converges_faster(eval_curves(v.configs, v.recs),
-                                       far_from_data(f_train, v.floor, trend=True))]
+                                       far_from_data(f_train, v.floor, trend=True,
+                                                     what="rate"))]
             display(Markdown(f"**`{name}`**: " + figures.verdicts_markdown(v.profile, found)))
 
 

@@ -6,9 +6,10 @@ a stored score stale.
 
 **Fig. 6 (NND).** "Increasing the value of k decreases the NND score" is judged with the
 sweep summary's trend rule; "the NND score of memorized samples are higher than most of the
-GAN models" by counting the models below the memoriser, and not tested while every model
-scores above every baseline (the models are then farther from the data than any imperfect
-copy of it).
+GAN models" by counting the models below the memoriser, not tested while every model scores
+above every baseline (the models are then farther from the data than any imperfect copy of
+it), and contradicted only where the critic demonstrably detects the memoriser (against new
+real images, paired over critic seeds: :func:`memoriser_detected`).
 
 **Fig. 10 (nearest neighbours).** The paper shows samples of DCGAN k = 8 and k = 128 beside
 their nearest CIFAR-10 training images and concludes that "overparameterized models
@@ -56,25 +57,44 @@ from .summary import (
 )
 
 
+def memoriser_detected(memoriser: np.ndarray, fresh: np.ndarray) -> tuple[bool | None, str]:
+    """Does the NND critic tell the memoriser from new real images? Paired over critic seeds
+    (the two share each seed's critic initialisation, real batches and noise): one-sided
+    t-test that the memoriser scores higher, at level :data:`ALPHA`. None with fewer than
+    three critic seeds (no spread to judge a difference by). Returns (answer, evidence)."""
+    from scipy import stats
+
+    m, f = np.asarray(memoriser, float), np.asarray(fresh, float)
+    if m.shape != f.shape or m.ndim != 1:
+        raise ParameterError(f"need one memoriser and one fresh score per critic seed, got "
+                             f"shapes {m.shape} and {f.shape}")
+    said = (f"Over {len(m)} critic seed{'s' if len(m) != 1 else ''} the memoriser scores "
+            f"{m.mean():.2f} and new real images {f.mean():.2f}")
+    if len(m) < 3:
+        return None, f"{said}; fewer than 3 critic seeds cannot separate the two from noise."
+    p = float(stats.ttest_rel(m, f, alternative="greater").pvalue)
+    return p < ALPHA, f"{said} (paired one-sided p = {fmt_p(p)} for the memoriser higher)."
+
+
 def nnd_verdicts(k: np.ndarray, nnd_by_k: np.ndarray, memoriser: float,
                  baselines: dict[str, float] | None = None, far_trend: str = "",
-                 real_floor: float | None = None) -> list[Verdict]:
+                 floor: tuple[np.ndarray, np.ndarray] | None = None) -> list[Verdict]:
     """Fig. 6's two claims, judged on NND against the width (one value per run).
 
     - "NND falls as k grows": the sweep summary's rule (Welch between the narrowest and the
       widest width, Spearman across runs; one seed per width is not testable);
     - "memorised samples score worse than most GAN models": the memoriser's NND is above
-      the NND of more than half of the trained models (confirmed). Not testable when every
+      the NND of more than half of the trained models (confirmed: the critic then told the
+      memoriser from real data more easily than most models). Not testable when every
       trained model scores above every baseline (``baselines``: NND by name, e.g. memorisers,
-      blurred and noisy images): the critic then separates the models from real data more
-      easily than any imperfect copy of it, and the claim, about good GANs, is not tested.
-      A memoriser scoring *better* than most models contradicts the claim only if the critic
-      sees the memoriser at all, i.e. scores it above ``real_floor``, the NND of new real
-      images (real vs real, the ``fresh`` baseline); without that floor, or with the
-      memoriser at or below it, no model could score below the memoriser except by noise and
-      the rule would say "contradicted" by construction, so the claim is not testable.
-      Each score is one critic seed, so a memoriser just above the floor is weak evidence;
-      the evidence prints both numbers.
+      blurred and noisy images): the models are then farther from the data than any
+      imperfect copy of it, and the claim, about good GANs, is not tested. A memoriser
+      scoring *better* than most models contradicts the claim only if the critic detects the
+      memoriser at all (:func:`memoriser_detected` on ``floor``, the memoriser's and new real
+      images' NND over critic seeds); otherwise no model could score below the memoriser
+      except by noise and the rule would say "contradicted" by construction, so the claim
+      is not testable. Without ``floor`` (new real images cannot be drawn at the profile's
+      budget) the rule can confirm the claim but not contradict it, and says so.
 
     ``far_trend``: :func:`.summary.far_from_data`'s reason (``trend=True``) when the models
     are far from the data by FID; the trend's outcome then says so (:func:`.far_qualified`).
@@ -88,25 +108,24 @@ def nnd_verdicts(k: np.ndarray, nnd_by_k: np.ndarray, memoriser: float,
     below = int(np.sum(nnd_by_k < memoriser))
     evidence = (f"The memoriser's NND is {memoriser:.2f}; {below} of {len(nnd_by_k)} trained "
                 f"models score below (better than) it.")
-    floor = (f" New real images (real vs real) score {real_floor:.2f}."
-             if real_floor is not None else
-             " No NND of new real images (real vs real) can be stored at this profile.")
+    detected, seen = (None, "") if floor is None else memoriser_detected(*floor)
+    floor_said = (f" {seen}" if floor is not None else
+                  " New real images cannot be drawn at this profile's critic budget, so this "
+                  "rule could confirm the claim here but not contradict it.")
     if baselines and float(np.min(nnd_by_k)) > max(baselines.values()):
         worst = max(baselines, key=baselines.get)
         return [falls, Verdict(claim, NOT_TESTABLE, f"{evidence} Every trained model "
                                f"({float(np.min(nnd_by_k)):.2f} and above) scores above every "
                                f"baseline (highest: {worst}, {baselines[worst]:.2f}): the "
                                f"models are farther from the data than any imperfect copy of "
-                               f"it, so the claim about good GANs is not tested.{floor}")]
+                               f"it, so the claim about good GANs is not tested.{floor_said}")]
     if below > len(nnd_by_k) / 2:
-        return [falls, Verdict(claim, CONFIRMED, evidence + floor)]
-    if real_floor is None:
-        return [falls, Verdict(claim, NOT_TESTABLE, f"{evidence}{floor} Whether the critic "
-                               f"detects the memoriser at all is therefore unknown.")]
-    if memoriser <= real_floor:
-        return [falls, Verdict(claim, NOT_TESTABLE, f"{evidence} The critic does not tell the "
-                               f"memoriser from new real images ({real_floor:.2f}).")]
-    return [falls, Verdict(claim, CONTRADICTED, evidence + floor)]
+        return [falls, Verdict(claim, CONFIRMED, evidence + floor_said)]
+    if not detected:
+        return [falls, Verdict(claim, NOT_TESTABLE, f"{evidence}{floor_said} Whether the "
+                               f"critic detects the memoriser is not established, so the "
+                               f"models scoring below it do not contradict the claim.")]
+    return [falls, Verdict(claim, CONTRADICTED, evidence + floor_said)]
 
 
 NOT_COPIES = "wide models do not copy training images"
