@@ -80,7 +80,8 @@ def for_workload(workload: str):
     return use_threads(min(torch.get_num_threads(), threads_for(workload)))
 
 
-CONV_EXPERIMENTS = ("data_metrics", "generalization")
+# Stored experiments whose time goes to convolutions: Inception features and NND critics.
+CONV_EXPERIMENTS = ("data_metrics", "generalization", "neighbour_baselines", "nnd_floor")
 
 
 def workload_of(experiment: str) -> str:

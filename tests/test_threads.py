@@ -30,3 +30,16 @@ def test_env_override_and_its_one_line_error(monkeypatch):
         monkeypatch.setenv("OVERGAN_THREADS", bad)
         with pytest.raises(ParameterError, match=f"OVERGAN_THREADS='{bad}'"):
             T.threads_for("dcgan")
+
+
+def test_every_nnd_or_neighbour_experiment_gets_the_convolution_policy():
+    """NND critics and Inception features are convolutions: one thread would halve them."""
+    from overgan_lib import book as ob
+
+    conv = [e for e, paths in ob.DEPENDS.items()
+            if "overgan_lib/metrics/nnd.py" in paths or e == "data_metrics"]
+    assert {"generalization", "generalization_baselines", "neighbour_baselines",
+            "nnd_floor", "generalization_fid"} <= set(conv)
+    for e in conv:
+        assert T.workload_of(e) == "conv", e
+    assert T.workload_of("fig2") == "theory"
