@@ -20,6 +20,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .matrices import runs_by_width
 from .significance import p_pair, rank_trend, welch_greater
 
 CONFIRMED, NOT_REPRODUCED, CONTRADICTED = ("confirmed", "not reproduced at this budget",
@@ -103,7 +104,7 @@ def far_from_data(F: np.ndarray, floor: float | None, trend: bool = False,
 
 def trend_with_width(k: np.ndarray, F: np.ndarray, claim: str, rises: bool = False,
                      floor: float | None = None, name: str = "k", fmt: str = ".1f",
-                     unit: str = "") -> Verdict:
+                     unit: str = "", label: str = "Mean") -> Verdict:
     """The trend rule: confirmed when both the narrowest and the widest width's means differ
     in the claimed direction (a fall, or with ``rises`` a rise; Welch, one-sided p < ALPHA)
     and, with three or more widths, the value moves that way with k across all runs
@@ -111,8 +112,8 @@ def trend_with_width(k: np.ndarray, F: np.ndarray, claim: str, rises: bool = Fal
     widths the rank test would only repeat Welch's comparison, so the evidence says the
     trend rests on two widths. With ``floor``, an outcome on models far from the data
     (:func:`far_from_data`) carries :data:`FAR_SUFFIX`. ``name`` is the width's name in the
-    evidence (k, or k_d / k_g when one side varies); the means are formatted with ``fmt``
-    and followed by ``unit`` ("%")."""
+    evidence (k, or k_d / k_g when one side varies); the means are formatted with ``fmt``,
+    followed by ``unit`` ("%") and introduced by ``label`` (what is averaged)."""
     mean = np.nanmean(F, 1)
     welch, p_fall_w, p_rise_w = welch_outcome(F[0], F[-1])
     rho, p_fall, p_up = rank_trend(k, F) if len(k) > 2 else (float("nan"), 0.0, 0.0)
@@ -127,7 +128,7 @@ def trend_with_width(k: np.ndarray, F: np.ndarray, claim: str, rises: bool = Fal
     outcome = (CONFIRMED if welch == CONFIRMED and p_for < ALPHA else
                CONTRADICTED if welch == CONTRADICTED and p_against < ALPHA else NOT_REPRODUCED)
     few = _one_seed(F, 0, -1)
-    evidence = (f"Mean {mean[0]:{fmt}}{unit} at {name}={int(k[0])} → {mean[-1]:{fmt}}{unit} at "
+    evidence = (f"{label} {mean[0]:{fmt}}{unit} at {name}={int(k[0])} → {mean[-1]:{fmt}}{unit} at "
                 f"{name}={int(k[-1])}"
                 + ("" if few else f" (Welch one-sided p = "
                    f"{p_pair(p_for_w, p_against_w, way, other)})")
@@ -247,19 +248,17 @@ def converges_faster(curves: dict[int, tuple[np.ndarray, np.ndarray]], far: str 
         return Verdict(claim, NOT_TESTABLE,
                        f"{n_evals} evaluations per run; a rate needs at least {MIN_EVALS}."
                        + unstable)
-    seeds = max(len(c) for _, c in curves.values())
-    area = np.full((len(ks), seeds), np.nan)
-    for i, k in enumerate(ks):
-        area[i, :len(curves[k][1])] = np.nanmean(curves[k][1][:, :n_evals], 1)
-    v = trend_with_width(np.asarray(ks), area, claim)
+    run_k = np.concatenate([np.full(len(curves[k][1]), k) for k in ks])
+    run_area = np.concatenate([np.nanmean(curves[k][1][:, :n_evals], 1) for k in ks])
+    v = trend_with_width(*runs_by_width(run_k, run_area), claim,
+                         label=f"Mean FID over {n_evals} evaluations:")
     steps = curves[ks[0]][0]
     drops = {k: float(np.nanmean(curves[k][1][:, 0] - curves[k][1][:, n_evals - 1]))
              for k in (ks[0], ks[-1])}
     drop = (f" From the first to the last evaluation (iterations {int(steps[0])} to "
             f"{int(steps[n_evals - 1])}) FID falls by {drops[ks[0]]:.1f} at k={ks[0]} and "
             f"{drops[ks[-1]]:.1f} at k={ks[-1]} on average.")
-    return far_qualified(Verdict(claim, v.outcome, f"Mean FID over {n_evals} evaluations: "
-                                 + v.evidence[len("Mean "):] + drop + unstable), far)
+    return far_qualified(Verdict(claim, v.outcome, v.evidence + drop + unstable), far)
 
 
 def worse_beyond_fixed(k: np.ndarray, F: np.ndarray, fixed: int,
