@@ -234,6 +234,8 @@ def test_verdicts_on_constructed_sweeps():
     fast = {8: (steps, np.array([[200, 150, 120], [210, 150, 125]])),
             128: (steps, np.array([[120, 80, 70], [118, 82, 71]]))}
     assert sweep.converges_faster(fast).outcome == "confirmed"
+    # the drops tell "lower throughout" from "falls faster": here the narrow runs fall more
+    assert "FID falls by 82.5 at k=8 and 48.5 at k=128" in sweep.converges_faster(fast).evidence
     far = sweep.converges_faster(fast, "Far: 300 above the floor.")
     assert far.outcome == "confirmed, far from the data" and far.evidence.endswith("floor.")
     assert sweep.converges_faster({}).outcome == "not testable at this profile"
