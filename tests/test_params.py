@@ -155,3 +155,15 @@ def test_generalization_scores_every_seed_its_sweeps_train():
         gen = settings("generalization", profile)
         for sweep in gen["sweeps"]:
             assert gen["seeds"] == settings(sweep, profile)["seeds"], (profile, sweep)
+
+
+def test_every_profile_table_has_every_profile_and_valid_rows():
+    """The tables are spread over profiles/{theory,metrics,sweeps,related}.py; each
+    experiment still answers every profile, and every row passes validation as it stands."""
+    for name in profiles.experiments():
+        for profile in profiles.PROFILES:
+            cfg = profiles.settings(name, profile)
+            assert cfg, (name, profile)
+    # The paper row of a table that states no paper sizes is the gpu row, not a stale copy.
+    assert profiles.settings("fig2", "paper") == profiles.settings("fig2", "gpu")
+    assert profiles.settings("generalization_baselines", "paper")["steps"] == 100_000
