@@ -295,11 +295,11 @@ def test_verdicts_on_constructed_sweeps():
 def test_sweep_chapter_figures_are_stamped_and_say_what_is_pending(isolated):
     """The sweep chapters' figures carry the profile stamp; a sweep with no stored runs
     draws a panel naming the command that produces it (so a glue:figure never dangles)."""
-    from overgan_lib.sweep import chapter
+    from overgan_lib.sweep import figures
 
     by_profile = {"cpu": sweep.sweep_view("cifar10_dcgan", "cpu")}
     assert not by_profile["cpu"].done  # isolated results root: nothing stored
-    for make in (chapter.fid_vs_width_figure, chapter.fid_over_iterations_figure):
+    for make in (figures.fid_vs_width_figure, figures.fid_over_iterations_figure):
         fig = make("cifar10_dcgan", by_profile, "cpu")
         texts = [t.get_text() for t in fig.texts] + [t.get_text() for ax in fig.axes
                                                       for t in ax.texts]
