@@ -162,7 +162,8 @@ DEPENDS: dict[str, tuple[str, ...]] = {
     "jelassi_mnist": ("overgan_lib/related/digits.py", "overgan_lib/related/jelassi.py",
                       *_TRAINING),
     "train": _TRAINING,
-    **{f"sweep_{name}": _TRAINING for name in (
+    # A sweep's summary record also stores the data's FID floor at its N (metrics.floors).
+    **{f"sweep_{name}": (*_TRAINING, "overgan_lib/metrics/floors.py") for name in (
         "mnist_mlp", "cifar10_dcgan", "cifar10_resnet", "celeba_dcgan", "celeba_resnet",
         "cifar10_resnet_d", "cifar10_resnet_g")},
 }

@@ -175,3 +175,18 @@ def test_data_metrics_depends_on_every_metrics_module_its_floors_import():
     assert {"floors.py", "fid.py", "reference.py", "inception.py"} <= {f.name for f in metrics}
     for f in metrics:
         assert str(f.relative_to(REPO_ROOT)) in listed, f
+
+
+def test_sweeps_depend_on_every_metrics_module_their_summary_imports():
+    """A sweep's records come from sweep/run.py (training, evaluation and the floor of its
+    summary): each metrics module it reaches must be in the sweeps' DEPENDS, or a change to
+    it (e.g. to the floor) would not flag the stored sweeps."""
+    from overgan_lib.sweep import sweeps
+
+    reached = _package_imports(REPO_ROOT / "overgan_lib/sweep/run.py")
+    metrics = {f for f in reached if f.parent.name == "metrics" and f.name != "__init__.py"}
+    assert "floors.py" in {f.name for f in metrics}
+    for name in sweeps():
+        listed = ob.DEPENDS[f"sweep_{name}"]
+        for f in metrics:
+            assert str(f.relative_to(REPO_ROOT)) in listed, (name, f)

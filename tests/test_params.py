@@ -167,3 +167,15 @@ def test_every_profile_table_has_every_profile_and_valid_rows():
     # The paper row of a table that states no paper sizes is the gpu row, not a stale copy.
     assert profiles.settings("fig2", "paper") == profiles.settings("fig2", "gpu")
     assert profiles.settings("generalization_baselines", "paper")["steps"] == 100_000
+
+
+def test_floor_sizes_beyond_a_training_split_are_one_line_errors():
+    """Chapter 5 draws n training images of every dataset; CelebA's offline subset has 8,000,
+    so a larger n is refused up front (it used to fail inside feature extraction)."""
+    for profile in profiles.PROFILES:  # every shipped row fits
+        profiles.settings("data_metrics", profile)
+    with pytest.raises(ParameterError, match=r"n=9000 exceeds the 8,000 training images of "
+                                             r"celeba; use n <= 8000") as exc:
+        profiles.settings("data_metrics", "cpu", n=9000)
+    assert "\n" not in str(exc.value)
+    assert profiles.settings("data_metrics", "cpu", n=9000, datasets=["cifar10"])["n"] == 9000

@@ -46,6 +46,8 @@ def validate_settings(cfg: dict[str, Any]) -> dict[str, Any]:
     if "datasets" in cfg:
         for name in cfg["datasets"]:
             check_choice("datasets entry", name, ("mnist", "cifar10", "celeba"))
+        if "n" in cfg:
+            _check_train_split(cfg["n"], cfg["datasets"])
     if "targets" in cfg:
         _check_targets(cfg["targets"])
     if "sweep" in cfg or "sweeps" in cfg:
@@ -67,6 +69,17 @@ def validate_settings(cfg: dict[str, Any]) -> dict[str, Any]:
             check_positive_float("ratios", r)
     _validate_related(cfg)
     return cfg
+
+
+def _check_train_split(n: int, datasets: list[str]) -> None:
+    """``n`` training images per dataset must exist (the test side is capped at its split)."""
+    from ..data import CARDS
+
+    name = min(datasets, key=lambda d: CARDS[d].counts["train"])
+    have = CARDS[name].counts["train"]
+    if n > have:
+        raise ParameterError(f"n={n} exceeds the {have:,} training images of {name}; "
+                             f"use n <= {have}")
 
 
 def _check_targets(targets: object) -> None:
