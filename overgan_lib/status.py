@@ -11,7 +11,8 @@ mean nothing):
     some evidence, but one of: an experiment of the claim has no result; results exist only at
     a reduced profile (not one of the claim's ``full_profiles``); a backing result was computed
     from a dirty tree (uncommitted code); the claim has no automatic check of the paper's
-    finding; or its check fails.
+    finding; or its check fails. At a reduced profile the reason also quotes what the check
+    finds there (for the sweeps: the chapters' verdicts), which never makes a claim reproduced.
 ``reproduced``
     every experiment of the claim has a result at a full-scale profile, all of them from a
     clean tree, and the claim's check of the paper's finding passes on them.
@@ -110,6 +111,40 @@ def _theorem_a4(recs: dict[str, list[Record]]) -> tuple[bool, str]:
                               f"{flags[0].size} runs (at the stored horizon T)"
 
 
+def _sweep_claims(names: tuple[str, ...], rules: tuple[str, ...]) -> Check:
+    """The sweep chapters' verdicts (:func:`overgan_lib.sweep.claims.sweep_verdicts`) for
+    ``rules`` on each named sweep at the chosen profile; passes when every one is confirmed
+    (a trend judged far from the data is not: it describes early training)."""
+
+    def check(recs: dict[str, list[Record]]) -> tuple[bool, str]:
+        from .sweep.claims import sweep_verdicts
+        from .sweep.summary import CONFIRMED
+        from .sweep.view import sweep_view
+
+        profile = str(recs[f"sweep_{names[0]}"][0].provenance["profile"])
+        parts, ok = [], True
+        for name in names:
+            view = sweep_view(name, profile)
+            if not view.complete:
+                ok = False
+                parts.append(f"{name}: {view.status()}")
+                continue
+            found = sweep_verdicts(view)
+            judged = [r for r in rules if r in found]
+            ok &= all(found[r].outcome == CONFIRMED for r in judged)
+            parts.append(f"{name}: " + " · ".join(
+                f"{_RULE_LABELS[r]} {found[r].outcome.replace(' at this profile', '')}"
+                for r in judged))
+        return ok, "; ".join(parts)
+
+    return check
+
+
+_FIG4 = ("trend", "saturation", "uptick", "fixed", "gap")
+_RULE_LABELS = {"trend": "falls with k:", "saturation": "saturation:", "uptick": "uptick:",
+                "fixed": "worse beyond the fixed width:", "gap": "gap:",
+                "rate": "converges faster:"}
+
 CLAIMS: tuple[Claim, ...] = (
     Claim("eq2-5", "Eqs. 2-5: optimal discriminator, GDA and GD reach one saddle",
           "01_problem_formulation", ("formulation",), THEORY_FULL, _same_saddle),
@@ -126,15 +161,19 @@ CLAIMS: tuple[Claim, ...] = (
     Claim("fid", "Sec. 3 metric: FID/KID, sampling floors", "05_data_metrics",
           ("data_metrics",), PAPER_ONLY),
     Claim("fig3", "Fig. 3: MLP GAN on MNIST, FID vs width k", "06_mnist_mlp",
-          ("sweep_mnist_mlp",)),
+          ("sweep_mnist_mlp",), check=_sweep_claims(("mnist_mlp",), _FIG4)),
     Claim("fig4-cifar", "Figs. 1, 4(a, d): DCGAN / ResNet FID vs k on CIFAR-10", "07_cifar10",
-          ("sweep_cifar10_dcgan", "sweep_cifar10_resnet")),
+          ("sweep_cifar10_dcgan", "sweep_cifar10_resnet"),
+          check=_sweep_claims(("cifar10_dcgan", "cifar10_resnet"), _FIG4)),
     Claim("fig5", "Fig. 5: FID over training iterations, DCGAN", "07_cifar10",
-          ("sweep_cifar10_dcgan", "sweep_celeba_dcgan")),
+          ("sweep_cifar10_dcgan", "sweep_celeba_dcgan"),
+          check=_sweep_claims(("cifar10_dcgan", "celeba_dcgan"), ("rate",))),
     Claim("fig4-celeba", "Fig. 4(b, e): DCGAN / ResNet FID vs k on CelebA", "08_celeba",
-          ("sweep_celeba_dcgan", "sweep_celeba_resnet")),
+          ("sweep_celeba_dcgan", "sweep_celeba_resnet"),
+          check=_sweep_claims(("celeba_dcgan", "celeba_resnet"), _FIG4)),
     Claim("fig7", "Fig. 7 (App. C): one network's width varied, the other fixed",
-          "09_one_component", ("sweep_cifar10_resnet_d", "sweep_cifar10_resnet_g")),
+          "09_one_component", ("sweep_cifar10_resnet_d", "sweep_cifar10_resnet_g"),
+          check=_sweep_claims(("cifar10_resnet_d", "cifar10_resnet_g"), _FIG4)),
     Claim("fig6", "Figs. 6, 10: generalisation (NND, nearest neighbours) vs k",
           "10_generalization", ("generalization_baselines", "neighbour_baselines",
                                 "generalization", "generalization_fid")),
@@ -188,6 +227,8 @@ def claim_status(claim: Claim) -> Status:
     )
     if best not in claim.full_profiles:
         st.reason = f"reduced scale ({best}); full scale needs {'/'.join(claim.full_profiles)}"
+        if claim.check is not None:  # what the reduced results say, never a verdict of record
+            st.reason += f". At {best}: {claim.check(recs)[1]}"
     elif st.dirty:
         st.reason = "computed from a dirty tree (uncommitted code)"
     elif claim.check is None:

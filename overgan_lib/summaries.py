@@ -71,6 +71,14 @@ def loglog_slope(x: np.ndarray, y: np.ndarray) -> float:
     return float(np.polyfit(np.log(x[ok]), np.log(y[ok]), 1)[0])
 
 
+def local_loglog_slopes(x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """Exponents between consecutive points, log(y[i+1]/y[i]) / log(x[i+1]/x[i]): how a
+    power law y ~ c x^s would have to bend to pass through every point (a single
+    :func:`loglog_slope` hides a curve whose exponent drifts)."""
+    x, y = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
+    return np.diff(np.log(y)) / np.diff(np.log(x))
+
+
 def spread_factor(rows: np.ndarray) -> np.ndarray:
     """Per column, max / min of the rows (e.g. median final losses of several variants at
     each width): 1 means the variants are identical."""

@@ -190,3 +190,12 @@ def test_sweeps_depend_on_every_metrics_module_their_summary_imports():
         listed = ob.DEPENDS[f"sweep_{name}"]
         for f in metrics:
             assert str(f.relative_to(REPO_ROOT)) in listed, (name, f)
+
+
+def test_local_loglog_slopes_follow_a_bending_curve():
+    x = np.array([50.0, 100, 200, 400])
+    assert np.allclose(summaries.local_loglog_slopes(x, 3 * x**-0.5), -0.5)
+    bent = 10 + 1000 / x  # a floor plus c/N: the exponent flattens once the floor dominates
+    s = summaries.local_loglog_slopes(x, bent)
+    assert np.allclose(s, np.log(bent[1:] / bent[:-1]) / np.log(2))
+    assert np.all(np.diff(s) > 0) and s[0] < -0.5 < s[-1] < 0

@@ -247,6 +247,13 @@ def test_verdicts_on_constructed_sweeps():
     up[-1] += 10
     assert sweep.uptick_at_largest(k, up).outcome == "confirmed"
     assert sweep.uptick_at_largest(k, falling).outcome == "not reproduced at this budget"
+    down = falling.copy()
+    down[-1] -= 10
+    assert sweep.uptick_at_largest(k, down).outcome == "contradicted"
+    # a claim about converged models: far above the data's floor it is not judged
+    far_up = sweep.uptick_at_largest(k, up, floor=-100.0)
+    assert far_up.outcome == "not testable at this profile" and "floor" in far_up.evidence
+    assert sweep.uptick_at_largest(k, up, floor=0.0).outcome == "confirmed"
     one_seed = falling[:, :1]  # a clear drop, but no spread to judge it by
     assert sweep.improves_with_width(k, one_seed).outcome == "not testable at this profile"
     for verdict in (sweep.saturates_beyond(k, one_seed, 64),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 import numpy as np
+import pytest
 
 from overgan_lib import status, store
 from overgan_lib.status import Claim, claim_status
@@ -63,6 +64,7 @@ def test_each_rule_demotes_to_partial():
     reduced = Claim("c", "a claim", "x", ("e1", "e2"), ("paper",), _ok)
     s = claim_status(reduced)
     assert s.verdict == "partial" and s.reason.startswith("reduced scale (cpu)")
+    assert s.reason.endswith("At cpu: value > 0")  # what the reduced results say, still partial
     unchecked = Claim("c", "a claim", "x", ("e2",), ("cpu",))
     assert "no automatic check" in claim_status(unchecked).reason
 
@@ -94,3 +96,23 @@ def test_table_lists_every_claim_and_links_only_existing_chapters(tmp_path):
     assert "{doc}`01_problem_formulation`" in md and "06_mnist_mlp (planned)" in md
     assert status.counts(rows) == {"reproduced": 0, "partial": 0, "pending": len(rows)}
     assert len({c.key for c in status.CLAIMS}) == len(status.CLAIMS)
+
+
+def test_sweep_claims_quote_the_chapters_verdicts_on_the_committed_store(monkeypatch):
+    """The sweep rows run the sweep chapters' rules (sweep.claims) on the stored runs; a
+    reduced profile shows them without ever counting as reproduced."""
+    from overgan_lib.store import REPO_ROOT
+    from overgan_lib.sweep import sweep_verdicts, sweep_view
+
+    monkeypatch.setenv("OVERGAN_RESULTS", str(REPO_ROOT / "results"))  # read only
+    by_key = {c.key: c for c in status.CLAIMS}
+    view = sweep_view("mnist_mlp", "cpu")
+    if not view.complete:
+        pytest.skip("the committed cpu MNIST sweep is not in this checkout")
+    found = sweep_verdicts(view)
+    assert list(found) == ["trend", "uptick", "gap"]  # Fig. 3 has no saturation or rate claim
+    s = claim_status(by_key["fig3"])
+    assert s.verdict == "partial" and s.profile == "cpu"
+    assert f"uptick: {found['uptick'].outcome.replace(' at this profile', '')}" in s.reason
+    ok, why = by_key["fig3"].check({"sweep_mnist_mlp": store.records("sweep_mnist_mlp", "cpu")})
+    assert ok is all(v.outcome == "confirmed" for v in found.values()) and why in s.reason

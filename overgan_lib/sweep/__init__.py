@@ -6,13 +6,15 @@
 - :mod:`.run`: skip stored runs, dispatch, store, summarise the sweep;
 - :mod:`.matrices`: width x seed matrices of a sweep's records;
 - :mod:`.significance`: the Welch and rank tests behind the verdicts;
-- :mod:`.summary`: the verdicts on the paper's claims;
+- :mod:`.summary`: the rules that judge the paper's claims;
+- :mod:`.claims`: which claims a named sweep is judged on (the chapters and status page);
 - :mod:`.generalization`: Figs. 6 and 10's claims judged on stored NND and neighbour scores.
 
 The results store and the checkpoints make a sweep idempotent: finished runs are skipped,
 interrupted ones resume from their last checkpoint.
 """
 
+from .claims import sweep_verdicts
 from .executors import RayExecutor, compute_group, local_executor, make_executor
 from .grid import experiment_configs, grid, run_options
 from .matrices import diverged, eval_curves, final_value, varied_side, width_matrix
@@ -37,5 +39,5 @@ __all__ = [
     "improves_with_width", "local_executor", "make_executor", "records", "run_experiment",
     "rank_trend", "run_options", "run_sweep", "saturates_beyond", "spec", "sweeps", "varied_side",
     "uptick_at_largest", "welch_greater", "width_matrix", "SweepView", "available_views",
-    "sweep_view", "worse_beyond_fixed",
+    "sweep_verdicts", "sweep_view", "worse_beyond_fixed",
 ]

@@ -12,16 +12,9 @@ from IPython.display import Markdown, display
 
 from ..profiles import settings
 from . import figures
+from .claims import sweep_verdicts
 from .grid import experiment_configs
-from .matrices import eval_curves, final_value, width_matrix, width_name
-from .summary import (
-    converges_faster,
-    far_from_data,
-    gap_does_not_grow,
-    improves_with_width,
-    saturates_beyond,
-    worse_beyond_fixed,
-)
+from .matrices import final_value, width_matrix
 from .view import SweepView, sweep_view
 
 Views = dict[str, dict[str, SweepView]]
@@ -202,26 +195,14 @@ def glue_figures(views: Views, profile: str, seed: int) -> None:
         glue_figure(f"{name}-samples", figures.samples_figure(name, by_profile, profile, seed))
 
 
-def verdicts(views: Views, saturation: dict[str, int | None]) -> None:
-    """The paper's claims judged on every complete sweep (library rules, see summary)."""
+def verdicts(views: Views) -> None:
+    """The paper's claims judged on every complete sweep (:func:`.claims.sweep_verdicts`)."""
     for name, by_profile in views.items():
         for v in by_profile.values():
             if not v.complete:
                 display(Markdown(f"`{name}` [{v.profile}]: {v.status()}; no verdict yet."))
                 continue
-            k, f_train = width_matrix(v.configs, v.recs, "fid_train")
-            _, f_test = width_matrix(v.configs, v.recs, "fid_test")
-            width = width_name(v.configs)
-            found = [improves_with_width(k, f_train, f"FID falls as {width} grows", v.floor,
-                                         width)]
-            if saturation.get(name):
-                found.append(saturates_beyond(k, f_train, saturation[name], v.floor))
-            if v.spec.vary != "both":
-                found.append(worse_beyond_fixed(k, f_train, v.cfg["fixed"], v.floor, width))
-            found += [gap_does_not_grow(k, f_train, f_test, v.floor),
-                      converges_faster(eval_curves(v.configs, v.recs),
-                                       far_from_data(f_train, v.floor, trend=True,
-                                                     what="rate"))]
+            found = list(sweep_verdicts(v).values())
             display(Markdown(f"**`{name}`**: " + figures.verdicts_markdown(v.profile, found)))
 
 
