@@ -18,7 +18,7 @@ TABLES["mnist_mlp"] = {
                 eval_n=500, log_every=10, ckpt_every=100, workers=2, fid_test=True),
     # Sized, not measured (no GPU was lent to this work): 6 widths x 3 seeds x 4k iterations
     # with 4 runs sharing the device, one FID (5k samples, train and test) per run at the end,
-    # estimated at ~10 H100-minutes in all.
+    # estimated at ~10 GPU-minutes in all.
     "gpu": dict(widths=[16, 64, 256, 1024, 2048, 4096], seeds=3, iters=4000, eval_every=0,
                 eval_n=5000, log_every=50, ckpt_every=1000, workers=4, fid_test=True),
     "paper": dict(widths=[16, 64, 256, 512, 1024, 2048, 4096], seeds=5, iters=300_000,
