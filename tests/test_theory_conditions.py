@@ -23,7 +23,8 @@ def test_min_latent_dim_is_where_the_lemma_a6_term_reaches_one():
 
 
 def test_sigma_product_floor_and_step():
-    assert c.sigma_product_floor(4.0, 16, 8) == pytest.approx(4 / (16 * 8**2.5 * math.log(8) ** 1.5))
+    expected = 4 / (16 * 8**2.5 * math.log(8) ** 1.5)
+    assert c.sigma_product_floor(4.0, 16, 8) == pytest.approx(expected)
     with pytest.raises(ValueError):
         c.sigma_product_floor(1.0, 2, 1)
     step = c.theorem21_max_step(64, 8, 64, 0.5, 1 / 8)

@@ -7,7 +7,8 @@ whose eigenvalues are 1 - mu/2 +- sqrt(mu^2/4 - mu eta s_i).
 The extracted text of both lemmas is garbled. Reconstructed from their proofs:
 
 * Lemma A.2: if alpha <= sigma_min(J) <= sigma_max(J) <= beta, 0 < mu <= 1 and
-  mu >= 4 eta beta^2, then rho(A) <= 1 - eta alpha^2.
+  mu >= 4 eta beta^2, then rho(A) <= 1 - eta alpha^2. (mu <= 1 is the book's addition, from
+  Theorem A.4; mu <= 2 suffices, since lambda_+ + lambda_- = 2 - mu keeps |lambda_-| <= lambda_+.)
 * Lemma A.3: if moreover mu >= 8 eta beta^2, each C_i = V_i D_i V_i^{-1} with
   kappa_i = ||V_i|| ||V_i^{-1}|| <= 5, so ||z~_t|| <= 5 (1 - eta alpha^2)^t ||z~_0||.
 """
