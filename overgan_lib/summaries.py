@@ -57,9 +57,17 @@ def geometric_crossing(steps: np.ndarray, bound: np.ndarray, level: float) -> fl
 
 def rate_slowdown(fitted: np.ndarray, predicted: np.ndarray) -> np.ndarray:
     """How much slower a fitted per-step contraction is than a predicted one:
-    1 - (1 - fitted) / (1 - predicted); 0.15 means 15% less decay per step."""
+    1 - (1 - fitted) / (1 - predicted); 0.15 means 15% less decay per step.
+
+    NaN (without a warning) where the prediction is no decay (``predicted`` == 1) or either
+    input is NaN, e.g. at widths whose loss never reaches round-off."""
     fitted, predicted = np.asarray(fitted, dtype=float), np.asarray(predicted, dtype=float)
-    return 1 - (1 - fitted) / (1 - predicted)
+    decay = 1 - predicted
+    ok = np.isfinite(fitted) & np.isfinite(predicted) & (decay != 0)
+    out = np.full(np.broadcast(fitted, predicted).shape, np.nan)
+    np.divide(1 - fitted, decay, out=out, where=ok)
+    out = np.where(ok, 1 - out, np.nan)
+    return out if out.ndim else out[()]
 
 
 def loglog_slope(x: np.ndarray, y: np.ndarray) -> float:
@@ -84,6 +92,41 @@ def spread_factor(rows: np.ndarray) -> np.ndarray:
     each width): 1 means the variants are identical."""
     rows = np.asarray(rows, dtype=float)
     return rows.max(0) / rows.min(0)
+
+
+ROUNDOFF_LOSS = 1e-28
+"""Final losses below this are float64 round-off for a loss of order 0.1-10 (ch. 4)."""
+
+
+def lowest_variant(
+    rows: np.ndarray, floor: float = ROUNDOFF_LOSS, ceiling: float = np.inf
+) -> tuple[np.ndarray, np.ndarray]:
+    """Which variant (row) ends lowest in each column, and where that comparison means anything.
+
+    ``rows``: median final losses, variants x widths. Returns (index of the lowest row per
+    column, mask of the columns where every variant lies in (``floor``, ``ceiling``)): below the
+    round-off floor the ordering of the variants is noise, so a count of "variant i ends lowest"
+    should be taken over the masked columns only; ``ceiling`` (e.g. 1e-12) keeps only widths
+    where every variant has converged, leaving out plateaus at an unreachable target.
+    """
+    rows = np.asarray(rows, dtype=float)
+    return np.argmin(rows, 0), ((rows > floor) & (rows < ceiling)).all(0)
+
+
+def theorem_a4_verdict(hyp_ok: np.ndarray, bounds_ok: np.ndarray) -> dict[str, int | bool]:
+    """Judge Theorem A.4 on the runs where its hypotheses hold.
+
+    ``hyp_ok``: per run (any shape), whether the hypotheses (mu <= 1, mu >= 8 eta beta^2,
+    4 gamma beta eps <= alpha^2) hold; ``bounds_ok``: per run, whether bounds (25)-(28) all
+    hold. A bound that holds where the theorem does not apply is no evidence for it. Returns
+    the counts and ``reproduced``: at least one run meets the hypotheses and the bounds hold on
+    every such run.
+    """
+    hyp = np.asarray(hyp_ok, dtype=bool).ravel()
+    ok = np.asarray(bounds_ok, dtype=bool).ravel()
+    n_hyp, n_ok = int(hyp.sum()), int((hyp & ok).sum())
+    return {"runs": int(hyp.size), "hyp": n_hyp, "ok_on_hyp": n_ok,
+            "ok_all": int(ok.sum()), "reproduced": n_hyp > 0 and n_ok == n_hyp}
 
 
 def first_width_below(widths: np.ndarray, values: np.ndarray, level: float) -> int | None:

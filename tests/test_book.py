@@ -199,3 +199,28 @@ def test_local_loglog_slopes_follow_a_bending_curve():
     s = summaries.local_loglog_slopes(x, bent)
     assert np.allclose(s, np.log(bent[1:] / bent[:-1]) / np.log(2))
     assert np.all(np.diff(s) > 0) and s[0] < -0.5 < s[-1] < 0
+
+
+def test_rate_slowdown_is_nan_without_warning_where_no_decay_is_predicted():
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        out = summaries.rate_slowdown(np.array([0.98, 0.9, np.nan]), np.array([0.975, 1.0, 0.9]))
+    assert out[0] == pytest.approx(0.2) and np.isnan(out[1]) and np.isnan(out[2])
+    assert np.isnan(summaries.rate_slowdown(0.5, 1.0))
+
+
+def test_lowest_variant_counts_only_widths_between_roundoff_and_ceiling():
+    rows = np.array([[0.1, 1e-20, 1e-31], [0.2, 1e-18, 1e-32]])
+    lowest, live = summaries.lowest_variant(rows)
+    assert list(lowest) == [0, 0, 1] and list(live) == [True, True, False]
+    _, live = summaries.lowest_variant(rows, ceiling=1e-12)
+    assert list(live) == [False, True, False]
+
+
+def test_theorem_a4_verdict_ignores_runs_outside_the_hypotheses():
+    v = summaries.theorem_a4_verdict([[0, 1], [1, 0]], [[0, 1], [1, 1]])
+    assert (v["runs"], v["hyp"], v["ok_on_hyp"], v["ok_all"], v["reproduced"]) == (4, 2, 2, 3, True)
+    assert not summaries.theorem_a4_verdict([0, 1], [1, 0])["reproduced"]
+    assert not summaries.theorem_a4_verdict([0, 0], [1, 1])["reproduced"]  # no run qualifies

@@ -34,11 +34,12 @@ def test_smoke_experiments_run(name, fn):
     out = fn(cfg, 0, progress=False)
     shape = (len(cfg.get("widths", [])), cfg.get("seeds"))
     if name == "formulation":
-        # the inner ascent contracts by (1 - mu) per step to the closed form d* = f(W) - y
-        gap = out["ascent_gap"][:20]
-        np.testing.assert_allclose(gap[1:] / gap[:-1], 1 - cfg["mu"], rtol=1e-6)
+        # BFGS on eq. 2 as written (autograd) lands on the closed-form mean gap x-bar - f(W)
+        np.testing.assert_allclose(out["inner_argmax"], out["mean_gap"], atol=1e-9)
+        assert out["bfgs_gap"][0] > 0.1 and out["bfgs_gap"][-1] < 1e-9
         assert out["inner_max_value"] == pytest.approx(out["closed_form_value"], rel=1e-9)
-        np.testing.assert_allclose(out["d_star"], -out["mean_gap"], atol=1e-9)
+        assert out["hessian_dev"] < 1e-12 and out["xbar_dev"] < 1e-12
+        assert out["sign_dev"] < 1e-12  # the solvers' eq. 13 is eq. 3 with d -> -d
         assert out["jacobian_rel_err"].max() < 1e-12  # eq. 33 vs autograd
         assert out["gda_loss"][-1] < 0.1 * out["gda_loss"][0]
         assert out["gda_final"].shape == shape and np.median(out["w_gap_rel"]) < 0.05
@@ -56,6 +57,7 @@ def test_smoke_experiments_run(name, fn):
     if name == "fig2":
         assert out["gda_final"].shape == (len(cfg["widths"]), cfg["seeds"])
         assert (out["gd_final"] >= out["nnls_floor"] * (1 - 1e-9)).all()
+        assert (out["jnorm0_sq"] > 0).all() and (out["jnorm_end_sq"] > 0).all()
     if name == "cone":
         assert out["runs_below_nnls_floor"] == 0
         assert (out["success"] <= out["reachable"] + 1e-12).all()
@@ -78,3 +80,23 @@ def test_bench_reference_agrees():
     res = bench_theory("smoke", progress=False)
     assert res["batched_s"] > 0 and res["reference_s"] > 0
     assert res["gd_diff_max_median"][0] < 1e-8  # GD contracts: both codes agree to round-off
+
+
+def test_inner_maximum_sees_a_sign_error():
+    """The check of eq. 2's inner maximum is not tautological: flip the data and it fails."""
+    import importlib
+
+    import torch
+
+    F = importlib.import_module("overgan_lib.theory.experiments.formulation")
+    from overgan_lib.theory.generator import sample_problem
+    from overgan_lib.theory.synthetic import gaussian_data
+
+    x = gaussian_data(3, 16, 10_000)
+    y = torch.tensor(x.mean(0)).unsqueeze(0)
+    p = sample_problem(y, 8, 2, 16, [0])
+    good = F.inner_maximum(p, p.W0, x, 0.5)
+    assert np.abs(good["inner_argmax"] - good["mean_gap"]).max() < 1e-9
+    assert good["sign_dev"] < 1e-12
+    bad_p = sample_problem(-y, 8, 2, 16, [0])  # the solvers now target -x-bar: sign check fails
+    assert F.inner_maximum(bad_p, bad_p.W0, x, 0.5)["sign_dev"] > 1e-3

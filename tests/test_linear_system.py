@@ -76,3 +76,30 @@ def test_transient_constant_within_lemma_a3():
     gam = ls.transient_constant(G, dr["eta"], dr["mu"], dr["alpha"], 200)
     kap = max(ls.kappa(s, dr["eta"], dr["mu"]) for s in np.linalg.eigvalsh(G))
     assert 1.0 <= gam <= kap + 1e-9
+
+
+@pytest.mark.parametrize("d_iter", [1, 2, 5, 25])
+def test_alternating_block_matches_the_d_steps_solver(d_iter):
+    """The 2x2 block is what run_d_steps does on the linearised problem, mode by mode."""
+    eta, mu, s = 0.7, 0.1, 0.09
+    B = ls.alternating_block(s, eta, mu, d_iter)
+    q = (1 - mu) ** d_iter
+    r, d = 1.3, -0.4
+    d_new = r + q * (d - r)  # run_d_steps' ascent, then W (here r) moves with the updated d
+    r_new = r - eta * s * d_new
+    np.testing.assert_allclose(B @ [r, d], [r_new, d_new], rtol=1e-14)
+    lam = np.sort_complex(np.linalg.eigvals(B))
+    closed = np.sort_complex(ls.alternating_eigenvalues(np.array([s]), eta, mu, d_iter)[0])
+    np.testing.assert_allclose(lam, closed, atol=1e-12)
+    assert np.linalg.det(B) == pytest.approx(q)
+
+
+def test_alternating_complex_threshold_and_modulus():
+    mu, d_iter = 0.1, 1
+    a_c = ls.alternating_complex_threshold(mu, d_iter)
+    below = ls.alternating_eigenvalues(np.array([a_c * 0.99]), 1.0, mu, d_iter)[0]
+    above = ls.alternating_eigenvalues(np.array([a_c * 1.01]), 1.0, mu, d_iter)[0]
+    assert np.all(below.imag == 0) and np.all(above.imag != 0)
+    np.testing.assert_allclose(np.abs(above), np.sqrt(1 - mu), rtol=1e-12)  # |lambda| = sqrt(q)
+    # the simultaneous GDA block turns complex at eta s = mu / 4 with a different modulus
+    assert a_c != pytest.approx(mu / 4)

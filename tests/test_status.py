@@ -116,3 +116,69 @@ def test_sweep_claims_quote_the_chapters_verdicts_on_the_committed_store(monkeyp
     assert f"uptick: {found['uptick'].outcome.replace(' at this profile', '')}" in s.reason
     ok, why = by_key["fig3"].check({"sweep_mnist_mlp": store.records("sweep_mnist_mlp", "cpu")})
     assert ok is all(v.outcome == "confirmed" for v in found.values()) and why in s.reason
+
+
+def _eigen(kappa_max=3.6, gamma_max=1.4, rho_excess=0.0):
+    return {"a2_rho": np.array([0.5, 0.9 + rho_excess]), "a2_bound": np.array([0.6, 0.9]),
+            "a3_kappa": np.array([2.0, kappa_max]), "a3_gamma_emp": np.array([1.0, gamma_max])}
+
+
+def test_lemma_check_covers_a2_and_a3():
+    def run(data):
+        _put("eigen", "cpu", data)
+        return status._lemmas_a2_a3({"eigen": store.records("eigen", "cpu")})
+
+    ok, why = run(_eigen())
+    assert ok and "A.3" in why and "3.6" in why
+    assert not run(_eigen(kappa_max=5.5))[0]  # A.3's kappa bound broken
+    assert not run(_eigen(gamma_max=6.0))[0]  # A.3's transient bound broken
+    assert not run(_eigen(rho_excess=0.01))[0]  # A.2 broken
+
+
+def _pert(hyp, ok):
+    hyp, ok = np.asarray(hyp, dtype=float), np.asarray(ok, dtype=float)
+    return {"hyp_ok": hyp, **{f"ok{b}": ok for b in (25, 26, 27, 28)}}
+
+
+def test_theorem_a4_check_judges_only_runs_meeting_the_hypotheses():
+    def run(hyp, ok):
+        _put("perturbation", "cpu", _pert(hyp, ok))
+        return status._theorem_a4({"perturbation": store.records("perturbation", "cpu")})
+
+    ok, why = run([[0, 0], [1, 1]], [[0, 1], [1, 1]])  # fails only outside the hypotheses
+    assert ok and "hypotheses met on 2 of 4 runs" in why and "2 of those 2" in why
+    assert not run([[0, 0], [1, 1]], [[1, 1], [1, 0]])[0]  # fails on a run that meets them
+    ok, why = run([[0, 0], [0, 0]], [[1, 1], [1, 1]])  # bounds everywhere, theorem nowhere
+    assert not ok and "hypotheses met on 0 of 4" in why
+
+
+def _fig9(diter):
+    diter = np.asarray(diter, dtype=float)[..., None] * np.ones(2)  # two identical seeds
+    return {"d_iters": np.array([1, 5, 25]), "diter_final": diter}
+
+
+def test_fig9c_check_needs_width_gain_and_more_ascent_steps_helping():
+    def run(diter):
+        _put("fig9", "cpu", _fig9(diter))
+        return status.CLAIMS_BY_KEY["fig9c"].check({"fig9": store.records("fig9", "cpu")})
+
+    helps = [[1.0, 1e-15, 1e-20, 1e-31], [1.0, 1e-16, 1e-21, 1e-31], [1.0, 1e-17, 1e-22, 1e-31]]
+    ok, why = run(helps)
+    assert ok, why
+    assert "2 of 2 converged widths" in why  # width 0 is a plateau, width 3 round-off
+    hurts = [row[:] for row in helps[::-1]]  # d_iter = 1 now ends lowest
+    assert not run(hurts)[0]
+    no_gain = [[1.0, 1e-15, 1e-20, 1e-3], *helps[1:]]
+    assert not run(no_gain)[0]
+    at_roundoff = [[1.0, 1e-30, 1e-31, 1e-31]] * 3  # nothing comparable above round-off
+    assert not run(at_roundoff)[0]
+
+
+def test_fig9_ab_check_covers_both_panels():
+    check = status.CLAIMS_BY_KEY["fig9"].check
+    _put("fig9", "cpu", {"gd_final": np.array([[1.0], [1e-9]]),
+                         "gda_final": np.array([[1.0], [1e-9]])})
+    assert check({"fig9": store.records("fig9", "cpu")})[0]
+    _put("fig9", "cpu", {"gd_final": np.array([[1.0], [1e-9]]),
+                         "gda_final": np.array([[1.0], [1e-3]])})
+    assert not check({"fig9": store.records("fig9", "cpu")})[0]

@@ -7,7 +7,8 @@ whose eigenvalues are 1 - mu/2 +- sqrt(mu^2/4 - mu eta s_i).
 The extracted text of both lemmas is garbled. Reconstructed from their proofs:
 
 * Lemma A.2: if alpha <= sigma_min(J) <= sigma_max(J) <= beta, 0 < mu <= 1 and
-  mu >= 4 eta beta^2, then rho(A) <= 1 - eta alpha^2.
+  mu >= 4 eta beta^2, then rho(A) <= 1 - eta alpha^2. (mu <= 1 is the book's addition, from
+  Theorem A.4; mu <= 2 suffices, since lambda_+ + lambda_- = 2 - mu keeps |lambda_-| <= lambda_+.)
 * Lemma A.3: if moreover mu >= 8 eta beta^2, each C_i = V_i D_i V_i^{-1} with
   kappa_i = ||V_i|| ||V_i^{-1}|| <= 5, so ||z~_t|| <= 5 (1 - eta alpha^2)^t ||z~_0||.
 """
@@ -108,3 +109,37 @@ def random_draw(rng: np.random.Generator, m: int, p: int, condition: str) -> dic
     else:
         raise ValueError(f"unknown condition {condition!r}")
     return {"J": J, "alpha": float(alpha), "beta": float(beta), "eta": float(eta), "mu": mu}
+
+
+def alternating_block(s: float, eta: float, mu: float, d_iter: int) -> np.ndarray:
+    """The 2x2 map of (r~, d~) for ``d_iter`` ascent steps then one descent step (Fig. 9c).
+
+    The solver (``run_d_steps``) is *alternating*: d' = r + q (d - r) with q = (1 - mu)^d_iter,
+    then W moves with the updated d', so on the linearised problem (eq. 17) in an eigenmode s of
+    J J^T: r' = r - eta s d'. With a = eta s the block is [[1 - a(1 - q), -a q], [1 - q, q]];
+    its determinant is q, so a complex pair has modulus sqrt(q) = (1 - mu)^(d_iter / 2).
+    """
+    q = (1 - mu) ** d_iter
+    a = eta * s
+    return np.array([[1 - a * (1 - q), -a * q], [1 - q, q]])
+
+
+def alternating_eigenvalues(s: np.ndarray, eta: float, mu: float, d_iter: int) -> np.ndarray:
+    """Closed-form eigenvalues of :func:`alternating_block` for each s, shape (len(s), 2).
+
+    lambda^2 - (1 + q - a (1 - q)) lambda + q = 0 with a = eta s and q = (1 - mu)^d_iter.
+    """
+    q = (1 - mu) ** d_iter
+    tr = 1 + q - eta * np.asarray(s, dtype=float) * (1 - q)
+    disc = np.sqrt((tr**2 / 4 - q).astype(complex))
+    return np.stack([tr / 2 + disc, tr / 2 - disc], axis=-1)
+
+
+def alternating_complex_threshold(mu: float, d_iter: int) -> float:
+    """Smallest eta s at which the alternating block's eigenvalues turn complex.
+
+    The discriminant (1 + q - a (1 - q))^2 - 4 q is negative iff a > (1 - sqrt q) / (1 + sqrt q)
+    (for a below 1 + q + 2 sqrt(q) over 1 - q), with q = (1 - mu)^d_iter.
+    """
+    rq = (1 - mu) ** (d_iter / 2)
+    return float((1 - rq) / (1 + rq))

@@ -3,6 +3,15 @@
 All three are stated for V with i.i.d. N(0, sigma_v^2) entries, rows z_i ~ N(0, sigma_z^2 I_d)
 and W_0 with i.i.d. N(0, sigma_w^2) entries. The common scale is
 ``c = sigma_z sqrt((d + (n - 1)/pi) / (2n)) = sqrt(E[D_ll^2]) / n``.
+
+Reconstruction note: the extracted statements are garbled. E[D_ll^2] of Lemma A.6 prints as
+"sigma^2 (n2d + --)"; it is rebuilt as sigma_z^2 (n d / 2 + n (n - 1) / (2 pi)), the value that
+the lemma's own corollary E[J J^T | V] = sigma_z^2 (d + (n - 1)/pi) / (2n) V V^T requires
+(J J^T = V D^2 V^T / n^2, eq. 34), and chapter 3 checks it by Monte Carlo. Lemma A.7 (A.8) holds
+for 0 <= delta <= 3/2 with probability at least 1 - 3 e^{-t^2 m / 8} (1 - e^{-m}) minus
+2k (k) (e^{-n delta^2/18} + e^{-d delta^2/54} + e^{-c1 n delta}). The proof of Theorem 2.1 prints
+"delta = 1 and eta = 3" for A.7; delta = 1 makes the bound vacuous ((1 - delta)^2 k = 0) and
+its failure term e^{-d/216} is e^{-d delta^2/54} at delta = 1/2, so delta = 1/2, t = 3 is read.
 """
 
 from __future__ import annotations

@@ -49,6 +49,8 @@ def fig2_sweep(cfg: dict[str, Any], seed: int, progress: bool = True) -> dict[st
         "gd_rate_lin",
         "nnls_floor",
         "initial",
+        "jnorm0_sq",
+        "jnorm_end_sq",
     ):
         out[key] = np.zeros(shape)
     gda_curves, gd_curves = [], []
@@ -63,6 +65,10 @@ def fig2_sweep(cfg: dict[str, Any], seed: int, progress: bool = True) -> dict[st
         out["gda_final"][i], out["gd_final"][i] = a.final_loss.numpy(), b.final_loss.numpy()
         out["initial"][i] = a.loss[:, 0].numpy()
         out["gd_rate_lin"][i], out["gda_rate_lin"][i] = _alg_rates(p, eta, cfg["mu"])
+        # ||J||^2 at W_0 and at GDA's end point: the step condition mu >= 8 eta beta^2 of
+        # Lemma A.3 / Theorem A.4 holds at W_0 iff mu >= 8 eta_bar; does ||J|| grow on the way?
+        out["jnorm0_sq"][i] = torch.linalg.eigvalsh(jjt(p, p.W0))[:, -1].numpy()
+        out["jnorm_end_sq"][i] = torch.linalg.eigvalsh(jjt(p, a.W))[:, -1].numpy()
         for s in range(S):
             out["gda_rate"][i, s] = fit_geometric_rate(steps, gda_curves[-1][s])
             out["gd_rate"][i, s] = fit_geometric_rate(steps, gd_curves[-1][s])

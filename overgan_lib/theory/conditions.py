@@ -1,0 +1,67 @@
+"""Hypotheses of Theorems 2.1 / 2.2 evaluated at given sizes (reconstructed from App. A.6-A.7).
+
+The extracted statements are garbled; what is rebuilt here, from the proofs:
+
+* step size of Theorem 2.1: eta = eta_bar mu / (324 k sigma_v^2 sigma_z^2 (d + (n - 1)/pi) / (2n)),
+  eta_bar <= 1, and rate (1 - 1e-5 eta_bar mu)^tau with a factor 5 (eq. 4); Theorem 2.2 (GD):
+  eta = eta_bar / (243 k sigma_v^2 sigma_z^2 (d + (n - 1)/pi) / (2n)), rate (1 - 4e-6 eta_bar)^tau,
+  no factor 5 and no mu;
+* probability of Theorem 2.1: at least 1 - (n + 5) e^{-m/1500} - 5k e^{-c1 n} - (2k + 2) e^{-d/216}
+  - n e^{-c2 m d^3 log^2 d}; the e^{-d/216} is Lemma A.6's e^{-d delta^2/54} at delta = 1/2;
+* scales: sigma_v sigma_w sigma_z >= ||x-bar|| / (m d^{5/2} log^{3/2} d) up to a constant (end
+  of the proof of Theorem 2.1, where k >= C m d^4 log^3 d turns the proof's condition
+  k sigma_v sigma_w sigma_z >= C' (d log d)^{3/2} ||x-bar|| into this one).
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+
+def failure_terms_known(k: int, m: int, d: int, n: int) -> dict[str, float]:
+    """The terms of Theorem 2.1's failure probability whose constants are printed.
+
+    ``lemma_a6`` = (2k + 2) e^{-d/216} and ``misfit`` = (n + 5) e^{-m/1500}; the other two terms
+    carry unknown constants c1, c2 and are left out, so 1 - their sum only *upper*-bounds the
+    guaranteed probability. A sum >= 1 makes the guarantee vacuous.
+    """
+    a6 = (2 * k + 2) * math.exp(-d / 216)
+    misfit = (n + 5) * math.exp(-m / 1500)
+    return {"lemma_a6": a6, "misfit": misfit, "sum": a6 + misfit}
+
+
+def min_latent_dim(k: int) -> float:
+    """The d at which (2k + 2) e^{-d/216} = 1: the guarantee needs d > 216 ln(2k + 2)."""
+    return 216 * math.log(2 * k + 2)
+
+
+def sigma_product_floor(xbar_norm: float, m: int, d: int) -> float:
+    """||x-bar|| / (m d^{5/2} log^{3/2} d): Theorem 2.1's floor on sigma_v sigma_w sigma_z, up to a
+    constant (natural log; needs d >= 2)."""
+    if d < 2:
+        raise ValueError(f"d={d} must be at least 2 (log d > 0)")
+    return xbar_norm / (m * d**2.5 * math.log(d) ** 1.5)
+
+
+def jjt_scale(d: int, n: int) -> float:
+    """(d + (n - 1)/pi) / (2n): E[J J^T | V] / (sigma_z^2 V V^T) (Lemma A.6)."""
+    return (d + (n - 1) / math.pi) / (2 * n)
+
+
+def theorem21_max_step(k: int, d: int, n: int, mu: float, sigma_v: float,
+                       sigma_z: float = 1.0) -> float:
+    """Theorem 2.1's largest step (eta_bar = 1): mu / (324 k sigma_v^2 sigma_z^2 c) with
+    c = (d + (n - 1)/pi) / (2n)."""
+    return mu / (324 * k * sigma_v**2 * sigma_z**2 * jjt_scale(d, n))
+
+
+def theorem21_rate(eta_bar: float, mu: float) -> float:
+    """Theorem 2.1's guaranteed per-step decay of ||r_tau||: 1e-5 eta_bar mu (eq. 4)."""
+    return 1e-5 * eta_bar * mu
+
+
+def step_condition_ratio(mu: float, eta: np.ndarray, beta_sq: np.ndarray) -> np.ndarray:
+    """mu / (8 eta beta^2): at least 1 iff Lemma A.3's / Theorem A.4's step condition holds."""
+    return mu / (8 * np.asarray(eta, dtype=float) * np.asarray(beta_sq, dtype=float))
