@@ -210,7 +210,8 @@ CLAIMS: tuple[Claim, ...] = (
           "02_eigen_analysis", ("eigen",), THEORY_FULL, _lemmas_a2_a3),
     Claim("thm-a4", "Theorem A.4: nonlinear vs linearised GDA, bounds (25)-(28)",
           "03_perturbation", ("perturbation", "spectrum"), THEORY_FULL, _theorem_a4),
-    Claim("fig2", "Fig. 2 / Theorems 2.1-2.2: convergence improves with width k",
+    Claim("fig2", "Fig. 2: convergence improves with width k, in the setting of Theorems "
+          "2.1/2.2 (their probability is vacuous at these sizes: ch. 4)",
           "04_convergence", ("fig2",), THEORY_FULL, _width_gain("fig2", "gda_final", 1e-6)),
     Claim("fig9", "Fig. 9 (a, b): two moons, optimal D and GDA, convergence improves with k",
           "04_convergence", ("fig9",), THEORY_FULL,
