@@ -323,7 +323,7 @@ def markdown_table(rows: Sequence[Status], book_dir: Path | None = None) -> str:
     lines = [head]
     for s in rows:
         tree = "—" if s.dirty is None else ("dirty" if s.dirty else "clean")
-        runs = f"{s.runs} run" + ("s" if s.runs != 1 else "")
+        runs = f"{s.runs} stored result" + ("s" if s.runs != 1 else "")
         wall = "—" if s.wall_time_s is None else f"{s.wall_time_s:,.0f} s ({runs})"
         profs = ", ".join(f"**{p}**" if p == s.profile else p for p in s.profiles) or "—"
         cells = [s.claim.what, _chapter_cell(s.claim.chapter, book_dir), profs,
