@@ -198,6 +198,50 @@ def _sweep_claims(names: tuple[str, ...], rules: tuple[str, ...]) -> Check:
     return check
 
 
+def _stored_as_chapter(experiment: str, profile: str,
+                       config: dict[str, Any] | None = None) -> Record | None:
+    """The record a chapter run at ``profile`` (seed 0, no overrides) reads, if stored."""
+    from .profiles import settings
+    from .store import load
+
+    cfg = settings(experiment, profile) if config is None else config
+    return load(experiment, profile, {**cfg, "seed": 0})
+
+
+def _generalization(recs: dict[str, list[Record]]) -> tuple[bool, str]:
+    """Figs. 6 and 10: chapter "Generalization"'s verdicts
+    (:func:`overgan_lib.sweep.generalization_claims.generalization_verdicts`) on each sweep's
+    stored scores; passes when every one is confirmed."""
+    from .profiles import settings
+    from .sweep.generalization_claims import far_reason, generalization_verdicts
+    from .sweep.summary import CONFIRMED
+    from .sweep.view import sweep_view
+
+    profile = str(recs["generalization"][0].provenance["profile"])
+    base = _stored_as_chapter("generalization_baselines", profile)
+    fid = _stored_as_chapter("generalization_fid", profile)
+    floor = _stored_as_chapter("nnd_floor", profile)
+    if base is None or fid is None:
+        return False, f"the baselines' NND or FID at {profile} is not stored"
+    sweeps = settings("generalization", profile)
+    parts, ok = [], True
+    for name in sweeps["sweeps"]:
+        scores = _stored_as_chapter("generalization", profile,
+                                    {"sweep": name, "seeds": sweeps["seeds"]})
+        if scores is None:
+            ok = False
+            parts.append(f"{name}: not scored yet")
+            continue
+        view = sweep_view(name, profile)
+        found = generalization_verdicts(
+            scores.data, base.data, far_reason(view, fid.data),
+            far_reason(view, fid.data, trend=True), None if floor is None else floor.data)
+        ok &= all(v.outcome == CONFIRMED for v in found)
+        parts.append(f"{name}: " + " · ".join(
+            f"{v.claim}: {v.outcome.replace(' at this profile', '')}" for v in found))
+    return ok, "; ".join(parts)
+
+
 _FIG4 = ("trend", "saturation", "uptick", "fixed", "gap")
 _RULE_LABELS = {"trend": "falls with k:", "saturation": "saturation:", "uptick": "uptick:",
                 "fixed": "worse beyond the fixed width:", "gap": "gap:",
@@ -238,9 +282,10 @@ CLAIMS: tuple[Claim, ...] = (
     Claim("fig7", "Fig. 7 (App. C): one network's width varied, the other fixed",
           "09_one_component", ("sweep_cifar10_resnet_d", "sweep_cifar10_resnet_g"),
           check=_sweep_claims(("cifar10_resnet_d", "cifar10_resnet_g"), _FIG4)),
-    Claim("fig6", "Figs. 6, 10: generalisation (NND, nearest neighbours) vs k",
+    Claim("fig6", "Figs. 6, 10: generalization (NND, nearest neighbours) vs k",
           "10_generalization", ("generalization_baselines", "neighbour_baselines",
-                                "generalization", "generalization_fid")),
+                                "generalization", "generalization_fid"),
+          check=_generalization),
     Claim("li2018", "Related: Li et al. (2018), first-order approximation of GAN dynamics",
           "11_li2018_discriminators", ("li2018",), THEORY_FULL),
     Claim("jelassi", "Related: Jelassi et al., adaptive methods in GANs", "12_jelassi_adaptive",

@@ -182,3 +182,30 @@ def test_fig9_ab_check_covers_both_panels():
     _put("fig9", "cpu", {"gd_final": np.array([[1.0], [1e-9]]),
                          "gda_final": np.array([[1.0], [1e-3]])})
     assert not check({"fig9": store.records("fig9", "cpu")})[0]
+
+
+def test_generalization_row_quotes_the_chapters_verdicts_on_the_committed_store(monkeypatch):
+    """Figs. 6/10's row runs chapter 10's assembly (sweep.generalization_claims) on the stored
+    scores; at a reduced profile it reports them and stays partial."""
+    from overgan_lib.store import REPO_ROOT
+    from overgan_lib.sweep import sweep_view
+    from overgan_lib.sweep.generalization_claims import far_reason, generalization_verdicts
+
+    monkeypatch.setenv("OVERGAN_RESULTS", str(REPO_ROOT / "results"))  # read only
+    base = status._stored_as_chapter("generalization_baselines", "cpu")
+    fid = status._stored_as_chapter("generalization_fid", "cpu")
+    scores = status._stored_as_chapter("generalization", "cpu",
+                                       {"sweep": "cifar10_dcgan", "seeds": 3})
+    if base is None or fid is None or scores is None:
+        pytest.skip("the committed cpu generalization results are not in this checkout")
+    view = sweep_view("cifar10_dcgan", "cpu")
+    found = generalization_verdicts(scores.data, base.data, far_reason(view, fid.data),
+                                    far_reason(view, fid.data, trend=True),
+                                    status._stored_as_chapter("nnd_floor", "cpu").data)
+    assert [v.claim for v in found][1:] == ["memorised samples score worse than most GAN models",
+                                            "wide models do not copy training images",
+                                            "wider models generate more diverse samples"]
+    s = claim_status(status.CLAIMS_BY_KEY["fig6"])
+    assert s.verdict == "partial" and s.reason.startswith("reduced scale (cpu)")
+    for v in found:
+        assert f"{v.claim}: {v.outcome.replace(' at this profile', '')}" in s.reason

@@ -1,0 +1,60 @@
+"""Figs. 6 and 10 judged on one sweep's stored generalization scores, at one profile.
+
+Assembles the rules of :mod:`.generalization` from the stored records chapter
+"Generalization" reads: the sweep's NND and nearest neighbours, with the held-out test
+images' neighbours as the reference (``generalization``), the baselines' NND
+(``generalization_baselines``), the data's FID floor (``generalization_fid``) and, where the
+profile can draw them, new real images against the memoriser over critic seeds
+(``nnd_floor``). The chapter prints these verdicts and the status page summarises
+them, so both say the same.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from . import generalization as rules
+from .matrices import width_matrix
+from .summary import Verdict, far_from_data
+from .view import SweepView
+
+
+def far_reason(view: SweepView, fid: dict[str, Any], trend: bool = False) -> str:
+    """Why ``view``'s models are far from the data by FID ('' when they are not): the sweep
+    summary's rule against the data's floor at the same N (``fid``: the
+    ``generalization_fid`` record), worded for an untestable claim or (``trend``) for a
+    trend that is still judged."""
+    if not (view.complete and view.cfg["eval_n"] == fid["n"]):
+        return (f"the sweep's FID is not stored at the floor's N = {fid['n']}, so how far its "
+                "models are from the data is unknown.")
+    return far_from_data(width_matrix(view.configs, view.recs, "fid_train")[1],
+                         fid["floor"]["fid"], trend=trend)
+
+
+def generalization_verdicts(scores: dict[str, Any], baselines: dict[str, Any], far: str,
+                            far_trend: str, floor: dict[str, Any] | None = None
+                            ) -> list[Verdict]:
+    """Fig. 6's two claims (:func:`.generalization.nnd_verdicts`), Sec. 3's "not copies"
+    and App. E's diversity (Fig. 10) for one sweep.
+
+    ``scores``: the sweep's ``generalization`` record (held-out test images' neighbours
+    under ``neighbours["test"]``); ``baselines``: the ``generalization_baselines`` record;
+    ``far``/``far_trend``: :func:`far_reason` without and with ``trend``; ``floor``: the
+    ``nnd_floor`` record where the profile has one.
+    """
+    names = scores["names"]
+    k = np.asarray(scores["k"])
+    final = np.asarray([scores["nnd"][n]["nnd"] for n in names])
+    nbrs = scores["neighbours"]
+    pair = None if floor is None else (floor["memorise"]["nnd"], floor["fresh"]["nnd"])
+    return [
+        *rules.nnd_verdicts(k, final, baselines["memorise"]["nnd"],
+                            {b: baselines[b]["nnd"] for b in baselines["baselines"]},
+                            far_trend, floor=pair),
+        rules.not_copies(k, [nbrs[n]["pixel_distances"] for n in names],
+                         nbrs["test"]["pixel_distances"], far),
+        rules.more_diverse(k, [nbrs[n]["pixel_indices"][:, 0] for n in names],
+                           nbrs["test"]["pixel_indices"][:, 0], far),
+    ]
