@@ -134,8 +134,8 @@ _TRAINING = ("overgan_lib/train", "overgan_lib/models.py", "overgan_lib/optim.py
              "overgan_lib/sweep/run.py", "overgan_lib/sweep/executors.py",
              "overgan_lib/metrics/fid.py", "overgan_lib/metrics/inception.py",
              "overgan_lib/metrics/reference.py", "overgan_lib/data")
-_GENERALIZATION = tuple(f"overgan_lib/metrics/{m}.py" for m in (
-    "nnd", "neighbours", "samplers", "generalization", "fid", "inception", "reference"))
+_GENERALIZATION = ("overgan_lib/metrics/nnd", *(f"overgan_lib/metrics/{m}.py" for m in (
+    "neighbours", "samplers", "generalization", "fid", "inception", "reference")))
 DEPENDS: dict[str, tuple[str, ...]] = {
     "formulation": _THEORY,
     "eigen": _THEORY,

@@ -37,7 +37,7 @@ def test_every_nnd_or_neighbour_experiment_gets_the_convolution_policy():
     from overgan_lib import book as ob
 
     conv = [e for e, paths in ob.DEPENDS.items()
-            if "overgan_lib/metrics/nnd.py" in paths or e == "data_metrics"]
+            if "overgan_lib/metrics/nnd" in paths or e == "data_metrics"]
     assert {"generalization", "generalization_baselines", "neighbour_baselines",
             "nnd_floor", "generalization_fid"} <= set(conv)
     for e in conv:

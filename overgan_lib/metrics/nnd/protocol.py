@@ -1,53 +1,8 @@
-"""Neural-net divergence (NND) of Gulrajani, Raffel and Metz (ICLR 2019), used in Fig. 6.
-
-A fresh WGAN-GP critic is trained to separate samples of a "generator" from real images;
-the NND is the negated critic loss, gradient penalty included, measured with the EMA of
-the critic weights on held-out real images against fresh samples. A larger NND means the
-critic separates the two better, i.e. a worse generator.
-
-Reference: google-research ``towards_gan_benchmarks`` (``lib/nn_divergence.py``,
-``lib/gan.py``). What is taken from it, and where:
-
-* ``nn_divergence.set_flags``: batch 256, EMA decay 0.999, 100k steps, WGAN-GP critic,
-  He initialiser, lr 2e-4 with linear decay, swish, no normalisation, no L2 penalty,
-  ``wgangp_minimax=True`` (divergence = -disc_cost, penalty included); ``gan.set_flags``
-  for WGAN-GP: Adam beta1 = 0, beta2 = 0.9, lambda = 10, dim 64, 5x5 kernels.
-* ``gan.dcgan_discriminator``: conv(64) -> conv(128) -> conv(256), 5x5 stride 2 'SAME'
-  (slim default padding), swish after each, then a linear layer to one output. The convs
-  use ``variance_scaling_initializer()`` (truncated normal, std sqrt(1.3 * 2 / fan_in)),
-  the linear layer slim's default Xavier-uniform; all biases start at zero.
-* ``gan.losses`` (``wgan-gp``): cost = mean D(fake) - mean D(real) + 10 mean((s - 1)^2),
-  s = sqrt(1e-8 + |grad D(x_hat)|^2), x_hat = real + a (fake - real), a ~ U[0, 1].
-* ``gan.disc_train_op``: Adam at lr * (1 - step / iters), TF's Adam (epsilon 1e-8 added to
-  sqrt(v), bias correction folded into the step size).
-* ``nn_divergence._make_runner``: uint8 -> (x - 128) / 128 + U[0, 1/128) on both sides;
-  ``tf.train.ExponentialMovingAverage(0.999)`` of the critic weights after every step,
-  started at the initial weights; the final score is the mean divergence over
-  ``final_eval_iters`` batches with the EMA weights swapped in.
-
-Deviations (all deliberate, each a parameter where it matters):
-
-1. Held-out evaluation. The reference trains and evaluates on one real stream (its
-   caller's ``real_gen``); here the critic trains on ``real_fit`` and is evaluated on
-   ``real_eval`` (issue 10: train split vs test split), against fresh samples.
-2. Step count and evaluation size are parameters (reference: 100k steps, 10k evaluation
-   batches of 256); ``curve_at`` evaluates the EMA critic at checkpoints of the *same* run,
-   whose learning rate decays linearly over the full ``steps``, so a checkpoint at step s
-   is not a run with ``steps=s``.
-3. Real batches are drawn as seeded epoch-wise permutations of ``real_fit`` (the
-   reference leaves the real stream to its caller); images may be any (C, H, W), the
-   reference fixes 32x32x3 (the linear layer's width follows the image size).
-4. PyTorch's NCHW layout: the linear layer sees the features in (C, H, W) order rather
-   than TF's (H, W, C), a fixed permutation of a freshly initialised layer. (Tensors are
-   kept channels_last in memory for speed; that changes no value.)
-5. Random numbers come from PyTorch generators seeded by ``seed`` (initial weights,
-   dequantisation noise, penalty mixing weights, real batches), so the CPU score is
-   bitwise reproducible; the reference leaves its graph unseeded by default.
-"""
+"""The NND protocol: train a fresh critic against a sampler, score it on held-out real
+images (see :mod:`overgan_lib.metrics.nnd` for the reference and the deviations)."""
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 
@@ -56,7 +11,9 @@ import torch
 from torch import nn
 from tqdm import tqdm
 
-from ..errors import ParameterError, check_int, check_positive_float, check_positive_int
+from ...errors import ParameterError, check_int, check_positive_float, check_positive_int
+from .critic import NNDCritic, init_critic
+from .optim import TFAdam, ema_update
 
 Sampler = Callable[[int], torch.Tensor]
 
@@ -64,120 +21,9 @@ Sampler = Callable[[int], torch.Tensor]
 BATCH = 256
 EMA = 0.999
 LR = 2e-4
-BETAS = (0.0, 0.9)
 GP_WEIGHT = 10.0
-DIM = 64
-KERNEL = 5
 REFERENCE_STEPS = 100_000
 REFERENCE_EVAL_BATCHES = 10_000
-
-
-def swish(x: torch.Tensor) -> torch.Tensor:
-    """x * sigmoid(x) (``gan._swish``)."""
-    return x * torch.sigmoid(x)
-
-
-def same_padding(size: int, kernel: int, stride: int) -> tuple[int, int]:
-    """TF 'SAME' padding (before, after) of one spatial axis; the extra pixel goes after."""
-    out = math.ceil(size / stride)
-    total = max((out - 1) * stride + kernel - size, 0)
-    return total // 2, total - total // 2
-
-
-class SameConv(nn.Conv2d):
-    """A 2-d convolution with TF's 'SAME' padding (asymmetric for 5x5 stride 2 on even
-    sizes: one pixel before, two after)."""
-
-    def __init__(self, cin: int, cout: int, kernel: int, stride: int):
-        super().__init__(cin, cout, kernel, stride, padding=0)
-
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
-        ph = same_padding(x.shape[-2], self.kernel_size[0], self.stride[0])
-        pw = same_padding(x.shape[-1], self.kernel_size[1], self.stride[1])
-        return super().forward(nn.functional.pad(x, (*pw, *ph)))
-
-
-class NNDCritic(nn.Module):
-    """``gan.dcgan_discriminator`` at the NND flags: three 5x5 stride-2 'SAME' convs
-    (dim, 2 dim, 4 dim filters) with swish, no normalisation, then linear -> 1."""
-
-    def __init__(self, channels: int = 3, size: int = 32, dim: int = DIM):
-        super().__init__()
-        self.convs = nn.ModuleList([SameConv(channels, dim, KERNEL, 2),
-                                    SameConv(dim, 2 * dim, KERNEL, 2),
-                                    SameConv(2 * dim, 4 * dim, KERNEL, 2)])
-        side = math.ceil(math.ceil(math.ceil(size / 2) / 2) / 2)
-        self.fc = nn.Linear(4 * dim * side * side, 1)
-
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
-        for conv in self.convs:
-            x = swish(conv(x))
-        return self.fc(x.flatten(1)).squeeze(-1)
-
-
-def init_critic(critic: NNDCritic, gen: torch.Generator) -> NNDCritic:
-    """The reference's initialisation, drawn from ``gen``.
-
-    Convs: ``variance_scaling_initializer()`` = truncated normal (cut at 2 std) with std
-    sqrt(1.3 * 2 / fan_in); linear: Xavier uniform (slim's default); biases zero.
-    """
-    with torch.no_grad():
-        for conv in critic.convs:
-            fan_in = conv.weight[0].numel()
-            std = math.sqrt(1.3 * 2.0 / fan_in)
-            conv.weight.copy_(_trunc_normal(conv.weight.shape, std, gen))
-            conv.bias.zero_()
-        fan_out, fan_in = critic.fc.weight.shape
-        limit = math.sqrt(6.0 / (fan_in + fan_out))
-        critic.fc.weight.copy_((torch.rand(critic.fc.weight.shape, generator=gen) * 2 - 1)
-                               * limit)
-        critic.fc.bias.zero_()
-    return critic
-
-
-def _trunc_normal(shape: torch.Size, std: float, gen: torch.Generator) -> torch.Tensor:
-    """N(0, std^2) redrawn outside +-2 std, as TF's ``truncated_normal``."""
-    out = torch.randn(shape, generator=gen)
-    bad = out.abs() > 2
-    while bool(bad.any()):
-        out[bad] = torch.randn(int(bad.sum()), generator=gen)
-        bad = out.abs() > 2
-    return out * std
-
-
-def ema_update(shadow: Sequence[torch.Tensor], params: Sequence[torch.Tensor],
-               decay: float) -> None:
-    """shadow <- decay * shadow + (1 - decay) * param (``tf.train.ExponentialMovingAverage``
-    without ``num_updates``, as the reference uses it)."""
-    with torch.no_grad():
-        for s, p in zip(shadow, params, strict=True):
-            s.mul_(decay).add_(p.detach(), alpha=1 - decay)
-
-
-class TFAdam:
-    """``tf.train.AdamOptimizer``: lr_t = lr sqrt(1 - b2^t) / (1 - b1^t),
-    p <- p - lr_t m / (sqrt(v) + eps). (PyTorch's Adam adds eps to the bias-corrected
-    sqrt(v) instead, which differs while 1 - b2^t is far from 1.)"""
-
-    def __init__(self, params: Sequence[torch.Tensor], betas: tuple[float, float] = BETAS,
-                 eps: float = 1e-8):
-        self.params = list(params)
-        self.b1, self.b2, self.eps, self.t = betas[0], betas[1], eps, 0
-        self.m = [torch.zeros_like(p) for p in self.params]
-        self.v = [torch.zeros_like(p) for p in self.params]
-
-    def step(self, lr: float) -> None:
-        self.t += 1
-        lr_t = lr * math.sqrt(1 - self.b2 ** self.t) / (1 - self.b1 ** self.t)
-        with torch.no_grad():
-            grads = [p.grad for p in self.params]
-            torch._foreach_mul_(self.m, self.b1)
-            torch._foreach_add_(self.m, grads, alpha=1 - self.b1)
-            torch._foreach_mul_(self.v, self.b2)
-            torch._foreach_addcmul_(self.v, grads, grads, value=1 - self.b2)
-            denom = torch._foreach_sqrt(self.v)
-            torch._foreach_add_(denom, self.eps)
-            torch._foreach_addcdiv_(self.params, self.m, denom, value=-lr_t)
 
 
 def dequantize(x: torch.Tensor, gen: torch.Generator, device: str) -> torch.Tensor:
