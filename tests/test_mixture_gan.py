@@ -177,8 +177,13 @@ def test_smoke_study_and_determinism():
                             d_steps=[1, 2])
     a = ex.li2018_study(cfg, 0, progress=False)
     G = cfg["grid"]
-    assert a["opt_codes"].shape == (G, G) and a["heat_codes"].shape == (G, G, cfg["inits"])
+    assert a["opt_codes"].shape == (G, G)
+    assert a["fo_codes"].shape == a["fo_settled"].shape == (len(a["k"]), G, G, cfg["inits"])
     assert a["fo_counts"].sum(1).tolist() == [a["runs_per_config"]] * len(a["k"])
+    assert a["clip"]["codes"].shape == (G, G, cfg["inits"])
+    assert sum(a["clip"]["counts"]) == a["runs_per_config"]
+    assert (a["fo_subopt"] >= -1e-9).all() and a["fo_subopt"].shape == a["fo_curve"].shape
+    assert (a["fo_ever"] >= a["fo_success"] - 1e-12).all()  # success at T counts as ever
     assert all(e["rerun_same_outcome"] for e in a["examples"].values())
     assert np.all(np.diag(a["opt_codes"]) == dy.MERGED)  # equal initial means stay merged
     b = ex.li2018_study(cfg, 0, progress=False)
@@ -235,3 +240,47 @@ def test_example_summary_counts_merges_and_drift():
     assert s["mid_step"] == 30 and s["drift_second_half"] == pytest.approx(0.2)
     with pytest.raises(ParameterError, match="same number"):
         lv.example_summary(steps, mu[:3], ends, 0.25)
+
+
+def test_settled_from_finds_the_last_change():
+    steps = np.array([0, 10, 20, 30])
+    codes = np.array([[0, 1, 2, 3], [0, 1, 1, 3], [0, 2, 1, 2], [0, 1, 1, 2]])  # (R, B)
+    # run 0 never changes; run 1 is back at 1 at t=30 after 2 at t=20; run 2 is 1 from t=10;
+    # run 3 goes 3, 3, 2, 2: settled from t=20
+    np.testing.assert_array_equal(ex.settled_from(codes, steps), [0, 30, 10, 20])
+
+
+def test_draws_are_shared_across_d_steps():
+    cfg = profiles.settings("li2018", "smoke", T=1, grid=2, inits=2)
+    a = ex.first_order_batch(cfg, 0, 2, 1)[1]
+    b = ex.first_order_batch(cfg, 0, 2, 5)[1]
+    c = ex.first_order_batch(cfg, 0, 4, 1)[1]
+    torch.testing.assert_close(a, b, rtol=0, atol=0)
+    assert c.shape[1] == 8 and ex.init_seed(0, 2) != ex.init_seed(0, 4)
+    assert len(set(map(tuple, a.tolist()))) == len(a)  # each (cell, init) has its own draw
+
+
+def test_suboptimality_is_zero_for_the_best_response():
+    mu = torch.tensor([[-1.2, 0.1], [0.3, 1.5]], dtype=torch.float64)
+    best = mx.optimal_intervals(mu, TARGET)
+    tr = dy.first_order(mu, best, TARGET, 1e-12, 1e-12, 1, record_every=1)
+    np.testing.assert_allclose(tr.suboptimality(), 0.0, atol=1e-10)
+    other = dy.first_order(mu, torch.tensor([[-3.0, -2.0, 2.0, 3.0]] * 2, dtype=torch.float64),
+                           TARGET, 1e-12, 1e-12, 1, record_every=1)
+    assert (other.suboptimality() > 1e-3).all()
+    with pytest.raises(ParameterError, match="no losses"):
+        dy.first_order(mu, best, TARGET, 0.1, 0.1, 1).suboptimality()
+
+
+def test_clip_keeps_met_endpoints_glued_where_sort_flips_them():
+    # G_mu > G* around x = 1.5 (generator means at 1.5, targets at -0.5, 0.5): an interval
+    # there shrinks; sorting leaves a small flipping width, clipping a width of exactly 0.
+    mu = torch.tensor([[1.5, 1.6]], dtype=torch.float64)
+    ends = torch.tensor([[-9.0, -8.0, 1.49, 1.51]], dtype=torch.float64)
+    srt = dy.first_order(mu, ends, TARGET, 1e-9, 0.1, 50)
+    clp = dy.first_order(mu, ends, TARGET, 1e-9, 0.1, 50, order="clip")
+    assert float(clp.ends[0, 3] - clp.ends[0, 2]) == 0.0
+    assert float(srt.ends[0, 3] - srt.ends[0, 2]) > 0.0
+    assert (clp.ends.diff(dim=1) >= 0).all() and (srt.ends.diff(dim=1) >= 0).all()
+    with pytest.raises(ParameterError, match="order='bad'"):
+        dy.first_order(mu, ends, TARGET, 0.1, 0.1, 1, order="bad")
