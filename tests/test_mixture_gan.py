@@ -327,6 +327,15 @@ def test_verdicts_need_lower_success_and_lasting_shares_of_both_modes():
     assert lv.verdict_optimal(0.5, 90) == "not reproduced"
 
 
+def test_shortfall_share():
+    out = lv.shortfall_share(np.array([0.1, 0.05]), np.array([0.1, 0.05]))
+    assert out["recovers_little"] and out["min"] == out["max"] == 1.0
+    out = lv.shortfall_share(np.array([0.1, 0.02]), np.array([0.1, 0.05]))
+    assert not out["recovers_little"] and out["min"] == pytest.approx(0.4)
+    with pytest.raises(ParameterError, match="positive"):
+        lv.shortfall_share(np.array([0.1]), np.array([0.0]))
+
+
 def test_start_in_tolerance_and_late_mean():
     x = np.linspace(-1, 1, 10)
     mask = lv.start_in_tolerance(x, np.array([-0.5, 0.5]), 0.1)

@@ -31,6 +31,8 @@ MIN_DIFF, Z = 0.05, 2.0
 MIN_SHARE, PERSIST_FRAC = 0.05, 0.2
 #: The optimal claim is 'partly reproduced' from this share of successful starts.
 PARTLY_OPT = 0.9
+#: shortfall_share: a discriminator 'recovers little' of the TV below this fraction.
+LITTLE = 0.1
 _SUCCESS, _MERGED, _DEGENERATE = 0, 1, 2  # dynamics.SUCCESS, MERGED, DEGENERATE
 
 
@@ -231,6 +233,25 @@ def late_mean(steps: np.ndarray, curves: np.ndarray, start_frac: float = 0.5) ->
     if curves.shape[-1] != len(steps):
         raise ParameterError(f"curves have {curves.shape[-1]} points but {len(steps)} steps")
     return curves[..., steps >= start_frac * steps[-1]].mean(-1)
+
+
+def shortfall_share(shortfall: np.ndarray, tv: np.ndarray,
+                    little: float = LITTLE) -> dict[str, Any]:
+    """How far first-order discriminators are from a best response, per configuration.
+
+    ``shortfall`` (configs,) is the mean of 1 + TV - L(mu, I) and ``tv`` the mean TV over the
+    same runs and steps (:func:`late_mean`). ``share`` = shortfall / TV: 0 for a best response,
+    1 for a discriminator whose loss is 1 (it captures no net mass). ``recovers_little`` is
+    True when every share is at least 1 - ``little``: the discriminators recover less than
+    that fraction of the TV.
+    """
+    shortfall, tv = np.asarray(shortfall, dtype=float), np.asarray(tv, dtype=float)
+    if shortfall.shape != tv.shape or (tv <= 0).any():
+        raise ParameterError(f"shortfall {shortfall.shape} and tv {tv.shape}: give positive "
+                             "mean TVs of the same configurations")
+    share = shortfall / tv
+    return {"share": share, "min": float(share.min()), "max": float(share.max()),
+            "recovers_little": bool((share >= 1 - little).all())}
 
 
 def start_in_tolerance(grid_x: np.ndarray, targets: np.ndarray, tol: float) -> np.ndarray:
