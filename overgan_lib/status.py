@@ -169,6 +169,15 @@ def _diter_more_steps_help(recs: dict[str, list[Record]]) -> tuple[bool, str]:
                 f"{int((lowest[live] == 0).sum())})")
 
 
+def _li2018(recs: dict[str, list[Record]]) -> tuple[bool, str]:
+    """Li et al. (2018): the chapter's verdicts on its two claims (optimal dynamics converge,
+    first-order ones fail by merged means or degenerate intervals), by the same library rules
+    (:func:`overgan_lib.related.li_verdicts.claim_check`)."""
+    from .related.li_verdicts import claim_check
+
+    return claim_check(_one(recs, "li2018"))
+
+
 def _sweep_claims(names: tuple[str, ...], rules: tuple[str, ...]) -> Check:
     """The sweep chapters' verdicts (:func:`overgan_lib.sweep.claims.sweep_verdicts`) for
     ``rules`` on each named sweep at the chosen profile; passes when every one is confirmed
@@ -287,7 +296,7 @@ CLAIMS: tuple[Claim, ...] = (
                                 "generalization", "generalization_fid"),
           check=_generalization),
     Claim("li2018", "Related: Li et al. (2018), first-order approximation of GAN dynamics",
-          "11_li2018_discriminators", ("li2018",), THEORY_FULL),
+          "11_li2018_discriminators", ("li2018",), THEORY_FULL, _li2018),
     Claim("jelassi", "Related: Jelassi et al., adaptive methods in GANs", "12_jelassi_adaptive",
           ("jelassi_2d", "jelassi_mnist")),
 )

@@ -136,19 +136,6 @@ def test_classify_rules():
     assert dy.classify(mu[2:3], whole, TARGET).item() == dy.DEGENERATE
 
 
-def test_compare_rates_and_verdicts():
-    assert lv.compare_rates(0.5, 1000, 0.7, 1000) == "higher"
-    assert lv.compare_rates(0.5, 1000, 0.3, 1000) == "lower"
-    assert lv.compare_rates(0.5, 10, 0.7, 10) == "same"  # within sampling noise
-    assert lv.compare_rates(0.5, 10**6, 0.52, 10**6) == "same"  # below min_diff
-    assert lv.verdict_optimal(1.0, 90) == "reproduced"
-    assert lv.verdict_optimal(0.95, 90) == "partly reproduced"
-    assert lv.verdict_optimal(0.5, 90) == "not reproduced"
-    assert lv.verdict_first_order(0.1, 1800, 1.0, 90, 5, 3) == "reproduced"
-    assert lv.verdict_first_order(0.1, 1800, 1.0, 90, 5, 0) == "partly reproduced"
-    assert lv.verdict_first_order(0.98, 1800, 1.0, 90, 5, 3) == "not reproduced"
-
-
 def test_bad_input_is_one_line():
     cases = [
         (lambda: dy.grid_means(0, 1.0), "grid=0"),
@@ -157,10 +144,12 @@ def test_bad_input_is_one_line():
                                 -0.1, 0.1, 10), "eta_g=-0.1"),
         (lambda: mx.loss(TARGET[None], torch.zeros(1, 3, dtype=torch.float64), TARGET),
          "(1, 3)"),
-        (lambda: lv.compare_rates(1.5, 10, 0.5, 10), "p1=1.5"),
-        (lambda: lv.width_answer([1, 4], [0.1, 0.2], 10, 1.0, 9), "k=2"),
-        (lambda: lv.width_answer([2, 4], [0.1], 10, 1.0, 9), "2 widths but 1 rates"),
-        (lambda: lv.d_steps_answer([2, 5], [0.1, 0.2], 10), "d_steps=[2, 5]"),
+        (lambda: lv.width_answer([1, 4], [np.zeros(9)] * 2, np.ones(9)), "k=2"),
+        (lambda: lv.width_answer([2, 4], [np.zeros(9)], np.ones(9)), "2 widths but 1 per-cell"),
+        (lambda: lv.d_steps_answer([2, 5], [np.zeros(9)] * 2), "d_steps=[2, 5]"),
+        (lambda: lv.cell_se(np.zeros(1)), "at least 2 cells"),
+        (lambda: lv.cell_vector(np.zeros((2, 3))), "(2, 3)"),
+        (lambda: lv.persistent(np.zeros(3), np.zeros(2), 1, 10), "differ in shape"),
         (lambda: profiles.settings("li2018", "smoke", targets=[0.5, 0.5]), "targets="),
         (lambda: profiles.settings("li2018", "smoke", d_steps=[0]), "contains 0"),
         (lambda: profiles.settings("li2018", "smoke", eta_d=0), "eta_d=0"),
@@ -177,8 +166,13 @@ def test_smoke_study_and_determinism():
                             d_steps=[1, 2])
     a = ex.li2018_study(cfg, 0, progress=False)
     G = cfg["grid"]
-    assert a["opt_codes"].shape == (G, G) and a["heat_codes"].shape == (G, G, cfg["inits"])
+    assert a["opt_codes"].shape == (G, G)
+    assert a["fo_codes"].shape == a["fo_settled"].shape == (len(a["k"]), G, G, cfg["inits"])
     assert a["fo_counts"].sum(1).tolist() == [a["runs_per_config"]] * len(a["k"])
+    assert a["clip"]["codes"].shape == (G, G, cfg["inits"])
+    assert sum(a["clip"]["counts"]) == a["runs_per_config"]
+    assert (a["fo_subopt"] >= -1e-9).all() and a["fo_subopt"].shape == a["fo_curve"].shape
+    assert (a["fo_ever"] >= a["fo_success"] - 1e-12).all()  # success at T counts as ever
     assert all(e["rerun_same_outcome"] for e in a["examples"].values())
     assert np.all(np.diag(a["opt_codes"]) == dy.MERGED)  # equal initial means stay merged
     b = ex.li2018_study(cfg, 0, progress=False)
@@ -196,30 +190,38 @@ def test_bench_heatmap_reference_agrees():
 
 
 def test_width_answer_words_and_single_width():
-    ans = lv.width_answer([1, 2, 4, 8], [0.0, 0.1, 0.3, 0.2], 1000, 1.0, 90)
+    c = lambda p: np.full(90, p)  # noqa: E731  (no cell effects: every difference is exact)
+    ans = lv.width_answer([1, 2, 4, 8], [c(0.0), c(0.1), c(0.3), c(0.2)], c(1.0))
     assert (ans["best_k"], ans["effect"], ans["widest_k"], ans["widest"]) == (
         4, "raises success", 8, "raises success")
     assert ans["vs_optimal"] == "below" and ans["monotone"] is False  # 8 is below 4
     assert ans["verdict"] == ("raises success, still below the optimal discriminator's, "
                               "not monotone in k")
-    ans = lv.width_answer([2, 4, 8], [0.1, 0.3, 0.5], 1000, 0.5, 90)
+    ans = lv.width_answer([2, 4, 8], [c(0.1), c(0.3), c(0.5)], c(0.5))
     assert ans["monotone"] is True and ans["vs_optimal"] == "same"
     assert ans["verdict"] == "raises success"
-    ans = lv.width_answer([2, 16], [0.3, 0.1], 1000, 1.0, 90)
+    ans = lv.width_answer([2, 16], [c(0.3), c(0.1)], c(1.0))
     assert ans["effect"] == ans["widest"] == "lowers success"
     # a single width (the paper profile: widths=[2]) cannot be compared with itself
-    for widths, rates in (([2], [0.07]), ([1, 2], [0.0, 0.07])):
-        ans = lv.width_answer(widths, rates, 1800, 1.0, 90)
+    for widths, cells in (([2], [c(0.07)]), ([1, 2], [c(0.0), c(0.07)])):
+        ans = lv.width_answer(widths, cells, c(1.0))
         assert ans["verdict"] == ans["effect"] == ans["widest"] == lv.NOT_TESTED
-        assert ans["best_k"] is None and ans["base_rate"] == 0.07
+        assert ans["best_k"] is None and ans["base_rate"] == pytest.approx(0.07)
 
 
-def test_d_steps_answer_handles_a_single_setting():
-    assert lv.d_steps_answer([1], [0.07], 1800)["word"] == lv.NOT_TESTED
-    assert lv.d_steps_answer([1, 2, 5], [0.066, 0.151, 0.133], 1800)["word"] == "raises"
-    assert lv.d_steps_answer([1, 5], [0.3, 0.1], 1800)["word"] == "lowers"
-    assert lv.d_steps_answer([1, 5], [0.3, 0.31], 1800)["word"] == "does not clearly change"
-    assert lv.d_steps_answer([1, 2, 5], [0.066, 0.151, 0.133], 1800)["max_d"] == 5
+def test_d_steps_answer_reports_every_d():
+    c = lambda p: np.full(90, p)  # noqa: E731
+    assert lv.d_steps_answer([1], [c(0.07)])["verdict"] == lv.NOT_TESTED
+    ans = lv.d_steps_answer([5, 1, 2], [c(0.133), c(0.066), c(0.151)])
+    assert [(r["d"], r["word"]) for r in ans["rows"]] == [
+        (1, "(base)"), (2, "raises"), (5, "raises")]
+    assert ans["best_d"] == 2 and ans["monotone"] is True  # 13.3% vs 15.1%: not significant
+    assert ans["verdict"] == "more D steps raise success (d = 2, 5 vs 1)"
+    ans = lv.d_steps_answer([1, 2, 50], [c(0.1), c(0.3), c(0.2)])
+    assert ans["verdict"] == "more D steps raise success (d = 2, 50 vs 1); not monotone in d"
+    assert lv.d_steps_answer([1, 5], [c(0.3), c(0.1)])["rows"][1]["word"] == "lowers"
+    assert lv.d_steps_answer([1, 5], [c(0.3), c(0.31)])["verdict"] == (
+        "more D steps do not raise success")
 
 
 def test_example_summary_counts_merges_and_drift():
@@ -235,3 +237,131 @@ def test_example_summary_counts_merges_and_drift():
     assert s["mid_step"] == 30 and s["drift_second_half"] == pytest.approx(0.2)
     with pytest.raises(ParameterError, match="same number"):
         lv.example_summary(steps, mu[:3], ends, 0.25)
+
+
+def test_settled_from_finds_the_last_change():
+    steps = np.array([0, 10, 20, 30])
+    codes = np.array([[0, 1, 2, 3], [0, 1, 1, 3], [0, 2, 1, 2], [0, 1, 1, 2]])  # (R, B)
+    # run 0 never changes; run 1 is back at 1 at t=30 after 2 at t=20; run 2 is 1 from t=10;
+    # run 3 goes 3, 3, 2, 2: settled from t=20
+    np.testing.assert_array_equal(ex.settled_from(codes, steps), [0, 30, 10, 20])
+
+
+def test_draws_are_shared_across_d_steps():
+    cfg = profiles.settings("li2018", "smoke", T=1, grid=2, inits=2)
+    a = ex.first_order_batch(cfg, 0, 2, 1)[1]
+    b = ex.first_order_batch(cfg, 0, 2, 5)[1]
+    c = ex.first_order_batch(cfg, 0, 4, 1)[1]
+    torch.testing.assert_close(a, b, rtol=0, atol=0)
+    assert c.shape[1] == 8 and ex.init_seed(0, 2) != ex.init_seed(0, 4)
+    assert len(set(map(tuple, a.tolist()))) == len(a)  # each (cell, init) has its own draw
+
+
+def test_suboptimality_is_zero_for_the_best_response():
+    mu = torch.tensor([[-1.2, 0.1], [0.3, 1.5]], dtype=torch.float64)
+    best = mx.optimal_intervals(mu, TARGET)
+    tr = dy.first_order(mu, best, TARGET, 1e-12, 1e-12, 1, record_every=1)
+    np.testing.assert_allclose(tr.suboptimality(), 0.0, atol=1e-10)
+    other = dy.first_order(mu, torch.tensor([[-3.0, -2.0, 2.0, 3.0]] * 2, dtype=torch.float64),
+                           TARGET, 1e-12, 1e-12, 1, record_every=1)
+    assert (other.suboptimality() > 1e-3).all()
+    with pytest.raises(ParameterError, match="no losses"):
+        dy.first_order(mu, best, TARGET, 0.1, 0.1, 1).suboptimality()
+
+
+def test_clip_keeps_met_endpoints_glued_where_sort_flips_them():
+    # G_mu > G* around x = 1.5 (generator means at 1.5, targets at -0.5, 0.5): an interval
+    # there shrinks; sorting leaves a small flipping width, clipping a width of exactly 0.
+    mu = torch.tensor([[1.5, 1.6]], dtype=torch.float64)
+    ends = torch.tensor([[-9.0, -8.0, 1.49, 1.51]], dtype=torch.float64)
+    srt = dy.first_order(mu, ends, TARGET, 1e-9, 0.1, 50)
+    clp = dy.first_order(mu, ends, TARGET, 1e-9, 0.1, 50, order="clip")
+    assert float(clp.ends[0, 3] - clp.ends[0, 2]) == 0.0
+    assert float(srt.ends[0, 3] - srt.ends[0, 2]) > 0.0
+    assert (clp.ends.diff(dim=1) >= 0).all() and (srt.ends.diff(dim=1) >= 0).all()
+    with pytest.raises(ParameterError, match="order='bad'"):
+        dy.first_order(mu, ends, TARGET, 0.1, 0.1, 1, order="bad")
+
+
+def _cells(*values):
+    return np.array(values, dtype=float)
+
+
+def test_compare_cells_is_paired_over_cells():
+    a = np.linspace(0.0, 0.5, 90)  # strong cell effects: 0% to 50%
+    assert lv.compare_cells(a, a + 0.06) == "higher"  # the same shift in every cell
+    assert lv.compare_cells(a + 0.06, a) == "lower"
+    assert lv.compare_cells(a, a + 0.03) == "same"  # below MIN_DIFF
+    # +6 points on average, carried by a third of the cells: 1,800 independent runs would
+    # call it higher (binomial 2 SE ~ 3 points); paired over the 90 cells it is noise.
+    base = np.full(90, 0.5)
+    b = np.r_[np.full(30, 1.0), np.full(60, 0.34)]
+    diff, se = lv.paired_difference(base, b)
+    assert diff == pytest.approx(0.06) and 2 * se > diff
+    assert lv.compare_cells(base, b) == "same"
+    assert lv.cell_se(_cells(0.2, 0.2, 0.2)) == pytest.approx(0.0, abs=1e-15)
+    with pytest.raises(ParameterError, match="same cells"):
+        lv.paired_difference(a, a[:-1])
+    with pytest.raises(ParameterError, match="outside"):
+        lv.compare_cells(a, a + 0.6)
+
+
+def test_persistent_needs_the_outcome_held_over_the_last_fifth():
+    codes = np.array([1, 1, 2, 0])
+    settled = np.array([0, 2500, 2400, 0])
+    assert lv.persistent(codes, settled, 1, 3000).tolist() == [True, False, False, False]
+    assert lv.persistent(codes, settled, 2, 3000).tolist() == [False, False, True, False]
+    assert lv.persistent(codes, settled, 1, 3000, frac=0.1).tolist() == [True, True, False,
+                                                                         False]
+
+
+def test_verdicts_need_lower_success_and_lasting_shares_of_both_modes():
+    opt, fo = np.ones(90), np.full(90, 0.1)
+    s = lv.MIN_SHARE
+    assert lv.verdict_first_order(fo, opt, 0.5, s) == "reproduced"
+    assert lv.verdict_first_order(fo, opt, 0.5, s - 0.01) == "partly reproduced"
+    assert lv.verdict_first_order(fo, opt, s - 0.01, s - 0.01) == "not reproduced"
+    assert lv.verdict_first_order(np.full(90, 0.98), opt, 0.5, 0.5) == "not reproduced"
+    assert lv.verdict_optimal(1.0, 90) == "reproduced"
+    assert lv.verdict_optimal(0.95, 90) == "partly reproduced"
+    assert lv.verdict_optimal(0.5, 90) == "not reproduced"
+
+
+def test_shortfall_share():
+    out = lv.shortfall_share(np.array([0.1, 0.05]), np.array([0.1, 0.05]))
+    assert out["recovers_little"] and out["min"] == out["max"] == 1.0
+    out = lv.shortfall_share(np.array([0.1, 0.02]), np.array([0.1, 0.05]))
+    assert not out["recovers_little"] and out["min"] == pytest.approx(0.4)
+    with pytest.raises(ParameterError, match="positive"):
+        lv.shortfall_share(np.array([0.1]), np.array([0.0]))
+
+
+def test_start_in_tolerance_and_late_mean():
+    x = np.linspace(-1, 1, 10)
+    mask = lv.start_in_tolerance(x, np.array([-0.5, 0.5]), 0.1)
+    assert np.argwhere(mask).tolist() == [[2, 7], [7, 2]]  # (-0.56, 0.56) and (0.56, -0.56)
+    steps = np.array([0, 10, 20, 30, 40])
+    curves = np.array([[1.0, 2.0, 3.0, 4.0, 5.0]])
+    assert lv.late_mean(steps, curves).tolist() == [4.0]  # t >= 20
+
+
+def _synthetic_study(G=4, n=10, T=1000, settled_fo=0):
+    """A study dict in li2018_study's layout: the optimal dynamics succeed everywhere off the
+    diagonal; first-order runs end merged (half) or degenerate (half) since ``settled_fo``."""
+    codes = np.where(np.arange(n) % 2 == 0, dy.MERGED, dy.DEGENERATE)
+    fo_codes = np.broadcast_to(codes, (1, G, G, n)).copy()
+    return {"steps": np.array([0, T // 2, T]), "k": np.array([2]), "d_steps": np.array([1]),
+            "opt_codes": np.where(np.eye(G, dtype=bool), dy.MERGED, dy.SUCCESS),
+            "opt_settled": np.zeros((G, G), dtype=int), "fo_codes": fo_codes,
+            "fo_settled": np.full((1, G, G, n), settled_fo),
+            "fo_cell_success": np.zeros((1, G, G))}
+
+
+def test_claim_check_passes_and_fails():
+    ok, why = lv.claim_check(_synthetic_study())
+    assert ok and "merged 50.0%" in why and "12 separated grid starts" in why
+    ok, why = lv.claim_check(_synthetic_study(settled_fo=1000))  # both modes only at T
+    assert not ok and "not reproduced" in why
+    v = lv.study_verdicts(_synthetic_study())
+    assert v["width"] is None or v["width"]["verdict"] == lv.NOT_TESTED
+    assert v["d_steps"]["verdict"] == lv.NOT_TESTED

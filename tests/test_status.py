@@ -209,3 +209,43 @@ def test_generalization_row_quotes_the_chapters_verdicts_on_the_committed_store(
     assert s.verdict == "partial" and s.reason.startswith("reduced scale (cpu)")
     for v in found:
         assert f"{v.claim}: {v.outcome.replace(' at this profile', '')}" in s.reason
+
+
+def _li_study(settled_fo=0, G=3, n=4, T=100):
+    """A stored li2018 study in li2018_study's layout: the optimal dynamics succeed off the
+    diagonal, first-order runs end merged or degenerate (half each) since ``settled_fo``."""
+    codes = np.where(np.arange(n) % 2 == 0, 1, 2)  # dynamics.MERGED, DEGENERATE
+    return {"steps": np.array([0, T]), "k": np.array([2]), "d_steps": np.array([1]),
+            "opt_codes": np.where(np.eye(G, dtype=bool), 1, 0),
+            "opt_settled": np.zeros((G, G), dtype=int),
+            "fo_codes": np.broadcast_to(codes, (1, G, G, n)).copy(),
+            "fo_settled": np.full((1, G, G, n), settled_fo), "fo_cell_success": np.zeros((1, G, G))}
+
+
+def test_li2018_check_runs_the_chapters_verdicts():
+    from overgan_lib.related import li_verdicts as lv
+
+    def run(data):
+        _put("li2018", "cpu", data)
+        return status.CLAIMS_BY_KEY["li2018"].check({"li2018": store.records("li2018", "cpu")})
+
+    ok, why = run(_li_study())
+    assert ok and (ok, why) == lv.claim_check(_li_study()) and "6 separated grid starts" in why
+    ok, why = run(_li_study(settled_fo=100))  # both failure modes appear only at T
+    assert not ok and "not reproduced" in why
+    s = claim_status(status.CLAIMS_BY_KEY["li2018"])
+    assert s.verdict == "partial" and s.reason.startswith("check fails")
+
+
+def test_li2018_row_on_the_committed_store(monkeypatch):
+    from overgan_lib.related import li_verdicts as lv
+    from overgan_lib.store import REPO_ROOT
+
+    monkeypatch.setenv("OVERGAN_RESULTS", str(REPO_ROOT / "results"))  # read only
+    recs = store.records("li2018", "cpu")
+    if not recs:
+        pytest.skip("the committed cpu li2018 study is not in this checkout")
+    ok, why = lv.claim_check(recs[0].data)
+    s = claim_status(status.CLAIMS_BY_KEY["li2018"])
+    assert s.profile == "cpu" and why in s.reason
+    assert s.verdict == ("reproduced" if ok and not s.dirty else "partial")

@@ -8,10 +8,14 @@ ascends it (notes.md):
 * first-order:  mu_{t+1} = mu_t - eta_g grad_mu L,  e_{t+1} = sort(e_t + eta_d grad_e L),
   simultaneous, preceded by ``d_steps - 1`` discriminator-only ascent steps per generator step.
 
-Interval order is kept by sorting all 2k endpoints after every step and pairing them as
-(l_1, r_1), (l_2, r_2), ... When two endpoints cross they have just met, so the swapped pieces
-have zero length and the loss is continuous across the swap; unlike clipping, sorting never
-makes endpoints stick together, and it is how the reference initialises the intervals.
+Interval order is kept (``order="sort"``, the book's rule) by sorting all 2k endpoints after
+every step and pairing them as (l_1, r_1), (l_2, r_2), ... When two endpoints cross they have
+just met, so the swapped pieces have zero length and the loss is continuous across the swap. The
+reference sorts at initialisation; how it keeps the order during training is not known. Two
+endpoints that the gradient pushes together overshoot by about eta_d |G* - G_mu| and are swapped
+back, so such an interval keeps a small width that flips every step. ``order="clip"`` is the
+sensitivity variant: an endpoint that passes its left neighbour is set onto it (a running
+maximum), so met endpoints stay glued (width 0) until the gradient opens them again.
 """
 
 from __future__ import annotations
@@ -28,6 +32,10 @@ from . import mixture as mx
 # Run outcomes (classify): ordered by precedence.
 SUCCESS, MERGED, DEGENERATE, OTHER = 0, 1, 2, 3
 OUTCOMES = ("success", "means merged", "intervals degenerate", "other")
+#: classify's thresholds: means closer than MERGE_FRAC x the target gap are merged; a
+#: discriminator set with less than MASS_TOL (or more than 1 - MASS_TOL) of the mass is degenerate.
+MERGE_FRAC, MASS_TOL = 0.25, 0.01
+ORDERS = ("sort", "clip")
 
 
 @dataclass
@@ -40,12 +48,26 @@ class Trajectory:
     mu_path: list = field(default_factory=list)  # (B, 2) per recorded step
     ends_path: list = field(default_factory=list)  # (B, 2k) per recorded step
     tv_path: list = field(default_factory=list)  # (B,) TV(G*, G_mu) per recorded step
+    # (B,) L(mu_t, I) for the discriminator the generator steps against at a recorded step
+    # (after the D-only steps; first-order runs only)
+    loss_path: list = field(default_factory=list)
 
     def stacked(self) -> dict[str, np.ndarray]:
-        """Paths as arrays: mu (R, B, 2), ends (R, B, 2k), tv (R, B) and the steps (R,)."""
-        return {"steps": np.asarray(self.steps), "mu": torch.stack(self.mu_path).numpy(),
-                "ends": torch.stack(self.ends_path).numpy(),
-                "tv": torch.stack(self.tv_path).numpy()}
+        """Paths as arrays: mu (R, B, 2), ends (R, B, 2k), tv (R, B), the steps (R,) and, for
+        first-order runs, loss (R, B)."""
+        out = {"steps": np.asarray(self.steps), "mu": torch.stack(self.mu_path).numpy(),
+               "ends": torch.stack(self.ends_path).numpy(),
+               "tv": torch.stack(self.tv_path).numpy()}
+        if self.loss_path:
+            out["loss"] = torch.stack(self.loss_path).numpy()
+        return out
+
+    def suboptimality(self) -> np.ndarray:
+        """1 + TV - L(mu_t, I_t) at every recorded step, (R, B): how far the loss under the
+        discriminator the generator sees falls short of the best response's (>= 0)."""
+        if not self.loss_path:
+            raise ParameterError("no losses recorded: run first_order with record_every > 0")
+        return (1.0 + torch.stack(self.tv_path) - torch.stack(self.loss_path)).numpy()
 
 
 def grid_means(grid: int, box: float) -> torch.Tensor:
@@ -75,6 +97,11 @@ def _check_run(eta_g: float, eta_d: float, T: int, d_steps: int, record_every: i
     check_int("record_every", record_every)
 
 
+def _reorder(ends: torch.Tensor, order: str) -> torch.Tensor:
+    """Restore l_1 <= r_1 <= ... <= r_k after a step: sort, or clip (running maximum)."""
+    return ends.sort(1).values if order == "sort" else torch.cummax(ends, 1).values
+
+
 def _record(tr: Trajectory, t: int, mu: torch.Tensor, ends: torch.Tensor,
             target: torch.Tensor) -> None:
     tr.steps = np.append(tr.steps, t)
@@ -93,13 +120,18 @@ def first_order(
     d_steps: int = 1,
     record_every: int = 0,
     progress: bool = False,
+    order: str = "sort",
 ) -> Trajectory:
     """First-order dynamics: T simultaneous gradient steps (after d_steps-1 D-only steps each).
 
     ``mu0`` (B, 2), ``ends0`` (B, 2k) sorted. Records the state every ``record_every`` steps
-    (0: final state only).
+    (0: final state only), and the loss under the discriminator the generator then steps
+    against (after the D-only steps). ``order``: how the endpoints are kept ordered ("sort" or
+    "clip", see the module docstring).
     """
     _check_run(eta_g, eta_d, T, d_steps, record_every)
+    if order not in ORDERS:
+        raise ParameterError(f"order={order!r}; choose one of {', '.join(ORDERS)}")
     if mu0.shape[0] != ends0.shape[0]:
         raise ParameterError(f"mu0 has {mu0.shape[0]} rows but ends0 has {ends0.shape[0]}; "
                              "give one discriminator per initial mean")
@@ -110,12 +142,15 @@ def first_order(
         if record_every and t % record_every == 0:
             _record(tr, t, mu, ends, target)
         for _ in range(d_steps - 1):
-            ends = (ends + eta_d * mx.gradients(mu, ends, target)[1]).sort(1).values
+            ends = _reorder(ends + eta_d * mx.gradients(mu, ends, target)[1], order)
+        if record_every and t % record_every == 0:
+            tr.loss_path.append(mx.loss(mu, ends, target))
         g_mu, g_ends = mx.gradients(mu, ends, target)
         mu = mu - eta_g * g_mu
-        ends = (ends + eta_d * g_ends).sort(1).values
+        ends = _reorder(ends + eta_d * g_ends, order)
     if record_every:
         _record(tr, T, mu, ends, target)
+        tr.loss_path.append(mx.loss(mu, ends, target))
     tr.mu, tr.ends = mu, ends
     return tr
 
@@ -162,8 +197,8 @@ def classify(
     ends: torch.Tensor,
     target: torch.Tensor,
     tol: float = 0.1,
-    merge_frac: float = 0.25,
-    mass_tol: float = 0.01,
+    merge_frac: float = MERGE_FRAC,
+    mass_tol: float = MASS_TOL,
 ) -> torch.Tensor:
     """Outcome code of each run (int64, (B,)), first rule that applies:
 
