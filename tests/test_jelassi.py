@@ -363,3 +363,26 @@ def test_reverse_graft_is_2d_only():
     assert jelassi.check_specs([["rgraft", 0.01, 0.01]]) == [["rgraft", 0.01, 0.01]]
     with pytest.raises(ParameterError, match="mnist optimizers entry name='rgraft'"):
         jelassi.check_specs([["rgraft", 0.01]], "mnist optimizers", OPTIMIZERS)
+
+
+# --------------------------------------------------------------------------- chapter views
+def test_probe_table_lists_probes_beside_the_sweeps_settings():
+    from overgan_lib.related.jelassi_view import probe_table
+
+    data = {"benchmarks": ["ring"], "widths": np.array([8, 32]), "n_modes": np.array([8]),
+            "labels": ["adam η=0.003", "sgda η=0.03"], "names": ["adam", "sgda"],
+            "modes": np.array([[[[1, 1], [2, 2]], [[8, 6], [3, 3]]]]),
+            "hq_fraction": np.full((1, 2, 2, 2), 0.5),
+            "probe_labels": ["adam η=0.001"], "probe_names": ["adam"],
+            "probe_modes": np.array([[[4, 5]]]), "probe_hq": np.array([[[0.2, 0.4]]])}
+    t = probe_table(data, {"k_show": 32}).splitlines()
+    assert t[2:] == ["| adam η=0.001 | 4.5 | 30.0% |", "| **adam η=0.003** | 7.0 | 50.0% |"]
+
+
+def test_still_moving_compares_the_last_checkpoints():
+    from overgan_lib.related.jelassi_view import still_moving
+
+    curves = np.array([[[1, 1], [5, 5], [8, 8]], [[6, 6], [6, 7], [6, 6]]])
+    assert still_moving(curves, 2, 0.8).tolist() == [True, False]
+    assert still_moving(curves, 3, 0.8).tolist() == [True, False]
+    assert still_moving(curves, 2, 5.0).tolist() == [False, False]
