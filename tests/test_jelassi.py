@@ -367,7 +367,7 @@ def test_reverse_graft_is_2d_only():
 
 # --------------------------------------------------------------------------- chapter views
 def test_probe_table_lists_probes_beside_the_sweeps_settings():
-    from overgan_lib.related.jelassi_view import probe_table
+    from overgan_lib.related.jelassi_view import learned_probes, probe_table
 
     data = {"benchmarks": ["ring"], "widths": np.array([8, 32]), "n_modes": np.array([8]),
             "labels": ["adam η=0.003", "sgda η=0.03"], "names": ["adam", "sgda"],
@@ -377,6 +377,8 @@ def test_probe_table_lists_probes_beside_the_sweeps_settings():
             "probe_modes": np.array([[[4, 5]]]), "probe_hq": np.array([[[0.2, 0.4]]])}
     t = probe_table(data, {"k_show": 32}).splitlines()
     assert t[2:] == ["| adam η=0.001 | 4.5 | 30.0% |", "| **adam η=0.003** | 7.0 | 50.0% |"]
+    assert learned_probes(data, 0.3) == {"ring": ["adam η=0.001"]}
+    assert learned_probes(data, 0.31) == {"ring": []}
 
 
 def test_still_moving_compares_the_last_checkpoints():

@@ -39,3 +39,12 @@ def still_moving(curves: np.ndarray, last: int, tol: float) -> np.ndarray:
     c = np.asarray(curves, dtype=float).mean(-1)
     last = max(2, min(int(last), c.shape[1]))
     return np.abs(c[:, -1] - c[:, -last]) > tol
+
+
+def learned_probes(data: dict[str, Any], min_hq: float) -> dict[str, list[str]]:
+    """Per benchmark, the labels of the probes whose mean high-quality fraction reaches
+    ``min_hq`` (the probes are not used by the verdicts; this says whether they would have
+    given an optimiser that learned nothing a learned setting)."""
+    hq = np.asarray(data["probe_hq"], dtype=float).mean(-1)  # (benchmark, probe)
+    return {ds: [lab for lab, q in zip(data["probe_labels"], hq[i], strict=True) if q >= min_hq]
+            for i, ds in enumerate(data["benchmarks"])}
