@@ -158,6 +158,7 @@ DEPENDS: dict[str, tuple[str, ...]] = {
     "generalization_fid": (*_GENERALIZATION, "overgan_lib/metrics/memorisation.py",
                            "overgan_lib/data"),
     "jelassi_2d": ("overgan_lib/related/pacgan.py", "overgan_lib/related/jelassi.py",
+                   "overgan_lib/related/grafting.py",
                    "overgan_lib/optim.py"),
     "jelassi_mnist": ("overgan_lib/related/digits.py", "overgan_lib/related/jelassi.py",
                       *_TRAINING),

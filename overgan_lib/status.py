@@ -251,6 +251,28 @@ def _generalization(recs: dict[str, list[Record]]) -> tuple[bool, str]:
     return ok, "; ".join(parts)
 
 
+_JELASSI_LABELS = {"graft_vs_adam": "graft ≈ Adam:", "rgraft_vs_adam": "Adam beats reverse graft:",
+                   "nsgda_vs_sgda": "nSGDA beats SGDA:", "nsgda_vs_adam": "nSGDA ≈ Adam:",
+                   "width": "width closes Adam−SGDA gap:"}
+
+
+def _jelassi(recs: dict[str, list[Record]]) -> tuple[bool, str]:
+    """Chapter 12's verdicts (:func:`overgan_lib.related.jelassi.verdicts_2d` and
+    :func:`~overgan_lib.related.jelassi.mnist_verdict`, the functions the chapter uses);
+    passes when every claim of the paper is reproduced on both 2D benchmarks (the width
+    verdicts are the book's question and are reported, not required)."""
+    from .related import jelassi
+
+    r2, rm = recs["jelassi_2d"][0], recs["jelassi_mnist"][0]
+    v2 = jelassi.verdicts_2d(r2.data, r2.config)
+    ok = all(v.startswith("reproduced") for by_ds in v2.values()
+             for key, v in by_ds.items() if key != "width")
+    parts = [f"{ds}: " + " · ".join(f"{_JELASSI_LABELS[k]} {v}" for k, v in by_ds.items())
+             for ds, by_ds in v2.items()]
+    parts.append(f"MNIST width: {jelassi.mnist_verdict(rm.data, rm.config)}")
+    return ok, "; ".join(parts)
+
+
 _FIG4 = ("trend", "saturation", "uptick", "fixed", "gap")
 _RULE_LABELS = {"trend": "falls with k:", "saturation": "saturation:", "uptick": "uptick:",
                 "fixed": "worse beyond the fixed width:", "gap": "gap:",
@@ -298,7 +320,7 @@ CLAIMS: tuple[Claim, ...] = (
     Claim("li2018", "Related: Li et al. (2018), first-order approximation of GAN dynamics",
           "11_li2018_discriminators", ("li2018",), THEORY_FULL, _li2018),
     Claim("jelassi", "Related: Jelassi et al., adaptive methods in GANs", "12_jelassi_adaptive",
-          ("jelassi_2d", "jelassi_mnist")),
+          ("jelassi_2d", "jelassi_mnist"), check=_jelassi),
 )
 
 

@@ -249,3 +249,45 @@ def test_li2018_row_on_the_committed_store(monkeypatch):
     s = claim_status(status.CLAIMS_BY_KEY["li2018"])
     assert s.profile == "cpu" and why in s.reason
     assert s.verdict == ("reproduced" if ok and not s.dirty else "partial")
+
+
+def _jelassi_records(hq_sgda: float, graft: int = 8) -> dict[str, list]:
+    """Synthetic 2D and MNIST records: nSGDA and Adam learn all 8 ring modes, grafting
+    ``graft``; SGDA gets 3 modes at high-quality fraction ``hq_sgda``."""
+    names = ["sgda", "nsgda", "adam", "graft"]
+    m = np.broadcast_to(np.array([3, 8, 8, graft])[None, None, :, None], (1, 2, 4, 3)).copy()
+    q = np.full(m.shape, 0.9)
+    q[:, :, 0] = hq_sgda
+    d2 = {"widths": np.array([8, 32]), "benchmarks": ["ring"], "n_modes": np.array([8]),
+          "names": names, "modes": m, "hq_fraction": q}
+    dm = {"confident": np.full((4, 2, 1), 0.6), "names": names, "widths": np.array([64, 256]),
+          "real": {"confident": 0.7}}
+    for exp, data, cfg in (("jelassi_2d", d2, {"k_show": 32, "tol_frac": 0.1}),
+                           ("jelassi_mnist", dm, {"conf_tol": 0.05})):
+        path = store.results_root() / exp / "cpu" / f"{hq_sgda}_{graft}.json"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        prov = {"git_sha": "a" * 40, "git_dirty": False, "wall_time_s": 1.0, "device": "cpu",
+                "profile": "cpu", "seed": 0}
+        path.write_text(json.dumps({"experiment": exp, "config": cfg, "provenance": prov,
+                                    "data": store._encode(data)}))
+    return {e: store.records(e, "cpu") for e in ("jelassi_2d", "jelassi_mnist")}
+
+
+def test_jelassi_check_uses_the_chapters_verdicts():
+    """The jelassi row quotes jelassi.verdicts_2d / mnist_verdict and passes only when every
+    claim of the paper is reproduced; an SGDA that learned nothing is named as such."""
+    check = status.CLAIMS_BY_KEY["jelassi"].check
+    ok, why = check(_jelassi_records(0.9))
+    assert ok and "ring: graft ≈ Adam: reproduced" in why
+    assert "nSGDA beats SGDA: reproduced ·" in why and "MNIST width: no gap" in why
+    s = claim_status(status.CLAIMS_BY_KEY["jelassi"])
+    assert s.verdict == "partial" and f"At cpu: {why}" in s.reason  # reduced scale only
+    for p in store.results_root().glob("jelassi_*/cpu/*.json"):
+        p.unlink()
+    ok, why = check(_jelassi_records(0.01))
+    assert ok and "nSGDA beats SGDA: reproduced (none learned: sgda" in why
+    assert "width closes Adam−SGDA gap: inconclusive (none learned: sgda at k=8" in why
+    for p in store.results_root().glob("jelassi_*/cpu/*.json"):
+        p.unlink()
+    ok, why = check(_jelassi_records(0.9, graft=4))
+    assert not ok and "graft ≈ Adam: not reproduced" in why

@@ -99,6 +99,8 @@ def _validate_related(cfg: dict[str, Any]) -> None:
         from ..related.jelassi import check_specs
 
         check_specs(cfg["optimizers"])
+        if "probes" in cfg:
+            check_specs(cfg["probes"], "probes")
     for name in cfg.get("benchmarks", []):
         check_choice("benchmarks entry", name, ("ring", "grid"))
     if "k_show" in cfg and "widths" in cfg and cfg["k_show"] not in cfg["widths"]:

@@ -27,7 +27,7 @@ from torch.nn import functional as F
 from tqdm import tqdm
 
 from ..errors import ParameterError, check_choice, check_positive_int
-from ..optim import make_optimizer
+from .grafting import make_optimizer_2d
 
 DATASETS: tuple[str, ...] = ("ring", "grid")
 STD = {"ring": 0.01, "grid": 0.05}
@@ -140,7 +140,7 @@ def train_gan(datasets: str | list[str], optimizer: str, lr_g: float, lr_d: floa
               record_every: int = 0, progress: bool = False) -> dict[str, dict[str, Any]]:
     """Train one stack of 2D GANs, one per (dataset, seed), scored by :func:`pacgan_metric`.
 
-    ``optimizer`` is any name of :data:`overgan_lib.optim.OPTIMIZERS`, used for both
+    ``optimizer`` is any name of :data:`.grafting.OPTIMIZERS_2D`, used for both
     players with learning rates ``lr_g`` and ``lr_d``. Returns, per dataset, the per-seed
     final ``modes``, ``hq_fraction``, ``samples`` (seeds, eval_n, 2), ``diverged`` and, when
     ``record_every`` > 0, the ``curve`` of modes captured (checkpoints x seeds) at
@@ -153,8 +153,8 @@ def train_gan(datasets: str | list[str], optimizer: str, lr_g: float, lr_d: floa
     runs = [(name, s) for name in names for s in seeds]
     run_seeds = [s for _, s in runs]
     G, D = build_gan(k, run_seeds, z_dim, depth)
-    opt_g = make_optimizer(optimizer, G.parameters(), lr_g, betas, batched=True)
-    opt_d = make_optimizer(optimizer, D.parameters(), lr_d, betas, batched=True)
+    opt_g = make_optimizer_2d(optimizer, G.parameters(), lr_g, betas, batched=True)
+    opt_d = make_optimizer_2d(optimizer, D.parameters(), lr_d, betas, batched=True)
     streams, z_eval = _Streams(runs, z_dim), fixed_noise(run_seeds, eval_n, z_dim)
     curve, curve_steps = [], []
     finite = torch.ones(len(runs), dtype=torch.bool)

@@ -1,0 +1,50 @@
+"""Chapter 12's readings of a stored :func:`~overgan_lib.related.jelassi.pacgan_sweep` record
+that are not verdicts: the probe table and which runs are still moving.
+
+Kept apart from :mod:`overgan_lib.related.jelassi` (whose code the stored records depend on),
+so that a change of presentation does not mark the records as computed by older code.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+
+def probe_table(data: dict[str, Any], cfg: dict[str, Any]) -> str:
+    """Markdown: every probe and every sweep setting of the same optimisers at ``k_show``,
+    mean modes and high-quality fraction per benchmark; the sweep's settings in bold."""
+    bench, w0 = data["benchmarks"], [int(k) for k in data["widths"]].index(cfg["k_show"])
+    n_modes = [int(n) for n in data["n_modes"]]
+    rows = [("**" + lab + "**", data["modes"][:, w0, j], data["hq_fraction"][:, w0, j])
+            for j, (lab, name) in enumerate(zip(data["labels"], data["names"], strict=True))
+            if name in data["probe_names"]]
+    rows += [(lab, data["probe_modes"][:, j], data["probe_hq"][:, j])
+             for j, lab in enumerate(data["probe_labels"])]
+    rows.sort(key=lambda r: r[0].strip("*"))
+    head = ["| setting | " + " | ".join(f"{ds}: modes of {n} | {ds}: high quality"
+                                        for ds, n in zip(bench, n_modes, strict=True)) + " |",
+            "| --- |" + " --- | --- |" * len(bench)]
+    body = ["| " + lab + " | " + " | ".join(f"{m[i].mean():.1f} | {100 * q[i].mean():.1f}%"
+                                            for i in range(len(bench))) + " |"
+            for lab, m, q in rows]
+    return "\n".join(head + body)
+
+
+def still_moving(curves: np.ndarray, last: int, tol: float) -> np.ndarray:
+    """Per setting, whether its mean (over seeds) modes captured changed by more than ``tol``
+    between the checkpoint ``last - 1`` before the end and the end (``curves``: setting x
+    checkpoint x seed)."""
+    c = np.asarray(curves, dtype=float).mean(-1)
+    last = max(2, min(int(last), c.shape[1]))
+    return np.abs(c[:, -1] - c[:, -last]) > tol
+
+
+def learned_probes(data: dict[str, Any], min_hq: float) -> dict[str, list[str]]:
+    """Per benchmark, the labels of the probes whose mean high-quality fraction reaches
+    ``min_hq`` (the probes are not used by the verdicts; this says whether they would have
+    given an optimiser that learned nothing a learned setting)."""
+    hq = np.asarray(data["probe_hq"], dtype=float).mean(-1)  # (benchmark, probe)
+    return {ds: [lab for lab, q in zip(data["probe_labels"], hq[i], strict=True) if q >= min_hq]
+            for i, ds in enumerate(data["benchmarks"])}
