@@ -163,17 +163,3 @@ def sample_diversity(images: np.ndarray, block: int = 1) -> float:
         raise ValueError(f"block={block} must divide the image size {h}x{w}")
     images = images.reshape(n, h // block, block, w // block, block, *images.shape[3:])
     return float(images.mean((2, 4)).std(axis=0).mean())
-
-
-def step_verdict(before: np.ndarray, after: np.ndarray) -> tuple[str, float]:
-    """Compare a quantity over seeds at two settings by medians and seed ranges.
-
-    Returns ("up" | "up within spread" | "down", change of the median): "up" only when the
-    median rises and every seed after is above every seed before (the ranges do not overlap).
-    """
-    b = np.asarray(before, dtype=float)[np.isfinite(before)]
-    a = np.asarray(after, dtype=float)[np.isfinite(after)]
-    delta = float(np.median(a) - np.median(b))
-    if delta <= 0:
-        return "down", delta
-    return ("up" if a.min() > b.max() else "up within spread"), delta

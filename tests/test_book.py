@@ -134,14 +134,9 @@ def test_grid_tiles_and_diversity_tell_a_collapsed_grid_from_a_varied_one():
         summaries.grid_tiles(np.zeros((243, 243)), 8, 28)
 
 
-def test_step_verdict_needs_separated_ranges_for_an_uptick():
-    assert summaries.step_verdict([1, 2, 3], [4, 5, 6]) == ("up", 3.0)
-    assert summaries.step_verdict([1, 2, 5], [2, 4, 6]) == ("up within spread", 2.0)
-    assert summaries.step_verdict([4, 5, np.nan], [1, 2, 3])[0] == "down"
-
-
-def _package_imports(path: Path) -> set[Path]:
-    """overgan_lib source files ``path`` imports, directly or through other such files."""
+def _package_imports(path: Path, within: Path | None = None) -> set[Path]:
+    """overgan_lib source files ``path`` imports, directly or through other such files (only
+    files below ``within`` when given)."""
     import ast
 
     pkg = REPO_ROOT / "overgan_lib"
@@ -161,9 +156,21 @@ def _package_imports(path: Path) -> set[Path]:
                 for m in mods:
                     target = base.joinpath(*m)
                     for cand in (target.with_suffix(".py"), target / "__init__.py"):
-                        if cand.exists() and pkg in cand.parents:
+                        if cand.exists() and (within or pkg) in cand.parents:
                             todo.append(cand)
     return seen
+
+
+def _metrics_modules(reached: set[Path]) -> set[Path]:
+    """The metrics modules among ``reached``, packages' submodules included (metrics/nnd/)."""
+    root = REPO_ROOT / "overgan_lib" / "metrics"
+    return {f for f in reached if root in f.parents and f != root / "__init__.py"}
+
+
+def _covered(f: Path, listed: tuple[str, ...]) -> bool:
+    """``f`` is listed itself or through a listed folder above it."""
+    rel = f.relative_to(REPO_ROOT)
+    return any(rel == Path(p) or Path(p) in rel.parents for p in listed)
 
 
 def test_data_metrics_depends_on_every_metrics_module_its_floors_import():
@@ -171,10 +178,10 @@ def test_data_metrics_depends_on_every_metrics_module_its_floors_import():
     code path must be listed too, or chapter 5 would not flag its stale records."""
     reached = _package_imports(REPO_ROOT / "overgan_lib/metrics/floors.py")
     listed = ob.DEPENDS["data_metrics"]
-    metrics = {f for f in reached if f.parent.name == "metrics" and f.name != "__init__.py"}
+    metrics = _metrics_modules(reached)
     assert {"floors.py", "fid.py", "reference.py", "inception.py"} <= {f.name for f in metrics}
     for f in metrics:
-        assert str(f.relative_to(REPO_ROOT)) in listed, f
+        assert _covered(f, listed), f
 
 
 def test_sweeps_depend_on_every_metrics_module_their_summary_imports():
@@ -184,12 +191,27 @@ def test_sweeps_depend_on_every_metrics_module_their_summary_imports():
     from overgan_lib.sweep import sweeps
 
     reached = _package_imports(REPO_ROOT / "overgan_lib/sweep/run.py")
-    metrics = {f for f in reached if f.parent.name == "metrics" and f.name != "__init__.py"}
+    metrics = _metrics_modules(reached)
     assert "floors.py" in {f.name for f in metrics}
     for name in sweeps():
         listed = ob.DEPENDS[f"sweep_{name}"]
         for f in metrics:
-            assert str(f.relative_to(REPO_ROOT)) in listed, (name, f)
+            assert _covered(f, listed), (name, f)
+
+
+def test_generalization_records_depend_on_every_metrics_module_they_import():
+    """The NND and neighbour records come from metrics/generalization.py and nnd_floor.py; every
+    metrics module they reach (the nnd/ package's files included) must be in their DEPENDS."""
+    for experiment, entry in (("generalization", "generalization.py"),
+                              ("generalization_baselines", "generalization.py"),
+                              ("nnd_floor", "nnd_floor.py")):
+        # Within the metrics package: the sweep package is imported only to find the kept
+        # generators (train/ and models.py are listed for those), not for its FID floor.
+        metrics = REPO_ROOT / "overgan_lib/metrics"
+        reached = _metrics_modules(_package_imports(metrics / entry, within=metrics))
+        assert any(f.parent.name == "nnd" for f in reached), experiment
+        for f in reached:
+            assert _covered(f, ob.DEPENDS[experiment]), (experiment, f)
 
 
 def test_local_loglog_slopes_follow_a_bending_curve():

@@ -179,3 +179,11 @@ def test_floor_sizes_beyond_a_training_split_are_one_line_errors():
         profiles.settings("data_metrics", "cpu", n=9000)
     assert "\n" not in str(exc.value)
     assert profiles.settings("data_metrics", "cpu", n=9000, datasets=["cifar10"])["n"] == 9000
+
+
+def test_mnist_optimisers_are_the_engines_not_the_2d_ones():
+    """The reverse graft exists for the 2D benchmarks only; asking the MNIST engine for it is
+    a one-line error up front, not a failure inside training."""
+    with pytest.raises(ParameterError, match="optimizers entry name='rgraft' is not valid"):
+        profiles.settings("jelassi_mnist", "cpu", optimizers=[["rgraft", 1e-3]])
+    assert profiles.settings("jelassi_2d", "cpu", optimizers=[["rgraft", 0.03, 0.03]])

@@ -245,15 +245,15 @@ def test_verdicts_on_constructed_sweeps():
     assert "needs at least 3" in verdict.evidence
     up = falling.copy()
     up[-1] += 10
-    assert sweep.uptick_at_largest(k, up).outcome == "confirmed"
-    assert sweep.uptick_at_largest(k, falling).outcome == "not reproduced at this budget"
+    assert sweep.uptick_between(k, up, 64, 128).outcome == "confirmed"
+    assert sweep.uptick_between(k, falling, 64, 128).outcome == "not reproduced at this budget"
     down = falling.copy()
     down[-1] -= 10
-    assert sweep.uptick_at_largest(k, down).outcome == "contradicted"
+    assert sweep.uptick_between(k, down, 64, 128).outcome == "contradicted"
     # a claim about converged models: far above the data's floor it is not judged
-    far_up = sweep.uptick_at_largest(k, up, floor=-100.0)
+    far_up = sweep.uptick_between(k, up, 64, 128, floor=-100.0)
     assert far_up.outcome == "not testable at this profile" and "floor" in far_up.evidence
-    assert sweep.uptick_at_largest(k, up, floor=0.0).outcome == "confirmed"
+    assert sweep.uptick_between(k, up, 64, 128, floor=0.0).outcome == "confirmed"
     one_seed = falling[:, :1]  # a clear drop, but no spread to judge it by
     assert sweep.improves_with_width(k, one_seed).outcome == "not testable at this profile"
     for verdict in (sweep.saturates_beyond(k, one_seed, 64),
@@ -261,7 +261,11 @@ def test_verdicts_on_constructed_sweeps():
                     sweep.converges_faster({8: (steps, fast[8][1][:1]),
                                             128: (steps, fast[128][1][:1])})):
         assert verdict.outcome == "not testable at this profile", verdict
-    assert sweep.uptick_at_largest(k[:1], falling[:1]).outcome == "not testable at this profile"
+    missing = sweep.uptick_between(k[:1], falling[:1], 64, 128)  # neither width in the sweep
+    assert missing.outcome == "not testable at this profile" and "not both" in missing.evidence
+    # the paper's pair, not the two widest: a sweep ending at 4096 still compares 64 -> 128
+    wider = np.vstack([up, up[-1:] - 30])
+    assert sweep.uptick_between(np.append(k, 256), wider, 64, 128).outcome == "confirmed"
     assert "One seed per width" in sweep.improves_with_width(k, one_seed).evidence
     # The rank test is exact for a few runs: a perfect ranking of 4 distinct values has
     # one-sided p = 1/24, of 8 has 1/8!.

@@ -291,3 +291,44 @@ def test_jelassi_check_uses_the_chapters_verdicts():
         p.unlink()
     ok, why = check(_jelassi_records(0.9, graft=4))
     assert not ok and "graft ≈ Adam: not reproduced" in why
+
+
+def test_a_check_that_cannot_read_its_records_demotes_only_its_row():
+    def broken(recs):
+        return bool(recs["e1"][0]["missing key"]), "never"
+
+    _put("e1", "cpu", {"value": 1.0})
+    _put("e2", "cpu", {"value": 1.0})
+    for full in (("cpu",), ("paper",)):
+        s = claim_status(Claim("c", "a claim", "x", ("e1", "e2"), full, broken))
+        assert s.verdict == "partial" and "the check could not run (KeyError" in s.reason
+
+
+def test_a_sweep_row_is_not_clean_while_one_of_its_runs_is_dirty(tmp_path, monkeypatch):
+    """The row's provenance is the sweep summary's; its check also refuses runs from a dirty
+    tree (a copy of the committed MNIST sweep with one run marked dirty)."""
+    import shutil
+
+    from overgan_lib.store import REPO_ROOT
+    from overgan_lib.sweep import sweep_view
+
+    monkeypatch.setenv("OVERGAN_RESULTS", str(REPO_ROOT / "results"))
+    view = sweep_view("mnist_mlp", "cpu")
+    if not view.complete:
+        pytest.skip("the committed cpu MNIST sweep is not in this checkout")
+    root = tmp_path / "results"
+    shutil.copytree(REPO_ROOT / "results" / "sweep_mnist_mlp", root / "sweep_mnist_mlp")
+    for rec in view.done:
+        dst = root / "train" / "cpu" / rec.path.name
+        dst.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(rec.path, dst)
+    monkeypatch.setenv("OVERGAN_RESULTS", str(root))
+    check = status.CLAIMS_BY_KEY["fig3"].check
+    recs = {"sweep_mnist_mlp": store.records("sweep_mnist_mlp", "cpu")}
+    assert "dirty" not in check(recs)[1]
+    path = root / "train" / "cpu" / view.done[0].path.name
+    rec = json.loads(path.read_text())
+    rec["provenance"]["git_dirty"] = True
+    path.write_text(json.dumps(rec))
+    ok, why = check(recs)
+    assert not ok and "1 runs from a dirty tree" in why

@@ -27,7 +27,7 @@ from .summary import (
     gap_does_not_grow,
     improves_with_width,
     saturates_beyond,
-    uptick_at_largest,
+    uptick_between,
     worse_beyond_fixed,
 )
 from .view import SweepView, available_views, sweep_view
@@ -38,6 +38,6 @@ __all__ = [
     "gap_does_not_grow", "grid",
     "improves_with_width", "local_executor", "make_executor", "records", "run_experiment",
     "rank_trend", "run_options", "run_sweep", "saturates_beyond", "spec", "sweeps", "varied_side",
-    "uptick_at_largest", "welch_greater", "width_matrix", "SweepView", "available_views",
+    "uptick_between", "welch_greater", "width_matrix", "SweepView", "available_views",
     "sweep_verdicts", "sweep_view", "worse_beyond_fixed",
 ]

@@ -3,7 +3,7 @@
 Which claims a sweep is judged on comes from its registry entry (:mod:`.registry`): every
 sweep is judged on "FID falls as k grows" and on the generalisation gap (Fig. 4); a
 saturation width adds Fig. 4's plateau, a fixed side Fig. 7's slight drop beyond it,
-``uptick`` Fig. 3's rise at the largest width and ``convergence`` Fig. 5's rate. The rules
+``uptick`` Fig. 3's rise between two widths and ``convergence`` Fig. 5's rate. The rules
 themselves are in :mod:`.summary`. The sweep chapters print these verdicts and the status
 page summarises them, so both say the same.
 """
@@ -18,7 +18,7 @@ from .summary import (
     gap_does_not_grow,
     improves_with_width,
     saturates_beyond,
-    uptick_at_largest,
+    uptick_between,
     worse_beyond_fixed,
 )
 from .view import SweepView
@@ -38,7 +38,7 @@ def sweep_verdicts(view: SweepView) -> dict[str, Verdict]:
     if spec.saturation:
         found["saturation"] = saturates_beyond(k, f_train, spec.saturation, floor)
     if spec.uptick:
-        found["uptick"] = uptick_at_largest(k, f_train, floor)
+        found["uptick"] = uptick_between(k, f_train, *spec.uptick, floor)
     if spec.vary != "both":
         found["fixed"] = worse_beyond_fixed(k, f_train, view.cfg["fixed"], floor, width)
     found["gap"] = gap_does_not_grow(k, f_train, f_test, floor)

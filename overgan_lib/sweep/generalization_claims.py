@@ -26,7 +26,10 @@ def far_reason(view: SweepView, fid: dict[str, Any], trend: bool = False) -> str
     summary's rule against the data's floor at the same N (``fid``: the
     ``generalization_fid`` record), worded for an untestable claim or (``trend``) for a
     trend that is still judged."""
-    if not (view.complete and view.cfg["eval_n"] == fid["n"]):
+    if not view.complete:
+        return (f"the sweep is not complete at this profile ({view.status()}), so how far its "
+                "models are from the data is unknown.")
+    if view.cfg["eval_n"] != fid["n"]:
         return (f"the sweep's FID is not stored at the floor's N = {fid['n']}, so how far its "
                 "models are from the data is unknown.")
     return far_from_data(width_matrix(view.configs, view.recs, "fid_train")[1],

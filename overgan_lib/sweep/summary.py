@@ -284,20 +284,23 @@ def worse_beyond_fixed(k: np.ndarray, F: np.ndarray, fixed: int,
     return far_qualified(Verdict(claim, outcome, evidence), far_from_data(F, floor, trend=True))
 
 
-def uptick_at_largest(k: np.ndarray, F: np.ndarray, floor: float | None = None) -> Verdict:
-    """Fig. 3's claim: FID gets marginally *worse* from the second-widest to the widest k
-    (Welch, one-sided p < ALPHA; contradicted when it gets better). The paper attributes it
-    to a growing generalisation gap, a claim about converged models, so it is not judged
-    far from the data (:func:`far_from_data`)."""
-    if len(k) < 2:
-        return Verdict("FID rises slightly at the largest k", NOT_TESTABLE,
-                       "Only one width in the sweep.")
-    claim = f"FID rises slightly from k={int(k[-2])} to k={int(k[-1])}"
-    if _one_seed(F, -1, -2):
+def uptick_between(k: np.ndarray, F: np.ndarray, lo: int, hi: int,
+                   floor: float | None = None) -> Verdict:
+    """Fig. 3's claim: FID gets marginally *worse* from k = ``lo`` to k = ``hi`` (the paper:
+    1024 to 2048), by Welch's one-sided test (p < ALPHA; contradicted when it gets better).
+    Not testable when either width is missing from the sweep, or when the models are far
+    from the data (:func:`far_from_data`): the paper attributes the rise to a growing
+    generalisation gap, a claim about converged models."""
+    claim = f"FID rises slightly from k={lo} to k={hi}"
+    if lo not in k or hi not in k:
+        return Verdict(claim, NOT_TESTABLE, f"k={lo} and k={hi} are not both in the sweep "
+                                            f"({', '.join(str(int(x)) for x in k)}).")
+    i, j = int(np.where(k == lo)[0][0]), int(np.where(k == hi)[0][0])
+    if _one_seed(F, i, j):
         return Verdict(claim, NOT_TESTABLE, ONE_SEED)
     mean = np.nanmean(F, 1)
-    outcome, p_worse, p_better = welch_outcome(F[-1], F[-2])
-    evidence = (f"Mean FID {mean[-2]:.1f} → {mean[-1]:.1f} (Welch one-sided p = "
+    outcome, p_worse, p_better = welch_outcome(F[j], F[i])
+    evidence = (f"Mean FID {mean[i]:.1f} → {mean[j]:.1f} (Welch one-sided p = "
                 f"{p_pair(p_worse, p_better, 'worse', 'better')}).")
     if far := far_from_data(F, floor):
         return Verdict(claim, NOT_TESTABLE, f"{evidence} {far}")

@@ -1,0 +1,112 @@
+"""The reproduction status of every paper figure and claim, computed from the results store.
+
+:data:`CLAIMS` maps each figure/claim of the paper (and the book's own extensions) to the
+chapter that shows it and the store experiments that back it. :func:`claim_status` turns what
+is stored into one verdict per claim, by these rules (smoke results never count: their numbers
+mean nothing):
+
+``pending``
+    no stored (non-smoke) result for any experiment of the claim.
+``partial``
+    some evidence, but one of: an experiment of the claim has no result; results exist only at
+    a reduced profile (not one of the claim's ``full_profiles``); a backing result was computed
+    from a dirty tree (uncommitted code); the claim has no automatic check of the paper's
+    finding; or its check fails. At a reduced profile the reason also quotes what the check
+    finds there (for the sweeps: the chapters' verdicts), which never makes a claim reproduced.
+``reproduced``
+    every experiment of the claim has a result at a full-scale profile, all of them from a
+    clean tree, and the claim's check of the paper's finding passes on them.
+
+To add a claim, append a :class:`Claim` to :data:`CLAIMS`; experiments that do not exist yet
+simply show as pending.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from .experiment_checks import (
+    _FIG4,
+    _generalization,
+    _jelassi,
+    _li2018,
+    _stored_as_chapter,
+    _sweep_claims,
+)
+from .rules import (
+    PAPER_ONLY,
+    THEORY_FULL,
+    VERDICTS,
+    Check,
+    Claim,
+    Status,
+    claim_status,
+    counts,
+    markdown_table,
+)
+from .theory_checks import (
+    _all_checks,
+    _diter_more_steps_help,
+    _diter_width_gain,
+    _lemmas_a2_a3,
+    _same_saddle,
+    _theorem_a4,
+    _width_gain,
+)
+
+__all__ = ["CLAIMS", "CLAIMS_BY_KEY", "PAPER_ONLY", "THEORY_FULL", "VERDICTS", "Check", "Claim",
+           "Status", "claim_status", "counts", "markdown_table", "status_table",
+           "_stored_as_chapter", "_lemmas_a2_a3", "_theorem_a4", "_width_gain"]
+
+CLAIMS: tuple[Claim, ...] = (
+    Claim("eq2-5", "Eqs. 2-5: optimal discriminator, GDA and GD reach one saddle",
+          "01_problem_formulation", ("formulation",), THEORY_FULL, _same_saddle),
+    Claim("lemma-a2-a3", "Lemmas A.2/A.3: spectrum of the linearised GDA map",
+          "02_eigen_analysis", ("eigen",), THEORY_FULL, _lemmas_a2_a3),
+    Claim("thm-a4", "Theorem A.4: nonlinear vs linearised GDA, bounds (25)-(28)",
+          "03_perturbation", ("perturbation", "spectrum"), THEORY_FULL, _theorem_a4),
+    Claim("fig2", "Fig. 2: convergence improves with width k, in the setting of Theorems "
+          "2.1/2.2 (their probability is vacuous at these sizes: ch. 4)",
+          "04_convergence", ("fig2",), THEORY_FULL, _width_gain("fig2", "gda_final", 1e-6)),
+    Claim("fig9", "Fig. 9 (a, b): two moons, optimal D and GDA, convergence improves with k",
+          "04_convergence", ("fig9",), THEORY_FULL,
+          _all_checks(_width_gain("fig9", "gd_final", 1e-6),
+                      _width_gain("fig9", "gda_final", 1e-6))),
+    Claim("fig9c", "Fig. 9 (c): two moons, d_iter ascent steps per generator step: width helps, "
+          "and more ascent steps help", "04_convergence", ("fig9",), THEORY_FULL,
+          _all_checks(_diter_width_gain, _diter_more_steps_help)),
+    Claim("reach", "Beyond the paper: which targets GD can reach at width k",
+          "04_convergence", ("cone",), THEORY_FULL),
+    Claim("fid", "Sec. 3 metric: FID/KID, sampling floors", "05_data_metrics",
+          ("data_metrics",), PAPER_ONLY),
+    Claim("fig3", "Fig. 3: MLP GAN on MNIST, FID vs width k", "06_mnist_mlp",
+          ("sweep_mnist_mlp",), check=_sweep_claims(("mnist_mlp",), _FIG4)),
+    Claim("fig4-cifar", "Figs. 1, 4(a, d): DCGAN / ResNet FID vs k on CIFAR-10", "07_cifar10",
+          ("sweep_cifar10_dcgan", "sweep_cifar10_resnet"),
+          check=_sweep_claims(("cifar10_dcgan", "cifar10_resnet"), _FIG4)),
+    Claim("fig5", "Fig. 5: FID over training iterations, DCGAN", "07_cifar10",
+          ("sweep_cifar10_dcgan", "sweep_celeba_dcgan"),
+          check=_sweep_claims(("cifar10_dcgan", "celeba_dcgan"), ("rate",))),
+    Claim("fig4-celeba", "Fig. 4(b, e): DCGAN / ResNet FID vs k on CelebA", "08_celeba",
+          ("sweep_celeba_dcgan", "sweep_celeba_resnet"),
+          check=_sweep_claims(("celeba_dcgan", "celeba_resnet"), _FIG4)),
+    Claim("fig7", "Fig. 7 (App. C): one network's width varied, the other fixed",
+          "09_one_component", ("sweep_cifar10_resnet_d", "sweep_cifar10_resnet_g"),
+          check=_sweep_claims(("cifar10_resnet_d", "cifar10_resnet_g"), _FIG4)),
+    Claim("fig6", "Figs. 6, 10: generalization (NND, nearest neighbours) vs k",
+          "10_generalization", ("generalization_baselines", "neighbour_baselines",
+                                "generalization", "generalization_fid"),
+          check=_generalization),
+    Claim("li2018", "Related: Li et al. (2018), first-order approximation of GAN dynamics",
+          "11_li2018_discriminators", ("li2018",), THEORY_FULL, _li2018),
+    Claim("jelassi", "Related: Jelassi et al., adaptive methods in GANs", "12_jelassi_adaptive",
+          ("jelassi_2d", "jelassi_mnist"), check=_jelassi),
+)
+
+
+def status_table(claims: Sequence[Claim] = CLAIMS) -> list[Status]:
+    """The status of every claim, in table order."""
+    return [claim_status(c) for c in claims]
+
+
+CLAIMS_BY_KEY: dict[str, Claim] = {c.key: c for c in CLAIMS}

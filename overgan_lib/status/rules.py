@@ -1,0 +1,144 @@
+"""The rules of the status page: a claim's stored results -> pending, partial or
+reproduced (see :mod:`overgan_lib.status`), and the page's table."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..profiles import PROFILES
+from ..store import REPO_ROOT, Record, records
+
+VERDICTS = ("reproduced", "partial", "pending")
+#: Profiles at which an experiment is a full (not reduced) run. The theory chapters run at full
+#: size from ``cpu`` up (the paper gives no sizes for Figs. 2 and 9); the image experiments are
+#: reduced below ``paper``.
+THEORY_FULL = ("cpu", "gpu", "paper")
+PAPER_ONLY = ("paper",)
+
+Check = Callable[[dict[str, list[Record]]], tuple[bool, str]]
+
+
+@dataclass(frozen=True)
+class Claim:
+    """One figure or claim of the paper, where the book shows it and what backs it."""
+
+    key: str
+    what: str
+    chapter: str  # book/<chapter>.md; may not exist yet
+    experiments: tuple[str, ...]
+    full_profiles: tuple[str, ...] = PAPER_ONLY
+    check: Check | None = None
+
+
+@dataclass
+class Status:
+    """The verdict of one claim with the provenance of the results it rests on."""
+
+    claim: Claim
+    verdict: str
+    reason: str
+    profiles: list[str]
+    profile: str | None = None  # the profile whose results the provenance columns describe
+    shas: list[str] = field(default_factory=list)
+    dirty: bool | None = None
+    wall_time_s: float | None = None
+    devices: list[str] = field(default_factory=list)
+    runs: int = 0
+
+
+def _stored(experiment: str) -> dict[str, list[Record]]:
+    """Non-smoke records of ``experiment`` by profile (profiles in PROFILES order)."""
+    out: dict[str, list[Record]] = {}
+    for profile in PROFILES:
+        if profile == "smoke":
+            continue
+        recs = records(experiment, profile)
+        if recs:
+            out[profile] = recs
+    return out
+
+
+def _best_profile(by_exp: dict[str, dict[str, list[Record]]], claim: Claim) -> str | None:
+    """The largest profile at which every experiment of the claim has results, if any."""
+    common = [p for p in PROFILES if p != "smoke" and all(p in r for r in by_exp.values())]
+    full = [p for p in common if p in claim.full_profiles]
+    return (full or common or [None])[-1]
+
+
+def _run_check(check: Check, recs: dict[str, list[Record]]) -> tuple[bool, str]:
+    """``check(recs)``, or a failed check naming the error: one record a check cannot read
+    (e.g. an older record without a key it needs) demotes its row, not the whole page."""
+    try:
+        return check(recs)
+    except Exception as exc:  # noqa: BLE001 - any failure is reported in the row
+        return False, f"the check could not run ({type(exc).__name__}: {exc})"
+
+
+def claim_status(claim: Claim) -> Status:
+    """Apply the module's rules to what the store holds for ``claim``."""
+    by_exp = {e: _stored(e) for e in claim.experiments}
+    profiles = [p for p in PROFILES if any(p in r for r in by_exp.values())]
+    if not profiles:
+        return Status(claim, "pending", "no stored result yet", [])
+    missing = [e for e, r in by_exp.items() if not r]
+    best = _best_profile(by_exp, claim)
+    if best is None:  # results exist, but no profile covers every experiment
+        return Status(claim, "partial", f"no result yet for {', '.join(missing) or 'some'}"
+                      " at a common profile", profiles)
+    recs = {e: r[best] for e, r in by_exp.items()}
+    flat = [rec for rs in recs.values() for rec in rs]
+    prov = [rec.provenance for rec in flat]
+    st = Status(
+        claim, "partial", "", profiles, best,
+        shas=sorted({str(p.get("git_sha", "?"))[:8] for p in prov}),
+        dirty=any(bool(p.get("git_dirty")) for p in prov),
+        wall_time_s=float(sum(float(p.get("wall_time_s", 0.0)) for p in prov)),
+        devices=sorted({str(p.get("device", "?")) for p in prov}),
+        runs=len(flat),
+    )
+    if best not in claim.full_profiles:
+        st.reason = f"reduced scale ({best}); full scale needs {'/'.join(claim.full_profiles)}"
+        if claim.check is not None:  # what the reduced results say, never a verdict of record
+            st.reason += f". At {best}: {_run_check(claim.check, recs)[1]}"
+    elif st.dirty:
+        st.reason = "computed from a dirty tree (uncommitted code)"
+    elif claim.check is None:
+        st.reason = "no automatic check of the paper's finding"
+    else:
+        ok, why = _run_check(claim.check, recs)
+        st.verdict, st.reason = ("reproduced", why) if ok else ("partial", f"check fails: {why}")
+    return st
+
+
+def _chapter_cell(chapter: str, book_dir: Path) -> str:
+    """A cross-reference to the chapter if it exists, else its planned name."""
+    if (book_dir / f"{chapter}.md").exists():
+        return f"{{doc}}`{chapter}`"
+    return f"{chapter} (planned)"
+
+
+def markdown_table(rows: Sequence[Status], book_dir: Path | None = None) -> str:
+    """The status page's table as MyST Markdown (chapter names become cross-references)."""
+    book_dir = book_dir if book_dir is not None else REPO_ROOT / "book"
+    head = ("| figure / claim | chapter | profiles | verdict | why | git sha | tree "
+            "| wall time | device |\n|---|---|---|---|---|---|---|---|---|")
+    lines = [head]
+    for s in rows:
+        tree = "—" if s.dirty is None else ("dirty" if s.dirty else "clean")
+        runs = f"{s.runs} stored result" + ("s" if s.runs != 1 else "")
+        wall = "—" if s.wall_time_s is None else f"{s.wall_time_s:,.0f} s ({runs})"
+        profs = ", ".join(f"**{p}**" if p == s.profile else p for p in s.profiles) or "—"
+        cells = [s.claim.what, _chapter_cell(s.claim.chapter, book_dir), profs,
+                 f"**{s.verdict}**", s.reason, " ".join(s.shas) or "—", tree, wall,
+                 "; ".join(s.devices) or "—"]
+        lines.append("| " + " | ".join(c.replace("|", "/") for c in cells) + " |")
+    return "\n".join(lines)
+
+
+def counts(rows: Sequence[Status]) -> dict[str, int]:
+    """How many claims have each verdict."""
+    return {v: sum(r.verdict == v for r in rows) for v in VERDICTS}
+
+#: The claims by key.
