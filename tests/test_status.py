@@ -274,8 +274,8 @@ def _jelassi_records(hq_sgda: float, graft: int = 8) -> dict[str, list]:
 
 
 def test_jelassi_check_uses_the_chapters_verdicts():
-    """The jelassi row quotes jelassi.verdicts_2d / mnist_verdict and passes only when every
-    claim of the paper is reproduced; an SGDA that learned nothing is named as such."""
+    """The jelassi row quotes jelassi_verdicts.verdicts_2d / mnist_verdict and passes only when
+    every claim of the paper is reproduced; an SGDA that learned nothing is named as such."""
     check = status.CLAIMS_BY_KEY["jelassi"].check
     ok, why = check(_jelassi_records(0.9))
     assert ok and "ring: graft ≈ Adam: reproduced" in why

@@ -108,19 +108,19 @@ _JELASSI_LABELS = {"graft_vs_adam": "graft ≈ Adam:", "rgraft_vs_adam": "Adam b
 
 
 def _jelassi(recs: dict[str, list[Record]]) -> tuple[bool, str]:
-    """Chapter 12's verdicts (:func:`overgan_lib.related.jelassi.verdicts_2d` and
-    :func:`~overgan_lib.related.jelassi.mnist_verdict`, the functions the chapter uses);
+    """Chapter 12's verdicts (:func:`overgan_lib.related.jelassi_verdicts.verdicts_2d` and
+    :func:`~overgan_lib.related.jelassi_verdicts.mnist_verdict`, the functions the chapter uses);
     passes when every claim of the paper is reproduced on both 2D benchmarks (the width
     verdicts are the book's question and are reported, not required)."""
-    from ..related import jelassi
+    from ..related import jelassi_verdicts as jv
 
     r2, rm = recs["jelassi_2d"][0], recs["jelassi_mnist"][0]
-    v2 = jelassi.verdicts_2d(r2.data, r2.config)
+    v2 = jv.verdicts_2d(r2.data, r2.config)
     ok = all(v.startswith("reproduced") for by_ds in v2.values()
              for key, v in by_ds.items() if key != "width")
     parts = [f"{ds}: " + " · ".join(f"{_JELASSI_LABELS[k]} {v}" for k, v in by_ds.items())
              for ds, by_ds in v2.items()]
-    parts.append(f"MNIST width: {jelassi.mnist_verdict(rm.data, rm.config)}")
+    parts.append(f"MNIST width: {jv.mnist_verdict(rm.data, rm.config)}")
     return ok, "; ".join(parts)
 
 

@@ -1,0 +1,249 @@
+"""Chapter 12's verdicts on Jelassi et al.'s claims, from stored :func:`.jelassi.pacgan_sweep`
+and :func:`.jelassi.mnist_sweep` results.
+
+Apart from the experiments so that changing a rule never makes a stored result stale (the
+records depend on :mod:`.jelassi`, not on this module); the chapter and the status page both
+call :func:`verdicts_2d` and :func:`mnist_verdict`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from ..errors import ParameterError
+
+MIN_HQ = 0.5  # below this high-quality fraction, mode counts say little (see chapter)
+
+
+def _mean(x: np.ndarray) -> float:
+    return float(np.mean(x))
+
+
+def _indices(names: list[str], name: str) -> list[int]:
+    """Positions of the specs called ``name`` (a one-line error if there are none)."""
+    idx = [j for j, n in enumerate(names) if n == name]
+    if not idx:
+        raise ParameterError(f"no {name!r} spec among {names}; add one to the optimizers")
+    return idx
+
+
+def best_spec(modes_: np.ndarray, hq: np.ndarray, names: list[str], name: str,
+              min_hq: float) -> int | None:
+    """Index of the spec called ``name`` that stands for that optimiser, by a rule a smear
+    cannot win; None when no setting of it *learned*.
+
+    ``modes_`` and ``hq`` are (spec, seed). Among the specs called ``name`` whose mean
+    high-quality fraction is at least ``min_hq`` (the settings that learned), the one with the
+    most modes captured (ties: higher quality). Mode counts alone would reward a generator that
+    spreads its mass over the plane, and picking among settings that all failed would pick
+    seed noise, so with no setting above ``min_hq`` there is no representative.
+    """
+    idx = _indices(names, name)
+    good = [j for j in idx if _mean(hq[j]) >= min_hq]
+    if not good:
+        return None
+    return max(good, key=lambda j: (_mean(modes_[j]), _mean(hq[j])))
+
+
+def shown_spec(modes_: np.ndarray, hq: np.ndarray, names: list[str], name: str,
+               min_hq: float) -> tuple[int, bool]:
+    """The spec to *plot* for optimiser ``name`` and whether it learned: :func:`best_spec`
+    if one did, else the setting with the highest mean high-quality fraction (drawn greyed,
+    never used in a verdict)."""
+    j = best_spec(modes_, hq, names, name, min_hq)
+    if j is not None:
+        return j, True
+    return max(_indices(names, name), key=lambda i: _mean(hq[i])), False
+
+
+def top_quality(hq: np.ndarray, names: list[str], name: str) -> float:
+    """The highest mean high-quality fraction among the settings called ``name``."""
+    return max(_mean(hq[j]) for j in _indices(names, name))
+
+
+def seed_margin(a: np.ndarray, b: np.ndarray, tol: float, conf: float = 0.95) -> float:
+    """How far apart the means of seed samples ``a`` and ``b`` must be to call them different:
+    the larger of ``tol`` and the two-sided ``conf`` Welch t half-width of mean(a) - mean(b).
+
+    With one seed on either side the spread is unknown and the margin is infinite.
+    """
+    from scipy import stats
+
+    a, b = np.asarray(a, dtype=float).ravel(), np.asarray(b, dtype=float).ravel()
+    if min(len(a), len(b)) < 2:
+        return float("inf")
+    va, vb = np.var(a, ddof=1) / len(a), np.var(b, ddof=1) / len(b)
+    se = float(np.sqrt(va + vb))
+    if se == 0:
+        return float(tol)
+    df = (va + vb) ** 2 / (va ** 2 / (len(a) - 1) + vb ** 2 / (len(b) - 1))
+    return max(float(tol), float(stats.t.ppf(0.5 + conf / 2, df)) * se)
+
+
+#: Per claim: (optimiser expected to do well, the one it is compared with, kind). ``match``
+#: claims say the first is as good as the second; ``beats`` claims say it is clearly better.
+CLAIMS = {"graft_vs_adam": ("graft", "adam", "match"),
+          "rgraft_vs_adam": ("adam", "rgraft", "beats"),
+          "nsgda_vs_sgda": ("nsgda", "sgda", "beats"),
+          "nsgda_vs_adam": ("nsgda", "adam", "match")}
+
+
+def _match(a: np.ndarray, b: np.ndarray, tol: float) -> str:
+    """``a`` as good as ``b``: reproduced unless it trails by more than the seed margin."""
+    d, m = _mean(a) - _mean(b), seed_margin(a, b, tol)
+    if d >= -tol:
+        return "reproduced"
+    if d < -m:
+        return "not reproduced"
+    return f"inconclusive (behind by {-d:.1f} modes, within the seed margin {m:.1f})"
+
+
+def _beats(a: np.ndarray, b: np.ndarray, n_modes: int, tol: float) -> str:
+    """``a`` clearly ahead of ``b``: by more than the seed margin; "reproduced" also needs
+    ``a`` to get all modes (mean >= n_modes - tol) and ``b`` not to, else "partly"."""
+    d, m = _mean(a) - _mean(b), seed_margin(a, b, tol)
+    if d <= tol:
+        return "not reproduced"
+    if d <= m:
+        return f"inconclusive (ahead by {d:.1f} modes, within the seed margin {m:.1f})"
+    full = n_modes - tol
+    return "reproduced" if _mean(a) >= full > _mean(b) else "partly reproduced"
+
+
+def _unlearned(who: list[str], top: dict[str, float], min_hq: float) -> str:
+    """"none learned: ..." for the optimisers ``who``, with their best high-quality fractions."""
+    best = ", ".join(f"{n} best {top[n]:.1%}" for n in who)
+    return f"none learned: {best} high quality < {min_hq:.0%}"
+
+
+def claim_verdict(key: str, modes_: np.ndarray, hq: np.ndarray, names: list[str],
+                  n_modes: int, tol: float, min_hq: float = MIN_HQ) -> str:
+    """The verdict on one claim of :data:`CLAIMS` at one width (arrays spec x seed).
+
+    Each optimiser is represented by :func:`best_spec`. With both represented, the rules are
+    :func:`_match` and :func:`_beats` (differences of seed means against
+    :func:`seed_margin`). An optimiser with no setting reaching ``min_hq`` *learned nothing*:
+
+    * neither learned → "inconclusive (none learned ...)";
+    * ``match``: the reference (second) did not learn → inconclusive; the first did not
+      while the reference did → "not reproduced";
+    * ``beats``: the first did not learn while the second did → "not reproduced"; the second
+      did not learn while the first did → the first is ahead ("reproduced" if it has all
+      modes, else "partly reproduced"), with the reason in parentheses.
+    """
+    a, b, kind = CLAIMS[key]
+    best = {n: best_spec(modes_, hq, names, n, min_hq) for n in (a, b)}
+    lost = [n for n in (a, b) if best[n] is None]
+    top = {n: top_quality(hq, names, n) for n in (a, b)}
+    if len(lost) == 2 or (kind == "match" and b in lost):
+        return f"inconclusive ({_unlearned(lost, top, min_hq)})"
+    if a in lost:
+        return f"not reproduced ({_unlearned([a], top, min_hq)}; {b} did)"
+    if lost:  # beats, and only the second failed
+        full = _mean(modes_[best[a]]) >= n_modes - tol
+        return (f"{'reproduced' if full else 'partly reproduced'} "
+                f"({_unlearned([b], top, min_hq)})")
+    ma, mb = modes_[best[a]], modes_[best[b]]
+    return _match(ma, mb, tol) if kind == "match" else _beats(ma, mb, n_modes, tol)
+
+
+def claim_verdicts(modes_: np.ndarray, hq: np.ndarray, names: list[str], n_modes: int,
+                   tol: float, min_hq: float = MIN_HQ) -> dict[str, str]:
+    """:func:`claim_verdict` for every claim of :data:`CLAIMS` whose optimisers are in
+    ``names`` (graft vs Adam and the nSGDA claims are required)."""
+    return {key: claim_verdict(key, modes_, hq, names, n_modes, tol, min_hq)
+            for key, (a, b, _) in CLAIMS.items()
+            if key != "rgraft_vs_adam" or "rgraft" in names}
+
+
+def width_verdict(gaps: np.ndarray, tol: float, behind: str = "SGDA") -> str:
+    """Does a gap (e.g. Adam's modes minus the best SGDA's) close as the width grows?
+
+    ``gaps`` are ordered by increasing width. Returns one of
+
+    * ``no gap`` — every gap within ``tol`` of zero;
+    * ``{behind} ahead`` — no gap above ``tol`` and at least one below ``-tol`` (the
+      optimiser that was expected to trail leads);
+    * ``reverses`` — above ``tol`` at the smallest width, below ``-tol`` at the largest;
+    * ``closes`` — above tol at the smallest width, within tol at the largest;
+    * ``shrinks`` (falls by more than tol but stays above it), ``widens`` (grows by more
+      than tol) or ``unchanged``.
+    """
+    g = np.asarray(gaps, dtype=float)
+    if g.ndim != 1 or len(g) < 2 or not np.isfinite(g).all():
+        raise ParameterError(f"gaps={g.tolist()!r} must be >= 2 finite numbers, one per width")
+    if (np.abs(g) <= tol).all():
+        return "no gap"
+    if (g <= tol).all():
+        return f"{behind} ahead"
+    if g[0] > tol and g[-1] < -tol:
+        return "reverses"
+    if g[0] > tol and g[-1] <= tol:
+        return "closes"
+    if g[-1] < g[0] - tol:
+        return "shrinks"
+    if g[-1] > g[0] + tol:
+        return "widens"
+    return "unchanged"
+
+
+def width_gaps(modes_: np.ndarray, hq: np.ndarray, names: list[str], min_hq: float = MIN_HQ,
+               a: str = "adam", b: str = "sgda") -> np.ndarray:
+    """mean(``a``) - mean(``b``) per width from (width, spec, seed) arrays, each optimiser
+    represented at each width by :func:`best_spec`; NaN where either learned nothing."""
+    out = []
+    for mw, qw in zip(modes_, hq, strict=True):
+        ja, jb = (best_spec(mw, qw, names, n, min_hq) for n in (a, b))
+        out.append(np.nan if ja is None or jb is None else _mean(mw[ja]) - _mean(mw[jb]))
+    return np.array(out)
+
+
+def width_claim(modes_: np.ndarray, hq: np.ndarray, names: list[str], widths: list[int],
+                tol: float, min_hq: float = MIN_HQ, a: str = "adam", b: str = "sgda") -> str:
+    """The width verdict on the gap ``a`` - ``b`` (arrays width x spec x seed):
+    :func:`width_verdict` of :func:`width_gaps`, or "inconclusive (none learned: ...)" naming
+    the optimisers and widths where no setting reached ``min_hq``. With one seed per setting
+    the gaps have no spread to be judged against, and the verdict says so."""
+    if len(widths) < 2:
+        return "needs at least two widths"
+    lost = {n: [str(k) for w, k in enumerate(widths)
+                if best_spec(modes_[w], hq[w], names, n, min_hq) is None] for n in (a, b)}
+    if any(lost.values()):
+        where = "; ".join(f"{n} at k={', '.join(ks)}" for n, ks in lost.items() if ks)
+        return f"inconclusive (none learned: {where}; quality bar {min_hq:.0%})"
+    verdict = width_verdict(width_gaps(modes_, hq, names, min_hq, a, b), tol, b.upper())
+    if np.asarray(modes_).shape[-1] < 2:
+        return f"{verdict} (one seed per setting: no seed spread to judge the gaps by)"
+    return verdict
+
+
+def verdicts_2d(data: dict[str, Any], cfg: dict[str, Any],
+                min_hq: float = MIN_HQ) -> dict[str, dict[str, str]]:
+    """Every 2D verdict of the chapter from a :func:`pacgan_sweep` result: per benchmark, the
+    claims at ``k_show`` (:func:`claim_verdicts`) and ``width`` (:func:`width_claim`)."""
+    widths = [int(k) for k in data["widths"]]
+    w0, out = widths.index(cfg["k_show"]), {}
+    for i, ds in enumerate(data["benchmarks"]):
+        n, tol = int(data["n_modes"][i]), cfg["tol_frac"] * int(data["n_modes"][i])
+        M, Q = np.asarray(data["modes"][i]), np.asarray(data["hq_fraction"][i])
+        out[ds] = claim_verdicts(M[w0], Q[w0], list(data["names"]), n, tol, min_hq)
+        out[ds]["width"] = width_claim(M, Q, list(data["names"]), widths, tol, min_hq)
+    return out
+
+
+def mnist_verdict(data: dict[str, Any], cfg: dict[str, Any]) -> str:
+    """The MNIST width verdict on the Adam - best SGDA gap in confident samples: a setting
+    *learned* if its confident fraction reaches half the real digits'; diverged runs count as
+    no confident sample."""
+    conf = np.nan_to_num(np.asarray(data["confident"], dtype=float), nan=0.0)
+    conf_w = conf.transpose(1, 0, 2)  # (width, spec, seed); the confident fraction is quality
+    bar = mnist_bar(data)
+    return width_claim(conf_w, conf_w, list(data["names"]), [int(k) for k in data["widths"]],
+                       cfg["conf_tol"], bar)
+
+
+def mnist_bar(data: dict[str, Any]) -> float:
+    """The MNIST quality bar: half the confident fraction of real test digits."""
+    return 0.5 * float(data["real"]["confident"])
