@@ -269,6 +269,22 @@ def test_suboptimality_is_zero_for_the_best_response():
         dy.first_order(mu, best, TARGET, 0.1, 0.1, 1).suboptimality()
 
 
+@pytest.mark.parametrize("order", dy.ORDERS)
+def test_loss_at_step_T_is_after_the_d_only_steps_like_every_other_record(order):
+    # The loss recorded at t is the loss under D after its d_steps - 1 ascent steps. A run of
+    # T steps must record at T what a run of T + 1 steps records at T, and end in the same state
+    # as the first T steps of the longer run (the D-only steps at T act on a copy).
+    mu, ends = _random_state(B=4, k=2, seed=3)
+    T = 7
+    short = dy.first_order(mu, ends, TARGET, 0.05, 0.2, T, d_steps=3, record_every=1,
+                           order=order)
+    longer = dy.first_order(mu, ends, TARGET, 0.05, 0.2, T + 1, d_steps=3, record_every=1,
+                            order=order)
+    torch.testing.assert_close(short.loss_path[T], longer.loss_path[T], rtol=0, atol=0)
+    torch.testing.assert_close(short.ends, longer.ends_path[T], rtol=0, atol=0)
+    assert not torch.equal(short.loss_path[T], mx.loss(short.mu, short.ends, TARGET))
+
+
 def test_clip_keeps_met_endpoints_glued_where_sort_flips_them():
     # G_mu > G* around x = 1.5 (generator means at 1.5, targets at -0.5, 0.5): an interval
     # there shrinks; sorting leaves a small flipping width, clipping a width of exactly 0.

@@ -126,8 +126,9 @@ def first_order(
 
     ``mu0`` (B, 2), ``ends0`` (B, 2k) sorted. Records the state every ``record_every`` steps
     (0: final state only), and the loss under the discriminator the generator then steps
-    against (after the D-only steps). ``order``: how the endpoints are kept ordered ("sort" or
-    "clip", see the module docstring).
+    against (after the D-only steps; at step T, after the same D-only steps applied to a copy,
+    so the final state is the state after T steps). ``order``: how the endpoints are kept
+    ordered ("sort" or "clip", see the module docstring).
     """
     _check_run(eta_g, eta_d, T, d_steps, record_every)
     if order not in ORDERS:
@@ -150,7 +151,13 @@ def first_order(
         ends = _reorder(ends + eta_d * g_ends, order)
     if record_every:
         _record(tr, T, mu, ends, target)
-        tr.loss_path.append(mx.loss(mu, ends, target))
+        # The same definition as at every earlier record: the loss under the discriminator
+        # after its d_steps - 1 ascent steps. They act on a copy, so the final state is the
+        # state after T steps.
+        probe = ends
+        for _ in range(d_steps - 1):
+            probe = _reorder(probe + eta_d * mx.gradients(mu, probe, target)[1], order)
+        tr.loss_path.append(mx.loss(mu, probe, target))
     tr.mu, tr.ends = mu, ends
     return tr
 
