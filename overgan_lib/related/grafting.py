@@ -19,22 +19,19 @@ from collections.abc import Iterable
 
 import torch
 
-from ..errors import check_choice, check_positive_float
-from ..optim import OPTIMIZERS, _norm, _safe_div, check_betas, make_optimizer
+from ..errors import check_choice
+from ..optim import OPTIMIZERS, GraftedAdam, _norm, _safe_div, check_betas, make_optimizer
 
 #: Optimiser names the 2D experiments accept: the book's, plus the reverse graft.
 OPTIMIZERS_2D: tuple[str, ...] = (*OPTIMIZERS, "rgraft")
 
 
-class ReverseGraft(torch.optim.Optimizer):
-    """SGD's per-tensor step length ``lr · ‖g_ℓ‖`` along Adam's direction ``A_ℓ / ‖A_ℓ‖``."""
+class ReverseGraft(GraftedAdam):
+    """SGD's per-tensor step length ``lr · ‖g_ℓ‖`` along Adam's direction ``A_ℓ / ‖A_ℓ‖``.
 
-    def __init__(self, params: Iterable, lr: float, betas: tuple[float, float] = (0.9, 0.999),
-                 eps: float = 1e-8, batched: bool = False):
-        check_positive_float("lr", lr)
-        check_betas(betas)
-        super().__init__(params, dict(lr=lr, betas=tuple(betas), eps=eps))
-        self.batched = batched
+    It takes :class:`~overgan_lib.optim.GraftedAdam`'s arguments and state (lr, betas, eps,
+    ``batched``; Adam's moments per tensor) and swaps which of the two supplies the length.
+    """
 
     @torch.no_grad()
     def step(self, closure=None):  # noqa: D102 - torch.optim API
