@@ -231,18 +231,40 @@ def test_verdicts_on_constructed_sweeps():
     growing = falling + np.linspace(1, 30, 5)[:, None]
     assert sweep.gap_does_not_grow(k, falling, growing).outcome == "contradicted"
     steps = np.array([50, 100, 150])
+    # Fig. 5: the wide runs are lower throughout but fall by about the same factor, so they
+    # are "lower throughout" and not "faster"; the level-free rate tells the two apart.
     fast = {8: (steps, np.array([[200, 150, 120], [210, 150, 125]])),
             128: (steps, np.array([[120, 80, 70], [118, 82, 71]]))}
-    assert sweep.converges_faster(fast).outcome == "confirmed"
-    # the drops tell "lower throughout" from "falls faster": here the narrow runs fall more
-    assert "FID falls by 82.5 at k=8 and 48.5 at k=128" in sweep.converges_faster(fast).evidence
-    far = sweep.converges_faster(fast, "Far: 300 above the floor.")
-    assert far.outcome == "confirmed, far from the data" and far.evidence.endswith("floor.")
+    assert sweep.lower_throughout(fast).outcome == "confirmed"
+    assert sweep.converges_faster(fast).outcome == "not reproduced at this budget"
+    quick = {8: (steps, np.array([[200, 180, 160], [205, 185, 163]])),
+             128: (steps, np.array([[200, 100, 50], [205, 98, 52]]))}
+    assert sweep.converges_faster(quick).outcome == "confirmed"
+    assert sweep.converges_faster({8: quick[128], 128: quick[8]}).outcome == "contradicted"
+    # the rate is of the excess over the floor: 160 -> 150 over a floor of 140 is fast
+    near = {8: (steps, np.array([[200, 190, 180], [202, 191, 181]])),
+            128: (steps, np.array([[200, 160, 150], [201, 161, 151]]))}
+    assert "FID − floor" in sweep.converges_faster(near, floor=140.0).evidence
+    far = sweep.converges_faster(quick, None, "Far: 300 above the floor.")
+    assert far.outcome == "early-training evidence for it (far from the data)"
+    assert far.evidence.endswith("floor.")
     assert sweep.converges_faster({}).outcome == "not testable at this profile"
     two_evals = {k: (steps[:2], c[:, :2]) for k, (_, c) in fast.items()}
     verdict = sweep.converges_faster(two_evals)  # a clear difference, but no rate to judge
     assert verdict.outcome == "not testable at this profile"
     assert "needs at least 3" in verdict.evidence
+    # stability: FID that goes up and down at k=8, monotone at k=128
+    shaky = {8: (steps, np.array([[200, 240, 180], [210, 250, 190]])),
+             128: (steps, np.array([[200, 150, 120], [205, 152, 121]]))}
+    assert sweep.more_stable(shaky).outcome == "confirmed"
+    assert sweep.more_stable({8: shaky[128], 128: shaky[8]}).outcome == "contradicted"
+    # a diverged run is the least stable of all: three widths where the middle one's runs are
+    # smooth but the widest lost one run to divergence; the rank test sees it, the evidence
+    # names it
+    three = {8: shaky[8], 32: shaky[128], 128: shaky[128]}
+    lost = sweep.more_stable(three, lost={128: 1})
+    assert "Diverged: 1 of 3 runs at k=128." in lost.evidence
+    assert "over 7 runs" in lost.evidence
     up = falling.copy()
     up[-1] += 10
     assert sweep.uptick_between(k, up, 64, 128).outcome == "confirmed"
@@ -259,6 +281,8 @@ def test_verdicts_on_constructed_sweeps():
     for verdict in (sweep.saturates_beyond(k, one_seed, 64),
                     sweep.gap_does_not_grow(k, one_seed, one_seed + 50),
                     sweep.converges_faster({8: (steps, fast[8][1][:1]),
+                                            128: (steps, fast[128][1][:1])}),
+                    sweep.lower_throughout({8: (steps, fast[8][1][:1]),
                                             128: (steps, fast[128][1][:1])})):
         assert verdict.outcome == "not testable at this profile", verdict
     missing = sweep.uptick_between(k[:1], falling[:1], 64, 128)  # neither width in the sweep
@@ -286,7 +310,8 @@ def test_verdicts_on_constructed_sweeps():
         assert verdict.outcome == "not testable at this profile"
         assert "far from the data" in verdict.evidence
     far = sweep.improves_with_width(k, distant, floor=10.0)
-    assert far.outcome == "confirmed, far from the data" and "230 above the data" in far.evidence
+    assert far.outcome == "early-training evidence for it (far from the data)"
+    assert "230 above the data" in far.evidence
     assert sweep.improves_with_width(k, falling, floor=10.0).outcome == "confirmed"
     two = sweep.improves_with_width(k[[0, -1]], falling[[0, -1]])
     assert two.outcome == "confirmed" and "two widths only" in two.evidence
@@ -301,6 +326,69 @@ def test_verdicts_on_constructed_sweeps():
     assert sweep.worse_beyond_fixed(kd, bump[[0, 1, 1]] - [[0], [0], [5]], 32).outcome == \
         "contradicted"
     assert sweep.worse_beyond_fixed(kd, bump, 128).outcome == "not testable at this profile"
+
+
+def test_rank_test_is_a_permutation_test_beyond_the_exact_range():
+    """Nine runs on three tied widths (the reviewer's case): SciPy's approximation gave
+    0.0338 where enumerating all 9! permutations gives 0.0446; the seeded Monte-Carlo
+    p-value is within three standard errors of the exact one, and the same every call."""
+    from itertools import permutations
+
+    from scipy import stats
+
+    from overgan_lib.sweep.significance import EXACT_UP_TO, PERMUTATIONS
+
+    k = np.array([16, 32, 64])
+    F = np.array([[310, 300, 313], [330, 290, 335], [350, 340, 384]], float)
+    assert F.size > EXACT_UP_TO
+    rho, p_fall, p_rise = sweep.rank_trend(k, F)
+    x = stats.rankdata(np.repeat(k, 3).astype(float))
+    y = stats.rankdata(F.reshape(-1))
+    perms = np.array(list(permutations(y)))
+    pc, xc = perms - perms.mean(1, keepdims=True), x - x.mean()
+    null = (pc @ xc) / (np.linalg.norm(pc, axis=1) * np.linalg.norm(xc))
+    exact = float(np.mean(null >= rho - 1e-12))
+    approx = float(stats.spearmanr(x, y).pvalue) / 2
+    assert abs(p_rise - exact) < 3 * np.sqrt(exact * (1 - exact) / PERMUTATIONS)
+    assert abs(approx - exact) > 10 * abs(p_rise - exact)  # what the permutations fix
+    assert sweep.rank_trend(k, F) == (rho, p_fall, p_rise)
+
+
+def test_diverged_runs_are_named_and_ranked_worst():
+    """A diverged run has no final FID: the evidence names it, and the rank test counts it
+    as the worst run (two of three narrow runs lost make the fall stronger, not weaker)."""
+    k = np.array([8, 16, 32])
+    F = np.array([[90, np.nan, np.nan], [80, 81, 82], [70, 71, 72]], float)
+    lost = np.isnan(F)
+    v = sweep.improves_with_width(k, F, lost=lost)
+    assert v.outcome == "not testable at this profile"  # one finite narrow run: no Welch
+    assert "Diverged: 2 of 3 runs at k=8." in v.evidence and "did not diverge" in v.evidence
+    F2 = np.array([[90, 91, np.nan], [80, 81, 82], [70, 71, 72]], float)
+    with_lost = sweep.rank_trend(k, np.where(np.isnan(F2), np.inf, F2))
+    without = sweep.rank_trend(k, F2)
+    assert with_lost[1] < without[1]  # the lost run ranks worst, as a narrow run should
+    assert "over 9 runs" in sweep.improves_with_width(k, F2, lost=np.isnan(F2)).evidence
+    assert "over 8 runs" in sweep.improves_with_width(k, F2).evidence
+
+
+def test_converged_model_rules_use_sample_spreads_per_width():
+    """Saturation's "steep" part compares each narrower width with its own spread (ddof=1):
+    a narrow width whose seeds scatter more than its distance to the plateau is not steep."""
+    k = np.array([8, 16, 64, 128])
+    F = np.array([[90, 91, 92], [60, 45, 80], [50, 51, 50.5], [50.2, 50.8, 50.4]], float)
+    assert sweep.saturates_beyond(k, F, 64).outcome == "not reproduced at this budget"
+    tight = F.copy()
+    tight[1] = [60, 61, 60.5]
+    assert sweep.saturates_beyond(k, tight, 64).outcome == "confirmed"
+    # Fig. 7's drop is a converged-model claim: far from the data it is not judged; the
+    # evidence names the paper's fixed width when the profile's differs
+    kd = np.array([16, 32, 64])
+    bump = np.array([[60, 61, 62], [50, 51, 52], [55, 56, 57]], float)
+    far = sweep.worse_beyond_fixed(kd, bump + 300, 32, floor=10.0, name="k_d", paper_fixed=128)
+    assert far.outcome == "not testable at this profile"
+    assert "The paper holds k_g at its default 128; this profile at 32." in far.evidence
+    gap = sweep.gap_does_not_grow(kd, bump, bump + 5, name="k_d")
+    assert gap.claim.endswith("with k_d") and "at k_d=16" in gap.evidence
 
 
 def test_sweep_chapter_figures_are_stamped_and_say_what_is_pending(isolated):

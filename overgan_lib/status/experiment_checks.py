@@ -28,6 +28,7 @@ def _sweep_claims(names: tuple[str, ...], rules: tuple[str, ...]) -> Check:
 
     def check(recs: dict[str, list[Record]]) -> tuple[bool, str]:
         from ..sweep.claims import sweep_verdicts
+        from ..sweep.matrices import width_name
         from ..sweep.summary import CONFIRMED
         from ..sweep.view import sweep_view
 
@@ -42,9 +43,10 @@ def _sweep_claims(names: tuple[str, ...], rules: tuple[str, ...]) -> Check:
             found = sweep_verdicts(view)
             judged = [r for r in rules if r in found]
             ok &= all(found[r].outcome == CONFIRMED for r in judged)
+            width = width_name(view.configs)  # k, or the varied side (Fig. 7)
             said = " · ".join(
-                f"{_RULE_LABELS[r]} {found[r].outcome.replace(' at this profile', '')}"
-                for r in judged)
+                f"{_RULE_LABELS[r].replace('with k', f'with {width}')} "
+                f"{found[r].outcome.replace(' at this profile', '')}" for r in judged)
             # The summary record's provenance is the row's; the runs it judges must be as clean,
             # and without the data's floor the converged-model rules cannot tell "far".
             dirty = sum(bool(r.provenance.get("git_dirty")) for r in view.done)
@@ -127,4 +129,5 @@ def _jelassi(recs: dict[str, list[Record]]) -> tuple[bool, str]:
 _FIG4 = ("trend", "saturation", "uptick", "fixed", "gap")
 _RULE_LABELS = {"trend": "falls with k:", "saturation": "saturation:", "uptick": "uptick:",
                 "fixed": "worse beyond the fixed width:", "gap": "gap:",
-                "rate": "converges faster:"}
+                "lower": "lower throughout training:", "rate": "converges faster:",
+                "stability": "more stable:"}

@@ -17,7 +17,7 @@ interrupted ones resume from their last checkpoint.
 from .claims import sweep_verdicts
 from .executors import RayExecutor, compute_group, local_executor, make_executor
 from .grid import experiment_configs, grid, run_options
-from .matrices import diverged, eval_curves, final_value, varied_side, width_matrix
+from .matrices import diverged, diverged_matrix, eval_curves, final_value, varied_side, width_matrix
 from .registry import SWEEPS, SweepSpec, spec, sweeps
 from .run import records, run_experiment, run_sweep
 from .significance import fmt_p, rank_trend, welch_greater
@@ -26,6 +26,8 @@ from .summary import (
     converges_faster,
     gap_does_not_grow,
     improves_with_width,
+    lower_throughout,
+    more_stable,
     saturates_beyond,
     uptick_between,
     worse_beyond_fixed,
@@ -34,9 +36,10 @@ from .view import SweepView, available_views, sweep_view
 
 __all__ = [
     "SWEEPS", "RayExecutor", "SweepSpec", "Verdict", "compute_group", "converges_faster",
-    "diverged", "eval_curves", "final_value", "fmt_p", "experiment_configs",
+    "diverged", "diverged_matrix", "eval_curves", "final_value", "fmt_p", "experiment_configs",
     "gap_does_not_grow", "grid",
-    "improves_with_width", "local_executor", "make_executor", "records", "run_experiment",
+    "improves_with_width", "local_executor", "lower_throughout", "more_stable", "make_executor",
+    "records", "run_experiment",
     "rank_trend", "run_options", "run_sweep", "saturates_beyond", "spec", "sweeps", "varied_side",
     "uptick_between", "welch_greater", "width_matrix", "SweepView", "available_views",
     "sweep_verdicts", "sweep_view", "worse_beyond_fixed",

@@ -86,6 +86,19 @@ def diverged(configs: list[TrainConfig], recs: list[Record | None]) -> list[tupl
             if r is not None and r["status"] == "diverged"]
 
 
+def diverged_matrix(configs: list[TrainConfig], recs: list[Record | None]
+                    ) -> tuple[np.ndarray, np.ndarray]:
+    """(widths, widths x seeds boolean matrix): True where a run diverged, in the layout of
+    :func:`width_matrix`."""
+    side = varied_side(configs)
+    widths = sorted({getattr(c, side) for c in configs})
+    seeds = sorted({c.seed for c in configs})
+    out = np.zeros((len(widths), len(seeds)), bool)
+    for k, seed, _ in diverged(configs, recs):
+        out[widths.index(k), seeds.index(seed)] = True
+    return np.asarray(widths), out
+
+
 def eval_curves(configs: list[TrainConfig], recs: list[Record | None], metric: str = "fid_train"
                 ) -> dict[int, tuple[np.ndarray, np.ndarray]]:
     """Per width: (steps, seeds x steps) of a metric over training (periodic evaluations)."""

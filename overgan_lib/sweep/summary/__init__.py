@@ -1,0 +1,55 @@
+"""From a sweep's records to the verdicts the chapters print on the paper's Sec. 3 claims.
+
+Every sweep chapter calls these, so the paper's claims are judged the same way everywhere:
+
+``confirmed``
+    a one-sided test at level :data:`ALPHA` finds the effect: Welch's t-test between the
+    narrowest and widest width and, for a trend over three or more widths, Spearman's rank
+    correlation across all runs (:mod:`.trend`);
+``contradicted``
+    the same tests find the opposite effect;
+``not reproduced at this budget``
+    the tests run and find neither;
+``not testable at this profile``
+    the data cannot test the claim at all (widths missing from the sweep, one seed, too few
+    evaluations), so it is never a failed replication.
+
+Claims about converged models (the plateau, the generalisation gap, Fig. 3's uptick, Fig. 7's
+drop; :mod:`.converged`) are not tested on models whose best FID exceeds the data's own
+floor at the same N by more than :data:`FAR_FROM_DATA` FID points: there FID differences
+measure how far from the data a model is. Trends in FID with k and Fig. 5's rules on FID
+over iterations (:mod:`.rate`) are still tested there, but their outcome is early-training
+evidence for or against the claim (:data:`EARLY_FOR`, ...), never a verdict on the
+converged models the paper reports. Diverged runs are named in every verdict's evidence and
+ranked as the worst runs in the rank tests.
+"""
+
+from .converged import gap_does_not_grow, saturates_beyond, uptick_between, worse_beyond_fixed
+from .outcomes import (
+    ALPHA,
+    CONFIRMED,
+    CONTRADICTED,
+    EARLY_AGAINST,
+    EARLY_FOR,
+    EARLY_NEITHER,
+    FAR_FROM_DATA,
+    MIN_EVALS,
+    NOT_REPRODUCED,
+    NOT_TESTABLE,
+    ONE_SEED,
+    Verdict,
+    far_from_data,
+    far_qualified,
+    lost_runs,
+    welch_outcome,
+)
+from .rate import MIN_EXCESS, converges_faster, lower_throughout, more_stable
+from .trend import improves_with_width, trend_with_width
+
+__all__ = [
+    "ALPHA", "CONFIRMED", "CONTRADICTED", "EARLY_AGAINST", "EARLY_FOR", "EARLY_NEITHER",
+    "FAR_FROM_DATA", "MIN_EVALS", "MIN_EXCESS", "NOT_REPRODUCED", "NOT_TESTABLE", "ONE_SEED",
+    "Verdict", "converges_faster", "far_from_data", "far_qualified", "gap_does_not_grow",
+    "improves_with_width", "lost_runs", "lower_throughout", "more_stable", "saturates_beyond",
+    "trend_with_width", "uptick_between", "welch_outcome", "worse_beyond_fixed",
+]

@@ -1,0 +1,156 @@
+"""The rules for claims about converged models: Fig. 4's plateau and generalisation gap,
+Fig. 3's uptick and Fig. 7's drop beyond the fixed width.
+
+None is judged on models far from the data (:func:`.far_from_data`): there FID differences
+measure that distance. The plateau and gap rules compare differences with the seed spread
+(sample standard deviations, ddof = 1); they are rules of thumb, not significance tests, and
+a noisier sweep passes them more easily, which is why they are reported with the spread.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..significance import p_pair
+from .outcomes import (
+    CONFIRMED,
+    CONTRADICTED,
+    NOT_REPRODUCED,
+    NOT_TESTABLE,
+    ONE_SEED,
+    Verdict,
+    far_from_data,
+    one_seed,
+    seed_sd,
+    spread,
+    welch_outcome,
+)
+
+
+def _widths(k: np.ndarray) -> str:
+    return ", ".join(str(int(x)) for x in k)
+
+
+def saturates_beyond(k: np.ndarray, F: np.ndarray, at: int, floor: float | None = None
+                     ) -> Verdict:
+    """A plateau beyond ``at``: confirmed when every wider width's mean FID is within the
+    combined seed spread (:func:`.spread`) of the mean at ``at`` and every narrower width's
+    mean is worse than it by more than that spread; contradicted when a wider width is better
+    by more than the spread (still falling). Not judged far from the data."""
+    claim = f"FID saturates beyond k={at}"
+    if at not in k or k[-1] <= at:
+        return Verdict(claim, NOT_TESTABLE, f"k={at} and a wider model are not both in the "
+                                            f"sweep ({_widths(k)}).")
+    if far := far_from_data(F, floor):
+        return Verdict(claim, NOT_TESTABLE, far)
+    if one_seed(F, *range(len(k))):
+        return Verdict(claim, NOT_TESTABLE, ONE_SEED)
+    mean = np.nanmean(F, 1)
+    i = int(np.where(k == at)[0][0])
+    beyond = mean[i + 1:] - mean[i]
+    noise = max(spread(F, i, j) for j in range(i + 1, len(k)))
+    below = mean[:i] - mean[i]
+    flat = bool(np.all(np.abs(beyond) <= noise))
+    steep = bool(below.size and all(below[j] > spread(F, j, i) for j in range(i)))
+    still_falling = bool(np.any(-beyond > noise))
+    outcome = (CONFIRMED if flat and steep else CONTRADICTED if still_falling
+               else NOT_REPRODUCED)
+    return Verdict(claim, outcome,
+                   f"Mean FID at k={at}: {mean[i]:.1f}; wider: "
+                   + ", ".join(f"{mean[j]:.1f} (k={int(k[j])})" for j in range(i + 1, len(k)))
+                   + f"; largest combined seed spread {noise:.1f} (a rule of thumb, not a "
+                     f"test).")
+
+
+def _negative_gaps(gap: np.ndarray) -> str:
+    """'; FID test below FID train in n of m runs' when any run has a negative gap."""
+    ok = np.isfinite(gap)
+    neg = int((gap[ok] < 0).sum())
+    return f"; FID test below FID train in {neg} of {int(ok.sum())} runs" if neg else ""
+
+
+def gap_does_not_grow(k: np.ndarray, F_train: np.ndarray, F_test: np.ndarray,
+                      floor: float | None = None, name: str = "k") -> Verdict:
+    """FID test - FID train (the generalisation gap) does not grow with k (Fig. 4).
+
+    Fits the mean gap against log2 k; confirmed when the fitted rise over the sweep's range
+    is at most the largest per-width seed standard deviation of the gap (ddof = 1) and test
+    is above train at every width; contradicted only when the rise exceeds twice that
+    spread: with three seeds the spread itself is a rough estimate. In between: not
+    reproduced. Not judged far from the data: there the gap reflects the two fixed reference
+    sets. ``name``: the varied width's name (k, k_d or k_g).
+    """
+    claim = f"FID test stays above FID train and the gap does not grow with {name}"
+    gap = F_test - F_train
+    if not np.isfinite(gap).any(axis=1).all():
+        return Verdict(claim, NOT_TESTABLE, "FID test was not computed at this profile.")
+    mean = np.nanmean(gap, 1)
+    ends = (f"Gap {mean[0]:.2f} at {name}={int(k[0])}, {mean[-1]:.2f} at "
+            f"{name}={int(k[-1])}")
+    if far := far_from_data(F_train, floor):
+        return Verdict(claim, NOT_TESTABLE, f"{ends}{_negative_gaps(gap)}. " + far)
+    if one_seed(gap, *range(len(k))) or len(k) < 2:
+        return Verdict(claim, NOT_TESTABLE, f"{ONE_SEED} (or a single width).")
+    slope = float(np.polyfit(np.log2(k), mean, 1)[0])
+    rise = slope * float(np.log2(k[-1] / k[0]))
+    noise = max(seed_sd(gap, i) for i in range(len(k)))
+    above = bool(np.all(mean > 0))
+    outcome = CONFIRMED if rise <= noise and above else CONTRADICTED if rise > 2 * noise else \
+        NOT_REPRODUCED
+    return Verdict(claim, outcome,
+                   f"{ends}; fitted rise over the range {rise:.2f} vs largest seed sd "
+                   f"{noise:.2f} (confirmed up to 1 sd, contradicted above 2); test "
+                   f"{'above' if above else 'not always above'} train{_negative_gaps(gap)}.")
+
+
+def worse_beyond_fixed(k: np.ndarray, F: np.ndarray, fixed: int,
+                       floor: float | None = None, name: str = "k",
+                       paper_fixed: int | None = None) -> Verdict:
+    """Fig. 7 (App. C): widening one network beyond the other's (fixed) width "leads to a
+    slight drop in performance": FID at the widest varied width above FID at k = fixed
+    (Welch, one-sided p < ALPHA); contradicted when it is below. A claim about converged
+    models, like the plateau, so not judged far from the data. ``name``: the varied side
+    (k_d or k_g), so the fixed side is the other; ``paper_fixed``: the paper's fixed width
+    (its default, 128 for the ResNet), named in the evidence when this profile's differs."""
+    other = {"k_d": "k_g", "k_g": "k_d"}.get(name, "the other width")
+    claim = f"FID gets slightly worse once {name} exceeds the fixed {other}={fixed}"
+    wider = np.where(k > fixed)[0]
+    if fixed not in k or not wider.size:
+        return Verdict(claim, NOT_TESTABLE, f"k={fixed} and a wider varied width are not both "
+                                            f"in the sweep ({_widths(k)}).")
+    i, j = int(np.where(k == fixed)[0][0]), int(wider[-1])
+    if one_seed(F, i, j):
+        return Verdict(claim, NOT_TESTABLE, ONE_SEED)
+    outcome, p_worse, p_better = welch_outcome(F[j], F[i])
+    mean = np.nanmean(F, 1)
+    evidence = (f"Mean FID {mean[i]:.1f} at {name}={fixed} → {mean[j]:.1f} at {name}={int(k[j])} "
+                f"(Welch one-sided p = {p_pair(p_worse, p_better, 'worse', 'better')}).")
+    if paper_fixed is not None and paper_fixed != fixed:
+        evidence += (f" The paper holds {other} at its default {paper_fixed}; this profile at "
+                     f"{fixed}.")
+    if far := far_from_data(F, floor):
+        return Verdict(claim, NOT_TESTABLE, f"{evidence} {far}")
+    return Verdict(claim, outcome, evidence)
+
+
+def uptick_between(k: np.ndarray, F: np.ndarray, lo: int, hi: int,
+                   floor: float | None = None) -> Verdict:
+    """Fig. 3's claim: FID gets marginally *worse* from k = ``lo`` to k = ``hi`` (the paper:
+    1024 to 2048), by Welch's one-sided test (p < ALPHA; contradicted when it gets better).
+    Not testable when either width is missing from the sweep, or when the models are far
+    from the data: the paper attributes the rise to a growing generalisation gap, a claim
+    about converged models."""
+    claim = f"FID rises slightly from k={lo} to k={hi}"
+    if lo not in k or hi not in k:
+        return Verdict(claim, NOT_TESTABLE, f"k={lo} and k={hi} are not both in the sweep "
+                                            f"({_widths(k)}).")
+    i, j = int(np.where(k == lo)[0][0]), int(np.where(k == hi)[0][0])
+    if one_seed(F, i, j):
+        return Verdict(claim, NOT_TESTABLE, ONE_SEED)
+    mean = np.nanmean(F, 1)
+    outcome, p_worse, p_better = welch_outcome(F[j], F[i])
+    evidence = (f"Mean FID {mean[i]:.1f} → {mean[j]:.1f} (Welch one-sided p = "
+                f"{p_pair(p_worse, p_better, 'worse', 'better')}).")
+    if far := far_from_data(F, floor):
+        return Verdict(claim, NOT_TESTABLE, f"{evidence} {far}")
+    return Verdict(claim, outcome, evidence)

@@ -1,0 +1,116 @@
+"""Outcomes of a verdict, the distance-from-the-data rule, and the helpers every rule shares."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..significance import welch_greater
+
+CONFIRMED, NOT_REPRODUCED, CONTRADICTED = ("confirmed", "not reproduced at this budget",
+                                           "contradicted")
+NOT_TESTABLE = "not testable at this profile"
+# A trend judged on models far from the data: the test's outcome says what early training
+# shows, never that the paper's claim (about converged models) is confirmed or contradicted.
+EARLY_FOR, EARLY_AGAINST, EARLY_NEITHER = (
+    "early-training evidence for it (far from the data)",
+    "early-training evidence against it (far from the data)",
+    "no early-training evidence either way (far from the data)")
+_EARLY = {CONFIRMED: EARLY_FOR, CONTRADICTED: EARLY_AGAINST, NOT_REPRODUCED: EARLY_NEITHER}
+ALPHA = 0.05  # one-sided level of every test
+# Best FID more than this many points above the floor at the same N: converged-model claims
+# untested. A difference, not a ratio: FID's small-N bias (about c/N) is shared by the floor
+# and by a model close to the data, so FID - floor approximates the large-N FID at any N,
+# while the floor itself shrinks quickly with N (128 at N=200 on CIFAR-10; chapter 5's
+# curves), so a ratio to it would call nearly every model far at N=10k. 100 points is
+# generous: the paper's converged models reach FIDs of tens; the cpu models are 180 or more
+# above. Passing it does not make a model converged (the gpu profile trains 0.5-2% of the
+# paper's iterations), which the chapters say.
+FAR_FROM_DATA = 100.0
+MIN_EVALS = 3  # evaluations per run needed to judge a rate of convergence
+ONE_SEED = "One seed per width: no seed spread to judge the change against."
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """One claim of the paper, judged on one sweep at one profile."""
+
+    claim: str
+    outcome: str
+    evidence: str
+
+    def markdown(self) -> str:
+        return f"- **{self.claim}**: {self.outcome}. {self.evidence}"
+
+
+def far_from_data(F: np.ndarray, floor: float | None, trend: bool = False,
+                  what: str = "trend") -> str:
+    """Why converged-model claims are not testable here ('' when they are): the best mean
+    FID exceeds the data's floor at the same N by more than :data:`FAR_FROM_DATA` points.
+    ``trend`` words it for a ``what`` (a trend, a rate) that is still reported: what it
+    describes."""
+    if floor is None or not np.isfinite(floor):
+        return ""
+    best = float(np.nanmin(np.nanmean(F, 1)))
+    if best - floor <= FAR_FROM_DATA:
+        return ""
+    where = (f"The best mean FID ({best:.1f}) is {best - floor:.0f} above the data's own "
+             f"floor ({floor:.1f}, train vs test images at the same N)")
+    if trend:
+        return (f"{where}: the {what} describes these early, far-from-data models, not the "
+                f"converged models the paper reports.")
+    return (f"{where}: these models are far from the data, where FID differences measure "
+            f"that distance rather than this claim.")
+
+
+def far_qualified(verdict: Verdict, far: str) -> Verdict:
+    """A trend verdict judged on models far from the data (``far``: the reason, from
+    :func:`far_from_data` with ``trend=True``; '' when close enough): its outcome becomes
+    early-training evidence (:data:`EARLY_FOR`, :data:`EARLY_AGAINST`,
+    :data:`EARLY_NEITHER`) and its evidence carries the reason. The paper judges converged
+    models, so such a verdict neither confirms nor contradicts it. Untestable verdicts stay
+    as they are."""
+    if not far or verdict.outcome not in _EARLY:
+        return verdict
+    return Verdict(verdict.claim, _EARLY[verdict.outcome], f"{verdict.evidence} {far}")
+
+
+def one_seed(F: np.ndarray, *rows: int) -> bool:
+    """Fewer than two finite seeds in any of ``rows``: no spread to judge a change by."""
+    return any(int(np.isfinite(F[r]).sum()) < 2 for r in rows)
+
+
+def seed_sd(F: np.ndarray, i: int) -> float:
+    """The sample standard deviation (ddof = 1) of row ``i``'s finite seeds."""
+    row = F[i][np.isfinite(F[i])]
+    return float(np.std(row, ddof=1)) if row.size > 1 else float("nan")
+
+
+def spread(F: np.ndarray, i: int, j: int) -> float:
+    """Combined seed standard deviation of rows i and j, √(sd_i² + sd_j²) (ddof = 1): the
+    standard deviation of the difference of one seed of each."""
+    return float(np.hypot(seed_sd(F, i), seed_sd(F, j)))
+
+
+def welch_outcome(a: np.ndarray, b: np.ndarray) -> tuple[str, float, float]:
+    """CONFIRMED when mean(a) > mean(b) (Welch, one-sided p < ALPHA), CONTRADICTED when
+    mean(a) < mean(b) likewise, else NOT_REPRODUCED; with both one-sided p-values
+    (a > b, then a < b)."""
+    p_greater, p_less = welch_greater(a, b), welch_greater(b, a)
+    outcome = (CONFIRMED if p_greater < ALPHA else CONTRADICTED if p_less < ALPHA
+               else NOT_REPRODUCED)
+    return outcome, p_greater, p_less
+
+
+def lost_runs(k: np.ndarray, lost: np.ndarray | None, name: str = "k",
+              runs: np.ndarray | None = None) -> str:
+    """' Diverged: 1 of 3 runs at k=8, ...' for the widths that lost runs ('' for none);
+    ``lost``: widths x seeds, True where a run diverged; ``runs``: runs per width (default:
+    the matrix's columns)."""
+    if lost is None or not np.any(lost):
+        return ""
+    runs = np.full(len(k), lost.shape[1]) if runs is None else np.asarray(runs)
+    per = [f"{int(n)} of {int(r)} runs at {name}={int(w)}"
+           for w, n, r in zip(k, lost.sum(1), runs, strict=True) if n]
+    return f" Diverged: {', '.join(per)}."

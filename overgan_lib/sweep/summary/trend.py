@@ -1,0 +1,81 @@
+"""The trend rule: a value moves one way with the width k (Fig. 4's "FID falls with k")."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..significance import p_pair, rank_trend
+from .outcomes import (
+    ALPHA,
+    CONFIRMED,
+    CONTRADICTED,
+    NOT_REPRODUCED,
+    NOT_TESTABLE,
+    ONE_SEED,
+    Verdict,
+    far_from_data,
+    far_qualified,
+    lost_runs,
+    one_seed,
+    welch_outcome,
+)
+
+
+def trend_with_width(k: np.ndarray, F: np.ndarray, claim: str, rises: bool = False,
+                     floor: float | None = None, name: str = "k", fmt: str = ".1f",
+                     unit: str = "", label: str = "Mean", lost: np.ndarray | None = None
+                     ) -> Verdict:
+    """The trend rule: confirmed when both the narrowest and the widest width's means differ
+    in the claimed direction (a fall, or with ``rises`` a rise; Welch, one-sided p < ALPHA)
+    and, with three or more widths, the value moves that way with k across all runs
+    (Spearman, one-sided p < ALPHA); contradicted when both find the opposite.
+
+    With two widths the rank test would only repeat Welch's comparison, so the evidence says
+    the trend rests on two widths. ``lost`` (widths x seeds, True where a run diverged) ranks
+    those runs as the worst of all in the rank test (a diverged run is worse than any finite
+    value) and names them in the evidence; Welch's test sees finite runs only. With
+    ``floor``, the outcome on models far from the data is early-training evidence
+    (:func:`.far_qualified`). ``name`` is the width's name in the evidence (k, or k_d / k_g
+    when one side varies); the means are formatted with ``fmt``, followed by ``unit`` ("%")
+    and introduced by ``label`` (what is averaged).
+    """
+    F = np.asarray(F, float)
+    ranked = F.copy()
+    if lost is not None:
+        ranked[np.asarray(lost, bool)] = -np.inf if rises else np.inf
+    mean = np.nanmean(F, 1)
+    welch, p_fall_w, p_rise_w = welch_outcome(F[0], F[-1])
+    rho, p_fall, p_up = rank_trend(k, ranked) if len(k) > 2 else (float("nan"), 0.0, 0.0)
+    if rises:
+        welch = {CONFIRMED: CONTRADICTED, CONTRADICTED: CONFIRMED}.get(welch, welch)
+        p_for_w, p_against_w, p_for, p_against = p_rise_w, p_fall_w, p_up, p_fall
+        way, other = "a rise", "a fall"
+    else:
+        p_for_w, p_against_w, p_for, p_against = p_fall_w, p_rise_w, p_fall, p_up
+        way, other = "a fall", "a rise"
+    against = int((np.diff(mean) < 0 if rises else np.diff(mean) > 0).sum())
+    outcome = (CONFIRMED if welch == CONFIRMED and p_for < ALPHA else
+               CONTRADICTED if welch == CONTRADICTED and p_against < ALPHA else NOT_REPRODUCED)
+    few = one_seed(F, 0, -1)
+    evidence = (f"{label} {mean[0]:{fmt}}{unit} at {name}={int(k[0])} → {mean[-1]:{fmt}}{unit} at "
+                f"{name}={int(k[-1])}"
+                + ("" if few else f" (Welch one-sided p = "
+                   f"{p_pair(p_for_w, p_against_w, way, other)})")
+                + (f"; Spearman ρ = {rho:+.2f} over {int((~np.isnan(ranked)).sum())} runs "
+                   f"(one-sided p = {p_pair(p_for, p_against, way, other)})" if len(k) > 2
+                   else "; two widths only, so no trend across widths")
+                + f"; {against} of {len(mean) - 1} width steps go {'down' if rises else 'up'}."
+                + lost_runs(k, lost, name, (~np.isnan(ranked)).sum(1)))
+    if few:
+        why = ("Fewer than two runs that did not diverge at an end width: no spread to judge "
+               "the change against." if lost is not None and np.asarray(lost)[[0, -1]].any()
+               else ONE_SEED)
+        return Verdict(claim, NOT_TESTABLE, f"{evidence} {why}")
+    return far_qualified(Verdict(claim, outcome, evidence), far_from_data(F, floor, trend=True))
+
+
+def improves_with_width(k: np.ndarray, F: np.ndarray, claim: str = "FID falls as k grows",
+                        floor: float | None = None, name: str = "k",
+                        lost: np.ndarray | None = None) -> Verdict:
+    """:func:`trend_with_width` for a value that should fall with k (FID, NND)."""
+    return trend_with_width(k, F, claim, False, floor, name, lost=lost)
