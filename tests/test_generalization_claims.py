@@ -124,19 +124,19 @@ def test_nnd_verdicts_on_constructed_scores():
     assert falls.outcome == "confirmed" and "NND" in falls.evidence
     assert mem.outcome == "contradicted"  # 3 of 6 below the memoriser is not "most"
     assert "paired one-sided p = " in mem.evidence
-    _, mem = C.nnd_verdicts(k, np.array([1.5, 1.6, 1.4, 1.0, 1.1, 1.2]), memoriser=2.0,
-                            floor=seen)
+    good = np.array([1.5, 1.6, 1.4, 1.0, 1.1, 1.2])  # every model below the memoriser
+    _, mem = C.nnd_verdicts(k, good, memoriser=2.0, floor=seen)
     assert mem.outcome == "confirmed" and "new real images 0.50" in mem.evidence
-    # Confirming needs no floor: the critic told the memoriser from real data better than it
-    # told most models. Without a floor the evidence says a contradiction was impossible.
-    _, mem = C.nnd_verdicts(k, np.array([1.5, 1.6, 1.4, 1.0, 1.1, 1.2]), memoriser=2.0)
-    assert mem.outcome == "confirmed" and "could confirm" in mem.evidence
+    assert "(mean of 3 critic seeds) is 2.00; 6 of 6" in mem.evidence
     # Without a floor, when the critic does not detect the memoriser, or with too few critic
-    # seeds to tell, the count below the memoriser means nothing.
+    # seeds to tell, the count below the memoriser means nothing, in either direction.
     for floor in (None, unseen, (seen[0][:2], seen[1][:2])):
-        _, mem = C.nnd_verdicts(k, scores, memoriser=2.0, floor=floor)
-        assert mem.outcome == "not testable at this profile", floor
-        assert "not established" in mem.evidence
+        for nnd in (scores, good):
+            _, mem = C.nnd_verdicts(k, nnd, memoriser=2.0, floor=floor)
+            assert mem.outcome == "not testable at this profile", floor
+            assert "not established" in mem.evidence
+    _, mem = C.nnd_verdicts(k, good, memoriser=2.0)
+    assert "(one critic seed) is 2.00" in mem.evidence and "cannot be drawn" in mem.evidence
     assert C.memoriser_detected(*seen)[0] is True
     assert C.memoriser_detected(*unseen)[0] is False
     assert C.memoriser_detected(seen[0][:2], seen[1][:2])[0] is None
@@ -155,6 +155,72 @@ def test_nnd_verdicts_on_constructed_scores():
                             baselines={"memorise": 0.4, "blur": 0.9, "noise": 0.6},
                             floor=(np.array([0.4, 0.5, 0.45]), np.array([0.1, 0.0, 0.05])))
     assert mem.outcome == "contradicted"
+
+
+def test_memoriser_claim_needs_a_detected_memoriser_and_its_mean_over_critic_seeds():
+    """The rule a single noisy memoriser score or an undetected memoriser used to confirm:
+    models below critic seed 0's memoriser (1.4) but above the memoriser's mean over critic
+    seeds (1.0) do not beat it; models below a memoriser the critic does not tell from new
+    real images confirm nothing."""
+    k = np.array([8, 8, 8, 64, 64, 64])
+    models = np.array([1.35, 1.3, 1.2, 1.1, 1.15, 1.25])
+    noisy_seed0 = (np.array([1.4, 0.8, 0.8]), np.array([0.1, 0.0, -0.1]))  # mean 1.0
+    assert C.memoriser_detected(*noisy_seed0)[0] is True
+    _, mem = C.nnd_verdicts(k, models, memoriser=1.4, floor=noisy_seed0)
+    assert mem.outcome == "contradicted" and "is 1.00; 0 of 6" in mem.evidence
+    assert C.memoriser_reference(1.4, noisy_seed0) == (pytest.approx(1.0),
+                                                       "mean of 3 critic seeds")
+    assert C.memoriser_reference(1.4) == (1.4, "one critic seed")
+    undetected = (np.array([1.4, 1.5, 1.6]), np.array([1.3, 1.7, 1.5]))
+    assert C.memoriser_detected(*undetected)[0] is False
+    for floor in (undetected, None):
+        _, mem = C.nnd_verdicts(k, models, memoriser=1.4, floor=floor)
+        assert mem.outcome == "not testable at this profile"
+        assert "6 of 6 trained models score below" in mem.evidence
+
+
+def test_new_real_images_last_one_critic_run_only_at_small_budgets():
+    from overgan_lib.profiles import settings
+
+    row = {"n_train": 1000, "batch_size": 8, "steps": 100, "curve_at": [100],
+           "eval_batches": 2}
+    assert C.can_draw_fresh(row)  # 8 x (100 + 2 x 2) = 832 draws of 1,000 images
+    assert not C.can_draw_fresh({**row, "steps": 130})  # 1,072 draws
+    assert C.can_draw_fresh(settings("nnd_floor", "cpu"))
+    assert not C.can_draw_fresh(settings("nnd_floor", "gpu"))
+
+
+def test_copy_power_is_exact_and_grows_with_the_share_of_copies():
+    """Share 0 is the null (power <= ALPHA), share 1 always rejects; the exact power matches
+    a simulation of copy_like on generators that copy a fifth of the time."""
+    assert C.copy_power(0.0, 192, 64) <= 0.05
+    assert C.copy_power(1.0, 192, 64) == pytest.approx(1.0)
+    powers = [C.copy_power(s, 192, 64) for s in (0.02, 0.05, 0.1, 0.2)]
+    assert powers == sorted(powers) and powers[-1] > 0.99
+    rng = np.random.default_rng(2)
+    hits = [C.copy_like(np.where(rng.random(60) < 0.1, 0.0, rng.random(60)), rng.random(64))[2]
+            < 0.05 for _ in range(400)]
+    assert abs(np.mean(hits) - C.copy_power(0.1, 60, 64)) < 0.07
+    share = C.detectable_copy_share(192, 64)
+    assert C.copy_power(share, 192, 64) >= 0.8 > C.copy_power(share - 0.01, 192, 64)
+    assert C.detectable_copy_share(3000, 1000) < share  # more samples find rarer copying
+    assert C.detectable_copy_share(1, 1) == 1.0  # one sample against one value: never
+    with pytest.raises(ParameterError):
+        C.copy_power(1.5, 10, 10)
+
+
+def test_partial_copying_and_source_checks():
+    test_nearest = np.arange(1.0, 101.0)
+    assert C.median_ratio_with_copies(test_nearest, 0.0) == 1.0
+    assert C.median_ratio_with_copies(test_nearest, 0.4) == pytest.approx(
+        np.quantile(test_nearest, 1 / 6) / 50.5)
+    with pytest.raises(ParameterError):
+        C.median_ratio_with_copies(test_nearest, 0.5)
+    idx = np.array([[3, 4, 5], [7, 3, 1], [9, 8, 2]])
+    src = np.array([3, 3, 1])
+    assert [C.source_found(idx, src, t) for t in (1, 2, 3)] == [1, 2, 2]
+    with pytest.raises(ParameterError):
+        C.source_found(idx, src[:2])
 
 
 def test_trends_far_from_the_data_say_so():
