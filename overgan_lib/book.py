@@ -263,7 +263,8 @@ def seed_errorbar(
     ax: plt.Axes, x: np.ndarray, Y: np.ndarray, label: str, log: bool = True, **kw: Any
 ) -> None:
     """Plot a quantity over seeds (Y: len(x) x seeds): the median, whiskers from the
-    smallest to the largest seed, and the raw seeds as faint dots.
+    smallest to the largest seed, and the raw seeds as small dots (white-edged, beside and
+    behind the median's larger marker, so they stay visible without hiding it).
 
     The median and the range are what the prose quotes, and unlike a (geometric) mean and
     standard deviation they stay inside the data when seeds span decades. ``log`` only
@@ -277,15 +278,19 @@ def seed_errorbar(
     mid, lo, hi = seed_band(shown)
     # Whiskers are drawn from their end points, not as errorbar offsets: mid - (mid - lo)
     # loses lo entirely in float64 when seeds span 30 decades (it would draw down to zero).
-    (line,) = ax.plot(x, mid, marker="o", ms=4, label=label, **kw)
+    (line,) = ax.plot(x, mid, marker="o", ms=5, label=label, zorder=3, **kw)
     color = line.get_color()
     ok = np.isfinite(lo) & np.isfinite(hi)
     ax.vlines(x[ok], lo[ok], hi[ok], color=color, lw=1.2)
     ax.scatter(np.r_[x[ok], x[ok]], np.r_[lo[ok], hi[ok]], marker="_", s=40, color=color, lw=1.2)
-    jitter = 1 + 0.04 * (np.arange(Y.shape[1]) - Y.shape[1] / 2) / max(Y.shape[1], 1)
+    # Seeds spread over +-4 % of x around the whisker (symmetric, so the middle seed of an
+    # odd count sits under the median marker and the others beside the whisker's caps).
+    n = Y.shape[1]
+    jitter = 1 + 0.08 * (np.arange(n) - (n - 1) / 2) / max(n - 1, 1)
     for j in range(Y.shape[1]):
         ok = np.isfinite(shown[:, j])
-        ax.scatter(x[ok] * jitter[j], Y[ok, j], s=6, color=color, alpha=0.35, lw=0)
+        ax.scatter(x[ok] * jitter[j], Y[ok, j], s=16, color=color, alpha=0.85,
+                   edgecolors="white", linewidths=0.4, zorder=2)
     if (~finite).any():
         bad = np.flatnonzero((~finite).any(1))
         ax.scatter(

@@ -416,6 +416,78 @@ def test_sweep_chapter_lists_pending_sweeps_with_their_commands(isolated):
     assert chapter.concurrent_runs(views["cifar10_dcgan"]["cpu"]) == 2  # the cpu workers
 
 
+def _fig1_view(widths=(8, 16, 32), seeds=(0, 1)):
+    """A stored-looking cifar10_dcgan view at cpu: periodic FIDs and a sample grid per run
+    (the narrowest width's seed 0 has no grid, as a diverged run would not)."""
+    from overgan_lib.sweep.view import SweepView
+    from overgan_lib.train import grid_path
+
+    cfgs = sweep.grid("cifar10", "dcgan", list(widths), list(seeds))
+    recs = _fake_curves(cfgs, lambda c: (400.0 - c.k_g + c.seed, 380.0 - 2 * c.k_g + c.seed))
+    for c, r in zip(cfgs, recs, strict=True):
+        r.data["evals"] = [{**e, "n": 200} for e in r.data["evals"]]
+        r.data.update(eval_s=40.0 * (1 + c.seed), iters_per_s=2.0)
+        if (c.k_g, c.seed) != (widths[0], 0):
+            grid_path(c, "cpu").parent.mkdir(parents=True, exist_ok=True)
+            save_grid(np.full((64, 3, 32, 32), c.k_g, np.uint8), grid_path(c, "cpu"))
+    cfg = {"widths": list(widths), "iters": 60, "eval_n": 200, "workers": 2, "seeds": 2}
+    return SweepView(sweep.spec("cifar10_dcgan"), "cpu", cfg, cfgs, recs, None)
+
+
+def test_fig1_summary_draws_three_panels_with_the_end_widths_samples(isolated):
+    """Fig. 1: FID against k, the samples of the narrowest and the widest stored width (the
+    chosen seed where it has a grid), FID over training; stamped; pending when empty."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from overgan_lib.sweep import figures
+
+    view = _fig1_view()
+    assert [(c.k_g, c.seed) for c, _ in figures.sample_ends(view, 1)] == [(8, 1), (32, 1)]
+    fig = figures.fig1_summary(view, "cpu", seed=0)
+    left, middle, right = fig.axes
+    assert len(fig.axes) == 3
+    assert [t.get_text() for t in middle.texts if t.get_text().startswith("k=")] == \
+        ["k=8", "k=32"]
+    assert any("no samples" in t.get_text() for t in middle.texts)  # seed 0 at k=8: no grid
+    assert middle.images[0].get_array().shape[1] > 2 * 274  # two grids side by side
+    assert [t.get_text() for t in left.get_xticklabels()] == ["8", "16", "32"]
+    assert [line.get_label() for line in right.lines] == ["k=8", "k=16", "k=32"]
+    assert "profile: cpu" in [t.get_text().split(" ·")[0] for t in fig.texts]
+    plt.close(fig)
+    empty = sweep.sweep_view("cifar10_dcgan", "cpu")  # isolated store: nothing stored
+    fig = figures.fig1_summary(empty, "cpu")
+    assert any("overgan sweep cifar10_dcgan --profile cpu" in t.get_text()
+               for ax in fig.axes for t in ax.texts)
+    plt.close(fig)
+
+
+def test_paper_cost_counts_training_and_evaluation(isolated, monkeypatch):
+    """The `paper` projection: training from it/s, FID evaluation from eval_s per scored
+    image, scaled to the paper profile's evaluations; a gpu sweep not stored is pending."""
+    from overgan_lib.profiles import settings
+    from overgan_lib.sweep import chapter, cost
+
+    view = _fig1_view()
+    spi = cost.eval_seconds_per_image(view.configs, view.recs)
+    assert spi == pytest.approx({8: 0.15, 16: 0.15, 32: 0.15})  # (40 + 80) / 2 / (2 x 200)
+    paper = settings("cifar10_dcgan", "paper")
+    assert cost.paper_images_per_run(paper) == 30 * 10_000
+    assert cost.paper_eval_hours(spi, paper)[8] == pytest.approx(5 * 300_000 * 0.15 / 3600)
+    assert cost.paper_cost_hours(cost.speeds(view.configs, view.recs))[8] == \
+        pytest.approx(5 * 300_000 / 2.0 / 3600)
+    shown = []
+    monkeypatch.setattr(chapter, "display", shown.append)
+    chapter.cost_table({"cifar10_dcgan": {"cpu": view}})
+    table = shown[0].data
+    # 2 runs at once (the workers): training 208 h / 2, evaluation 62.5 h / 2, total 135
+    assert "| `cifar10_dcgan` | cpu | — | 2 | 8 | 2.00 | 104 | 31 | 135 |" in table
+    assert ("| `cifar10_dcgan` | gpu | H200 | 15 (planned) | 8, 16, 32, 64, 128 | pending: "
+            "`overgan sweep cifar10_dcgan --profile gpu` |") in table
+
+
 # ----------------------------------------------------------------------------- cuda
 @cuda
 def test_graphed_step_equals_eager_step_on_cuda(tf32_off):

@@ -8,6 +8,8 @@
 - :mod:`.significance`: the Welch and rank tests behind the verdicts;
 - :mod:`.summary`: the rules that judge the paper's claims;
 - :mod:`.claims`: which claims a named sweep is judged on (the chapters and status page);
+- :mod:`.figures`: the chapters' figures and tables (Figs. 1, 4, 5); :mod:`.cost`: measured
+  run costs and the `paper` profile's projected device-hours;
 - :mod:`.generalization`: Figs. 6 and 10's claims judged on stored NND and neighbour scores.
 
 The results store and the checkpoints make a sweep idempotent: finished runs are skipped,

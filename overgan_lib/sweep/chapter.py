@@ -11,7 +11,7 @@ from __future__ import annotations
 from IPython.display import Markdown, display
 
 from ..profiles import settings
-from . import figures
+from . import cost, figures
 from .claims import sweep_verdicts
 from .grid import experiment_configs
 from .matrices import final_value, width_matrix
@@ -195,6 +195,42 @@ def glue_figures(views: Views, profile: str, seed: int) -> None:
         glue_figure(f"{name}-samples", figures.samples_figure(name, by_profile, profile, seed))
 
 
+def glue_fig1(by_profile: dict[str, SweepView], profile: str, seed: int) -> None:
+    """Glue ``fig1`` (:func:`.figures.fig1_summary` of the executed profile's sweep) and,
+    for its caption, the profile (``fig1_profile``), the widths whose samples it shows
+    (``fig1_narrow``, ``fig1_wide``), the sweep's widths, iterations and N."""
+    from ..book import glue, glue_figure
+
+    v = by_profile[profile]
+    glue_figure("fig1", figures.fig1_summary(v, profile, seed))
+    ends = [getattr(c, figures.varied_side(v.configs)) for c, _ in figures.sample_ends(v, seed)]
+    glue("fig1_profile", v.profile)
+    glue("fig1_narrow", str(ends[0]) if ends else "—")
+    glue("fig1_wide", str(ends[-1]) if ends else "—")
+    glue("fig1_widths", ", ".join(map(str, v.cfg["widths"])))
+    glue("fig1_iters", v.cfg["iters"], ",")
+    glue("fig1_n", v.cfg["eval_n"], ",")
+
+
+def seed_counts_text(views: Views) -> str:
+    """Seeds per width at every profile, over the chapter's sweeps: '2 at smoke, 3 at cpu,
+    ...' (a range where the sweeps differ; plain text, for a glue:text role)."""
+    from ..profiles import PROFILES
+
+    parts = []
+    for p in PROFILES:
+        n = sorted({settings(name, p)["seeds"] for name in views})
+        parts.append(f"{n[0]}{'–' + str(n[-1]) if len(n) > 1 else ''} at {p}")
+    return ", ".join(parts)
+
+
+def glue_seed_counts(views: Views) -> None:
+    """Glue ``seed_counts`` (:func:`seed_counts_text`) for the setup's differences."""
+    from ..book import glue
+
+    glue("seed_counts", seed_counts_text(views))
+
+
 def verdicts(views: Views) -> None:
     """The paper's claims judged on every complete sweep (:func:`.claims.sweep_verdicts`)."""
     for name, by_profile in views.items():
@@ -231,15 +267,44 @@ def concurrent_runs(view: SweepView) -> int:
 
 def cost_table(views: Views) -> None:
     """Measured it/s per run and width, and the projected device-hours of the `paper`
-    profile when as many runs share the device as did in the measurement."""
+    profile: training (from it/s, which excludes evaluation) when as many runs share the
+    device as did in the measurement, FID evaluation (from the stored ``eval_s`` per image,
+    :mod:`.cost`) divided by the worker processes that evaluated side by side (runs trained
+    in lock step in one process evaluate one after the other), and their sum. A `gpu` sweep
+    not yet stored gets an H200 row marked pending, with the command that measures it."""
     rows = ["| sweep | profile | device | runs at once | k | it/s per run (measured) | "
-            "paper: 5 seeds × 300k, device-hours |", "|---|---|---|---:|---:|---:|---:|"]
+            "paper training (training only), device-hours | paper FID evaluations, "
+            "device-hours | paper total, device-hours |",
+            "|---|---|---|---:|---:|---:|---:|---:|---:|"]
     for name, by_profile in views.items():
+        paper = settings(name, "paper")
         for v in by_profile.values():
-            its = figures.speeds(v.configs, v.recs)
+            its = cost.speeds(v.configs, v.recs)
             together = concurrent_runs(v)
-            hours = figures.paper_cost_hours(its)
-            dev = v.done[0].provenance["device"] if v.done else "—"
-            rows += [f"| `{name}` | {v.profile} | {dev} | {together} | {k} | {s:.2f} | "
-                     f"{hours[k] / together:,.0f} |" for k, s in its.items()]
-    display(Markdown("\n".join(rows)))
+            train_h = cost.paper_cost_hours(its, paper["seeds"], paper["iters"])
+            spi = cost.eval_seconds_per_image(v.configs, v.recs)
+            eval_h = cost.paper_eval_hours(spi, paper)
+            workers = int(v.cfg.get("workers", 1))
+            dev = v.done[0].provenance.get("device", "—") if v.done else "—"
+            for k, s in its.items():
+                t = train_h[k] / together
+                e = eval_h[k] / workers if k in eval_h else float("nan")
+                rows.append(f"| `{name}` | {v.profile} | {dev} | {together} | {k} | {s:.2f} | "
+                            f"{t:,.0f} | {_hours(e)} | {_hours(t + e)} |")
+        gpu = by_profile.get("gpu") or sweep_view(name, "gpu")
+        if not gpu.complete:
+            group = int(gpu.cfg.get("group", 1))
+            rows.append(f"| `{name}` | gpu | H200 | {group} (planned) | "
+                        f"{', '.join(map(str, gpu.cfg['widths']))} | pending: "
+                        f"`{gpu.command}` | pending | pending | pending |")
+    evals = []
+    for name in views:
+        paper = settings(name, "paper")
+        per_run = cost.paper_images_per_run(paper) // paper["eval_n"]
+        evals.append(f"`{name}` {per_run} per run × {paper['eval_n']:,} images")
+    display(Markdown("\n".join(rows) + "\n\nFID evaluations at `paper` (each scores its images "
+                     "against the train and the test split): " + "; ".join(evals) + "."))
+
+
+def _hours(h: float) -> str:
+    return f"{h:,.0f}" if h == h else "—"
