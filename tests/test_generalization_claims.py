@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 from overgan_lib.errors import ParameterError
+from overgan_lib.sweep import copy_test as CT
 from overgan_lib.sweep import generalization as C
 
 K = np.array([8, 8, 64, 64])
@@ -86,21 +87,21 @@ def test_copy_like_is_exact_and_calibrated():
     from itertools import combinations
 
     a, b = np.array([0.1, 0.5, 0.9]), np.array([0.2, 0.6, 0.7, 0.8])
-    count, _, p = C.copy_like(a, b)  # r = 1: samples below the smallest held-out value
+    count, _, p = CT.copy_like(a, b)  # r = 1: samples below the smallest held-out value
     pooled = np.concatenate([a, b])
     hits = [np.sum(pooled[list(s)] < np.min(np.delete(pooled, list(s))))
             for s in combinations(range(7), 3)]
     assert count == 1 and np.isclose(p, np.mean(np.array(hits) >= count))
-    assert C.copy_like(a, b + 1)[2] == 1.0 / 35  # all three precede: 1 / C(7, 3)
+    assert CT.copy_like(a, b + 1)[2] == 1.0 / 35  # all three precede: 1 / C(7, 3)
     rng = np.random.default_rng(1)
-    rejected = np.mean([C.copy_like(rng.random(128), rng.random(64))[2] < 0.05
+    rejected = np.mean([CT.copy_like(rng.random(128), rng.random(64))[2] < 0.05
                         for _ in range(400)])
     assert 0.01 < rejected <= 0.06
 
 
 def test_helpers():
-    assert C.distinct_fraction(np.array([1, 1, 2, 3])) == 0.75
-    ratios = C.nearest_over_second(np.array([[0.0, 0.0, 1.0], [1.0, 2.0, 3.0]]))
+    assert CT.distinct_fraction(np.array([1, 1, 2, 3])) == 0.75
+    ratios = CT.nearest_over_second(np.array([[0.0, 0.0, 1.0], [1.0, 2.0, 3.0]]))
     assert list(ratios) == [0.0, 0.5]  # a copy of a duplicated training image is still 0
 
 
@@ -110,9 +111,9 @@ def test_bad_input_is_one_line():
     with pytest.raises(ParameterError, match="k >= 2"):
         C.not_copies(K, [TEST[:, :1]] * 4, TEST)
     with pytest.raises(ParameterError):
-        C.copy_like(np.array([]), np.ones(3))
+        CT.copy_like(np.array([]), np.ones(3))
     with pytest.raises(ParameterError):
-        C.distinct_fraction(np.array([]))
+        CT.distinct_fraction(np.array([]))
 
 
 def test_nnd_verdicts_on_constructed_scores():
@@ -193,34 +194,34 @@ def test_new_real_images_last_one_critic_run_only_at_small_budgets():
 def test_copy_power_is_exact_and_grows_with_the_share_of_copies():
     """Share 0 is the null (power <= ALPHA), share 1 always rejects; the exact power matches
     a simulation of copy_like on generators that copy a fifth of the time."""
-    assert C.copy_power(0.0, 192, 64) <= 0.05
-    assert C.copy_power(1.0, 192, 64) == pytest.approx(1.0)
-    powers = [C.copy_power(s, 192, 64) for s in (0.02, 0.05, 0.1, 0.2)]
+    assert CT.copy_power(0.0, 192, 64) <= 0.05
+    assert CT.copy_power(1.0, 192, 64) == pytest.approx(1.0)
+    powers = [CT.copy_power(s, 192, 64) for s in (0.02, 0.05, 0.1, 0.2)]
     assert powers == sorted(powers) and powers[-1] > 0.99
     rng = np.random.default_rng(2)
-    hits = [C.copy_like(np.where(rng.random(60) < 0.1, 0.0, rng.random(60)), rng.random(64))[2]
+    hits = [CT.copy_like(np.where(rng.random(60) < 0.1, 0.0, rng.random(60)), rng.random(64))[2]
             < 0.05 for _ in range(400)]
-    assert abs(np.mean(hits) - C.copy_power(0.1, 60, 64)) < 0.07
-    share = C.detectable_copy_share(192, 64)
-    assert C.copy_power(share, 192, 64) >= 0.8 > C.copy_power(share - 0.01, 192, 64)
-    assert C.detectable_copy_share(3000, 1000) < share  # more samples find rarer copying
-    assert C.detectable_copy_share(1, 1) == 1.0  # one sample against one value: never
+    assert abs(np.mean(hits) - CT.copy_power(0.1, 60, 64)) < 0.07
+    share = CT.detectable_copy_share(192, 64)
+    assert CT.copy_power(share, 192, 64) >= 0.8 > CT.copy_power(share - 0.01, 192, 64)
+    assert CT.detectable_copy_share(3000, 1000) < share  # more samples find rarer copying
+    assert CT.detectable_copy_share(1, 1) == 1.0  # one sample against one value: never
     with pytest.raises(ParameterError):
-        C.copy_power(1.5, 10, 10)
+        CT.copy_power(1.5, 10, 10)
 
 
 def test_partial_copying_and_source_checks():
     test_nearest = np.arange(1.0, 101.0)
-    assert C.median_ratio_with_copies(test_nearest, 0.0) == 1.0
-    assert C.median_ratio_with_copies(test_nearest, 0.4) == pytest.approx(
+    assert CT.median_ratio_with_copies(test_nearest, 0.0) == 1.0
+    assert CT.median_ratio_with_copies(test_nearest, 0.4) == pytest.approx(
         np.quantile(test_nearest, 1 / 6) / 50.5)
     with pytest.raises(ParameterError):
-        C.median_ratio_with_copies(test_nearest, 0.5)
+        CT.median_ratio_with_copies(test_nearest, 0.5)
     idx = np.array([[3, 4, 5], [7, 3, 1], [9, 8, 2]])
     src = np.array([3, 3, 1])
-    assert [C.source_found(idx, src, t) for t in (1, 2, 3)] == [1, 2, 2]
+    assert [CT.source_found(idx, src, t) for t in (1, 2, 3)] == [1, 2, 2]
     with pytest.raises(ParameterError):
-        C.source_found(idx, src[:2])
+        CT.source_found(idx, src[:2])
 
 
 def test_trends_far_from_the_data_say_so():

@@ -6,11 +6,13 @@
 - :mod:`.run`: skip stored runs, dispatch, store, summarise the sweep;
 - :mod:`.matrices`: width x seed matrices of a sweep's records;
 - :mod:`.significance`: the Welch and rank tests behind the verdicts;
-- :mod:`.summary`: the rules that judge the paper's claims;
+- :mod:`.summary`: the rules that judge the paper's claims (trend, converged-model, Fig. 5);
 - :mod:`.claims`: which claims a named sweep is judged on (the chapters and status page);
 - :mod:`.figures`: the chapters' figures and tables (Figs. 1, 4, 5); :mod:`.cost`: measured
   run costs and the `paper` profile's projected device-hours;
-- :mod:`.generalization`: Figs. 6 and 10's claims judged on stored NND and neighbour scores.
+- :mod:`.generalization`: Figs. 6 and 10's claims judged on stored NND and neighbour scores
+  (:mod:`.copy_test`: Fig. 10's copy test and its power);
+- :mod:`.figures`, :mod:`.cost`, :mod:`.chapter`: what the sweep chapters draw and print.
 
 The results store and the checkpoints make a sweep idempotent: finished runs are skipped,
 interrupted ones resume from their last checkpoint.
