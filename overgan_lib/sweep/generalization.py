@@ -27,10 +27,10 @@ copy" looks like.
   were measured closer to the training set than held-out images are, with no copying. The
   ratio of the nearest to the second-nearest distance (Lowe's ratio test) separates them. The
   verdict counts the samples in the held-out images' lower tail of that ratio and tests the
-  count exactly (:mod:`.copy_test`); :func:`.copy_test.detectable_copy_share` says how often a generator must copy for the
-  test to find it (about one sample in ten with 64 held-out images and 192 samples, a few
-  percent with 1,000 and 3,000), so the evidence also counts the samples below an absolute
-  :data:`.copy_test.COPY_RATIO`.
+  count exactly (:mod:`.copy_test`); :func:`.copy_test.detectable_copy_share` says how often
+  a generator must copy for the test to find it (about one sample in ten with 64 held-out
+  images and 192 samples, a few percent with 1,000 and 3,000), so the evidence also counts
+  the samples below an absolute :data:`.copy_test.COPY_RATIO`.
 * **Diversity.** Distinct nearest training images per sample (the number of different
   nearest images over the number of samples): about 1 for held-out images, low when samples
   collapse onto a few modes. Samples that look like no image (noise, flat colour) also share
