@@ -231,21 +231,17 @@ def test_verdicts_on_constructed_sweeps():
     growing = falling + np.linspace(1, 30, 5)[:, None]
     assert sweep.gap_does_not_grow(k, falling, growing).outcome == "contradicted"
     steps = np.array([50, 100, 150])
-    # Fig. 5: the wide runs are lower throughout but fall by about the same factor, so they
-    # are "lower throughout" and not "faster"; the level-free rate tells the two apart.
+    # Fig. 5: wide runs lower throughout, and reaching the common target (the highest final
+    # mean FID, 122.5) sooner: both wide runs are below it at their first evaluation
     fast = {8: (steps, np.array([[200, 150, 120], [210, 150, 125]])),
             128: (steps, np.array([[120, 80, 70], [118, 82, 71]]))}
     assert sweep.lower_throughout(fast).outcome == "confirmed"
-    assert sweep.converges_faster(fast).outcome == "not reproduced at this budget"
-    quick = {8: (steps, np.array([[200, 180, 160], [205, 185, 163]])),
-             128: (steps, np.array([[200, 100, 50], [205, 98, 52]]))}
-    assert sweep.converges_faster(quick).outcome == "confirmed"
-    assert sweep.converges_faster({8: quick[128], 128: quick[8]}).outcome == "contradicted"
-    # the rate is of the excess over the floor: 160 -> 150 over a floor of 140 is fast
-    near = {8: (steps, np.array([[200, 190, 180], [202, 191, 181]])),
-            128: (steps, np.array([[200, 160, 150], [201, 161, 151]]))}
-    assert "FID − floor" in sweep.converges_faster(near, floor=140.0).evidence
-    far = sweep.converges_faster(quick, None, "Far: 300 above the floor.")
+    faster = sweep.converges_faster(fast)
+    assert faster.outcome == "confirmed" and "reach FID 122.5" in faster.evidence
+    assert "2 runs were already below it at their first evaluation and 1 never" in \
+        faster.evidence
+    assert sweep.converges_faster({8: fast[128], 128: fast[8]}).outcome == "contradicted"
+    far = sweep.converges_faster(fast, "Far: 300 above the floor.")
     assert far.outcome == "early-training evidence for it (far from the data)"
     assert far.evidence.endswith("floor.")
     assert sweep.converges_faster({}).outcome == "not testable at this profile"
@@ -253,18 +249,20 @@ def test_verdicts_on_constructed_sweeps():
     verdict = sweep.converges_faster(two_evals)  # a clear difference, but no rate to judge
     assert verdict.outcome == "not testable at this profile"
     assert "needs at least 3" in verdict.evidence
-    # stability: FID that goes up and down at k=8, monotone at k=128
-    shaky = {8: (steps, np.array([[200, 240, 180], [210, 250, 190]])),
-             128: (steps, np.array([[200, 150, 120], [205, 152, 121]]))}
-    assert sweep.more_stable(shaky).outcome == "confirmed"
-    assert sweep.more_stable({8: shaky[128], 128: shaky[8]}).outcome == "contradicted"
-    # a diverged run is the least stable of all: three widths where the middle one's runs are
-    # smooth but the widest lost one run to divergence; the rank test sees it, the evidence
-    # names it
-    three = {8: shaky[8], 32: shaky[128], 128: shaky[128]}
-    lost = sweep.more_stable(three, lost={128: 1})
-    assert "Diverged: 1 of 3 runs at k=128." in lost.evidence
-    assert "over 7 runs" in lost.evidence
+    assert sweep.time_to_reach(steps, np.array([200.0, 150, 120]), 135.0) == (125.0, "")
+    # stability is judged on divergence only; FID rises are reported
+    calm = sweep.more_stable(fast)
+    assert calm.outcome == "not testable at this profile"
+    assert "No run diverged" in calm.evidence and "reported, not judged" in calm.evidence
+    three = {8: (steps, np.vstack([fast[8][1], [[205, 150, 122]]])),
+             32: (steps, np.vstack([fast[128][1], [[119, 81, 70]]])),
+             128: (steps, np.vstack([fast[128][1], [[119, 81, 70]]]))}
+    shaky = sweep.more_stable(three, lost={8: 5})
+    assert shaky.outcome == "confirmed" and "5 of 8 at k=8" in shaky.evidence
+    assert sweep.more_stable(three, lost={128: 5}).outcome == "contradicted"
+    # a diverged run is the worst of all in the rank test, and named in the evidence
+    lost = sweep.lower_throughout(three, lost={128: 1})
+    assert "Diverged: 1 of 4 runs at k=128." in lost.evidence and "over 10 runs" in lost.evidence
     up = falling.copy()
     up[-1] += 10
     assert sweep.uptick_between(k, up, 64, 128).outcome == "confirmed"
@@ -328,6 +326,22 @@ def test_verdicts_on_constructed_sweeps():
     assert sweep.worse_beyond_fixed(kd, bump, 128).outcome == "not testable at this profile"
 
 
+def test_converges_faster_finds_a_faster_width_at_the_same_final_fid():
+    """Paper-like curves (evaluations every 10k to 300k, no evaluation at 0): both widths
+    approach FID 30, the wide one six times faster. A rate from the first evaluation would
+    call the wide one slower (it has little left to fall); the time to a common target
+    finds it faster, and a lower final level alone does not make a width faster."""
+    rng = np.random.default_rng(0)
+    t = np.arange(10_000, 300_001, 10_000)
+
+    def runs(tau: float, level: float = 30.0) -> np.ndarray:
+        return level + 200 * np.exp(-t / tau) + rng.normal(0, 0.3, (5, t.size))
+
+    curves = {8: (t, runs(60_000)), 128: (t, runs(10_000))}
+    assert sweep.converges_faster(curves).outcome == "confirmed"
+    assert sweep.converges_faster({8: curves[128], 128: curves[8]}).outcome == "contradicted"
+
+
 def test_rank_test_is_a_permutation_test_beyond_the_exact_range():
     """Nine runs on three tied widths (the reviewer's case): SciPy's approximation gave
     0.0338 where enumerating all 9! permutations gives 0.0446; the seeded Monte-Carlo
@@ -369,6 +383,12 @@ def test_diverged_runs_are_named_and_ranked_worst():
     assert with_lost[1] < without[1]  # the lost run ranks worst, as a narrow run should
     assert "over 9 runs" in sweep.improves_with_width(k, F2, lost=np.isnan(F2)).evidence
     assert "over 8 runs" in sweep.improves_with_width(k, F2).evidence
+    # every narrow run diverged: the strongest evidence for a fall, decided by ranks alone
+    k4 = np.array([8, 16, 32, 64])
+    F4 = np.array([[np.nan] * 3, [80, 81, 82], [70, 71, 72], [60, 61, 62]], float)
+    v4 = sweep.improves_with_width(k4, F4, lost=np.isnan(F4))
+    assert v4.outcome == "confirmed" and "rank test alone decides" in v4.evidence
+    assert "none (no run finished) at k=8" in v4.evidence
 
 
 def test_converged_model_rules_use_sample_spreads_per_width():

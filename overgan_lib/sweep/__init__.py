@@ -33,6 +33,7 @@ from .summary import (
     lower_throughout,
     more_stable,
     saturates_beyond,
+    time_to_reach,
     uptick_between,
     worse_beyond_fixed,
 )
@@ -43,6 +44,7 @@ __all__ = [
     "diverged", "diverged_matrix", "eval_curves", "final_value", "fmt_p", "experiment_configs",
     "gap_does_not_grow", "grid",
     "improves_with_width", "local_executor", "lower_throughout", "more_stable", "make_executor",
+    "time_to_reach",
     "records", "run_experiment",
     "rank_trend", "run_options", "run_sweep", "saturates_beyond", "spec", "sweeps", "varied_side",
     "uptick_between", "welch_greater", "width_matrix", "SweepView", "available_views",

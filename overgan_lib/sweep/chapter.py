@@ -244,7 +244,7 @@ def verdicts(views: Views) -> None:
 
 def glue_rules() -> None:
     """The verdict rules' constants for the chapters' prose (rule_alpha, rule_far,
-    rule_min_evals, rule_min_excess, rule_exact_up_to, rule_permutations), so the text cannot
+    rule_min_evals, rule_exact_up_to, rule_permutations), so the text cannot
     drift from :mod:`.summary` and :mod:`.significance`."""
     from ..book import glue
     from . import significance, summary
@@ -252,7 +252,6 @@ def glue_rules() -> None:
     glue("rule_alpha", summary.ALPHA)
     glue("rule_far", summary.FAR_FROM_DATA, ".0f")
     glue("rule_min_evals", summary.MIN_EVALS)
-    glue("rule_min_excess", summary.MIN_EXCESS, "g")
     glue("rule_exact_up_to", significance.EXACT_UP_TO)
     glue("rule_permutations", significance.PERMUTATIONS, ",")
 

@@ -11,6 +11,10 @@ page summarises them, so both say the same.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
+import numpy as np
+
 from ..profiles import settings
 from .matrices import diverged_matrix, eval_curves, width_matrix, width_name
 from .summary import (
@@ -19,6 +23,7 @@ from .summary import (
     far_from_data,
     gap_does_not_grow,
     improves_with_width,
+    lost_runs,
     lower_throughout,
     more_stable,
     saturates_beyond,
@@ -53,11 +58,18 @@ def sweep_verdicts(view: SweepView) -> dict[str, Verdict]:
         found["fixed"] = worse_beyond_fixed(k, f_train, view.cfg["fixed"], floor, width,
                                             paper_fixed)
     found["gap"] = gap_does_not_grow(k, f_train, f_test, floor, width)
+    if lost.any():  # the converged-model rules see finite runs only: say which were left out
+        note = lost_runs(k, lost, width).replace(" Diverged:", " Left out, diverged:")
+        for rule in ("saturation", "uptick", "fixed", "gap"):
+            if rule in found:
+                found[rule] = replace(found[rule], evidence=found[rule].evidence + note)
     if spec.convergence:
         curves = eval_curves(view.configs, view.recs)
         per_width = dict(zip(k.tolist(), lost.sum(1).tolist(), strict=True))
         far = far_from_data(f_train, floor, trend=True, what="rate")
         found["lower"] = lower_throughout(curves, far, width, per_width)
-        found["rate"] = converges_faster(curves, floor, far, width, per_width)
-        found["stability"] = more_stable(curves, far, width, per_width)
+        found["rate"] = converges_faster(curves, far, width, per_width)
+        runs = {int(w): int(n) for w, n in zip(k, np.isfinite(f_train).sum(1) + lost.sum(1),
+                                                 strict=True)}
+        found["stability"] = more_stable(curves, far, width, per_width, runs)
     return found

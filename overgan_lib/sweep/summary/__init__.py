@@ -20,8 +20,10 @@ floor at the same N by more than :data:`FAR_FROM_DATA` FID points: there FID dif
 measure how far from the data a model is. Trends in FID with k and Fig. 5's rules on FID
 over iterations (:mod:`.rate`) are still tested there, but their outcome is early-training
 evidence for or against the claim (:data:`EARLY_FOR`, ...), never a verdict on the
-converged models the paper reports. Diverged runs are named in every verdict's evidence and
-ranked as the worst runs in the rank tests.
+converged models the paper reports; *inconclusive* there means the tests disagree or neither
+reaches the level. Diverged runs are ranked as the worst runs in the rank tests and named in
+the evidence; the converged-model rules leave them out, and
+:func:`overgan_lib.sweep.claims.sweep_verdicts` names them there too.
 """
 
 from .converged import gap_does_not_grow, saturates_beyond, uptick_between, worse_beyond_fixed
@@ -43,13 +45,13 @@ from .outcomes import (
     lost_runs,
     welch_outcome,
 )
-from .rate import MIN_EXCESS, converges_faster, lower_throughout, more_stable
+from .rate import converges_faster, lower_throughout, more_stable, time_to_reach
 from .trend import improves_with_width, trend_with_width
 
 __all__ = [
     "ALPHA", "CONFIRMED", "CONTRADICTED", "EARLY_AGAINST", "EARLY_FOR", "EARLY_NEITHER",
-    "FAR_FROM_DATA", "MIN_EVALS", "MIN_EXCESS", "NOT_REPRODUCED", "NOT_TESTABLE", "ONE_SEED",
+    "FAR_FROM_DATA", "MIN_EVALS", "NOT_REPRODUCED", "NOT_TESTABLE", "ONE_SEED",
     "Verdict", "converges_faster", "far_from_data", "far_qualified", "gap_does_not_grow",
     "improves_with_width", "lost_runs", "lower_throughout", "more_stable", "saturates_beyond",
-    "trend_with_width", "uptick_between", "welch_outcome", "worse_beyond_fixed",
+    "time_to_reach", "trend_with_width", "uptick_between", "welch_outcome", "worse_beyond_fixed",
 ]

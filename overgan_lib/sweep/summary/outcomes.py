@@ -16,7 +16,7 @@ NOT_TESTABLE = "not testable at this profile"
 EARLY_FOR, EARLY_AGAINST, EARLY_NEITHER = (
     "early-training evidence for it (far from the data)",
     "early-training evidence against it (far from the data)",
-    "no early-training evidence either way (far from the data)")
+    "inconclusive early-training evidence (far from the data)")
 _EARLY = {CONFIRMED: EARLY_FOR, CONTRADICTED: EARLY_AGAINST, NOT_REPRODUCED: EARLY_NEITHER}
 ALPHA = 0.05  # one-sided level of every test
 # Best FID more than this many points above the floor at the same N: converged-model claims
@@ -52,7 +52,11 @@ def far_from_data(F: np.ndarray, floor: float | None, trend: bool = False,
     describes."""
     if floor is None or not np.isfinite(floor):
         return ""
-    best = float(np.nanmin(np.nanmean(F, 1)))
+    rows = [r[np.isfinite(r)] for r in np.asarray(F, float)]
+    means = [float(r.mean()) for r in rows if r.size]
+    if not means:
+        return ""
+    best = min(means)
     if best - floor <= FAR_FROM_DATA:
         return ""
     where = (f"The best mean FID ({best:.1f}) is {best - floor:.0f} above the data's own "
