@@ -30,6 +30,9 @@ class Claim:
     experiments: tuple[str, ...]
     full_profiles: tuple[str, ...] = PAPER_ONLY
     check: Check | None = None
+    #: Not a claim of the paper but what the claims rest on (e.g. the FID floors): shown in
+    #: its own table and left out of the counts.
+    infrastructure: bool = False
 
 
 @dataclass
@@ -138,7 +141,8 @@ def markdown_table(rows: Sequence[Status], book_dir: Path | None = None) -> str:
 
 
 def counts(rows: Sequence[Status]) -> dict[str, int]:
-    """How many claims have each verdict."""
-    return {v: sum(r.verdict == v for r in rows) for v in VERDICTS}
+    """How many claims have each verdict (infrastructure rows are not claims: not counted)."""
+    claims = [r for r in rows if not r.claim.infrastructure]
+    return {v: sum(r.verdict == v for r in claims) for v in VERDICTS}
 
 #: The claims by key.
