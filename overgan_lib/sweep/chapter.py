@@ -244,7 +244,7 @@ def verdicts(views: Views) -> None:
 
 def glue_rules() -> None:
     """The verdict rules' constants for the chapters' prose (rule_alpha, rule_far,
-    rule_min_evals, rule_exact_up_to, rule_permutations), so the text cannot
+    rule_min_evals, rule_exact_up_to, rule_permutations, gpu_share, paper_iters), so the text cannot
     drift from :mod:`.summary` and :mod:`.significance`."""
     from ..book import glue
     from . import significance, summary
@@ -254,6 +254,13 @@ def glue_rules() -> None:
     glue("rule_min_evals", summary.MIN_EVALS)
     glue("rule_exact_up_to", significance.EXACT_UP_TO)
     glue("rule_permutations", significance.PERMUTATIONS, ",")
+    # how much of the paper's training the gpu profile does, over every named sweep
+    from ..profiles import settings
+    from .registry import sweeps
+
+    share = [settings(n, "gpu")["iters"] / settings(n, "paper")["iters"] for n in sweeps()]
+    glue("gpu_share", f"{min(share):.1%}–{max(share):.1%}")
+    glue("paper_iters", settings("cifar10_dcgan", "paper")["iters"], ",")
 
 
 def concurrent_runs(view: SweepView) -> int:
