@@ -45,7 +45,7 @@ def _sweep_claims(names: tuple[str, ...], rules: tuple[str, ...]) -> Check:
             ok &= all(found[r].outcome == CONFIRMED for r in judged)
             width = width_name(view.configs)  # k, or the varied side (Fig. 7)
             said = " · ".join(
-                f"{_RULE_LABELS[r].replace('with k', f'with {width}')} "
+                f"{_RULE_LABELS[r].format(width=width)} "
                 f"{found[r].outcome.replace(' at this profile', '')}" for r in judged)
             # The summary record's provenance is the row's; the runs it judges must be as clean,
             # and without the data's floor the converged-model rules cannot tell "far".
@@ -127,7 +127,7 @@ def _jelassi(recs: dict[str, list[Record]]) -> tuple[bool, str]:
 
 
 _FIG4 = ("trend", "saturation", "uptick", "fixed", "gap")
-_RULE_LABELS = {"trend": "falls with k:", "saturation": "saturation:", "uptick": "uptick:",
+_RULE_LABELS = {"trend": "falls with {width}:", "saturation": "saturation:", "uptick": "uptick:",
                 "fixed": "worse beyond the fixed width:", "gap": "gap:",
                 "lower": "lower throughout training:", "rate": "converges faster:",
                 "stability": "more stable:"}

@@ -32,9 +32,6 @@ from .summary import (
 )
 from .view import SweepView
 
-#: Fig. 5's rules, in the order the chapters print them.
-CONVERGENCE_RULES = ("lower", "rate", "stability")
-
 
 def sweep_verdicts(view: SweepView) -> dict[str, Verdict]:
     """Every claim of the paper that ``view``'s sweep tests, judged on its stored runs (call
@@ -59,7 +56,7 @@ def sweep_verdicts(view: SweepView) -> dict[str, Verdict]:
                                             paper_fixed)
     found["gap"] = gap_does_not_grow(k, f_train, f_test, floor, width)
     if lost.any():  # the converged-model rules see finite runs only: say which were left out
-        note = lost_runs(k, lost, width).replace(" Diverged:", " Left out, diverged:")
+        note = lost_runs(k, lost, width, lead="Left out, diverged")
         for rule in ("saturation", "uptick", "fixed", "gap"):
             if rule in found:
                 found[rule] = replace(found[rule], evidence=found[rule].evidence + note)

@@ -14,7 +14,7 @@ import numpy as np
 
 from ..store import Record
 from ..train import TrainConfig
-from .matrices import width_matrix
+from .matrices import run_matrix, width_matrix
 
 
 def speeds(configs: list[TrainConfig], recs: list[Record | None]) -> dict[int, float]:
@@ -36,17 +36,15 @@ def eval_seconds_per_image(configs: list[TrainConfig], recs: list[Record | None]
                            ) -> dict[int, float]:
     """Mean measured evaluation seconds per generated image per varied width: a run's
     ``eval_s`` over the images its evaluations scored (the sum of their ``n``)."""
-    from .matrices import varied_side
 
-    side = varied_side(configs)
-    per: dict[int, list[float]] = {}
-    for c, r in zip(configs, recs, strict=True):
-        if r is None or "eval_s" not in r.data:
-            continue
+    def per_image(r: Record) -> float:
         images = sum(int(e.get("n", 0)) for e in r.data.get("evals", []))
-        if images > 0 and r["eval_s"] > 0:
-            per.setdefault(int(getattr(c, side)), []).append(r["eval_s"] / images)
-    return {k: float(np.mean(v)) for k, v in sorted(per.items())}
+        ok = "eval_s" in r.data and images > 0 and r["eval_s"] > 0
+        return r["eval_s"] / images if ok else np.nan
+
+    k, S = run_matrix(configs, recs, per_image)
+    return {int(a): float(np.nanmean(s)) for a, s in zip(k, S, strict=True)
+            if np.isfinite(s).any()}
 
 
 def paper_images_per_run(paper_cfg: dict) -> int:

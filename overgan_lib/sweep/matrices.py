@@ -3,6 +3,8 @@ diverged runs, with the varied side (k_g or k_d) as the width axis."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 
 from ..errors import ParameterError
@@ -53,14 +55,11 @@ def final_value(rec: Record, metric: str) -> float:
     return (rec["final"] or {}).get(metric, np.nan)
 
 
-def width_matrix(configs: list[TrainConfig], recs: list[Record | None],
-                 metric: str) -> tuple[np.ndarray, np.ndarray]:
-    """(widths, widths x seeds matrix) of a final metric (``fid_train``, ``kid_test``, ...)
-    or a run statistic (``iters_per_s``); diverged or missing runs are NaN.
-
-    The width axis is the side that varies (:func:`varied_side`), so sweeps with
-    k_g != k_d keep one cell per run.
-    """
+def run_matrix(configs: list[TrainConfig], recs: list[Record | None],
+               value: Callable[[Record], float]) -> tuple[np.ndarray, np.ndarray]:
+    """(widths, widths x seeds matrix) of ``value(record)`` per stored run; missing runs are
+    NaN. The width axis is the side that varies (:func:`varied_side`), so sweeps with
+    k_g != k_d keep one cell per run."""
     side = varied_side(configs)
     widths = sorted({getattr(c, side) for c in configs})
     seeds = sorted({c.seed for c in configs})
@@ -75,8 +74,16 @@ def width_matrix(configs: list[TrainConfig], recs: list[Record | None],
                                  f"{c.seed} (k_g={c.k_g}, k_d={c.k_d}); a width matrix needs "
                                  f"one varied width per sweep, e.g. grid(..., pairs=[...])")
         seen.add((i, j))
-        out[i, j] = final_value(r, metric)
+        out[i, j] = value(r)
     return np.asarray(widths), out
+
+
+def width_matrix(configs: list[TrainConfig], recs: list[Record | None],
+                 metric: str) -> tuple[np.ndarray, np.ndarray]:
+    """(widths, widths x seeds matrix) of a final metric (``fid_train``, ``kid_test``, ...)
+    or a run statistic (``iters_per_s``); diverged or missing runs are NaN
+    (:func:`run_matrix`)."""
+    return run_matrix(configs, recs, lambda r: final_value(r, metric))
 
 
 def diverged(configs: list[TrainConfig], recs: list[Record | None]) -> list[tuple[int, int, str]]:
@@ -90,13 +97,8 @@ def diverged_matrix(configs: list[TrainConfig], recs: list[Record | None]
                     ) -> tuple[np.ndarray, np.ndarray]:
     """(widths, widths x seeds boolean matrix): True where a run diverged, in the layout of
     :func:`width_matrix`."""
-    side = varied_side(configs)
-    widths = sorted({getattr(c, side) for c in configs})
-    seeds = sorted({c.seed for c in configs})
-    out = np.zeros((len(widths), len(seeds)), bool)
-    for k, seed, _ in diverged(configs, recs):
-        out[widths.index(k), seeds.index(seed)] = True
-    return np.asarray(widths), out
+    widths, out = run_matrix(configs, recs, lambda r: float(r["status"] == "diverged"))
+    return widths, out == 1.0
 
 
 def eval_curves(configs: list[TrainConfig], recs: list[Record | None], metric: str = "fid_train"

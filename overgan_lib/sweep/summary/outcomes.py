@@ -44,6 +44,12 @@ class Verdict:
         return f"- **{self.claim}**: {self.outcome}. {self.evidence}"
 
 
+def row_means(F: np.ndarray) -> np.ndarray:
+    """Each width's mean over its finite seeds; NaN (without a warning) where it has none."""
+    return np.array([r[np.isfinite(r)].mean() if np.isfinite(r).any() else np.nan
+                     for r in np.asarray(F, float)])
+
+
 def far_from_data(F: np.ndarray, floor: float | None, trend: bool = False,
                   what: str = "trend") -> str:
     """Why converged-model claims are not testable here ('' when they are): the best mean
@@ -52,11 +58,10 @@ def far_from_data(F: np.ndarray, floor: float | None, trend: bool = False,
     describes."""
     if floor is None or not np.isfinite(floor):
         return ""
-    rows = [r[np.isfinite(r)] for r in np.asarray(F, float)]
-    means = [float(r.mean()) for r in rows if r.size]
-    if not means:
+    means = row_means(F)
+    if not np.isfinite(means).any():
         return ""
-    best = min(means)
+    best = float(np.nanmin(means))
     if best - floor <= FAR_FROM_DATA:
         return ""
     where = (f"The best mean FID ({best:.1f}) is {best - floor:.0f} above the data's own "
@@ -108,13 +113,13 @@ def welch_outcome(a: np.ndarray, b: np.ndarray) -> tuple[str, float, float]:
 
 
 def lost_runs(k: np.ndarray, lost: np.ndarray | None, name: str = "k",
-              runs: np.ndarray | None = None) -> str:
+              runs: np.ndarray | None = None, lead: str = "Diverged") -> str:
     """' Diverged: 1 of 3 runs at k=8, ...' for the widths that lost runs ('' for none);
     ``lost``: widths x seeds, True where a run diverged; ``runs``: runs per width (default:
-    the matrix's columns)."""
+    the matrix's columns); ``lead``: the words before the list."""
     if lost is None or not np.any(lost):
         return ""
     runs = np.full(len(k), lost.shape[1]) if runs is None else np.asarray(runs)
     per = [f"{int(n)} of {int(r)} runs at {name}={int(w)}"
            for w, n, r in zip(k, lost.sum(1), runs, strict=True) if n]
-    return f" Diverged: {', '.join(per)}."
+    return f" {lead}: {', '.join(per)}."

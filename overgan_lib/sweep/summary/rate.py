@@ -26,8 +26,6 @@ worst of all; each is early-training evidence only when the models are far from 
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import numpy as np
 
 from ..matrices import runs_by_width
@@ -48,6 +46,11 @@ from .trend import trend_with_width
 Curves = dict[int, tuple[np.ndarray, np.ndarray]]
 
 
+def _n_evals(curves: Curves) -> int:
+    """Evaluations every run has (the rules use the first this many of each curve)."""
+    return min(c.shape[1] for _, c in curves.values())
+
+
 def _not_testable(curves: Curves, claim: str, name: str) -> Verdict | None:
     """The reason a curve rule cannot run here, as a verdict (None when it can)."""
     if len(curves) < 2:
@@ -57,31 +60,27 @@ def _not_testable(curves: Curves, claim: str, name: str) -> Verdict | None:
     ks = sorted(curves)
     if min(len(curves[ks[0]][1]), len(curves[ks[-1]][1])) < 2:
         return Verdict(claim, NOT_TESTABLE, ONE_SEED)
-    n_evals = min(c.shape[1] for _, c in curves.values())
-    if n_evals < MIN_EVALS:
+    if (n_evals := _n_evals(curves)) < MIN_EVALS:
         return Verdict(claim, NOT_TESTABLE, f"{n_evals} evaluations per run; a rate needs at "
                                             f"least {MIN_EVALS}.")
     return None
 
 
-def _n_evals(curves: Curves) -> int:
-    return min(c.shape[1] for _, c in curves.values())
-
-
-def _per_run_matrix(curves: Curves, per_run: Callable[[np.ndarray], np.ndarray],
-                    lost: dict[int, int]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(widths, widths x runs values, widths x runs diverged mask): ``per_run`` on each
-    width's curves (first :func:`_n_evals` evaluations), plus one NaN per diverged run."""
-    n = _n_evals(curves)
-    run_k, values, dead = [], [], []
-    for k in sorted(set(curves) | {k for k, m in lost.items() if m}):
-        got = per_run(curves[k][1][:, :n]) if k in curves else np.empty(0)
+def _trend_over_runs(values: dict[int, np.ndarray], lost: dict[int, int], claim: str,
+                     name: str, label: str, fmt: str = ".1f") -> Verdict:
+    """The trend rule (falling with k) on one value per run (``values``: per width, its
+    completed runs' values), with each width's ``lost`` (diverged) runs as extra NaN runs
+    ranked the worst."""
+    run_k, vals, dead = [], [], []
+    for k in sorted(set(values) | {k for k, m in lost.items() if m}):
+        got = values.get(k, np.empty(0))
         run_k += [k] * (len(got) + lost.get(k, 0))
-        values += [*got, *[np.nan] * lost.get(k, 0)]
+        vals += [*got, *[np.nan] * lost.get(k, 0)]
         dead += [0.0] * len(got) + [1.0] * lost.get(k, 0)
-    widths, F = runs_by_width(np.array(run_k), np.array(values))
+    widths, F = runs_by_width(np.array(run_k), np.array(vals))
     _, gone = runs_by_width(np.array(run_k), np.array(dead))
-    return widths, F, gone == 1.0
+    return trend_with_width(widths, F, claim, name=name, lost=gone == 1.0, fmt=fmt,
+                            label=label)
 
 
 def _window(curves: Curves) -> str:
@@ -96,9 +95,10 @@ def lower_throughout(curves: Curves, far: str = "", name: str = "k",
     claim = f"larger {name} has lower FID throughout training"
     if (v := _not_testable(curves, claim, name)) is not None:
         return v
-    widths, F, gone = _per_run_matrix(curves, lambda c: np.nanmean(c, 1), lost or {})
-    v = trend_with_width(widths, F, claim, name=name, lost=gone,
-                         label=f"Mean FID over the evaluations ({_window(curves)}):")
+    n = _n_evals(curves)
+    means = {k: np.nanmean(c[:, :n], 1) for k, (_, c) in curves.items()}
+    v = _trend_over_runs(means, lost or {}, claim, name,
+                         f"Mean FID over the evaluations ({_window(curves)}):")
     return far_qualified(v, far)
 
 
@@ -142,15 +142,14 @@ def converges_faster(curves: Curves, far: str = "", name: str = "k",
         return v
     n = _n_evals(curves)
     steps = next(iter(curves.values()))[0][:n]
-    flat = {k: sum(not half_life(steps, row)[1] for row in c[:, :n])
-            for k, (_, c) in curves.items()}
-    widths, F, gone = _per_run_matrix(
-        curves, lambda c: np.array([half_life(steps, row)[0] for row in c]), lost or {})
+    lives = {k: [half_life(steps, row) for row in c[:, :n]] for k, (_, c) in curves.items()}
     m = end_evals(n)
     last = f"the mean of its last {m} evaluations" if m > 1 else "its last evaluation"
-    v = trend_with_width(widths, F, claim, name=name, lost=gone, fmt=",.0f",
-                         label=f"Half-life towards the run's own final FID ({last}; "
-                               f"{_window(curves)}), iterations:")
+    v = _trend_over_runs({k: np.array([t for t, _ in h]) for k, h in lives.items()},
+                         lost or {}, claim, name,
+                         f"Half-life towards the run's own final FID ({last}; "
+                         f"{_window(curves)}), iterations:", fmt=",.0f")
+    flat = {k: sum(not fell for _, fell in h) for k, h in lives.items()}
     no_fall = ", ".join(f"{m} at {name}={k}" for k, m in sorted(flat.items()) if m)
     said = (f" Runs whose FID did not fall (counted as the slowest): {no_fall}." if no_fall
             else "")

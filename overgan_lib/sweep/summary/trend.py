@@ -17,6 +17,7 @@ from .outcomes import (
     far_qualified,
     lost_runs,
     one_seed,
+    row_means,
     welch_outcome,
 )
 
@@ -50,8 +51,7 @@ def trend_with_width(k: np.ndarray, F: np.ndarray, claim: str, rises: bool = Fal
     ranked = F.copy()
     if lost is not None:
         ranked[lost] = -np.inf if rises else np.inf
-    with np.errstate(all="ignore"):
-        mean = np.array([np.nanmean(r) if np.isfinite(r).any() else np.nan for r in F])
+    mean = row_means(F)
     welch, p_fall_w, p_rise_w = welch_outcome(F[0], F[-1])
     use_rank = len(k) > 2
     rho, p_fall, p_up = rank_trend(k, ranked) if use_rank else (float("nan"), 0.0, 0.0)
