@@ -152,6 +152,8 @@ DEPENDS: dict[str, tuple[str, ...]] = {
                "overgan_lib/related/experiments.py"),
     "generalization_baselines": (*_GENERALIZATION, "overgan_lib/data"),
     "nnd_floor": (*_GENERALIZATION, "overgan_lib/metrics/nnd_floor.py", "overgan_lib/data"),
+    "nnd_fit_views": (*_GENERALIZATION, "overgan_lib/metrics/nnd_fit_views.py",
+                      "overgan_lib/data"),
     "neighbour_baselines": (*_GENERALIZATION, "overgan_lib/data"),
     "generalization": (*_GENERALIZATION, "overgan_lib/data", "overgan_lib/train",
                        "overgan_lib/models.py"),

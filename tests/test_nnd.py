@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
 import pytest
 import torch
 
@@ -128,6 +129,37 @@ def test_real_vs_real_is_at_the_floor_and_below_noise():
     assert noise > real + 1.0
 
 
+def test_real_gap_is_the_difference_of_mean_critic_outputs():
+    """real_gap against its closed form: a critic that reports brightness."""
+    bright = torch.full((30, 3, 8, 8), 200, dtype=torch.uint8)
+    bright[::2] = 180
+    dark = torch.full((20, 3, 8, 8), 60, dtype=torch.uint8)
+
+    class Brightness(torch.nn.Module):  # a critic with a closed form: D(x) = mean pixel
+        def forward(self, x):
+            return x.mean((1, 2, 3))
+
+    gap, se = N.real_gap(Brightness(), bright, dark, 8, torch.Generator().manual_seed(0), "cpu")
+    expected = ((190 - 128) - (60 - 128)) / 128  # dequantised means, noise U[0, 1/128) aside
+    assert abs(gap - expected) < 1 / 128
+    a = (torch.tensor([200.0, 180.0] * 15) - 128) / 128
+    assert abs(se - float(a.std() / 30 ** 0.5)) < 1e-3  # dark's spread is the noise only
+    same, _ = N.real_gap(Brightness(), dark, dark, 8, torch.Generator().manual_seed(0), "cpu")
+    assert abs(same) < 1 / 128
+
+
+def test_real_gap_sees_a_critic_that_learnt_its_few_fit_images():
+    """Four fit images seen 240 times each: the critic rates them above held-out images of
+    the same distribution, and that lowers the NND (held-out reals look fake to it)."""
+    ev = Smooth(2)(256)
+    kw = dict(steps=60, batch_size=16, eval_batches=4, ema=0.0, lr=2e-3, progress=False)
+    few = N.nnd(Smooth(3), Smooth(1)(4), ev, **kw)
+    many = N.nnd(Smooth(3), Smooth(1)(256), ev, **kw)
+    assert few.real_gap > 4 * few.real_gap_se
+    assert few.real_gap > many.real_gap + 3 * few.real_gap_se
+    assert few.nnd < many.nnd - 0.3
+
+
 def test_determinism_and_curve():
     fit, ev = Smooth(1)(64), Smooth(2)(64)
     kw = dict(steps=3, batch_size=8, eval_batches=1, curve_at=[1, 3], progress=False)
@@ -135,6 +167,7 @@ def test_determinism_and_curve():
     b = N.nnd(Smooth(3), fit, ev, seed=4, **kw)
     c = N.nnd(Smooth(3), fit, ev, seed=5, **kw)
     assert a.nnd == b.nnd and a.curve == b.curve and a.curve_raw == b.curve_raw
+    assert a.real_gap == b.real_gap and a.real_gap_se == b.real_gap_se
     assert a.nnd != c.nnd
     assert a.curve_steps == [1, 3] and a.nnd == a.curve[-1]
     assert len(a.train_divergence) == 3
@@ -281,3 +314,33 @@ def test_nnd_floor_pairs_memoriser_and_new_real_images_over_critic_seeds():
         assert out[name]["nnd"][0] == first[name]["nnd"]  # critic seed 0 is the baselines'
         assert out[name]["nnd_raw"][0] == first[name]["curve_raw"][-1]
         assert len(set(out[name]["nnd"].tolist())) == cfg["critic_seeds"]  # seeds differ
+
+
+@needs_data
+def test_nnd_fit_views_shrinks_the_fit_set_under_the_baselines_protocol():
+    from overgan_lib.metrics.generalization import nnd_baselines
+    from overgan_lib.metrics.nnd_fit_views import fit_subset, nnd_fit_views
+    from overgan_lib.profiles import settings
+
+    cfg = settings("nnd_fit_views", "smoke")
+    out = nnd_fit_views(cfg, seed=0, progress=False)
+    assert out["n_fit"].tolist() == cfg["fit_sizes"]
+    assert out["views"].tolist() == [cfg["steps"] * cfg["batch_size"] / n
+                                     for n in cfg["fit_sizes"]]
+    # The whole fit half is the baselines' protocol: the memoriser's numbers, bit for bit.
+    base = {k: v for k, v in cfg.items() if k not in ("sampler", "fit_sizes")}
+    ref = nnd_baselines({**base, "baselines": ["memorise"]}, 0, progress=False)["memorise"]
+    assert cfg["fit_sizes"][0] == ref_n_fit(cfg)
+    assert out["nnd"][0] == ref["nnd"] and out["real_gap"][0] == ref["real_gap"]
+    assert np.all(np.isfinite(out["real_gap_se"]))
+    assert len(set(out["nnd"].tolist())) == len(cfg["fit_sizes"])
+    fit = np.arange(10)
+    assert set(fit_subset(fit, 4)) <= set(fit_subset(fit, 7))  # nested sizes
+    with pytest.raises(ParameterError, match="fit size 11 must lie in 1..10") as exc:
+        fit_subset(fit, 11)
+    assert "\n" not in str(exc.value)
+
+
+def ref_n_fit(cfg: dict) -> int:
+    """The baselines' fit half: n_real // 2 test images."""
+    return cfg["n_real"] // 2

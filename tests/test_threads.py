@@ -39,7 +39,7 @@ def test_every_nnd_or_neighbour_experiment_gets_the_convolution_policy():
     conv = [e for e, paths in ob.DEPENDS.items()
             if "overgan_lib/metrics/nnd" in paths or e == "data_metrics"]
     assert {"generalization", "generalization_baselines", "neighbour_baselines",
-            "nnd_floor", "generalization_fid"} <= set(conv)
+            "nnd_floor", "nnd_fit_views", "generalization_fid"} <= set(conv)
     for e in conv:
         assert T.workload_of(e) == "conv", e
     assert T.workload_of("fig2") == "theory"

@@ -54,6 +54,16 @@ def held_out_halves(dataset: str, n: int | None = None) -> tuple[np.ndarray, np.
     return test[np.sort(perm[:h])], test[np.sort(perm[h:2 * h])]
 
 
+def training_images(dataset: str, n_train: int) -> np.ndarray:
+    """The baselines' training images: a fixed (seed 0) random ``n_train`` of the training
+    split, in split order (all of it when ``n_train`` covers it)."""
+    train = data.load_uint8(dataset, "train")
+    if n_train < len(train):
+        keep = np.random.default_rng(0).permutation(len(train))[:n_train]
+        train = train[np.sort(keep)]
+    return train
+
+
 def sampler_draws(cfg: dict[str, Any]) -> int:
     """Samples one NND run under ``cfg`` draws from its sampler: a batch per critic step,
     plus two scorings (raw and EMA critic) of ``eval_batches`` batches per curve checkpoint
@@ -98,10 +108,7 @@ def nnd_baselines(cfg: dict[str, Any], seed: int, progress: bool = True,
                   device: str = "cpu") -> dict[str, Any]:
     """NND (with its checkpoint curves) of every baseline in ``cfg['baselines']``."""
     validate_settings(cfg)
-    train = data.load_uint8(cfg["dataset"], "train")
-    if cfg["n_train"] < len(train):
-        keep = np.random.default_rng(0).permutation(len(train))[:cfg["n_train"]]
-        train = train[np.sort(keep)]
+    train = training_images(cfg["dataset"], cfg["n_train"])
     if "fresh" in cfg["baselines"] and sampler_draws(cfg) > len(train):
         raise ParameterError(f"baseline 'fresh' needs {sampler_draws(cfg):,} new real images but "
                              f"n_train={len(train):,}; drop 'fresh' from the baselines or train "

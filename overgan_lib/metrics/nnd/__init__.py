@@ -60,6 +60,7 @@ from .protocol import (
     critic_cost,
     dequantize,
     nnd,
+    real_gap,
     train_step,
 )
 
@@ -67,5 +68,5 @@ __all__ = [
     "BATCH", "BETAS", "DIM", "EMA", "GP_WEIGHT", "KERNEL", "LR", "REFERENCE_EVAL_BATCHES",
     "REFERENCE_STEPS", "NNDCritic", "NNDResult", "Sampler", "SameConv", "TFAdam",
     "check_images", "critic_cost", "dequantize", "ema_update", "init_critic", "nnd",
-    "same_padding", "swish", "train_step",
+    "real_gap", "same_padding", "swish", "train_step",
 ]
