@@ -234,3 +234,36 @@ def test_trends_far_from_the_data_say_so():
     v = C.more_diverse(k, index, RNG.permutation(5000)[:64], far="Far.")
     assert v.outcome == "not testable at this profile" and v.evidence.endswith("Not tested: Far.")
     assert C.more_diverse(k, index, RNG.permutation(5000)[:64]).outcome == "confirmed"
+
+
+def test_real_gap_rule_reads_the_gap_against_its_error():
+    from overgan_lib.sweep import real_gap as G
+
+    z = G.z_learnt()
+    assert 1.6 < z < 1.7  # one-sided 5%
+    assert G.learnt(0.2, 0.1) is True and G.learnt(0.1, 0.1) is False
+    assert G.learnt(-0.5, 0.1) is False  # a negative gap is not learning
+    assert G.learnt(0.2, float("nan")) is None and G.learnt(0.2, 0.0) is None
+    results = [{"real_gap": g, "real_gap_se": 0.1} for g in (0.5, 0.0, 0.05, 0.3)]
+    results.append({"real_gap": 1.0, "real_gap_se": float("nan")})
+    assert G.count_learnt(results) == (2, 4, pytest.approx(0.2))
+    assert G.fmt_gap(0.0123, 0.02) == "+0.012 ± 0.020"
+
+
+def test_fit_views_reading_names_where_the_critic_starts_to_learn():
+    from overgan_lib.sweep import real_gap as G
+
+    views = {"n_fit": [5000, 500, 50], "views": [2.56, 25.6, 256.0],
+             "real_gap": [0.01, 0.02, 0.9], "real_gap_se": [0.02, 0.05, 0.2],
+             "nnd": [-0.10, -0.12, -0.60]}
+    text = G.fit_views_reading(views)
+    assert "within noise" in text and "From 50 fit images (256 views each) on" in text
+    assert "-0.60 against -0.10" in text and "lower by 0.50" in text
+    quiet = dict(views, real_gap=[0.01, 0.02, 0.03])
+    assert "down to 50 fit images" in G.fit_views_reading(quiet)
+    assert "does not measurably learn" in G.fit_views_reading(quiet)
+    early = dict(views, real_gap=[0.2, 0.3, 0.9])
+    assert "already learns" in G.fit_views_reading(early)
+    assert "From " not in G.fit_views_reading(early)  # learnt from the first row on
+    assert "With the fewest (50, 256 views each) the gap is +0.900" in G.fit_views_reading(early)
+    assert "(2.6 views each)" in G.fit_views_reading(early)
