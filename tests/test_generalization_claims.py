@@ -267,3 +267,19 @@ def test_fit_views_reading_names_where_the_critic_starts_to_learn():
     assert "From " not in G.fit_views_reading(early)  # learnt from the first row on
     assert "With the fewest (50, 256 views each) the gap is +0.900" in G.fit_views_reading(early)
     assert "(2.6 views each)" in G.fit_views_reading(early)
+
+
+def test_critic_check_passes_only_when_no_baseline_critic_learnt():
+    from overgan_lib.sweep import real_gap as G
+
+    views = {"n_fit": [5000, 500], "views": [2.56, 25.6], "real_gap": [0.01, 0.9],
+             "real_gap_se": [0.02, 0.1], "nnd": [0.4, -0.2]}
+    quiet = {"baselines": ["a", "b"], "a": {"real_gap": 0.01, "real_gap_se": 0.1},
+             "b": {"real_gap": -0.1, "real_gap_se": 0.1}}
+    ok, why = G.critic_check(quiet, views)
+    assert ok and "0 of 2 (0.10 expected by chance) at 2.6 views" in why
+    assert "learnt from 500 fit images (26 views each) on" in why
+    loud = dict(quiet, b={"real_gap": 0.5, "real_gap_se": 0.1})
+    assert G.critic_check(loud, views)[0] is False
+    old = {"baselines": ["a"], "a": {"nnd": 0.1}}  # stored before the gap was recorded
+    assert G.critic_check(old, views)[0] is False

@@ -97,7 +97,8 @@ def test_table_lists_every_claim_and_links_only_existing_chapters(tmp_path):
     claims = [r for r in rows if not r.claim.infrastructure]
     assert status.counts(rows) == {"reproduced": 0, "partial": 0, "pending": len(claims)}
     assert 0 < len(claims) < len(rows)  # the FID floors row is infrastructure, not counted
-    assert [r.claim.key for r in status.status_table(infrastructure=True)] == ["fid"]
+    assert [r.claim.key for r in status.status_table(infrastructure=True)] == ["fid",
+                                                                              "nnd-critic"]
     assert len({c.key for c in status.CLAIMS}) == len(status.CLAIMS)
 
 

@@ -31,6 +31,7 @@ from .experiment_checks import (
     _generalization,
     _jelassi,
     _li2018,
+    _nnd_critic,
     _stored_as_chapter,
     _sweep_claims,
 )
@@ -99,6 +100,9 @@ CLAIMS: tuple[Claim, ...] = (
           "10_generalization", ("generalization_baselines", "neighbour_baselines",
                                 "generalization", "generalization_fid"),
           check=_generalization),
+    Claim("nnd-critic", "NND critic (the instrument of Fig. 6): it does not learn its own "
+          "real images", "10_generalization", ("generalization_baselines", "nnd_fit_views"),
+          check=_nnd_critic, infrastructure=True),
     Claim("li2018", "Related: Li et al. (2018), first-order approximation of GAN dynamics",
           "11_li2018_discriminators", ("li2018",), THEORY_FULL, _li2018),
     Claim("jelassi", "Related: Jelassi et al., adaptive methods in GANs", "12_jelassi_adaptive",

@@ -104,6 +104,19 @@ def _generalization(recs: dict[str, list[Record]]) -> tuple[bool, str]:
     return ok, "; ".join(parts)
 
 
+def _nnd_critic(recs: dict[str, list[Record]]) -> tuple[bool, str]:
+    """Fig. 6's instrument: does the NND critic learn its own real images? The rule of
+    chapter "Generalization" (:func:`overgan_lib.sweep.real_gap.critic_check`)."""
+    from ..sweep.real_gap import critic_check
+
+    profile = str(recs["nnd_fit_views"][0].provenance["profile"])
+    base = _stored_as_chapter("generalization_baselines", profile)
+    views = _stored_as_chapter("nnd_fit_views", profile)
+    if base is None or views is None:
+        return False, f"the baselines or the fit-set experiment at {profile} is not stored"
+    return critic_check(base.data, views.data)
+
+
 _JELASSI_LABELS = {"graft_vs_adam": "graft ≈ Adam:", "rgraft_vs_adam": "Adam beats reverse graft:",
                    "nsgda_vs_sgda": "nSGDA beats SGDA:", "nsgda_vs_adam": "nSGDA ≈ Adam:",
                    "width": "width closes Adam−SGDA gap:"}

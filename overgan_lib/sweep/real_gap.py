@@ -90,3 +90,21 @@ def fit_views_reading(views: dict[str, Any]) -> str:
                  f"{fmt_gap(gap[-1], se[-1])} and the memoriser's held-out NND "
                  f"{nnd[-1]:.2f}.")
     return text.rstrip()
+
+
+def critic_check(baselines: dict[str, Any], views: dict[str, Any]) -> tuple[bool, str]:
+    """The status page's row for the NND critic: passes when no baseline's critic learnt its
+    fit images (the scored NNDs then come from a critic that measures the data, not its fit
+    set); the reason adds where, at the same budget, a smaller fit set starts to be learnt."""
+    names = baselines["baselines"]
+    got, known, chance = count_learnt(baselines[n] for n in names)
+    n, v = np.asarray(views["n_fit"]), np.asarray(views["views"])
+    flags = [learnt(g, s) for g, s in zip(views["real_gap"], views["real_gap_se"], strict=True)]
+    first = next((i for i, f in enumerate(flags) if f), None)
+    shrink = (f"no gap down to {n[-1]:,} fit images ({_views(v[-1])} views each)"
+              if first is None else
+              f"learnt from {n[first]:,} fit images ({_views(v[first])} views each) on")
+    why = (f"baselines' critics with a real-side gap: {got} of {known} ({chance:.2f} expected "
+           f"by chance) at {_views(v[0])} views per fit image; shrinking the fit set at the "
+           f"same budget: {shrink}")
+    return known > 0 and got == 0, why
