@@ -158,6 +158,13 @@ def test_real_gap_sees_a_critic_that_learnt_its_few_fit_images():
     assert few.real_gap > 4 * few.real_gap_se
     assert few.real_gap > many.real_gap + 3 * few.real_gap_se
     assert few.nnd < many.nnd - 0.3
+    # ema=0: the scored critic is the raw one (the gaps differ by dequantisation noise only).
+    assert abs(few.real_gap - few.real_gap_raw) < 0.05
+    # A slow EMA still holds much of the initial critic: its gap is the scored one, well below
+    # the raw critic's, which trained exactly as before.
+    slow = N.nnd(Smooth(3), Smooth(1)(4), ev, **{**kw, "ema": 0.99})
+    assert slow.real_gap_raw == few.real_gap_raw
+    assert slow.real_gap < slow.real_gap_raw / 3
 
 
 def test_determinism_and_curve():
@@ -314,6 +321,8 @@ def test_nnd_floor_pairs_memoriser_and_new_real_images_over_critic_seeds():
         assert out[name]["nnd"][0] == first[name]["nnd"]  # critic seed 0 is the baselines'
         assert out[name]["nnd_raw"][0] == first[name]["curve_raw"][-1]
         assert len(set(out[name]["nnd"].tolist())) == cfg["critic_seeds"]  # seeds differ
+        assert out[name]["real_gap"][0] == first[name]["real_gap"]
+        assert out[name]["real_gap_raw_se"].shape == (cfg["critic_seeds"],)
 
 
 @needs_data
@@ -330,8 +339,10 @@ def test_nnd_fit_views_shrinks_the_fit_set_under_the_baselines_protocol():
     # The whole fit half is the baselines' protocol: the memoriser's numbers, bit for bit.
     base = {k: v for k, v in cfg.items() if k not in ("sampler", "fit_sizes")}
     ref = nnd_baselines({**base, "baselines": ["memorise"]}, 0, progress=False)["memorise"]
-    assert cfg["fit_sizes"][0] == ref_n_fit(cfg)
+    assert cfg["fit_sizes"][0] == cfg["n_real"] // 2  # the profile's first size is the fit half
     assert out["nnd"][0] == ref["nnd"] and out["real_gap"][0] == ref["real_gap"]
+    assert out["real_gap_raw"][0] == ref["real_gap_raw"]
+    assert out["nnd_raw"][0] == ref["curve_raw"][-1]
     assert np.all(np.isfinite(out["real_gap_se"]))
     assert len(set(out["nnd"].tolist())) == len(cfg["fit_sizes"])
     fit = np.arange(10)
@@ -339,8 +350,6 @@ def test_nnd_fit_views_shrinks_the_fit_set_under_the_baselines_protocol():
     with pytest.raises(ParameterError, match="fit size 11 must lie in 1..10") as exc:
         fit_subset(fit, 11)
     assert "\n" not in str(exc.value)
-
-
-def ref_n_fit(cfg: dict) -> int:
-    """The baselines' fit half: n_real // 2 test images."""
-    return cfg["n_real"] // 2
+    with pytest.raises(ParameterError, match=r"fit_sizes=\[4, 32\] must decrease") as exc:
+        nnd_fit_views({**cfg, "fit_sizes": [4, 32]}, seed=0, progress=False)
+    assert "\n" not in str(exc.value)

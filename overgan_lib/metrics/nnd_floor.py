@@ -30,14 +30,17 @@ def nnd_floor(cfg: dict[str, Any], seed: int, progress: bool = True,
     base["baselines"] = ["memorise", "fresh"]
     seeds = list(range(seed, seed + cfg["critic_seeds"]))
     out: dict[str, Any] = {"critic_seeds": seeds}
+    gaps = ("real_gap", "real_gap_se", "real_gap_raw", "real_gap_raw_se")
     for name in base["baselines"]:
-        out[name] = {"nnd": [], "nnd_raw": []}
+        out[name] = {"nnd": [], "nnd_raw": [], **{g: [] for g in gaps}}
     for s in seeds:
         res = nnd_baselines(base, s, progress, device)
         for name in base["baselines"]:
             out[name]["nnd"].append(res[name]["nnd"])
             raw = res[name]["curve_raw"]
             out[name]["nnd_raw"].append(raw[-1] if raw else float("nan"))
+            for g in gaps:  # the critic's real-side gap per critic seed (its seed spread)
+                out[name][g].append(res[name][g])
     for name in base["baselines"]:
         out[name] = {k: np.asarray(v) for k, v in out[name].items()}
     return out

@@ -89,7 +89,7 @@ TABLES["nnd_floor"] = {p: {**{k: v for k, v in row.items() if k != "baselines"},
 # baselines' protocol while the critic's fit set shrinks, so the views per fit image grow at
 # a fixed budget. cpu: 2.6, 26, 256 and 985 views (the gpu baselines see each fit image
 # 1,024 times; a 200-step critic is no 20,000-step one, so this shows the mechanism, not the
-# gpu number, which the gpu baselines record measures directly). About 8 minutes on 2 cores.
+# gpu number, which the gpu baselines record measures directly). 344 s on 2 cores at cpu.
 _FIT_SIZES = {"smoke": [32, 4], "cpu": [5000, 500, 50, 13], "gpu": [5000, 500],
               "paper": [5000, 500]}
 TABLES["nnd_fit_views"] = {p: {**{k: v for k, v in row.items() if k != "baselines"},

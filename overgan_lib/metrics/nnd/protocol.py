@@ -68,8 +68,9 @@ class NNDResult:
 
     ``curve_raw`` scores the raw (non-averaged) critic at the same checkpoints, which
     shows how far the EMA lags at small step counts. ``real_gap`` (with its standard error
-    ``real_gap_se``) is how much the scored critic learnt its own real images
-    (:func:`real_gap`).
+    ``real_gap_se``) is how much the scored (EMA) critic learnt its own real images
+    (:func:`real_gap`); ``real_gap_raw`` and ``real_gap_raw_se`` the same for the raw critic
+    at the last step, which the EMA trails.
     """
 
     nnd: float
@@ -82,6 +83,8 @@ class NNDResult:
     train_divergence: list[float] = field(default_factory=list)
     real_gap: float = float("nan")
     real_gap_se: float = float("nan")
+    real_gap_raw: float = float("nan")
+    real_gap_raw_se: float = float("nan")
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -144,10 +147,12 @@ def real_gap(critic: nn.Module, real_fit: torch.Tensor, real_eval: torch.Tensor,
     over the held-out ones, each image scored once (dequantised as in training), and the
     standard error of that difference.
 
-    The two halves are draws from one distribution, so a critic that has not learnt its fit
-    images gives 0 up to the error. A positive gap is what it learnt of them: it then calls
-    held-out real images "faker" than its fit images, which lowers E D(real) in every NND it
-    scores by about as much, whatever the sampler.
+    This project's diagnostic, not part of Gulrajani et al. (2019) or their code (whose
+    critic trains and is scored on one real stream). The two halves are draws from one
+    distribution, so a critic that has not learnt its fit images gives 0 up to the error; a
+    positive gap is what it learnt of them. The gap does not enter the NND (which uses the
+    held-out images and the samples, and whose critic outputs have a free offset), so it
+    says whether the critic learnt its real set, not how much that moved any score.
     """
     def outputs(images: torch.Tensor) -> torch.Tensor:
         with torch.no_grad():
@@ -158,7 +163,8 @@ def real_gap(critic: nn.Module, real_fit: torch.Tensor, real_eval: torch.Tensor,
     a, b = outputs(real_fit), outputs(real_eval)
     if min(len(a), len(b)) < 2:
         return float(a.mean() - b.mean()), float("nan")
-    se = torch.sqrt(a.var() / len(a) + b.var() / len(b))  # unequal variances (Welch)
+    # Unequal variances; the rule reads it with a normal quantile (no Welch degrees of freedom).
+    se = torch.sqrt(a.var() / len(a) + b.var() / len(b))
     return float(a.mean() - b.mean()), float(se)
 
 
@@ -230,9 +236,11 @@ def nnd(sampler: Sampler, real_fit: torch.Tensor | np.ndarray,
             res.curve.append(score())
             _swap(params, shadow)
             res.curve_steps.append(step + 1)
+    # The real-side gaps draw from generators of their own, so that no other number moves.
+    res.real_gap_raw, res.real_gap_raw_se = real_gap(
+        critic, real_fit, real_eval, batch_size, torch.Generator().manual_seed(seed + 5), device)
     _swap(params, shadow)  # the EMA weights: the critic that is scored
     res.nnd = res.curve[-1] if res.curve_steps and res.curve_steps[-1] == steps else score()
-    # After the score, from a generator of its own, so that no earlier number moves.
     res.real_gap, res.real_gap_se = real_gap(critic, real_fit, real_eval, batch_size,
                                              torch.Generator().manual_seed(seed + 4), device)
     _swap(params, shadow)
