@@ -253,33 +253,48 @@ def test_real_gap_rule_reads_the_gap_against_its_error():
 def test_fit_views_reading_names_where_the_critic_starts_to_learn():
     from overgan_lib.sweep import real_gap as G
 
-    views = {"n_fit": [5000, 500, 50], "views": [2.56, 25.6, 256.0],
+    views = {"n_fit": [5000, 500, 50], "views": [2.56, 25.6, 256.0], "n_score": 5000,
              "real_gap": [0.01, 0.02, 0.9], "real_gap_se": [0.02, 0.05, 0.2],
              "nnd": [-0.10, -0.12, -0.60]}
     text = G.fit_views_reading(views)
-    assert "within noise" in text and "From 50 fit images (256 views each) on" in text
-    assert "-0.60 against -0.10" in text and "lower by 0.50" in text
+    assert "With the baselines' 5,000 fit images" in text
+    assert "within noise (one-sided upper bound 0.04" in text
+    assert "From 50 fit images (256 views each) on the critic has learnt them" in text
+    assert "NND" not in text  # the gap does not say how much any score moved
+    assert G.first_learnt(views) == 2
+    assert "fit images" in G.fit_views_reading(dict(views, n_score=4000))
+    assert "baselines'" not in G.fit_views_reading(dict(views, n_score=4000))
     quiet = dict(views, real_gap=[0.01, 0.02, 0.03])
     assert "down to 50 fit images" in G.fit_views_reading(quiet)
     assert "does not measurably learn" in G.fit_views_reading(quiet)
+    assert G.first_learnt(quiet) is None
     early = dict(views, real_gap=[0.2, 0.3, 0.9])
     assert "already learns" in G.fit_views_reading(early)
     assert "From " not in G.fit_views_reading(early)  # learnt from the first row on
     assert "With the fewest (50, 256 views each) the gap is +0.900" in G.fit_views_reading(early)
     assert "(2.6 views each)" in G.fit_views_reading(early)
+    patchy = dict(views, n_fit=[5000, 500, 50, 13], views=[2.56, 25.6, 256.0, 985.0],
+                  real_gap=[0.01, 0.9, 0.0, 2.0], real_gap_se=[0.02, 0.1, 0.5, 0.5])
+    text = G.fit_views_reading(patchy)
+    assert "At 500 fit images (26 views each) the critic" in text
+    assert "not at every smaller size" in text
+    flipped = dict(views, real_gap=[-0.2, 0.02, 0.9])
+    assert "below zero beyond noise at 5,000 fit images" in G.fit_views_reading(flipped)
+    assert G.reversed_gap(-0.2, 0.02) and not G.reversed_gap(-0.01, 0.02)
 
 
 def test_critic_check_passes_only_when_no_baseline_critic_learnt():
     from overgan_lib.sweep import real_gap as G
 
     views = {"n_fit": [5000, 500], "views": [2.56, 25.6], "real_gap": [0.01, 0.9],
-             "real_gap_se": [0.02, 0.1], "nnd": [0.4, -0.2]}
+             "real_gap_se": [0.02, 0.1], "nnd": [0.4, -0.2], "n_score": 5000}
     quiet = {"baselines": ["a", "b"], "a": {"real_gap": 0.01, "real_gap_se": 0.1},
              "b": {"real_gap": -0.1, "real_gap_se": 0.1}}
     ok, why = G.critic_check(quiet, views)
-    assert ok and "0 of 2 (0.10 expected by chance) at 2.6 views" in why
-    assert "learnt from 500 fit images (26 views each) on" in why
+    assert ok and "0 of 2 (0.10 expected by chance; largest one-sided upper bound 0.17)" in why
+    assert "at 2.6 views" in why and "learnt at 500 fit images (26 views each)" in why
     loud = dict(quiet, b={"real_gap": 0.5, "real_gap_se": 0.1})
     assert G.critic_check(loud, views)[0] is False
     old = {"baselines": ["a"], "a": {"nnd": 0.1}}  # stored before the gap was recorded
-    assert G.critic_check(old, views)[0] is False
+    assert G.critic_check(old, views) == (False, "no real-side gap is stored with the "
+                                                 "baselines: recompute them")

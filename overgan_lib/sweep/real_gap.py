@@ -1,20 +1,24 @@
 """Did the NND critic learn its own real images? Read from stored NND records.
 
-Every NND records the scored critic's real-side gap: its mean output on its fit images
-minus its mean output on held-out images of the same distribution, with a standard error
-(:func:`overgan_lib.metrics.nnd.real_gap`). A critic that has learnt its fit images rates
-them above new real images; held-out real images then look "faker" to it, and every NND it
-scores drops by about the gap, whatever the sampler. Chapter 10's memoriser claim compares
-NNDs across samplers, and a critic that spends its capacity on its fit images can separate
-samplers less, so a gap is a warning on those comparisons rather than a verdict on any.
+Every NND records the critic's real-side gap: its mean output on its fit images minus its
+mean output on held-out images of the same distribution, with a standard error, for the
+scored (EMA) critic and for the raw one (:func:`overgan_lib.metrics.nnd.real_gap`). A
+critic that has learnt its fit images rates them above new real images: it then measures
+its fit set as well as the data. The gap does not enter the NND, so it says *whether* the
+critic learnt its real set, not how much that moved any score; chapter 10's memoriser claim
+compares NNDs across samplers, so a gap is a warning on those comparisons, not a verdict.
 
-The rule: the critic learnt its fit images when the gap exceeds
-z(1 - :data:`ALPHA`) standard errors (one-sided: learning raises the gap; each mean is
-over at least a few hundred critic outputs at the cpu and gpu profiles, where the normal
-approximation is fair, but only over ``n_fit`` outputs on the fit side, which
-:mod:`overgan_lib.metrics.nnd_fit_views` takes down to 13 images). It is applied critic by
-critic with no multiplicity correction: out of many critics about ALPHA of them cross it
-by chance, so counts are given with that expectation.
+The rule: the critic learnt its fit images when the gap exceeds z(1 - :data:`ALPHA`)
+standard errors (one-sided: learning raises the gap). The normal quantile is fair where
+each mean is over hundreds of critic outputs (the held-out half always is); on the fit side
+:mod:`overgan_lib.metrics.nnd_fit_views` goes down to 13 images, where Student's t with 12
+degrees of freedom would ask for 1.78 instead of 1.64 standard errors. A gap *below*
+-z standard errors is not learning but a sign that the halves differ (a split or scoring
+fault) and is reported as such. The rule is applied critic by critic with no multiplicity
+correction: out of many critics that learnt nothing about ALPHA of them cross it by chance,
+so counts come with that expectation (and critics that share a seed and both halves are not
+independent tries). "Within noise" is absence of evidence: readings give the one-sided upper
+bound, the largest gap the data leave plausible.
 """
 
 from __future__ import annotations
@@ -42,9 +46,20 @@ def learnt(gap: float, se: float) -> bool | None:
     return bool(gap > z_learnt() * se)
 
 
+def reversed_gap(gap: float, se: float) -> bool:
+    """A gap below -:func:`z_learnt` standard errors: held-out images rated above the fit
+    images, which learning cannot do; the halves or the scoring are at fault."""
+    return bool(np.isfinite(gap) and np.isfinite(se) and se > 0 and gap < -z_learnt() * se)
+
+
 def fmt_gap(gap: float, se: float) -> str:
     """'+0.012 ± 0.020' (the gap and its standard error)."""
     return f"{gap:+.3f} ± {se:.3f}"
+
+
+def upper_bound(gap: float, se: float) -> float:
+    """The one-sided (1 - ALPHA) upper bound of the gap: gap + z SE."""
+    return gap + z_learnt() * se
 
 
 def count_learnt(results: Iterable[dict[str, Any]]) -> tuple[int, int, float]:
@@ -56,55 +71,71 @@ def count_learnt(results: Iterable[dict[str, Any]]) -> tuple[int, int, float]:
     return sum(known), len(known), ALPHA * len(known)
 
 
+def first_learnt(views: dict[str, Any], raw: bool = False) -> int | None:
+    """The first row of an ``nnd_fit_views`` record (sizes shrinking) whose critic learnt
+    its fit images (the EMA critic's gap, or the raw one's with ``raw``); None if none did."""
+    g, s = ("real_gap_raw", "real_gap_raw_se") if raw else ("real_gap", "real_gap_se")
+    flags = [learnt(a, b) for a, b in zip(views[g], views[s], strict=True)]
+    return next((i for i, f in enumerate(flags) if f), None)
+
+
 def _views(v: float) -> str:
     return f"{v:.1f}" if v < 10 else f"{v:,.0f}"
 
 
 def fit_views_reading(views: dict[str, Any]) -> str:
-    """What the shrinking-fit-set experiment (``nnd_fit_views`` record) says, in words.
-
-    Its first row is the baselines' own fit set; the sizes shrink from there, so the views
-    per fit image grow at a fixed critic budget.
-    """
+    """What the shrinking-fit-set experiment (``nnd_fit_views`` record) says of the scored
+    (EMA) critic, in words. The sizes shrink from the first row, so the views per fit image
+    grow at a fixed critic budget; the first row is called the baselines' fit set only when
+    it is the whole fit half (as large as the held-out half)."""
     n, v = np.asarray(views["n_fit"]), np.asarray(views["views"])
-    gap, se, nnd = (np.asarray(views[k], float) for k in ("real_gap", "real_gap_se", "nnd"))
+    gap, se = (np.asarray(views[k], float) for k in ("real_gap", "real_gap_se"))
     flags = [learnt(g, s) for g, s in zip(gap, se, strict=True)]
-    text = (f"With the baselines' {n[0]:,} fit images ({_views(v[0])} views each) the gap is "
-            f"{fmt_gap(gap[0], se[0])}, "
+    whose = "the baselines' " if n[0] == views["n_score"] else ""
+    text = (f"With {whose}{n[0]:,} fit images ({_views(v[0])} views each) the scored critic's "
+            f"gap is {fmt_gap(gap[0], se[0])}, "
             + ("beyond noise: at this budget the critic already learns its fit images. "
-               if flags[0] else "within noise. "))
-    first = next((i for i, f in enumerate(flags) if f), None)
+               if flags[0] else
+               f"within noise (one-sided upper bound {upper_bound(gap[0], se[0]):.2f}: "
+               f"absence of evidence, not evidence of none). "))
+    first = first_learnt(views)
     if first is None:
-        return text + (f"It stays within noise down to {n[-1]:,} fit images "
-                       f"({_views(v[-1])} views each): at this budget the critic does not "
-                       f"measurably learn its real images.")
-    if first > 0:
-        drop = nnd[0] - nnd[first]
-        text += (f"From {n[first]:,} fit images ({_views(v[first])} views each) on, the "
-                 f"critic has learnt them: gap {fmt_gap(gap[first], se[first])}, and the "
-                 f"memoriser's held-out NND is {nnd[first]:.2f} against {nnd[0]:.2f} with "
-                 f"the whole fit half ({'lower' if drop > 0 else 'not lower'} by "
-                 f"{abs(drop):.2f}). ")
-    if first < len(n) - 1:
+        text += (f"It stays within noise down to {n[-1]:,} fit images ({_views(v[-1])} "
+                 f"views each): at this budget the critic does not measurably learn its "
+                 f"real images.")
+    elif first > 0:
+        every = all(flags[first:])
+        text += (f"{'From' if every else 'At'} {n[first]:,} fit images ({_views(v[first])} views "
+                 f"each){' on' if every else ''} the critic has learnt them (gap "
+                 f"{fmt_gap(gap[first], se[first])})"
+                 + ("" if every else ", though not at every smaller size") + ". ")
+    if first is not None and first < len(n) - 1:
         text += (f"With the fewest ({n[-1]:,}, {_views(v[-1])} views each) the gap is "
-                 f"{fmt_gap(gap[-1], se[-1])} and the memoriser's held-out NND "
-                 f"{nnd[-1]:.2f}.")
+                 f"{fmt_gap(gap[-1], se[-1])}.")
+    wrong = [int(m) for m, g, s in zip(n, gap, se, strict=True) if reversed_gap(g, s)]
+    if wrong:
+        text += (f" The gap is below zero beyond noise at {', '.join(f'{m:,}' for m in wrong)} "
+                 f"fit images, which learning cannot do: check the halves.")
     return text.rstrip()
 
 
 def critic_check(baselines: dict[str, Any], views: dict[str, Any]) -> tuple[bool, str]:
     """The status page's row for the NND critic: passes when no baseline's critic learnt its
-    fit images (the scored NNDs then come from a critic that measures the data, not its fit
-    set); the reason adds where, at the same budget, a smaller fit set starts to be learnt."""
+    fit images (no detectable gap: the scored NNDs then come from a critic with no measured
+    hold on its fit set); the reason gives the largest one-sided upper bound and where, at the
+    same budget, a smaller fit set starts to be learnt."""
     names = baselines["baselines"]
     got, known, chance = count_learnt(baselines[n] for n in names)
+    if not known:
+        return False, "no real-side gap is stored with the baselines: recompute them"
+    bound = max(upper_bound(baselines[n]["real_gap"], baselines[n]["real_gap_se"])
+                for n in names)
     n, v = np.asarray(views["n_fit"]), np.asarray(views["views"])
-    flags = [learnt(g, s) for g, s in zip(views["real_gap"], views["real_gap_se"], strict=True)]
-    first = next((i for i, f in enumerate(flags) if f), None)
+    first = first_learnt(views)
     shrink = (f"no gap down to {n[-1]:,} fit images ({_views(v[-1])} views each)"
               if first is None else
-              f"learnt from {n[first]:,} fit images ({_views(v[first])} views each) on")
+              f"learnt at {n[first]:,} fit images ({_views(v[first])} views each)")
     why = (f"baselines' critics with a real-side gap: {got} of {known} ({chance:.2f} expected "
-           f"by chance) at {_views(v[0])} views per fit image; shrinking the fit set at the "
-           f"same budget: {shrink}")
-    return known > 0 and got == 0, why
+           f"by chance; largest one-sided upper bound {bound:.2f}) at {_views(v[0])} views per "
+           f"fit image; shrinking the fit set at the same budget: {shrink}")
+    return got == 0, why
