@@ -298,3 +298,26 @@ def test_critic_check_passes_only_when_no_baseline_critic_learnt():
     old = {"baselines": ["a"], "a": {"nnd": 0.1}}  # stored before the gap was recorded
     assert G.critic_check(old, views) == (False, "no real-side gap is stored with the "
                                                  "baselines: recompute them")
+
+
+def test_seed_gaps_count_every_critic_seed_of_the_floor():
+    from overgan_lib.sweep import real_gap as G
+
+    floor = {"critic_seeds": [0, 1, 2],
+             "memorise": {"real_gap": [0.10, 0.14, 0.12], "real_gap_se": [0.09, 0.07, 0.03]},
+             "fresh": {"real_gap": [0.08, -0.01, 0.07], "real_gap_se": [0.09, 0.06, 0.06]}}
+    assert G.seed_gaps(floor) == (2, 6, 5)
+    text = G.seed_gaps_reading(floor)
+    assert "Over the 3 critic seeds of the floor above" in text
+    assert "against the memoriser +0.100 ± 0.090, +0.140 ± 0.070, +0.120 ± 0.030" in text
+    assert "5 of 6 positive and 2 of 6 beyond the rule (0.3 expected" in text
+    old = {"critic_seeds": [0], "memorise": {"nnd": [0.1]}, "fresh": {"nnd": [0.0]}}
+    assert G.seed_gaps(old) == (0, 0, 0)
+    assert G.seed_gaps_reading(old).startswith("No real-side gap")
+    views = {"n_fit": [5000, 500], "views": [2.56, 25.6], "real_gap": [0.01, 0.9],
+             "real_gap_se": [0.02, 0.1], "n_score": 5000}
+    quiet = {"baselines": ["a"], "a": {"real_gap": 0.01, "real_gap_se": 0.1}}
+    assert G.critic_check(quiet, views)[0] is True
+    ok, why = G.critic_check(quiet, views, floor)
+    assert not ok
+    assert "over the floor's critic seeds: 2 of 6 beyond the rule, 5 of 6 positive" in why

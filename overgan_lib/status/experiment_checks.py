@@ -114,7 +114,8 @@ def _nnd_critic(recs: dict[str, list[Record]]) -> tuple[bool, str]:
     views = _stored_as_chapter("nnd_fit_views", profile)
     if base is None or views is None:
         return False, f"the baselines or the fit-set experiment at {profile} is not stored"
-    return critic_check(base.data, views.data)
+    floor = _stored_as_chapter("nnd_floor", profile)  # only where new real images exist
+    return critic_check(base.data, views.data, None if floor is None else floor.data)
 
 
 _JELASSI_LABELS = {"graft_vs_adam": "graft ≈ Adam:", "rgraft_vs_adam": "Adam beats reverse graft:",
