@@ -281,6 +281,8 @@ def test_fit_views_reading_names_where_the_critic_starts_to_learn():
     flipped = dict(views, real_gap=[-0.2, 0.02, 0.9])
     assert "below zero beyond noise at 5,000 fit images" in G.fit_views_reading(flipped)
     assert G.reversed_gap(-0.2, 0.02) and not G.reversed_gap(-0.01, 0.02)
+    assert G.count_reversed([{"real_gap": -0.2, "real_gap_se": 0.02},
+                             {"real_gap": -0.01, "real_gap_se": 0.02}, {"nnd": 1.0}]) == 1
 
 
 def test_critic_check_passes_only_when_no_baseline_critic_learnt():

@@ -12,9 +12,17 @@ The rule: the critic learnt its fit images when the gap exceeds z(1 - :data:`ALP
 standard errors (one-sided: learning raises the gap). The normal quantile is fair where
 each mean is over hundreds of critic outputs (the held-out half always is); on the fit side
 :mod:`overgan_lib.metrics.nnd_fit_views` goes down to 13 images, where Student's t with 12
-degrees of freedom would ask for 1.78 instead of 1.64 standard errors. A gap *below*
--z standard errors is not learning but a sign that the halves differ (a split or scoring
-fault) and is reported as such. The rule is applied critic by critic with no multiplicity
+degrees of freedom would ask for 1.78 instead of 1.64 standard errors.
+
+One fixed split. Both halves are fixed once (seed 0), so the difference between them that a
+critic's features happen to see is the same draw for every critic with similar features:
+the standard error covers a random split, not this one, and critics that share the split
+can all lean one way by chance. A gap *below* -z standard errors cannot be learning and
+shows that effect (it is reported); a small positive gap can be that effect as well as
+learning. Fitting a second critic on the other half would separate the two (learning raises
+both gaps, the split's difference flips sign); it is not done, which doubles the cost.
+
+The rule is applied critic by critic with no multiplicity
 correction: out of many critics that learnt nothing about ALPHA of them cross it by chance,
 so counts come with that expectation (and critics that share a seed and both halves are not
 independent tries). "Within noise" is absence of evidence: readings give the one-sided upper
@@ -48,8 +56,15 @@ def learnt(gap: float, se: float) -> bool | None:
 
 def reversed_gap(gap: float, se: float) -> bool:
     """A gap below -:func:`z_learnt` standard errors: held-out images rated above the fit
-    images, which learning cannot do; the halves or the scoring are at fault."""
+    images, which learning cannot do; the fixed split's own difference, as the critic's
+    features see it (see the module docstring)."""
     return bool(np.isfinite(gap) and np.isfinite(se) and se > 0 and gap < -z_learnt() * se)
+
+
+def count_reversed(results: Iterable[dict[str, Any]]) -> int:
+    """Critics whose gap is negative beyond noise (:func:`reversed_gap`)."""
+    nan = float("nan")
+    return sum(reversed_gap(r.get("real_gap", nan), r.get("real_gap_se", nan)) for r in results)
 
 
 def fmt_gap(gap: float, se: float) -> str:
@@ -115,7 +130,8 @@ def fit_views_reading(views: dict[str, Any]) -> str:
     wrong = [int(m) for m, g, s in zip(n, gap, se, strict=True) if reversed_gap(g, s)]
     if wrong:
         text += (f" The gap is below zero beyond noise at {', '.join(f'{m:,}' for m in wrong)} "
-                 f"fit images, which learning cannot do: check the halves.")
+                 f"fit images, which learning cannot do: the fixed split's own difference as "
+                 f"this critic sees it.")
     return text.rstrip()
 
 
