@@ -258,7 +258,7 @@ def test_fit_views_reading_names_where_the_critic_starts_to_learn():
              "nnd": [-0.10, -0.12, -0.60]}
     text = G.fit_views_reading(views)
     assert "With the baselines' 5,000 fit images" in text
-    assert "within noise (one-sided upper bound 0.04" in text
+    assert "within noise (one-sided upper bound 0.04 from sampling noise alone" in text
     assert "From 50 fit images (256 views each) on the critic has learnt them" in text
     assert "NND" not in text  # the gap does not say how much any score moved
     assert G.first_learnt(views) == 2
@@ -312,7 +312,8 @@ def test_seed_gaps_count_every_critic_seed_of_the_floor():
     text = G.seed_gaps_reading(floor)
     assert "Over the 3 critic seeds of the floor above" in text
     assert "against the memoriser +0.100 ± 0.090, +0.140 ± 0.070, +0.120 ± 0.030" in text
-    assert "5 of 6 positive and 2 of 6 beyond the rule (0.3 expected" in text
+    assert "5 of 6 positive and 2 of 6 beyond the rule (each seed's two critics" in text
+    assert "about 3 tries, not 6" in text and "expected by chance" not in text
     old = {"critic_seeds": [0], "memorise": {"nnd": [0.1]}, "fresh": {"nnd": [0.0]}}
     assert G.seed_gaps(old) == (0, 0, 0)
     assert G.seed_gaps_reading(old).startswith("No real-side gap")

@@ -11,8 +11,8 @@ compares NNDs across samplers, so a gap is a warning on those comparisons, not a
 The rule: the critic learnt its fit images when the gap exceeds z(1 - :data:`ALPHA`)
 standard errors (one-sided: learning raises the gap). The normal quantile is fair where
 each mean is over hundreds of critic outputs (the held-out half always is); on the fit side
-:mod:`overgan_lib.metrics.nnd_fit_views` goes down to 13 images, where Student's t with 12
-degrees of freedom would ask for 1.78 instead of 1.64 standard errors.
+:mod:`overgan_lib.metrics.nnd_fit_views` goes down to about a dozen images, where Student's t
+would ask for about 1.8 instead of 1.64 standard errors.
 
 One fixed split. Both halves are fixed once (seed 0), so the difference between them that a
 critic's features happen to see is the same draw for every critic with similar features:
@@ -94,7 +94,8 @@ def first_learnt(views: dict[str, Any], raw: bool = False) -> int | None:
     return next((i for i, f in enumerate(flags) if f), None)
 
 
-def _views(v: float) -> str:
+def fmt_views(v: float) -> str:
+    """Views per fit image as the chapter prints them: one decimal below 10, whole above."""
     return f"{v:.1f}" if v < 10 else f"{v:,.0f}"
 
 
@@ -107,25 +108,26 @@ def fit_views_reading(views: dict[str, Any]) -> str:
     gap, se = (np.asarray(views[k], float) for k in ("real_gap", "real_gap_se"))
     flags = [learnt(g, s) for g, s in zip(gap, se, strict=True)]
     whose = "the baselines' " if n[0] == views["n_score"] else ""
-    text = (f"With {whose}{n[0]:,} fit images ({_views(v[0])} views each) the scored critic's "
-            f"gap is {fmt_gap(gap[0], se[0])}, "
+    text = (f"With {whose}{n[0]:,} fit images ({fmt_views(v[0])} views each) the scored "
+            f"critic's gap is {fmt_gap(gap[0], se[0])}, "
             + ("beyond noise: at this budget the critic already learns its fit images. "
                if flags[0] else
-               f"within noise (one-sided upper bound {upper_bound(gap[0], se[0]):.2f}: "
-               f"absence of evidence, not evidence of none). "))
+               f"within noise (one-sided upper bound {upper_bound(gap[0], se[0]):.2f} from "
+               f"sampling noise alone; the fixed split's offset is not in it). "))
     first = first_learnt(views)
     if first is None:
-        text += (f"It stays within noise down to {n[-1]:,} fit images ({_views(v[-1])} "
+        text += (f"It stays within noise down to {n[-1]:,} fit images ({fmt_views(v[-1])} "
                  f"views each): at this budget the critic does not measurably learn its "
                  f"real images.")
     elif first > 0:
         every = all(flags[first:])
-        text += (f"{'From' if every else 'At'} {n[first]:,} fit images ({_views(v[first])} views "
-                 f"each){' on' if every else ''} the critic has learnt them (gap "
+        text += (f"{'From' if every else 'At'} {n[first]:,} fit images "
+                 f"({fmt_views(v[first])} views each){' on' if every else ''} the critic has "
+                 f"learnt them (gap "
                  f"{fmt_gap(gap[first], se[first])})"
                  + ("" if every else ", though not at every smaller size") + ". ")
     if first is not None and first < len(n) - 1:
-        text += (f"With the fewest ({n[-1]:,}, {_views(v[-1])} views each) the gap is "
+        text += (f"With the fewest ({n[-1]:,}, {fmt_views(v[-1])} views each) the gap is "
                  f"{fmt_gap(gap[-1], se[-1])}.")
     wrong = [int(m) for m, g, s in zip(n, gap, se, strict=True) if reversed_gap(g, s)]
     if wrong:
@@ -155,8 +157,9 @@ def seed_gaps_reading(floor: dict[str, Any]) -> str:
     """The scored critic's gap over the critic seeds of an ``nnd_floor`` record, in words.
 
     One critic seed can leave a small gap within noise; several seeds show whether it is
-    there. They share both real halves, so they are not independent tries, and no p-value
-    is given for the count."""
+    there. They share both real halves, and each seed's two critics (memoriser, new real
+    images) share their real batches, so these are about as many tries as seeds, and no
+    chance count or p-value is given."""
     got, known, positive = seed_gaps(floor)
     if not known:
         return "No real-side gap is stored with the critic seeds of the floor above."
@@ -167,8 +170,9 @@ def seed_gaps_reading(floor: dict[str, Any]) -> str:
                             ("fresh", "against new real images")))
     return (f"Over the {len(floor['critic_seeds'])} critic seeds of the floor above (whole fit "
             f"half), the scored critic's gap is {lists}: {positive} of {known} positive and "
-            f"{got} of {known} beyond the rule ({ALPHA * known:.1f} expected by chance if none "
-            f"learnt; the seeds share both halves).")
+            f"{got} of {known} beyond the rule (each seed's two critics share their real batches "
+            f"and every critic shares both halves, so these are about "
+            f"{len(floor['critic_seeds'])} tries, not {known}).")
 
 
 def critic_check(baselines: dict[str, Any], views: dict[str, Any],
@@ -186,11 +190,11 @@ def critic_check(baselines: dict[str, Any], views: dict[str, Any],
                 for n in names)
     n, v = np.asarray(views["n_fit"]), np.asarray(views["views"])
     first = first_learnt(views)
-    shrink = (f"no gap down to {n[-1]:,} fit images ({_views(v[-1])} views each)"
+    shrink = (f"no gap down to {n[-1]:,} fit images ({fmt_views(v[-1])} views each)"
               if first is None else
-              f"learnt at {n[first]:,} fit images ({_views(v[first])} views each)")
+              f"learnt at {n[first]:,} fit images ({fmt_views(v[first])} views each)")
     why = (f"baselines' critics with a real-side gap: {got} of {known} ({chance:.2f} expected "
-           f"by chance; largest one-sided upper bound {bound:.2f}) at {_views(v[0])} views per "
+           f"by chance; largest one-sided upper bound {bound:.2f}) at {fmt_views(v[0])} views per "
            f"fit image")
     seeds_got = 0
     if floor is not None:
