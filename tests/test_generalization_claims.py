@@ -324,3 +324,18 @@ def test_seed_gaps_count_every_critic_seed_of_the_floor():
     ok, why = G.critic_check(quiet, views, floor)
     assert not ok
     assert "over the floor's critic seeds: 2 of 6 beyond the rule, 5 of 6 positive" in why
+
+
+def test_sweep_gaps_reading_counts_signs_and_names_an_opposite_lean():
+    from overgan_lib.sweep import real_gap as G
+
+    scored = [{"real_gap": g, "real_gap_se": 0.1} for g in (-0.4, -0.1, -0.05, 0.02)]
+    base = [{"real_gap": g, "real_gap_se": 0.1} for g in (0.1, 0.08, -0.02)]
+    text = G.sweep_gaps_reading(scored, base)
+    assert text.startswith("0 of 4 show a real-side gap beyond the rule, about 0.2 expected")
+    assert "run from -0.40 to +0.02, 3 of 4 negative and 1 below zero beyond noise" in text
+    assert "The baselines' critics: 2 of 3 gaps positive. The two kinds of critic lean" in text
+    same = G.sweep_gaps_reading(scored, [{"real_gap": -0.1, "real_gap_se": 0.1}])
+    assert "0 of 1 gaps positive." in same and "lean opposite" not in same
+    assert G.sweep_gaps_reading([{"nnd": 1.0}], base) == ("no real-side gap is stored with "
+                                                          "these scores.")

@@ -46,6 +46,13 @@ def z_learnt() -> float:
     return float(stats.norm.ppf(1 - ALPHA))
 
 
+def _gap_of(result: dict[str, Any]) -> tuple[float, float]:
+    """(gap, standard error) of one stored NND result; NaN for records stored before the gap
+    was recorded."""
+    nan = float("nan")
+    return result.get("real_gap", nan), result.get("real_gap_se", nan)
+
+
 def learnt(gap: float, se: float) -> bool | None:
     """Did the critic learn its fit images (gap > :func:`z_learnt` standard errors)?
     None where the error is unknown (a missing or one-image side)."""
@@ -63,8 +70,7 @@ def reversed_gap(gap: float, se: float) -> bool:
 
 def count_reversed(results: Iterable[dict[str, Any]]) -> int:
     """Critics whose gap is negative beyond noise (:func:`reversed_gap`)."""
-    nan = float("nan")
-    return sum(reversed_gap(r.get("real_gap", nan), r.get("real_gap_se", nan)) for r in results)
+    return sum(reversed_gap(*_gap_of(r)) for r in results)
 
 
 def fmt_gap(gap: float, se: float) -> str:
@@ -80,18 +86,21 @@ def upper_bound(gap: float, se: float) -> float:
 def count_learnt(results: Iterable[dict[str, Any]]) -> tuple[int, int, float]:
     """(critics that learnt their fit images, critics with a known gap, how many of those
     would cross the rule by chance) over NND results (dicts with real_gap, real_gap_se)."""
-    nan = float("nan")  # records stored before the gap was recorded have none
-    seen = [learnt(r.get("real_gap", nan), r.get("real_gap_se", nan)) for r in results]
+    seen = [learnt(*_gap_of(r)) for r in results]
     known = [s for s in seen if s is not None]
     return sum(known), len(known), ALPHA * len(known)
+
+
+def _flags(views: dict[str, Any], raw: bool = False) -> list[bool | None]:
+    """:func:`learnt` for every row of an ``nnd_fit_views`` record (EMA or raw critic)."""
+    g, s = ("real_gap_raw", "real_gap_raw_se") if raw else ("real_gap", "real_gap_se")
+    return [learnt(a, b) for a, b in zip(views[g], views[s], strict=True)]
 
 
 def first_learnt(views: dict[str, Any], raw: bool = False) -> int | None:
     """The first row of an ``nnd_fit_views`` record (sizes shrinking) whose critic learnt
     its fit images (the EMA critic's gap, or the raw one's with ``raw``); None if none did."""
-    g, s = ("real_gap_raw", "real_gap_raw_se") if raw else ("real_gap", "real_gap_se")
-    flags = [learnt(a, b) for a, b in zip(views[g], views[s], strict=True)]
-    return next((i for i, f in enumerate(flags) if f), None)
+    return next((i for i, f in enumerate(_flags(views, raw)) if f), None)
 
 
 def fmt_views(v: float) -> str:
@@ -106,7 +115,7 @@ def fit_views_reading(views: dict[str, Any]) -> str:
     it is the whole fit half (as large as the held-out half)."""
     n, v = np.asarray(views["n_fit"]), np.asarray(views["views"])
     gap, se = (np.asarray(views[k], float) for k in ("real_gap", "real_gap_se"))
-    flags = [learnt(g, s) for g, s in zip(gap, se, strict=True)]
+    flags = _flags(views)
     whose = "the baselines' " if n[0] == views["n_score"] else ""
     text = (f"With {whose}{n[0]:,} fit images ({fmt_views(v[0])} views each) the scored "
             f"critic's gap is {fmt_gap(gap[0], se[0])}, "
@@ -114,7 +123,7 @@ def fit_views_reading(views: dict[str, Any]) -> str:
                if flags[0] else
                f"within noise (one-sided upper bound {upper_bound(gap[0], se[0]):.2f} from "
                f"sampling noise alone; the fixed split's offset is not in it). "))
-    first = first_learnt(views)
+    first = next((i for i, f in enumerate(flags) if f), None)
     if first is None:
         text += (f"It stays within noise down to {n[-1]:,} fit images ({fmt_views(v[-1])} "
                  f"views each): at this budget the critic does not measurably learn its "
@@ -173,6 +182,33 @@ def seed_gaps_reading(floor: dict[str, Any]) -> str:
             f"{got} of {known} beyond the rule (each seed's two critics share their real batches "
             f"and every critic shares both halves, so these are about "
             f"{len(floor['critic_seeds'])} tries, not {known}).")
+
+
+def sweep_gaps_reading(scored: list[dict[str, Any]],
+                       baselines: list[dict[str, Any]]) -> str:
+    """The gaps of the critics that scored a profile's trained generators (``scored``), in
+    words, beside the baselines' critics' (``baselines``): how many crossed the rule, their
+    range and signs, and how many are negative beyond noise (the fixed split's offset)."""
+    got, known, chance = count_learnt(scored)
+    if not known:
+        return "no real-side gap is stored with these scores."
+    gaps = np.array([_gap_of(r)[0] for r in scored], float)
+    base = np.array([_gap_of(r)[0] for r in baselines], float)
+    base = base[np.isfinite(base)]
+    text = (f"{got} of {known} show a real-side gap beyond the rule, about {chance:.1f} "
+            f"expected by chance if none learnt (they share the critic seed and both real "
+            f"halves, so they are not independent tries). Their gaps run from "
+            f"{np.nanmin(gaps):+.2f} to {np.nanmax(gaps):+.2f}, {int(np.sum(gaps < 0))} of "
+            f"{known} negative and {count_reversed(scored)} below zero beyond noise, which "
+            f"learning cannot do: they show the size of the fixed split's own offset.")
+    if len(base):
+        text += (f" The baselines' critics: {int(np.sum(base > 0))} of {len(base)} gaps "
+                 f"positive.")
+        if np.sum(gaps < 0) > known / 2 and np.sum(base > 0) > len(base) / 2:
+            text += (" The two kinds of critic lean opposite ways: whether that is the fixed "
+                     "split's offset as each kind's features see it, or a little learning by "
+                     "the baselines' critics, is not resolved here.")
+    return text
 
 
 def critic_check(baselines: dict[str, Any], views: dict[str, Any],
