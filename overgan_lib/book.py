@@ -16,6 +16,13 @@ import torch
 
 from .errors import ParameterError, check_int
 from .profiles import check_profile, settings
+from .provenance import (  # noqa: F401  (chapters call them as ob.*)
+    DEPENDS,
+    code_changed_since,
+    provenance_note,
+    provenance_status,
+    show_provenance,
+)
 from .store import Record, load_or_run
 
 STYLE = {
@@ -122,136 +129,6 @@ def provenance_line(record: Record) -> str:
         f"{'+dirty' if p.get('git_dirty') else ''} device={p['device']} "
         f"torch={p['torch_version']} wall={p['wall_time_s']:.1f}s at {p['created_utc']}"
     )
-
-
-# The source paths each stored experiment's numbers depend on (relative to the repository
-# root). A record whose paths changed between its git sha and HEAD is flagged as possibly stale.
-# The sweep registry only names which configs a sweep holds: a change there that changes a
-# run changes its config and so its key (a different record), so it is not listed.
-_THEORY = ("overgan_lib/theory",)
-_TRAINING = ("overgan_lib/train", "overgan_lib/models.py", "overgan_lib/optim.py",
-             "overgan_lib/sweep/grid.py",
-             "overgan_lib/sweep/run.py", "overgan_lib/sweep/executors.py",
-             "overgan_lib/metrics/fid.py", "overgan_lib/metrics/inception.py",
-             "overgan_lib/metrics/reference.py", "overgan_lib/data")
-_GENERALIZATION = ("overgan_lib/metrics/nnd", *(f"overgan_lib/metrics/{m}.py" for m in (
-    "neighbours", "samplers", "generalization", "fid", "inception", "reference")))
-DEPENDS: dict[str, tuple[str, ...]] = {
-    "formulation": _THEORY,
-    "eigen": _THEORY,
-    "perturbation": _THEORY,
-    "spectrum": _THEORY,
-    "fig2": _THEORY,
-    "fig9": _THEORY,
-    "cone": _THEORY,
-    # Chapter 5's floors use only these (metrics.floors and what it imports); NND,
-    # neighbours and samplers do not feed them.
-    "data_metrics": tuple(f"overgan_lib/metrics/{m}.py" for m in (
-        "floors", "fid", "reference", "inception")) + ("overgan_lib/data",),
-    "li2018": ("overgan_lib/related/mixture.py", "overgan_lib/related/dynamics.py",
-               "overgan_lib/related/experiments.py"),
-    "generalization_baselines": (*_GENERALIZATION, "overgan_lib/data"),
-    "nnd_floor": (*_GENERALIZATION, "overgan_lib/metrics/nnd_floor.py", "overgan_lib/data"),
-    "nnd_fit_views": (*_GENERALIZATION, "overgan_lib/metrics/nnd_fit_views.py",
-                      "overgan_lib/data"),
-    "neighbour_baselines": (*_GENERALIZATION, "overgan_lib/data"),
-    "generalization": (*_GENERALIZATION, "overgan_lib/data", "overgan_lib/train",
-                       "overgan_lib/models.py"),
-    "generalization_fid": (*_GENERALIZATION, "overgan_lib/metrics/memorisation.py",
-                           "overgan_lib/data"),
-    "jelassi_2d": ("overgan_lib/related/pacgan.py", "overgan_lib/related/jelassi.py",
-                   "overgan_lib/related/grafting.py",
-                   "overgan_lib/optim.py"),
-    "jelassi_mnist": ("overgan_lib/related/digits.py", "overgan_lib/related/jelassi.py",
-                      *_TRAINING),
-    "train": _TRAINING,
-    # A sweep's summary record also stores the data's FID floor at its N (metrics.floors).
-    **{f"sweep_{name}": (*_TRAINING, "overgan_lib/metrics/floors.py") for name in (
-        "mnist_mlp", "cifar10_dcgan", "cifar10_resnet", "celeba_dcgan", "celeba_resnet",
-        "cifar10_resnet_d", "cifar10_resnet_g")},
-}
-
-
-def code_changed_since(sha: str, paths: tuple[str, ...]) -> bool | None:
-    """Did any of ``paths`` change between commit ``sha`` and HEAD? None when it cannot be
-    told (no git, unknown sha, a shallow clone without that commit)."""
-    import subprocess
-
-    from .store import REPO_ROOT
-
-    if not sha or sha == "unknown":
-        return None
-    try:
-        rc = subprocess.run(["git", "diff", "--quiet", sha, "HEAD", "--", *paths], cwd=REPO_ROOT,
-                            capture_output=True, timeout=10).returncode
-    except (OSError, subprocess.SubprocessError):
-        return None
-    return {0: False, 1: True}.get(rc)
-
-
-def provenance_status(record: Record) -> dict[str, Any]:
-    """What a reader needs to trust a record: clean tree? code changed since? (see DEPENDS)."""
-    p = record.provenance
-    sha = p.get("git_sha", "unknown")
-    paths = DEPENDS.get(record.experiment, ("overgan_lib",))
-    return {
-        "experiment": record.experiment,
-        "reused": record.reused,
-        "sha": sha,
-        "clean": None if sha == "unknown" else not p.get("git_dirty", False),
-        "changed": code_changed_since(sha, paths),
-        "paths": paths,
-    }
-
-
-def provenance_note(*records: Record) -> str:
-    """A collapsed MyST admonition with the provenance of ``records`` (display it with
-    ``IPython.display.Markdown``): its title says whether every result comes from a clean
-    tree and whether the code it depends on changed since."""
-    st = [provenance_status(r) for r in records]
-
-    def names(pick) -> str:
-        return ", ".join(dict.fromkeys(s["experiment"] for s in st if pick(s)))
-
-    dirty, changed = names(lambda s: s["clean"] is False), names(lambda s: s["changed"])
-    unknown = names(lambda s: s["clean"] is None or s["changed"] is None)
-    verdict = ["computed now" if any(not s["reused"] for s in st) else "stored results"]
-    verdict.append(f"from a dirty tree: {dirty}" if dirty else "clean tree")
-    verdict.append(f"code changed since: {changed}" if changed else
-                   "code unchanged since computed")
-    if unknown:
-        verdict.append(f"not checkable outside git: {unknown}")
-    rows = ["| result | runs | profile | seeds | git | tree | depends on | changed since | device "
-            "| wall | created |", "|---|---|---|---|---|---|---|---|---|---|---|"]
-    word = {True: "yes", False: "no", None: "unknown"}
-    groups: dict[tuple, list] = {}
-    for s, r in zip(st, records, strict=True):  # one row per experiment, commit and state
-        p = r.provenance
-        key = (s["experiment"], p["profile"], s["sha"], s["clean"], s["changed"], p["device"])
-        groups.setdefault(key, []).append((s, p))
-    for (exp, prof, sha, clean, chg, dev), members in groups.items():
-        tree = {True: "clean", False: "**dirty**", None: "unknown"}[clean]
-        seeds = ", ".join(str(x) for x in sorted({p["seed"] for _, p in members}))
-        created = sorted(p["created_utc"] for _, p in members)
-        when = created[0] if len(created) == 1 else f"{created[0]} to {created[-1]}"
-        wall = sum(p["wall_time_s"] for _, p in members)
-        rows.append(
-            f"| {exp} | {len(members)} | {prof} | {seeds} | `{sha[:8]}` | {tree} | "
-            f"{', '.join(f'`{x}`' for x in members[0][0]['paths'])} | {word[chg]} | {dev} | "
-            f"{wall:.0f} s | {when} |")
-    kind = "warning" if dirty or changed or unknown else "note"
-    body = "\n".join(rows)
-    return (f"```{{admonition}} Provenance: {'; '.join(verdict)}\n:class: dropdown {kind}\n\n"
-            f"{body}\n\n'Changed since' compares the result's commit with the book's "
-            "(`git diff <sha> HEAD -- <paths>`); a dirty tree means uncommitted edits existed when "
-            "the result was computed.\n```")
-
-
-def show_provenance(*records: Record) -> None:
-    """Display :func:`provenance_note` as Markdown (the chapters' first output)."""
-    from IPython.display import Markdown, display
-
-    display(Markdown(provenance_note(*records)))
 
 
 def seed_band(Y: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

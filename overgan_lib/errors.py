@@ -68,3 +68,17 @@ def check_int(name: str, value: object, minimum: int = 0) -> int:
     if not (isinstance(value, int) and not isinstance(value, bool) and value >= minimum):
         raise ParameterError(f"{name}={value!r} must be an integer >= {minimum}")
     return int(value)  # type: ignore[arg-type]
+
+
+def check_device_visible(device: str | None) -> str | None:
+    """Return ``device`` if torch can use it; a one-line error when it names a CUDA device
+    and torch sees none (instead of torch's multi-line driver traceback). None and 'cpu'
+    pass: None means "cuda when available" wherever a device is chosen."""
+    if device is None or not str(device).startswith("cuda"):
+        return device
+    import torch
+
+    if not torch.cuda.is_available():
+        raise ParameterError(f"device={device!r} but torch sees no CUDA GPU; use device='cpu' "
+                             "(--device cpu), or run where a GPU is visible")
+    return device

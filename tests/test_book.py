@@ -1,5 +1,6 @@
 """The chapters' helpers: figure stamps, seed bands, provenance notes, and the prose's numbers."""
 
+import subprocess
 from pathlib import Path
 
 import matplotlib
@@ -102,6 +103,44 @@ def test_provenance_note_says_clean_dirty_and_unknown():
     unknown = ob.provenance_note(_record("eigen", "unknown", False))
     assert "not checkable outside git: eigen" in unknown
     assert ob.code_changed_since("0" * 40, ("overgan_lib",)) is None
+
+
+def test_docstring_and_comment_edits_are_not_code_changes(tmp_path):
+    """A record stays 'unchanged since' through documentation edits, and only through them."""
+    from overgan_lib.provenance import code_changed_since, same_code
+
+    def git(*args):
+        subprocess.run(["git", "-c", "user.name=t", "-c", "user.email=t@t", *args], cwd=tmp_path,
+                       check=True, capture_output=True)
+
+    def commit(text: str, name: str = "lib/m.py") -> str:
+        (tmp_path / name).parent.mkdir(exist_ok=True)
+        (tmp_path / name).write_text(text)
+        git("add", "-A")
+        git("commit", "-q", "-m", "x")
+        return subprocess.run(["git", "rev-parse", "HEAD"], cwd=tmp_path, text=True,
+                              capture_output=True, check=True).stdout.strip()
+
+    git("init", "-q")
+    src = 'def f(x):\n    """Eq. (1)."""\n    return 2 * x  # why\n'
+    first = commit(src)
+    commit('"""A module docstring."""\n\n\ndef f(x):\n    """Eq. (1), cited better."""\n'
+           '    # a longer why\n    return 2 * x\n')
+    assert code_changed_since(first, ("lib",), root=tmp_path) is False
+    commit(src.replace("2 * x", "3 * x"))
+    assert code_changed_since(first, ("lib",), root=tmp_path) is True
+    second = commit(src)  # back to the first source, plus a new file beside it
+    assert code_changed_since(first, ("lib",), root=tmp_path) is False
+    commit("x = 1\n", "lib/new.py")
+    assert code_changed_since(second, ("lib",), root=tmp_path) is True
+    assert code_changed_since(second, ("lib/m.py",), root=tmp_path) is False
+    third = commit("a: 1\n", "lib/c.yml")
+    commit("a: 1  # same value, still counted: not Python\n", "lib/c.yml")
+    assert code_changed_since(third, ("lib",), root=tmp_path) is True
+    # a string that is not the first statement is code, and so is a body that becomes empty
+    assert not same_code("def f():\n    x = 1\n    'a'\n", "def f():\n    x = 1\n    'b'\n")
+    assert same_code("class C:\n    'doc'\n", "class C:\n    pass\n")
+    assert not same_code("def f(:\n", "def f(:\n")  # does not parse: never the same
 
 
 def test_every_experiment_has_existing_dependency_paths():

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
@@ -187,3 +188,38 @@ def test_mnist_optimisers_are_the_engines_not_the_2d_ones():
     with pytest.raises(ParameterError, match="optimizers entry name='rgraft' is not valid"):
         profiles.settings("jelassi_mnist", "cpu", optimizers=[["rgraft", 1e-3]])
     assert profiles.settings("jelassi_2d", "cpu", optimizers=[["rgraft", 0.03, 0.03]])
+
+
+def test_device_check_passes_cpu_and_none_and_names_a_missing_gpu():
+    import torch
+
+    from overgan_lib.errors import check_device_visible
+
+    assert check_device_visible(None) is None and check_device_visible("cpu") == "cpu"
+    if torch.cuda.is_available():
+        assert check_device_visible("cuda:0") == "cuda:0"
+        return
+    with pytest.raises(ParameterError, match=r"device='cuda:0' but torch sees no CUDA GPU; "
+                                             r"use device='cpu'") as exc:
+        check_device_visible("cuda:0")
+    assert "\n" not in str(exc.value)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("args", [
+    ["bench", "nnd", "--device", "cuda", "--iters", "1"],  # was torch's driver traceback
+    ["bench", "fid", "--device", "cuda"],
+    ["train", "--device", "cuda", "--dataset", "mnist", "--arch", "mlp", "--k", "4",
+     "--iters", "1", "--profile", "smoke"],
+])
+def test_cli_cuda_without_a_gpu_is_one_line_exit_2(args, tmp_path):
+    import torch
+
+    if torch.cuda.is_available():
+        pytest.skip("a GPU is visible")
+    res = subprocess.run([sys.executable, "-m", "overgan_lib.cli", *args], capture_output=True,
+                         text=True, cwd=ROOT, timeout=120,
+                         env={**os.environ, "OVERGAN_RESULTS": str(tmp_path)})
+    assert res.returncode == 2, res.stderr
+    assert res.stderr.strip().count("\n") == 0 and "no CUDA GPU" in res.stderr
+    assert not any(tmp_path.rglob("*.json"))  # nothing stored

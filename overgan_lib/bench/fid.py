@@ -63,14 +63,13 @@ def bench_fid_device(n: int = 1000, n_timed: int = 10_000, device: str = "cuda",
     The timed part is both feature passes, both statistics and the Fréchet distance.
     On ``device='cpu'`` the comparison is the CPU with itself (a check of this code only).
     """
-    from ..errors import ParameterError, check_positive_int
+    from ..errors import check_device_visible, check_positive_int
     from ..metrics import features, frechet, statistics
     from ..metrics.reference import reference_subset
 
     check_positive_int("n", n)
     check_positive_int("n_timed", n_timed)
-    if device.startswith("cuda") and not torch.cuda.is_available():
-        raise ParameterError(f"device={device!r} but torch sees no CUDA GPU; use --device cpu")
+    check_device_visible(device)
 
     a, b = reference_subset("cifar10", "train", n), reference_subset("cifar10", "test", n)
     feats = {}

@@ -22,13 +22,13 @@ def bench_nnd(batch_size: int = 256, steps: int = 3, warmup: int = 1, size: int 
     is no second implementation to race against, so no ratio: the number is the cost. The
     record keeps the 1-minute load average, since a shared CPU slows every step.
     """
-    from ..errors import check_int, check_positive_int
+    from ..errors import check_device_visible, check_int, check_positive_int
     from ..metrics import nnd as N
 
     for name, v in (("batch_size", batch_size), ("steps", steps), ("size", size)):
         check_positive_int(name, v)
     check_int("warmup", warmup)
-    device = device or ("cuda" if torch.cuda.is_available() else "cpu")
+    device = check_device_visible(device) or ("cuda" if torch.cuda.is_available() else "cpu")
     gen = torch.Generator().manual_seed(seed)
     critic = N.init_critic(N.NNDCritic(3, size), gen).to(device,
                                                           memory_format=torch.channels_last)

@@ -19,7 +19,7 @@ from typing import Any
 import torch
 
 from .. import data
-from ..errors import ParameterError, check_positive_int
+from ..errors import check_device_visible, check_positive_int
 from ..threads import usable_cores
 from ..train import BatchStream, Engine, GraphedEngine, TrainConfig
 from ..train.reference import ReferenceLoop
@@ -54,9 +54,7 @@ def bench_train(arch: str = "dcgan", k: int = 64, dataset: str = "cifar10", iter
 
 def _bench_train(arch: str, k: int, dataset: str, iters: int, rounds: int, device: str
                  ) -> dict[str, Any]:
-    cuda = device.startswith("cuda")
-    if cuda and not torch.cuda.is_available():
-        raise ParameterError("device='cuda' but no GPU is visible; use device='cpu'")
+    cuda = check_device_visible(device).startswith("cuda")
     cfg = TrainConfig(dataset=dataset, arch=arch, k_g=k, k_d=k, iters=iters)
     images = torch.from_numpy(data.load_uint8(dataset, "train")[:8192])
     sides: dict[str, Callable[[], Any]] = {}
@@ -147,8 +145,7 @@ def bench_gpu_sweep(widths: tuple[int, ...] = GPU_SWEEP_WIDTHS, seeds: int = 3,
     """
     check_positive_int("iters", iters)
     check_positive_int("seeds", seeds)
-    if device.startswith("cuda") and not torch.cuda.is_available():
-        raise ParameterError("bench gpu-sweep needs a GPU (device='cuda'); none is visible")
+    check_device_visible(device)
     images = torch.from_numpy(data.load_uint8("cifar10", "train"))
     capture = device.startswith("cuda")
     engines = [GraphedEngine(TrainConfig(dataset="cifar10", arch="dcgan", k_g=k, k_d=k,

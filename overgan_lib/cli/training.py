@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import argparse
+import sys
 
+from ..errors import check_device_visible
 from ..profiles import check_profile
 from .values import parse_value
 
@@ -22,11 +24,24 @@ def _train_config(args: argparse.Namespace):
     return TrainConfig(**fields)
 
 
+def _warn_gpu_profile_on_cpu(profile: str) -> None:
+    """Say so on stderr when the ``gpu`` profile's budget is about to run on a CPU: stored
+    runs are reused in seconds, but a missing one costs hours to days there."""
+    import torch
+
+    if profile == "gpu" and not torch.cuda.is_available():
+        print("overgan: warning: profile='gpu' but torch sees no CUDA GPU; runs not stored "
+              "yet will train on the CPU at the gpu budget (hours to days each); "
+              "use --profile cpu for this machine", file=sys.stderr)
+
+
 def cmd_train(args: argparse.Namespace) -> int:
     """Train one WGAN-GP run (resumes from its checkpoint; reuses a stored result)."""
     from ..train import RunOptions, train
 
     check_profile(args.profile)
+    check_device_visible(args.device)
+    _warn_gpu_profile_on_cpu(args.profile)
     options = RunOptions(device=args.device, graphs=args.graphs, log_every=args.log_every,
                          ckpt_every=args.ckpt_every)
     rec = train(_train_config(args), args.profile, rerun=args.rerun, progress=not args.quiet,
@@ -54,6 +69,8 @@ def cmd_sweep(args: argparse.Namespace) -> int:
         overrides["workers"] = args.workers
     cfg = settings(args.sweep, args.profile, **overrides)
     executor = None
+    if args.executor != "ray":  # a Ray cluster's workers may hold the GPUs the driver lacks
+        _warn_gpu_profile_on_cpu(args.profile)
     if args.executor == "ray":
         from ..sweep import RayExecutor
 

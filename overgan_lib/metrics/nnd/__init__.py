@@ -43,6 +43,12 @@ Deviations (all deliberate, each a parameter where it matters):
 5. Random numbers come from PyTorch generators seeded by ``seed`` (initial weights,
    dequantisation noise, penalty mixing weights, real batches), so the CPU score is
    bitwise reproducible; the reference leaves its graph unseeded by default.
+
+Added, not in the reference: every result also records the critic's real-side gap
+(:func:`real_gap`), its mean output on its own fit images minus on the held-out ones, for
+the EMA and the raw critic, with standard errors. It answers whether the critic learnt its
+fit set (issue 10; chapter 10, "Does the critic learn its real images?"). It is computed
+after the score with generators of its own, so it neither enters nor moves the NND.
 """
 
 from .critic import DIM, KERNEL, NNDCritic, SameConv, init_critic, same_padding, swish

@@ -1,0 +1,190 @@
+"""Can a stored result be trusted? Its commit, its tree, and whether the code it depends on
+changed since (the chapters' provenance boxes).
+
+Each stored experiment names the source paths its numbers depend on (:data:`DEPENDS`). A record
+whose paths changed between its git sha and ``HEAD`` is flagged as possibly stale. A change that
+only edits docstrings or comments of a Python file is not a change: the files' syntax trees,
+docstrings removed, are compared, so documentation can improve without orphaning results. Any
+other edit, a file added or removed, or a non-Python file changed, counts.
+"""
+
+from __future__ import annotations
+
+import ast
+import functools
+import subprocess
+from typing import Any
+
+from .store import REPO_ROOT, Record
+
+# The source paths each stored experiment's numbers depend on (relative to the repository
+# root). A record whose paths changed between its git sha and HEAD is flagged as possibly stale.
+# The sweep registry only names which configs a sweep holds: a change there that changes a
+# run changes its config and so its key (a different record), so it is not listed.
+_THEORY = ("overgan_lib/theory",)
+_TRAINING = ("overgan_lib/train", "overgan_lib/models.py", "overgan_lib/optim.py",
+             "overgan_lib/sweep/grid.py",
+             "overgan_lib/sweep/run.py", "overgan_lib/sweep/executors.py",
+             "overgan_lib/metrics/fid.py", "overgan_lib/metrics/inception.py",
+             "overgan_lib/metrics/reference.py", "overgan_lib/data")
+_GENERALIZATION = ("overgan_lib/metrics/nnd", *(f"overgan_lib/metrics/{m}.py" for m in (
+    "neighbours", "samplers", "generalization", "fid", "inception", "reference")))
+DEPENDS: dict[str, tuple[str, ...]] = {
+    "formulation": _THEORY,
+    "eigen": _THEORY,
+    "perturbation": _THEORY,
+    "spectrum": _THEORY,
+    "fig2": _THEORY,
+    "fig9": _THEORY,
+    "cone": _THEORY,
+    # Chapter 5's floors use only these (metrics.floors and what it imports); NND,
+    # neighbours and samplers do not feed them.
+    "data_metrics": tuple(f"overgan_lib/metrics/{m}.py" for m in (
+        "floors", "fid", "reference", "inception")) + ("overgan_lib/data",),
+    "li2018": ("overgan_lib/related/mixture.py", "overgan_lib/related/dynamics.py",
+               "overgan_lib/related/experiments.py"),
+    "generalization_baselines": (*_GENERALIZATION, "overgan_lib/data"),
+    "nnd_floor": (*_GENERALIZATION, "overgan_lib/metrics/nnd_floor.py", "overgan_lib/data"),
+    "nnd_fit_views": (*_GENERALIZATION, "overgan_lib/metrics/nnd_fit_views.py",
+                      "overgan_lib/data"),
+    "neighbour_baselines": (*_GENERALIZATION, "overgan_lib/data"),
+    "generalization": (*_GENERALIZATION, "overgan_lib/data", "overgan_lib/train",
+                       "overgan_lib/models.py"),
+    "generalization_fid": (*_GENERALIZATION, "overgan_lib/metrics/memorisation.py",
+                           "overgan_lib/data"),
+    "jelassi_2d": ("overgan_lib/related/pacgan.py", "overgan_lib/related/jelassi.py",
+                   "overgan_lib/related/grafting.py",
+                   "overgan_lib/optim.py"),
+    "jelassi_mnist": ("overgan_lib/related/digits.py", "overgan_lib/related/jelassi.py",
+                      *_TRAINING),
+    "train": _TRAINING,
+    # A sweep's summary record also stores the data's FID floor at its N (metrics.floors).
+    **{f"sweep_{name}": (*_TRAINING, "overgan_lib/metrics/floors.py") for name in (
+        "mnist_mlp", "cifar10_dcgan", "cifar10_resnet", "celeba_dcgan", "celeba_resnet",
+        "cifar10_resnet_d", "cifar10_resnet_g")},
+}
+
+
+def code_changed_since(sha: str, paths: tuple[str, ...], root=REPO_ROOT) -> bool | None:
+    """Did any of ``paths`` change in what it computes between commit ``sha`` and HEAD?
+    Docstring- and comment-only edits of Python files do not count (:func:`same_code`).
+    None when it cannot be told (no git, unknown sha, a shallow clone without that commit)."""
+    if not sha or sha == "unknown":
+        return None
+    head = _git(root, "rev-parse", "HEAD")
+    if head is None:
+        return None
+    return _changed(str(root), sha, head.strip(), tuple(paths))
+
+
+@functools.lru_cache(maxsize=1024)
+def _changed(root: str, sha: str, head: str, paths: tuple[str, ...]) -> bool | None:
+    # Many records share a commit: one answer per (commit, HEAD, paths).
+    names = _git(root, "diff", "--name-status", "--no-renames", sha, head, "--", *paths)
+    if names is None:
+        return None
+    for line in names.splitlines():
+        status, name = line.split("\t", 1)
+        if status != "M" or not name.endswith(".py"):
+            return True  # added, removed or not Python: counted, whatever it holds
+        old, new = _git(root, "show", f"{sha}:{name}"), _git(root, "show", f"{head}:{name}")
+        if old is None or new is None or not same_code(old, new):
+            return True
+    return False
+
+
+def _git(root, *args: str) -> str | None:
+    try:
+        res = subprocess.run(["git", *args], cwd=root, capture_output=True, text=True,
+                             timeout=10)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return res.stdout if res.returncode == 0 else None
+
+
+def same_code(old: str, new: str) -> bool:
+    """Do two Python sources compute the same thing up to docstrings and comments? Their
+    syntax trees are compared with every module, class and function docstring removed
+    (comments are not in the tree). A source that does not parse is never the same."""
+    try:
+        return _stripped(old) == _stripped(new)
+    except SyntaxError:
+        return False
+
+
+def _stripped(source: str) -> str:
+    tree = ast.parse(source)
+    for node in ast.walk(tree):
+        body = getattr(node, "body", None)
+        if (isinstance(node, ast.Module | ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef)
+                and body and isinstance(body[0], ast.Expr)
+                and isinstance(body[0].value, ast.Constant)
+                and isinstance(body[0].value.value, str)):
+            node.body = body[1:] or [ast.Pass()]
+    return ast.dump(tree, include_attributes=False)
+
+
+def provenance_status(record: Record) -> dict[str, Any]:
+    """What a reader needs to trust a record: clean tree? code changed since? (see DEPENDS)."""
+    p = record.provenance
+    sha = p.get("git_sha", "unknown")
+    paths = DEPENDS.get(record.experiment, ("overgan_lib",))
+    return {
+        "experiment": record.experiment,
+        "reused": record.reused,
+        "sha": sha,
+        "clean": None if sha == "unknown" else not p.get("git_dirty", False),
+        "changed": code_changed_since(sha, paths),
+        "paths": paths,
+    }
+
+
+def provenance_note(*records: Record) -> str:
+    """A collapsed MyST admonition with the provenance of ``records`` (display it with
+    ``IPython.display.Markdown``): its title says whether every result comes from a clean
+    tree and whether the code it depends on changed since."""
+    st = [provenance_status(r) for r in records]
+
+    def names(pick) -> str:
+        return ", ".join(dict.fromkeys(s["experiment"] for s in st if pick(s)))
+
+    dirty, changed = names(lambda s: s["clean"] is False), names(lambda s: s["changed"])
+    unknown = names(lambda s: s["clean"] is None or s["changed"] is None)
+    verdict = ["computed now" if any(not s["reused"] for s in st) else "stored results"]
+    verdict.append(f"from a dirty tree: {dirty}" if dirty else "clean tree")
+    verdict.append(f"code changed since: {changed}" if changed else
+                   "code unchanged since computed")
+    if unknown:
+        verdict.append(f"not checkable outside git: {unknown}")
+    rows = ["| result | runs | profile | seeds | git | tree | depends on | changed since | device "
+            "| wall | created |", "|---|---|---|---|---|---|---|---|---|---|---|"]
+    word = {True: "yes", False: "no", None: "unknown"}
+    groups: dict[tuple, list] = {}
+    for s, r in zip(st, records, strict=True):  # one row per experiment, commit and state
+        p = r.provenance
+        key = (s["experiment"], p["profile"], s["sha"], s["clean"], s["changed"], p["device"])
+        groups.setdefault(key, []).append((s, p))
+    for (exp, prof, sha, clean, chg, dev), members in groups.items():
+        tree = {True: "clean", False: "**dirty**", None: "unknown"}[clean]
+        seeds = ", ".join(str(x) for x in sorted({p["seed"] for _, p in members}))
+        created = sorted(p["created_utc"] for _, p in members)
+        when = created[0] if len(created) == 1 else f"{created[0]} to {created[-1]}"
+        wall = sum(p["wall_time_s"] for _, p in members)
+        rows.append(
+            f"| {exp} | {len(members)} | {prof} | {seeds} | `{sha[:8]}` | {tree} | "
+            f"{', '.join(f'`{x}`' for x in members[0][0]['paths'])} | {word[chg]} | {dev} | "
+            f"{wall:.0f} s | {when} |")
+    kind = "warning" if dirty or changed or unknown else "note"
+    body = "\n".join(rows)
+    return (f"```{{admonition}} Provenance: {'; '.join(verdict)}\n:class: dropdown {kind}\n\n"
+            f"{body}\n\n'Changed since' compares the result's commit with the book's "
+            "(`git diff <sha> HEAD -- <paths>`), not counting edits to Python docstrings and "
+            "comments; a dirty tree means uncommitted edits existed when the result was "
+            "computed.\n```")
+
+
+def show_provenance(*records: Record) -> None:
+    """Display :func:`provenance_note` as Markdown (the chapters' first output)."""
+    from IPython.display import Markdown, display
+
+    display(Markdown(provenance_note(*records)))
