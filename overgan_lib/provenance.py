@@ -47,6 +47,9 @@ DEPENDS: dict[str, tuple[str, ...]] = {
     "nnd_floor": (*_GENERALIZATION, "overgan_lib/metrics/nnd_floor.py", "overgan_lib/data"),
     "nnd_fit_views": (*_GENERALIZATION, "overgan_lib/metrics/nnd_fit_views.py",
                       "overgan_lib/data"),
+    # A sweep's crossed critics score its kept generators (train.load_generator).
+    "nnd_crossover": (*_GENERALIZATION, "overgan_lib/metrics/nnd_crossover.py",
+                      "overgan_lib/data", "overgan_lib/train", "overgan_lib/models.py"),
     "neighbour_baselines": (*_GENERALIZATION, "overgan_lib/data"),
     "generalization": (*_GENERALIZATION, "overgan_lib/data", "overgan_lib/train",
                        "overgan_lib/models.py"),

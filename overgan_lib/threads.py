@@ -82,7 +82,7 @@ def for_workload(workload: str):
 
 # Stored experiments whose time goes to convolutions: Inception features and NND critics.
 CONV_EXPERIMENTS = ("data_metrics", "generalization", "neighbour_baselines", "nnd_floor",
-                    "nnd_fit_views")
+                    "nnd_fit_views", "nnd_crossover")
 
 
 def workload_of(experiment: str) -> str:

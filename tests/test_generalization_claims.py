@@ -339,3 +339,51 @@ def test_sweep_gaps_reading_counts_signs_and_names_an_opposite_lean():
     assert "0 of 1 gaps positive." in same and "lean opposite" not in same
     assert G.sweep_gaps_reading([{"nnd": 1.0}], base) == ("no real-side gap is stored with "
                                                           "these scores.")
+
+
+def _result(gap: float, se: float, nnd: float = 1.0) -> dict:
+    return {"real_gap": gap, "real_gap_se": se, "nnd": nnd}
+
+
+def test_crossed_pairs_split_learning_from_the_offset_and_read_them():
+    from overgan_lib.sweep import crossover as X
+
+    # gaps (first, crossed): a shared offset flips sign, learning does not
+    gaps = {"off": (-0.3, 0.3), "learnt": (0.5, 0.7), "mixed": (-0.1, 0.2), "nan": (0.1, None)}
+    first = {n: _result(a, 0.1, 2.0) for n, (a, _) in gaps.items()}
+    crossed = {"names": list(gaps), **{n: _result(float("nan") if b is None else b, 0.1, 2.5)
+                                       for n, (_, b) in gaps.items()}}
+    ps = {p.name: p for p in X.pairs(first, crossed)}
+    off, learnt, mixed = ps["off"], ps["learnt"], ps["mixed"]
+    assert (off.learning, off.offset) == (0.0, -0.3) and off.learnt() is False
+    assert (learnt.learning, round(learnt.offset, 12)) == (0.6, -0.1) and learnt.learnt()
+    assert abs(off.se - 0.1 / 2 ** 0.5) < 1e-12  # hypot(0.1, 0.1) / 2
+    assert round(mixed.learning, 12) == 0.05 and mixed.learnt() is False
+    assert ps["nan"].learnt() is None
+    assert X.fmt_pair_row(off) == ["-0.300 ± 0.100", "+0.300 ± 0.100", "+0.000 ± 0.071", "no",
+                                   "-0.300 (-3.0)", "2.00", "2.50"]
+    text = X.crossover_reading(list(ps.values()), "three critics")
+    assert text.startswith("For three critics (3), the first gaps are positive in 1 of 3 and "
+                           "the crossed gaps in 3 of 3. 2 of 3 pairs have gaps of opposite sign")
+    assert "1 of 3 lie beyond the rule (0.2 expected by chance" in text
+    assert "negative in 3 of 3 (mean -0.183" in text and "median size is 1.5" in text
+    assert text.endswith("moves the NND by +0.500 on average (from +0.500 to +0.500).")
+    assert X.crossover_reading([ps["nan"]], "none") == "No crossed gaps are stored for none."
+    with pytest.raises(ParameterError, match=r"crossed critics \['extra'\] have no first") as exc:
+        X.pairs(first, {"names": ["extra"], "extra": _result(0, 1)})
+    assert "\n" not in str(exc.value)
+
+
+def test_lean_decomposition_is_exact():
+    from overgan_lib.sweep import crossover as X
+
+    gens = [X.CrossedPair(str(i), a, 0.1, b, 0.1, 1, 1) for i, (a, b) in
+            enumerate([(-0.3, 0.25), (-0.2, 0.3)])]
+    base = [X.CrossedPair("m", 0.2, 0.1, -0.1, 0.1, 1, 1)]
+    text = X.lean_decomposition(gens, base)
+    # first gaps: base 0.2, gens -0.25 -> +0.45 = learning (0.05 - 0.0125) + offset (0.15 + 0.2625)
+    assert text.startswith("The baselines' critics' mean first gap exceeds the generators' "
+                           "critics' by +0.450: +0.038 from their learning estimates and +0.413 "
+                           "from the split's offset")
+    assert "(mean offsets +0.150 and -0.263)" in text
+    assert X.lean_decomposition(gens, []) == ""

@@ -353,3 +353,58 @@ def test_nnd_fit_views_shrinks_the_fit_set_under_the_baselines_protocol():
     with pytest.raises(ParameterError, match=r"fit_sizes=\[4, 32\] must decrease") as exc:
         nnd_fit_views({**cfg, "fit_sizes": [4, 32]}, seed=0, progress=False)
     assert "\n" not in str(exc.value)
+
+
+def test_crossing_the_halves_separates_learning_from_the_splits_offset():
+    """The crossover's design on two planted cases. Offset: both halves are smooth images,
+    but one is a little darker, and the "generator" is darker still, so both critics learn
+    "brighter is more real": the first gap is negative, the crossed one positive, and the
+    offset estimate carries it. Learning: eight fit images each, seen 40 times: both gaps
+    positive, and the learning estimate is beyond the rule."""
+    from overgan_lib.sweep.crossover import CrossedPair
+
+    def scaled(seed: int, n: int, f: float) -> torch.Tensor:
+        return (Smooth(seed)(n).float() * f).round().to(torch.uint8)
+
+    kw = dict(steps=20, batch_size=16, eval_batches=2, ema=0.0, lr=2e-3, progress=False)
+
+    def generator(seed: int, scale: float):
+        smooth = Smooth(seed)
+        return lambda n: (smooth(n).float() * scale).to(torch.uint8)
+
+    def crossed(gen_seed, h1, h2, gen_scale):  # the same sampler and seed for both critics
+        first = N.nnd(generator(gen_seed, gen_scale), h1, h2, **kw)
+        second = N.nnd(generator(gen_seed, gen_scale), h2, h1, **kw)
+        return CrossedPair("x", first.real_gap, first.real_gap_se, second.real_gap,
+                           second.real_gap_se, first.nnd, second.nnd)
+
+    offset = crossed(3, scaled(1, 128, 0.8), scaled(2, 128, 1.0), 0.4)
+    assert offset.a < -3 * offset.se_a and offset.b > 3 * offset.se_b  # signs follow the half
+    assert offset.offset < -3 * offset.se and abs(offset.learning) < abs(offset.offset) / 3
+    assert offset.learnt() is False
+    learning = crossed(3, Smooth(1)(8), Smooth(2)(8), 1.0)
+    assert learning.a > 0 and learning.b > 0 and learning.learnt() is True
+    assert abs(learning.offset) < learning.learning
+
+
+@needs_data
+def test_nnd_crossover_is_the_baselines_protocol_with_the_halves_swapped(monkeypatch):
+    from overgan_lib.metrics import generalization as G
+    from overgan_lib.metrics import nnd_crossover as X
+    from overgan_lib.profiles import settings
+
+    out = X.nnd_crossover({"source": "baselines", "seeds": 2}, "smoke", 0, progress=False)
+    base = settings("generalization_baselines", "smoke")
+    fit, score = G.held_out_halves(base["dataset"], base["n_real"])
+    assert out["names"] == base["baselines"]
+    assert (out["n_fit"], out["n_score"]) == (len(score), len(fit))
+    halves = G.held_out_halves
+    monkeypatch.setattr(G, "held_out_halves", lambda ds, n: halves(ds, n)[::-1])
+    by_hand = G.nnd_baselines(base, 0, progress=False)  # the same run, halves swapped
+    for name in base["baselines"]:
+        for key in ("nnd", "real_gap", "real_gap_se", "real_gap_raw", "curve_raw"):
+            assert out[name][key] == by_hand[name][key], (name, key)
+    with pytest.raises(ParameterError, match="source='mnist' is neither 'baselines' nor a "
+                                             "sweep") as exc:
+        X.nnd_crossover({"source": "mnist", "seeds": 1}, "smoke", 0, progress=False)
+    assert "\n" not in str(exc.value)

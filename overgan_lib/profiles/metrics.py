@@ -95,3 +95,9 @@ _FIT_SIZES = {"smoke": [32, 4], "cpu": [5000, 500, 50, 13], "gpu": [5000, 500],
 TABLES["nnd_fit_views"] = {p: {**{k: v for k, v in row.items() if k != "baselines"},
                                 "sampler": "memorise", "fit_sizes": _FIT_SIZES[p]}
                             for p, row in TABLES["generalization_baselines"].items()}
+# Chapter 10's crossover (overgan_lib.metrics.nnd_crossover): a second critic fitted on the
+# other half for every critic of the baselines and of Fig. 6's sweeps (their scored seeds), so
+# learning and the fixed split's offset separate. One stored record per source; it costs as
+# much again as the first critics (cpu: about 50 minutes on the 2-core CPU).
+TABLES["nnd_crossover"] = {p: dict(sources=["baselines", *row["sweeps"]], seeds=row["seeds"])
+                           for p, row in TABLES["generalization"].items()}

@@ -19,8 +19,9 @@ critic's features happen to see is the same draw for every critic with similar f
 the standard error covers a random split, not this one, and critics that share the split
 can all lean one way by chance. A gap *below* -z standard errors cannot be learning and
 shows that effect (it is reported); a small positive gap can be that effect as well as
-learning. Fitting a second critic on the other half would separate the two (learning raises
-both gaps, the split's difference flips sign); it is not done, which doubles the cost.
+learning. A second critic fitted on the other half separates the two (learning raises both
+gaps, the split's difference flips sign): :mod:`overgan_lib.metrics.nnd_crossover` fits it,
+:mod:`.crossover` reads the pairs.
 
 The rule is applied critic by critic with no multiplicity
 correction: out of many critics that learnt nothing about ALPHA of them cross it by chance,
@@ -205,9 +206,9 @@ def sweep_gaps_reading(scored: list[dict[str, Any]],
         text += (f" The baselines' critics: {int(np.sum(base > 0))} of {len(base)} gaps "
                  f"positive.")
         if np.sum(gaps < 0) > known / 2 and np.sum(base > 0) > len(base) / 2:
-            text += (" The two kinds of critic lean opposite ways: whether that is the fixed "
-                     "split's offset as each kind's features see it, or a little learning by "
-                     "the baselines' critics, is not resolved here.")
+            text += (" The two kinds of critic lean opposite ways: the fixed split's offset as "
+                     "each kind's features see it, or a little learning by the baselines' "
+                     "critics? Crossing the halves over separates the two.")
     return text
 
 
