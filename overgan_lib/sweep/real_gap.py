@@ -196,12 +196,14 @@ def sweep_gaps_reading(scored: list[dict[str, Any]],
     gaps = np.array([_gap_of(r)[0] for r in scored], float)
     base = np.array([_gap_of(r)[0] for r in baselines], float)
     base = base[np.isfinite(base)]
+    below = count_reversed(scored)
     text = (f"{got} of {known} show a real-side gap beyond the rule, about {chance:.1f} "
             f"expected by chance if none learnt (they share the critic seed and both real "
             f"halves, so they are not independent tries). Their gaps run from "
             f"{np.nanmin(gaps):+.2f} to {np.nanmax(gaps):+.2f}, {int(np.sum(gaps < 0))} of "
-            f"{known} negative and {count_reversed(scored)} below zero beyond noise, which "
-            f"learning cannot do: they show the size of the fixed split's own offset.")
+            f"{known} negative and {below} below zero beyond noise"
+            + (", which learning cannot do: they show the size of the fixed split's own "
+               "offset." if below else "."))
     if len(base):
         text += (f" The baselines' critics: {int(np.sum(base > 0))} of {len(base)} gaps "
                  f"positive.")
