@@ -124,3 +124,57 @@ def test_the_session_plan_runs_end_to_end_on_the_cpu(tmp_path):
     assert len(kept) == 4  # 2 widths x 2 seeds
     for w in kept:
         assert hashlib.sha256(w.read_bytes()).hexdigest().startswith(w.stem)
+
+
+_BLOCKER = '''
+import json, os, sys
+_BLOCK = set(json.loads(os.environ["OVERGAN_TEST_BLOCK"]))
+class _Absent:  # the device image lacks these: importing one fails as it would there
+    def find_spec(self, name, path=None, target=None):
+        if name.split(".")[0] in _BLOCK:
+            raise ModuleNotFoundError(f"{name} is not on the H200 image", name=name)
+sys.meta_path.insert(0, _Absent())
+'''
+
+
+def _absent_on_device() -> list[str]:
+    """Top-level modules installed here whose distribution tools/h200_packages.txt lacks."""
+    import importlib.metadata as md
+    import re
+
+    def norm(name: str) -> str:
+        return re.sub(r"[-_.]+", "-", name).lower()
+
+    text = (REPO / "tools" / "h200_packages.txt").read_text()
+    there = {norm(w) for line in text.splitlines() if not line.startswith("#")
+             for w in line.split()}
+    absent, present = set(), set()
+    for dist in md.distributions():
+        tops = set((dist.read_text("top_level.txt") or "").split())
+        tops |= {str(f).split("/")[0].removesuffix(".py") for f in dist.files or []
+                 if "/" in str(f) or str(f).endswith(".py")}
+        (present if norm(dist.metadata["Name"]) in there else absent).update(tops)
+    # (some distributions ship a top-level ``tests``; this repository's own folders stay)
+    return sorted(t for t in absent - present
+                  if t.isidentifier() and not t.startswith("__") and not (REPO / t).exists())
+
+
+def test_device_commands_import_only_what_the_h200_image_has(tmp_path):
+    """On the device, `pytest -m cuda tests` collects every test module and the stages run
+    the CLI: an import of a package the image lacks (IPython, papermill, ...) would cost the
+    session. Here both run with every such package blocked."""
+    absent = _absent_on_device()
+    assert "IPython" in absent and "papermill" in absent and "torch" not in absent
+    (tmp_path / "site").mkdir()
+    (tmp_path / "site" / "sitecustomize.py").write_text(_BLOCKER)
+    env = {**os.environ, "OVERGAN_TEST_BLOCK": json.dumps(absent),
+           "PYTHONPATH": os.pathsep.join([str(tmp_path / "site"), str(REPO)]),
+           "OVERGAN_RESULTS": str(tmp_path / "results"), "OMP_NUM_THREADS": "1"}
+    blocked = subprocess.run([sys.executable, "-c", "import IPython"], env=env,
+                             capture_output=True, text=True)
+    assert "not on the H200 image" in blocked.stderr  # the block is in force
+    out = _sh([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--collect-only",
+               "-m", "cuda", "tests"], REPO, env)  # a collection error exits 2
+    assert "deselected" in out
+    _sh([sys.executable, "-m", "overgan_lib.cli", "bench", "nnd", "--device", "cpu",
+         "--batch-size", "2", "--iters", "1", "--quiet"], REPO, env)
