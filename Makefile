@@ -86,7 +86,7 @@ lint: $(STAMP)
 	$(BIN)/ruff check overgan_lib tests
 
 test: lint
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest --durations=15
 	$(MAKE) book PROFILE=smoke PARAMS="-p rerun True"
 	$(MAKE) browser-check
 

@@ -300,6 +300,17 @@ def test_critic_check_passes_only_when_no_baseline_critic_learnt():
     old = {"baselines": ["a"], "a": {"nnd": 0.1}}  # stored before the gap was recorded
     assert G.critic_check(old, views) == (False, "no real-side gap is stored with the "
                                                  "baselines: recompute them")
+    # Crossed over, the learning estimate decides: a first gap hidden by the split's
+    # offset (a = 0.01, b = 0.4) is learning; a first gap made by it (b = -0.5) is not.
+    from overgan_lib.sweep.crossover import CrossedPair
+
+    hidden = [CrossedPair("a", 0.01, 0.1, 0.4, 0.1, 1, 1),
+              CrossedPair("b", -0.1, 0.1, 0.1, 0.1, 1, 1)]
+    ok, why = G.critic_check(quiet, views, None, hidden)
+    assert not ok and ("crossing the halves over, learning estimates beyond the rule: 1 of 2 "
+                       "baselines' critics (mean learning +0.103, 0.10 expected") in why
+    offset = [CrossedPair("b", 0.5, 0.1, -0.5, 0.1, 1, 1)]
+    assert G.critic_check(loud, views, None, offset)[0] is True
 
 
 def test_seed_gaps_count_every_critic_seed_of_the_floor():

@@ -102,7 +102,7 @@ CLAIMS: tuple[Claim, ...] = (
           check=_generalization),
     Claim("nnd-critic", "NND critic (the instrument of Fig. 6): no detectable learning of "
           "its own real images at the profile's budget", "10_generalization",
-          ("generalization_baselines", "nnd_fit_views"),
+          ("generalization_baselines", "nnd_fit_views", "nnd_crossover"),
           check=_nnd_critic, infrastructure=True),
     Claim("li2018", "Related: Li et al. (2018), first-order approximation of GAN dynamics",
           "11_li2018_discriminators", ("li2018",), THEORY_FULL, _li2018),

@@ -107,6 +107,8 @@ def _generalization(recs: dict[str, list[Record]]) -> tuple[bool, str]:
 def _nnd_critic(recs: dict[str, list[Record]]) -> tuple[bool, str]:
     """Fig. 6's instrument: does the NND critic learn its own real images? The rule of
     chapter "Generalization" (:func:`overgan_lib.sweep.real_gap.critic_check`)."""
+    from ..profiles import settings
+    from ..sweep import crossover
     from ..sweep.real_gap import critic_check
 
     profile = str(recs["nnd_fit_views"][0].provenance["profile"])
@@ -115,7 +117,11 @@ def _nnd_critic(recs: dict[str, list[Record]]) -> tuple[bool, str]:
     if base is None or views is None:
         return False, f"the baselines or the fit-set experiment at {profile} is not stored"
     floor = _stored_as_chapter("nnd_floor", profile)  # only where new real images exist
-    return critic_check(base.data, views.data, None if floor is None else floor.data)
+    seeds = settings("nnd_crossover", profile)["seeds"]  # the chapter's record of the baselines
+    crossed = _stored_as_chapter("nnd_crossover", profile, {"source": "baselines",
+                                                             "seeds": seeds})
+    pairs = None if crossed is None else crossover.pairs(base.data, crossed.data)
+    return critic_check(base.data, views.data, None if floor is None else floor.data, pairs)
 
 
 _JELASSI_LABELS = {"graft_vs_adam": "graft ≈ Adam:", "rgraft_vs_adam": "Adam beats reverse graft:",

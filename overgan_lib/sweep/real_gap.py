@@ -215,12 +215,16 @@ def sweep_gaps_reading(scored: list[dict[str, Any]],
 
 
 def critic_check(baselines: dict[str, Any], views: dict[str, Any],
-                 floor: dict[str, Any] | None = None) -> tuple[bool, str]:
+                 floor: dict[str, Any] | None = None,
+                 crossed: list | None = None) -> tuple[bool, str]:
     """The status page's row for the NND critic: passes when no critic at the baselines'
     protocol learnt its fit images, neither a baseline's nor, where the profile measures the
-    floor (``nnd_floor`` record), any critic seed of it. The reason gives the largest
-    one-sided upper bound of the baselines' gaps and where, at the same budget, a smaller fit
-    set starts to be learnt."""
+    floor (``nnd_floor`` record), any critic seed of it. Where the baselines' critics are
+    crossed over (``crossed``: :class:`.crossover.CrossedPair` of each baseline), a baseline's
+    critic learnt when its learning estimate (a + b) / 2 crosses the rule, which the split's
+    offset does not move; otherwise when its first gap does. The reason gives the largest
+    one-sided upper bound of the baselines' first gaps and where, at the same budget, a
+    smaller fit set starts to be learnt."""
     names = baselines["baselines"]
     got, known, chance = count_learnt(baselines[n] for n in names)
     if not known:
@@ -242,4 +246,12 @@ def critic_check(baselines: dict[str, Any], views: dict[str, Any],
             why += (f"; over the floor's critic seeds: {seeds_got} of {seeds_known} beyond the "
                     f"rule, {positive} of {seeds_known} positive")
     why += f"; shrinking the fit set at the same budget: {shrink}"
+    seen = [p.learnt() for p in crossed or []]
+    if any(x is not None for x in seen):
+        got = sum(bool(x) for x in seen)
+        known = sum(x is not None for x in seen)
+        why += (f"; crossing the halves over, learning estimates beyond the rule: {got} of "
+                f"{known} baselines' critics (mean learning "
+                f"{np.mean([p.learning for p in crossed]):+.3f}, {ALPHA * known:.2f} expected "
+                f"by chance)")
     return got == 0 and seeds_got == 0, why
