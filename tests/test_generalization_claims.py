@@ -398,3 +398,25 @@ def test_lean_decomposition_is_exact():
                            "from the split's offset")
     assert "(mean offsets +0.150 and -0.263)" in text
     assert X.lean_decomposition(gens, []) == ""
+
+
+def test_bottom_line_says_which_part_of_the_first_gaps_is_learning():
+    from overgan_lib.sweep.crossover import CrossedPair, bottom_line
+
+    offset = [CrossedPair(str(i), -0.4, 0.2, 0.42, 0.2, 1, 1) for i in range(4)]
+    assert bottom_line(offset, "the generators' critics") == (
+        "The generators' critics show no learning beyond chance (0 of 4 learning estimates "
+        "beyond the rule, 0.2 expected by chance; mean learning +0.010), and the split's "
+        "offset (mean -0.410) is the larger part of their first gaps: 4 of 4 pairs flip sign.")
+    hidden = [CrossedPair("m", 0.1, 0.05, 0.2, 0.05, 1, 1), CrossedPair("f", 0.05, 0.05, 0.25,
+                                                                         0.05, 1, 1)]
+    text = bottom_line(hidden, "the baselines' critics")
+    assert text.startswith("The baselines' critics learn their fit images a little at this "
+                           "budget (2 of 2 learning estimates beyond the conservative rule, 0.1 "
+                           "expected by chance; mean learning +0.150)")
+    assert text.endswith("the split's offset (mean -0.075), of the opposite sign, hid part of "
+                         "it there.")
+    same = [CrossedPair("m", 0.3, 0.05, 0.2, 0.05, 1, 1)]
+    assert bottom_line(same, "x").endswith("(the split's offset: mean +0.050).")
+    assert bottom_line([], "the baselines' critics") == ("The baselines' critics are not "
+                                                         "crossed over at this profile.")

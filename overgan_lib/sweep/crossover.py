@@ -16,9 +16,11 @@ share, not the part peculiar to one critic.
 
 Noise. Each gap has a standard error from its own images (both means over the images of a
 half). The learning estimate gets sqrt(se_a^2 + se_b^2) / 2. The two gaps are computed on the
-same images, and where the critics are alike their image noise enters with opposite signs
-and largely cancels in a + b, so this error is an upper bound and the rule (learning beyond
-z(1 - ALPHA) of it, one-sided, as in :mod:`.real_gap`) is conservative. The offset gets no
+same images, and their image noise enters with opposite signs: as long as the two critics'
+outputs rise and fall together over the images (positively correlated, as two critics of
+one sampler trained alike are expected to be; their outputs are not stored, so this is not
+checked), it partly cancels in a + b, this error is an upper bound and the rule (learning
+beyond z(1 - ALPHA) of it, one-sided, as in :mod:`.real_gap`) is conservative. The offset gets no
 test: it *is* the fixed split's sampling difference, of the size a gap's standard error
 describes for a random split; its size in standard errors checks that description.
 """
@@ -128,8 +130,9 @@ def crossover_reading(ps: list[CrossedPair], who: str) -> str:
              f"(mean {offset.mean():+.3f}, from {offset.min():+.3f} to {offset.max():+.3f})")
     if len(in_se):
         text += (f"; in units of the first gap's standard error its median size is "
-                 f"{np.median(np.abs(in_se)):.1f}, where a random split's offset would be "
-                 f"about 0.7 (the median of |N(0, 1)|)")
+                 f"{np.median(np.abs(in_se)):.1f}, against about 0.7 typical of a random split "
+                 f"(the median of |N(0, 1)|; these critics share one split, so this is one "
+                 f"draw seen through {n} critics)")
     text += (f". Swapping the halves moves the NND by {moved.mean():+.3f} on average (from "
              f"{moved.min():+.3f} to {moved.max():+.3f}).")
     return text
@@ -153,3 +156,34 @@ def lean_decomposition(generators: list[CrossedPair], baselines: list[CrossedPai
             f"{d_gap:+.3f}: {d_learn:+.3f} from their learning estimates and {d_off:+.3f} from "
             f"the split's offset as each kind sees it (mean offsets {mean(base, 'offset'):+.3f} "
             f"and {mean(gens, 'offset'):+.3f}).")
+
+
+def bottom_line(ps: list[CrossedPair], who: str) -> str:
+    """One group of crossed critics (``who``, e.g. "the baselines' critics") in one sentence:
+    do they learn their fit images beyond chance (more learning estimates beyond the rule
+    than ALPHA of them, and at least one), and is the learning or the split's offset the
+    larger part of their first gaps (mean over the pairs)? Descriptive: the pairs share both
+    halves, so the count is not a test."""
+    ps = [p for p in ps if p.learnt() is not None]
+    if not ps:
+        return f"{who[0].upper()}{who[1:]} are not crossed over at this profile."
+    n, got = len(ps), sum(bool(p.learnt()) for p in ps)
+    learning = float(np.mean([p.learning for p in ps]))
+    offset = float(np.mean([p.offset for p in ps]))
+    flips = sum(np.sign(p.a) != np.sign(p.b) for p in ps)
+    head = f"{who[0].upper()}{who[1:]}"
+    text = (f"{head} learn their fit images a little at this budget ({got} of {n} learning "
+            f"estimates beyond the conservative rule, {ALPHA * n:.1f} expected by chance; mean "
+            f"learning {learning:+.3f})" if got > max(ALPHA * n, 0.5) else
+            f"{head} show no learning beyond chance ({got} of {n} learning estimates beyond "
+            f"the rule, {ALPHA * n:.1f} expected by chance; mean learning {learning:+.3f})")
+    if abs(offset) > abs(learning):
+        text += (f", and the split's offset (mean {offset:+.3f}) is the larger part of their "
+                 f"first gaps" + (f": {flips} of {n} pairs flip sign." if flips else "."))
+    elif np.sign(offset) == -np.sign(learning):
+        text += (f", and their learning is the larger part of their first gaps; the split's "
+                 f"offset (mean {offset:+.3f}), of the opposite sign, hid part of it there.")
+    else:
+        text += (f", and their learning is the larger part of their first gaps (the split's "
+                 f"offset: mean {offset:+.3f}).")
+    return text
