@@ -305,10 +305,11 @@ def test_critic_check_passes_only_when_no_baseline_critic_learnt():
     from overgan_lib.sweep.crossover import CrossedPair
 
     hidden = [CrossedPair("a", 0.01, 0.1, 0.4, 0.1, 1, 1),
-              CrossedPair("b", -0.1, 0.1, 0.1, 0.1, 1, 1)]
+              CrossedPair("b", -0.1, 0.1, 0.14, 0.1, 1, 1)]
     ok, why = G.critic_check(quiet, views, None, hidden)
-    assert not ok and ("crossing the halves over, learning estimates beyond the rule: 1 of 2 "
-                       "baselines' critics (mean learning +0.103, 0.10 expected") in why
+    assert not ok and why.startswith("crossing the halves over, the baselines' critics' learning "
+                                     "estimates beyond the rule: 1 of 2 (mean learning +0.113, "
+                                     "0.10 expected by chance); first gaps: baselines' critics")
     offset = [CrossedPair("b", 0.5, 0.1, -0.5, 0.1, 1, 1)]
     assert G.critic_check(loud, views, None, offset)[0] is True
 
@@ -376,13 +377,17 @@ def test_crossed_pairs_split_learning_from_the_offset_and_read_them():
     text = X.crossover_reading(list(ps.values()), "three critics")
     assert text.startswith("For three critics (3), the first gaps are positive in 1 of 3 and "
                            "the crossed gaps in 3 of 3. 2 of 3 pairs have gaps of opposite sign")
-    assert "1 of 3 lie beyond the rule (0.2 expected by chance" in text
-    assert "negative in 3 of 3 (mean -0.183" in text and "median size is 1.5" in text
+    assert "(mean +0.217, 2 of 3 positive); 1 of 3 lie beyond the conservative rule (0.15 " \
+        "expected by chance" in text
+    assert "negative in 3 of 3 (mean -0.183" in text and "median size is 1.5 (about 0.7" in text
     assert text.endswith("moves the NND by +0.500 on average (from +0.500 to +0.500).")
     assert X.crossover_reading([ps["nan"]], "none") == "No crossed gaps are stored for none."
     with pytest.raises(ParameterError, match=r"crossed critics \['extra'\] have no first") as exc:
         X.pairs(first, {"names": ["extra"], "extra": _result(0, 1)})
     assert "\n" not in str(exc.value)
+    other = {"names": ["off"], "off": {**_result(0.3, 0.1), "steps": 400}}
+    with pytest.raises(ParameterError, match="'off' differs from its first critic in steps"):
+        X.pairs({"off": {**first["off"], "steps": 200}}, other)
 
 
 def test_lean_decomposition_is_exact():
@@ -396,27 +401,42 @@ def test_lean_decomposition_is_exact():
     assert text.startswith("The baselines' critics' mean first gap exceeds the generators' "
                            "critics' by +0.450: +0.038 from their learning estimates and +0.413 "
                            "from the split's offset")
-    assert "(mean offsets +0.150 and -0.263)" in text
+    assert "(mean offsets +0.150 and -0.263, or +1.5 and -2.6 in units of each kind's" in text
     assert X.lean_decomposition(gens, []) == ""
 
 
-def test_bottom_line_says_which_part_of_the_first_gaps_is_learning():
-    from overgan_lib.sweep.crossover import CrossedPair, bottom_line
+def test_bottom_line_tests_the_group_however_its_pairs_depend():
+    from overgan_lib.sweep.crossover import CrossedPair, bottom_line, group_test, learning_by_width
 
-    offset = [CrossedPair(str(i), -0.4, 0.2, 0.42, 0.2, 1, 1) for i in range(4)]
-    assert bottom_line(offset, "the generators' critics") == (
-        "The generators' critics show no learning beyond chance (0 of 4 learning estimates "
-        "beyond the rule, 0.2 expected by chance; mean learning +0.010), and the split's "
-        "offset (mean -0.410) is the larger part of their first gaps: 4 of 4 pairs flip sign.")
-    hidden = [CrossedPair("m", 0.1, 0.05, 0.2, 0.05, 1, 1), CrossedPair("f", 0.05, 0.05, 0.25,
-                                                                         0.05, 1, 1)]
+    offset = [CrossedPair(f"k={k} seed=0", -0.4, 0.2, 0.42, 0.2, 1, 1) for k in (8, 16)]
+    # mean learning +0.010 against 1.645 * hypot(0.2, 0.2) / 2 = 0.233
+    assert group_test(offset)[2] is False and abs(group_test(offset)[1] - 0.2326) < 1e-4
+    assert bottom_line(offset, "the critics of `s`'s generators") == (
+        "The mean learning estimate of the critics of `s`'s generators, +0.010, stays below "
+        "0.233, the one-sided bar for a group of pairs that share their halves: the "
+        "conservative error cannot detect learning of this size (2 of 2 estimates positive). "
+        "The split's offset (mean -0.410) pulls the first gaps the other way: 2 of 2 pairs "
+        "have gaps of opposite sign.")
+    assert learning_by_width(offset) == "k=8 +0.010, k=16 +0.010"
+    hidden = [CrossedPair("m", 0.1, 0.05, 0.2, 0.05, 1, 1),
+              CrossedPair("f", 0.05, 0.05, 0.25, 0.05, 1, 1)]
     text = bottom_line(hidden, "the baselines' critics")
-    assert text.startswith("The baselines' critics learn their fit images a little at this "
-                           "budget (2 of 2 learning estimates beyond the conservative rule, 0.1 "
-                           "expected by chance; mean learning +0.150)")
-    assert text.endswith("the split's offset (mean -0.075), of the opposite sign, hid part of "
-                         "it there.")
+    assert text.startswith("The baselines' critics rate their own fit half above the other: "
+                           "their mean learning estimate, +0.150, exceeds 0.058")
+    assert text.endswith("The split's offset (mean -0.075) pulls the first gaps the other way, "
+                         "hiding part of the learning from them.")
     same = [CrossedPair("m", 0.3, 0.05, 0.2, 0.05, 1, 1)]
-    assert bottom_line(same, "x").endswith("(the split's offset: mean +0.050).")
+    assert bottom_line(same, "x").endswith("(mean +0.050) pulls the first gaps the same way.")
     assert bottom_line([], "the baselines' critics") == ("The baselines' critics are not "
                                                          "crossed over at this profile.")
+    assert group_test([]) is None and learning_by_width(hidden) == ""
+
+
+def test_difference_moves_with_the_split():
+    from overgan_lib.sweep.crossover import CrossedPair, difference_moves
+
+    ps = [CrossedPair("memorise", 0, 1, 0, 1, 0.43, 0.28), CrossedPair("fresh", 0, 1, 0, 1,
+                                                                       -0.38, -0.84)]
+    first, crossed = difference_moves(ps, "memorise", "fresh")
+    assert round(first, 6) == 0.81 and round(crossed, 6) == 1.12
+    assert difference_moves(ps, "memorise", "blur") is None

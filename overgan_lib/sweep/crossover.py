@@ -4,15 +4,19 @@ A first critic fits on half H1 of the held-out real images and is scored on H2; 
 twin (:mod:`overgan_lib.metrics.nnd_crossover`) fits on H2 and is scored on H1, everything else
 the same. Their real-side gaps are a = D1(H1) - D1(H2) and b = D2(H2) - D2(H1) (means of the
 critics' outputs; :func:`overgan_lib.metrics.nnd.real_gap`). Write each as learning plus the
-split's difference as that critic's features see it: a = l1 + d1, b = l2 - d2. Learning raises
-both; where the two critics see the halves alike (d1 = d2 = d) the difference enters with
+split's difference as that critic's features see it: a = l1 + d1, b = l2 - d2. "Learning" is
+any way a critic comes to rate its own fit half above the other: memorising images, or fitting
+the sample's particulars (its mean and spread, say) without any one image. Learning raises
+both gaps; where the two critics see the halves alike (d1 = d2 = d) the difference enters with
 opposite signs, so
 
     learning ~ (a + b) / 2,      the split's offset ~ (a - b) / 2.
 
-Where the critics see the halves differently (d1 != d2), what is left of the difference,
-(d1 - d2) / 2, stays in the learning estimate: crossing over cancels the offset the critics
-share, not the part peculiar to one critic.
+Where the critics see the halves differently (d1 != d2), (d1 - d2) / 2 stays in the learning
+estimate, and where they learn unequally, (l1 - l2) / 2 stays in the offset estimate: crossing
+over cancels what the twins share. They share a lot (:mod:`overgan_lib.metrics.nnd_crossover`:
+initial weights, batch order, every noise draw, the whole sample stream), so they are close to
+one function trained on two samples.
 
 Noise. Each gap has a standard error from its own images (both means over the images of a
 half). The learning estimate gets sqrt(se_a^2 + se_b^2) / 2. The two gaps are computed on the
@@ -20,9 +24,14 @@ same images, and their image noise enters with opposite signs: as long as the tw
 outputs rise and fall together over the images (positively correlated, as two critics of
 one sampler trained alike are expected to be; their outputs are not stored, so this is not
 checked), it partly cancels in a + b, this error is an upper bound and the rule (learning
-beyond z(1 - ALPHA) of it, one-sided, as in :mod:`.real_gap`) is conservative. The offset gets no
-test: it *is* the fixed split's sampling difference, of the size a gap's standard error
-describes for a random split; its size in standard errors checks that description.
+beyond z(1 - ALPHA) of it, one-sided, as in :mod:`.real_gap`) is conservative. How loose it is
+cannot be told without the critics' outputs image by image, which no record keeps: twins that
+are nearly one function make it very loose. For a group of pairs, which share both halves and
+the critic seed, :func:`group_test` asks whether the mean learning estimate exceeds z times the
+mean error, valid however the pairs depend on each other (the standard deviation of a mean is
+at most the mean of the standard deviations). The offset gets no test: it *is* the fixed
+split's sampling difference. A gap's standard error describes its size for a random split,
+but critics that share the split show one draw of it, whatever their number.
 """
 
 from __future__ import annotations
@@ -87,6 +96,12 @@ def pairs(first: Mapping[str, Mapping[str, Any]], crossed: Mapping[str, Any]
                              f"crossover record from the same samplers as the NND record")
     out = []
     for n in crossed["names"]:
+        differ = [k for k in ("steps", "batch_size", "eval_batches")
+                  if k in first[n] and first[n][k] != crossed[n].get(k)]
+        if differ:
+            raise ParameterError(f"crossed critic {n!r} differs from its first critic in "
+                                 f"{', '.join(differ)}: recompute the crossover record with the "
+                                 f"NND record's settings")
         (a, se_a), (b, se_b) = _gap_of(first[n]), _gap_of(crossed[n])
         out.append(CrossedPair(n, a, se_a, b, se_b, first[n]["nnd"], crossed[n]["nnd"]))
     return out
@@ -123,26 +138,62 @@ def crossover_reading(ps: list[CrossedPair], who: str) -> str:
     text += (f"{flips} of {n} pairs have gaps of opposite sign, which learning alone cannot "
              f"give. " if flips else "No pair has gaps of opposite sign. ")
     text += (f"The learning estimate (a + b) / 2 runs from {learning.min():+.3f} to "
-             f"{learning.max():+.3f} (mean {learning.mean():+.3f}); {got} of {n} lie beyond "
-             f"the rule ({ALPHA * n:.1f} expected by chance if none learnt; the pairs share "
-             f"both halves, so they are not independent tries). ")
+             f"{learning.max():+.3f} (mean {learning.mean():+.3f}, {int(np.sum(learning > 0))} "
+             f"of {n} positive); {got} of {n} lie beyond the conservative rule "
+             f"({ALPHA * n:.2f} expected by chance if none learnt; the pairs share both halves, "
+             f"so they are not independent tries). ")
     text += (f"The split's offset (a - b) / 2 is negative in {int(np.sum(offset < 0))} of {n} "
              f"(mean {offset.mean():+.3f}, from {offset.min():+.3f} to {offset.max():+.3f})")
     if len(in_se):
         text += (f"; in units of the first gap's standard error its median size is "
-                 f"{np.median(np.abs(in_se)):.1f}, against about 0.7 typical of a random split "
-                 f"(the median of |N(0, 1)|; these critics share one split, so this is one "
-                 f"draw seen through {n} critics)")
+                 f"{np.median(np.abs(in_se)):.1f} (about 0.7 is typical of one critic under a "
+                 f"random split, the median of |N(0, 1)|; these critics share one split, so "
+                 f"this is one draw, and a value up to about 2.5 would not be unusual)")
     text += (f". Swapping the halves moves the NND by {moved.mean():+.3f} on average (from "
              f"{moved.min():+.3f} to {moved.max():+.3f}).")
     return text
+
+
+def group_test(ps: list[CrossedPair]) -> tuple[float, float, bool] | None:
+    """(mean learning estimate, z(1 - ALPHA) times the mean error, whether the first exceeds
+    the second) over the pairs with a known error: a one-sided test of the group's mean
+    learning that holds however the pairs depend on each other (the standard deviation of a
+    mean is at most the mean of the standard deviations) and inherits each error's
+    conservatism. None when no pair has a known error."""
+    ps = [p for p in ps if p.learnt() is not None]
+    if not ps:
+        return None
+    mean = float(np.mean([p.learning for p in ps]))
+    bar = z_learnt() * float(np.mean([p.se for p in ps]))
+    return mean, bar, bool(mean > bar)
+
+
+def learning_by_width(ps: list[CrossedPair]) -> str:
+    """Mean learning estimate per width of a sweep's pairs (names "k=<width> seed=<s>"), in
+    words, e.g. "k=8 +0.009, k=16 +0.014"; empty when no name carries a width."""
+    by: dict[int, list[float]] = {}
+    for p in ps:
+        if p.name.startswith("k=") and np.isfinite(p.learning):
+            by.setdefault(int(p.name.split()[0][2:]), []).append(p.learning)
+    return ", ".join(f"k={k} {np.mean(v):+.3f}" for k, v in sorted(by.items()))
+
+
+def difference_moves(ps: list[CrossedPair], x: str, y: str) -> tuple[float, float] | None:
+    """The NND of sampler ``x`` minus that of ``y``, on the first split and crossed: how far
+    a comparison made on one split moves with it. None unless both are among the pairs."""
+    got = {p.name: p for p in ps}
+    if x not in got or y not in got:
+        return None
+    return (got[x].nnd_first - got[y].nnd_first, got[x].nnd_crossed - got[y].nnd_crossed)
 
 
 def lean_decomposition(generators: list[CrossedPair], baselines: list[CrossedPair]) -> str:
     """Why the generators' and the baselines' critics lean differently
     (:func:`.real_gap.sweep_gaps_reading`), in words: the difference of their mean first
     gaps split exactly into the difference of their mean learning estimates and of their
-    mean offsets (a = learning + offset for every pair). Empty where a group has no pair."""
+    mean offsets (a = learning + offset for every pair), and the mean offsets also in units
+    of each kind's first-gap errors (the two kinds' outputs have different scales). Empty
+    where a group has no pair."""
     gens = [p for p in generators if np.isfinite(p.a) and np.isfinite(p.b)]
     base = [p for p in baselines if np.isfinite(p.a) and np.isfinite(p.b)]
     if not gens or not base:
@@ -151,39 +202,41 @@ def lean_decomposition(generators: list[CrossedPair], baselines: list[CrossedPai
     def mean(ps: list[CrossedPair], what: str) -> float:
         return float(np.mean([getattr(p, what) for p in ps]))
 
+    def in_se(ps: list[CrossedPair]) -> float:
+        return float(np.mean([p.offset / p.se_a for p in ps if p.se_a > 0]))
+
     d_gap, d_learn, d_off = (mean(base, w) - mean(gens, w) for w in ("a", "learning", "offset"))
     return (f"The baselines' critics' mean first gap exceeds the generators' critics' by "
             f"{d_gap:+.3f}: {d_learn:+.3f} from their learning estimates and {d_off:+.3f} from "
             f"the split's offset as each kind sees it (mean offsets {mean(base, 'offset'):+.3f} "
-            f"and {mean(gens, 'offset'):+.3f}).")
+            f"and {mean(gens, 'offset'):+.3f}, or {in_se(base):+.1f} and {in_se(gens):+.1f} in "
+            f"units of each kind's first-gap standard errors, whose scales differ).")
 
 
 def bottom_line(ps: list[CrossedPair], who: str) -> str:
-    """One group of crossed critics (``who``, e.g. "the baselines' critics") in one sentence:
-    do they learn their fit images beyond chance (more learning estimates beyond the rule
-    than ALPHA of them, and at least one), and is the learning or the split's offset the
-    larger part of their first gaps (mean over the pairs)? Descriptive: the pairs share both
-    halves, so the count is not a test."""
+    """One group of crossed critics (``who``, e.g. "the baselines' critics") in words: does
+    the group rate its own fit half above the other on average, by :func:`group_test`; and
+    do learning and the split's offset pull the first gaps the same way or apart?"""
+    test = group_test(ps)
+    head = f"{who[0].upper()}{who[1:]}"
+    if test is None:
+        return f"{head} are not crossed over at this profile."
     ps = [p for p in ps if p.learnt() is not None]
-    if not ps:
-        return f"{who[0].upper()}{who[1:]} are not crossed over at this profile."
-    n, got = len(ps), sum(bool(p.learnt()) for p in ps)
-    learning = float(np.mean([p.learning for p in ps]))
+    n, (mean, bar, beyond) = len(ps), test
     offset = float(np.mean([p.offset for p in ps]))
     flips = sum(np.sign(p.a) != np.sign(p.b) for p in ps)
-    head = f"{who[0].upper()}{who[1:]}"
-    text = (f"{head} learn their fit images a little at this budget ({got} of {n} learning "
-            f"estimates beyond the conservative rule, {ALPHA * n:.1f} expected by chance; mean "
-            f"learning {learning:+.3f})" if got > max(ALPHA * n, 0.5) else
-            f"{head} show no learning beyond chance ({got} of {n} learning estimates beyond "
-            f"the rule, {ALPHA * n:.1f} expected by chance; mean learning {learning:+.3f})")
-    if abs(offset) > abs(learning):
-        text += (f", and the split's offset (mean {offset:+.3f}) is the larger part of their "
-                 f"first gaps" + (f": {flips} of {n} pairs flip sign." if flips else "."))
-    elif np.sign(offset) == -np.sign(learning):
-        text += (f", and their learning is the larger part of their first gaps; the split's "
-                 f"offset (mean {offset:+.3f}), of the opposite sign, hid part of it there.")
+    positive = sum(p.learning > 0 for p in ps)
+    text = (f"{head} rate their own fit half above the other: their mean learning estimate, "
+            f"{mean:+.3f}, exceeds {bar:.3f}, the one-sided bar for a group of pairs that "
+            f"share their halves ({positive} of {n} estimates positive)" if beyond else
+            f"The mean learning estimate of {who}, {mean:+.3f}, stays below {bar:.3f}, the "
+            f"one-sided bar for a group of pairs that share their halves: the conservative "
+            f"error cannot detect learning of this size ({positive} of {n} estimates "
+            f"positive)")
+    if np.sign(offset) == -np.sign(mean) and abs(offset) > 0:
+        text += (f". The split's offset (mean {offset:+.3f}) pulls the first gaps the other "
+                 f"way" + (f": {flips} of {n} pairs have gaps of opposite sign." if flips else
+                           ", hiding part of the learning from them."))
     else:
-        text += (f", and their learning is the larger part of their first gaps (the split's "
-                 f"offset: mean {offset:+.3f}).")
+        text += f". The split's offset (mean {offset:+.3f}) pulls the first gaps the same way."
     return text

@@ -220,11 +220,12 @@ def critic_check(baselines: dict[str, Any], views: dict[str, Any],
     """The status page's row for the NND critic: passes when no critic at the baselines'
     protocol learnt its fit images, neither a baseline's nor, where the profile measures the
     floor (``nnd_floor`` record), any critic seed of it. Where the baselines' critics are
-    crossed over (``crossed``: :class:`.crossover.CrossedPair` of each baseline), a baseline's
-    critic learnt when its learning estimate (a + b) / 2 crosses the rule, which the split's
-    offset does not move; otherwise when its first gap does. The reason gives the largest
-    one-sided upper bound of the baselines' first gaps and where, at the same budget, a
-    smaller fit set starts to be learnt."""
+    crossed over (``crossed``: :class:`.crossover.CrossedPair` of the baselines, at least one
+    with a known error), the baselines are judged by the learning estimates (a + b) / 2,
+    which the split's offset does not move: none may cross the rule. Otherwise by the first
+    gaps. The reason leads with what decided, then gives the largest one-sided upper bound of
+    the baselines' first gaps and where, at the same budget, a smaller fit set starts to be
+    learnt."""
     names = baselines["baselines"]
     got, known, chance = count_learnt(baselines[n] for n in names)
     if not known:
@@ -246,12 +247,11 @@ def critic_check(baselines: dict[str, Any], views: dict[str, Any],
             why += (f"; over the floor's critic seeds: {seeds_got} of {seeds_known} beyond the "
                     f"rule, {positive} of {seeds_known} positive")
     why += f"; shrinking the fit set at the same budget: {shrink}"
-    seen = [p.learnt() for p in crossed or []]
-    if any(x is not None for x in seen):
-        got = sum(bool(x) for x in seen)
-        known = sum(x is not None for x in seen)
-        why += (f"; crossing the halves over, learning estimates beyond the rule: {got} of "
-                f"{known} baselines' critics (mean learning "
-                f"{np.mean([p.learning for p in crossed]):+.3f}, {ALPHA * known:.2f} expected "
-                f"by chance)")
+    known_pairs = [p for p in crossed or [] if p.learnt() is not None]
+    if known_pairs:
+        got = sum(bool(p.learnt()) for p in known_pairs)
+        why = (f"crossing the halves over, the baselines' critics' learning estimates beyond "
+               f"the rule: {got} of {len(known_pairs)} (mean learning "
+               f"{np.mean([p.learning for p in known_pairs]):+.3f}, "
+               f"{ALPHA * len(known_pairs):.2f} expected by chance); first gaps: " + why)
     return got == 0 and seeds_got == 0, why
