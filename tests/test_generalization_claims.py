@@ -427,6 +427,10 @@ def test_bottom_line_tests_the_group_however_its_pairs_depend():
                          "hiding part of the learning from them.")
     same = [CrossedPair("m", 0.3, 0.05, 0.2, 0.05, 1, 1)]
     assert bottom_line(same, "x").endswith("(mean +0.050) pulls the first gaps the same way.")
+    close = [CrossedPair("m", 0.03, 0.05, 0.04, 0.05, 1, 1)]  # 0.035 against a bar of 0.058
+    assert "stays below" in bottom_line(close, "x")
+    close = [CrossedPair("m", 0.06, 0.05, 0.06, 0.05, 1, 1)]  # 0.06 against 0.058
+    assert "+0.060, only just exceeds 0.058" in bottom_line(close, "x")
     assert bottom_line([], "the baselines' critics") == ("The baselines' critics are not "
                                                          "crossed over at this profile.")
     assert group_test([]) is None and learning_by_width(hidden) == ""

@@ -226,8 +226,9 @@ def bottom_line(ps: list[CrossedPair], who: str) -> str:
     offset = float(np.mean([p.offset for p in ps]))
     flips = sum(np.sign(p.a) != np.sign(p.b) for p in ps)
     positive = sum(p.learning > 0 for p in ps)
+    just = "only just " if mean < 1.1 * bar else ""
     text = (f"{head} rate their own fit half above the other: their mean learning estimate, "
-            f"{mean:+.3f}, exceeds {bar:.3f}, the one-sided bar for a group of pairs that "
+            f"{mean:+.3f}, {just}exceeds {bar:.3f}, the one-sided bar for a group of pairs that "
             f"share their halves ({positive} of {n} estimates positive)" if beyond else
             f"The mean learning estimate of {who}, {mean:+.3f}, stays below {bar:.3f}, the "
             f"one-sided bar for a group of pairs that share their halves: the conservative "
