@@ -307,9 +307,10 @@ def test_critic_check_passes_only_when_no_baseline_critic_learnt():
     hidden = [CrossedPair("a", 0.01, 0.1, 0.4, 0.1, 1, 1),
               CrossedPair("b", -0.1, 0.1, 0.14, 0.1, 1, 1)]
     ok, why = G.critic_check(quiet, views, None, hidden)
-    assert not ok and why.startswith("crossing the halves over, the baselines' critics' learning "
-                                     "estimates beyond the rule: 1 of 2 (mean learning +0.113, "
-                                     "0.10 expected by chance); first gaps: baselines' critics")
+    assert not ok and why.startswith("crossing the halves over, baselines' critics whose "
+                                     "learning estimate crosses the rule (any one fails this "
+                                     "row): 1 of 2, 0.10 expected by chance (their mean learning "
+                                     "+0.113) · first gaps instead: baselines' critics")
     offset = [CrossedPair("b", 0.5, 0.1, -0.5, 0.1, 1, 1)]
     assert G.critic_check(loud, views, None, offset)[0] is True
 
@@ -335,7 +336,7 @@ def test_seed_gaps_count_every_critic_seed_of_the_floor():
     assert G.critic_check(quiet, views)[0] is True
     ok, why = G.critic_check(quiet, views, floor)
     assert not ok
-    assert "over the floor's critic seeds: 2 of 6 beyond the rule, 5 of 6 positive" in why
+    assert " · over the floor's critic seeds: 2 of 6 beyond the rule, 5 of 6 positive" in why
 
 
 def test_sweep_gaps_reading_counts_signs_and_names_an_opposite_lean():
@@ -379,7 +380,7 @@ def test_crossed_pairs_split_learning_from_the_offset_and_read_them():
                            "the crossed gaps in 3 of 3. 2 of 3 pairs have gaps of opposite sign")
     assert "(mean +0.217, 2 of 3 positive); 1 of 3 lie beyond the conservative rule (0.15 " \
         "expected by chance" in text
-    assert "negative in 3 of 3 (mean -0.183" in text and "median size is 1.5 (about 0.7" in text
+    assert "negative in 3 of 3 (mean -0.183" in text and "median size is 1.5 first-gap" in text
     assert text.endswith("moves the NND by +0.500 on average (from +0.500 to +0.500).")
     assert X.crossover_reading([ps["nan"]], "none") == "No crossed gaps are stored for none."
     with pytest.raises(ParameterError, match=r"crossed critics \['extra'\] have no first") as exc:
@@ -412,17 +413,17 @@ def test_bottom_line_tests_the_group_however_its_pairs_depend():
     # mean learning +0.010 against 1.645 * hypot(0.2, 0.2) / 2 = 0.233
     assert group_test(offset)[2] is False and abs(group_test(offset)[1] - 0.2326) < 1e-4
     assert bottom_line(offset, "the critics of `s`'s generators") == (
-        "The mean learning estimate of the critics of `s`'s generators, +0.010, stays below "
-        "0.233, the one-sided bar for a group of pairs that share their halves: the "
-        "conservative error cannot detect learning of this size (2 of 2 estimates positive). "
-        "The split's offset (mean -0.410) pulls the first gaps the other way: 2 of 2 pairs "
-        "have gaps of opposite sign.")
+        "The mean learning estimate of the critics of `s`'s generators, +0.010, stays below the "
+        "group bar of 0.233: the conservative error cannot detect learning of this size (2 of 2 "
+        "estimates positive; not independent evidence, as the pairs share both halves). The "
+        "split's offset (mean -0.410) pulls the first gaps the other way: 2 of 2 pairs have "
+        "gaps of opposite sign.")
     assert learning_by_width(offset) == "k=8 +0.010, k=16 +0.010"
     hidden = [CrossedPair("m", 0.1, 0.05, 0.2, 0.05, 1, 1),
               CrossedPair("f", 0.05, 0.05, 0.25, 0.05, 1, 1)]
     text = bottom_line(hidden, "the baselines' critics")
     assert text.startswith("The baselines' critics rate their own fit half above the other: "
-                           "their mean learning estimate, +0.150, exceeds 0.058")
+                           "their mean learning estimate, +0.150, exceeds the group bar of 0.058")
     assert text.endswith("The split's offset (mean -0.075) pulls the first gaps the other way, "
                          "hiding part of the learning from them.")
     same = [CrossedPair("m", 0.3, 0.05, 0.2, 0.05, 1, 1)]
@@ -430,7 +431,10 @@ def test_bottom_line_tests_the_group_however_its_pairs_depend():
     close = [CrossedPair("m", 0.03, 0.05, 0.04, 0.05, 1, 1)]  # 0.035 against a bar of 0.058
     assert "stays below" in bottom_line(close, "x")
     close = [CrossedPair("m", 0.06, 0.05, 0.06, 0.05, 1, 1)]  # 0.06 against 0.058
-    assert "+0.060, only just exceeds 0.058" in bottom_line(close, "x")
+    assert bottom_line(close, "x").startswith("As a group, x rate their own fit half above the "
+                                              "other, by a margin the test only just detects: "
+                                              "their mean learning estimate, +0.060, against a "
+                                              "group bar of 0.058")
     assert bottom_line([], "the baselines' critics") == ("The baselines' critics are not "
                                                          "crossed over at this profile.")
     assert group_test([]) is None and learning_by_width(hidden) == ""
@@ -444,3 +448,7 @@ def test_difference_moves_with_the_split():
     first, crossed = difference_moves(ps, "memorise", "fresh")
     assert round(first, 6) == 0.81 and round(crossed, 6) == 1.12
     assert difference_moves(ps, "memorise", "blur") is None
+    from overgan_lib.sweep.crossover import shift_spread
+
+    shifts, firsts = shift_spread(ps)  # shifts -0.15 and -0.46; first NNDs 0.43 and -0.38
+    assert round(shifts, 6) == 0.31 and round(firsts, 6) == 0.81

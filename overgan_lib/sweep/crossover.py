@@ -107,6 +107,11 @@ def pairs(first: Mapping[str, Mapping[str, Any]], crossed: Mapping[str, Any]
     return out
 
 
+def _num(x: float) -> str:
+    """A signed three-decimal number, with no sign on zero."""
+    return "0.000" if abs(x) < 5e-4 else f"{x:+.3f}"
+
+
 def fmt_pair_row(p: CrossedPair) -> list[str]:
     """A table row's cells: first gap, crossed gap, learning, beyond the rule?, offset in
     errors of one gap, NND first and crossed."""
@@ -135,8 +140,9 @@ def crossover_reading(ps: list[CrossedPair], who: str) -> str:
     text = (f"For {who} ({n}), the first gaps are positive in {int(np.sum(a > 0))} of {n} and "
             f"the crossed gaps in {int(np.sum(b > 0))} of {n}. ")
     flips = int(np.sum(np.sign(a) != np.sign(b)))
-    text += (f"{flips} of {n} pairs have gaps of opposite sign, which learning alone cannot "
-             f"give. " if flips else "No pair has gaps of opposite sign. ")
+    text += (f"{flips} of {n} {'pair has' if flips == 1 else 'pairs have'} gaps of opposite "
+             f"sign, which learning alone cannot give. " if flips else
+             "No pair has gaps of opposite sign. ")
     text += (f"The learning estimate (a + b) / 2 runs from {learning.min():+.3f} to "
              f"{learning.max():+.3f} (mean {learning.mean():+.3f}, {int(np.sum(learning > 0))} "
              f"of {n} positive); {got} of {n} lie beyond the conservative rule "
@@ -145,12 +151,10 @@ def crossover_reading(ps: list[CrossedPair], who: str) -> str:
     text += (f"The split's offset (a - b) / 2 is negative in {int(np.sum(offset < 0))} of {n} "
              f"(mean {offset.mean():+.3f}, from {offset.min():+.3f} to {offset.max():+.3f})")
     if len(in_se):
-        text += (f"; in units of the first gap's standard error its median size is "
-                 f"{np.median(np.abs(in_se)):.1f} (about 0.7 is typical of one critic under a "
-                 f"random split, the median of |N(0, 1)|; these critics share one split, so "
-                 f"this is one draw, and a value up to about 2.5 would not be unusual)")
-    text += (f". Swapping the halves moves the NND by {moved.mean():+.3f} on average (from "
-             f"{moved.min():+.3f} to {moved.max():+.3f}).")
+        text += (f"; its median size is {np.median(np.abs(in_se)):.1f} first-gap standard "
+                 f"errors (one draw of the split, seen by every critic)")
+    text += (f". Swapping the halves moves the NND by {_num(moved.mean())} on average (from "
+             f"{_num(moved.min())} to {_num(moved.max())}).")
     return text
 
 
@@ -206,17 +210,21 @@ def lean_decomposition(generators: list[CrossedPair], baselines: list[CrossedPai
         return float(np.mean([p.offset / p.se_a for p in ps if p.se_a > 0]))
 
     d_gap, d_learn, d_off = (mean(base, w) - mean(gens, w) for w in ("a", "learning", "offset"))
+    shares = (f" (about {100 * d_learn / d_gap:.0f}% and {100 * d_off / d_gap:.0f}%)"
+              if abs(d_gap) > 1e-9 else "")
     return (f"The baselines' critics' mean first gap exceeds the generators' critics' by "
             f"{d_gap:+.3f}: {d_learn:+.3f} from their learning estimates and {d_off:+.3f} from "
-            f"the split's offset as each kind sees it (mean offsets {mean(base, 'offset'):+.3f} "
-            f"and {mean(gens, 'offset'):+.3f}, or {in_se(base):+.1f} and {in_se(gens):+.1f} in "
-            f"units of each kind's first-gap standard errors, whose scales differ).")
+            f"the split's offset as each kind sees it{shares}; this is arithmetic on the "
+            f"estimates, not a test (mean offsets {mean(base, 'offset'):+.3f} and "
+            f"{mean(gens, 'offset'):+.3f}, or {in_se(base):+.1f} and {in_se(gens):+.1f} in units "
+            f"of each kind's first-gap standard errors, whose scales differ).")
 
 
 def bottom_line(ps: list[CrossedPair], who: str) -> str:
     """One group of crossed critics (``who``, e.g. "the baselines' critics") in words: does
-    the group rate its own fit half above the other on average, by :func:`group_test`; and
-    do learning and the split's offset pull the first gaps the same way or apart?"""
+    the group rate its own fit half above the other on average, by :func:`group_test` (its
+    "group bar" is z times the mean error); and do learning and the split's offset pull the
+    first gaps the same way or apart?"""
     test = group_test(ps)
     head = f"{who[0].upper()}{who[1:]}"
     if test is None:
@@ -226,18 +234,33 @@ def bottom_line(ps: list[CrossedPair], who: str) -> str:
     offset = float(np.mean([p.offset for p in ps]))
     flips = sum(np.sign(p.a) != np.sign(p.b) for p in ps)
     positive = sum(p.learning > 0 for p in ps)
-    just = "only just " if mean < 1.1 * bar else ""
-    text = (f"{head} rate their own fit half above the other: their mean learning estimate, "
-            f"{mean:+.3f}, {just}exceeds {bar:.3f}, the one-sided bar for a group of pairs that "
-            f"share their halves ({positive} of {n} estimates positive)" if beyond else
-            f"The mean learning estimate of {who}, {mean:+.3f}, stays below {bar:.3f}, the "
-            f"one-sided bar for a group of pairs that share their halves: the conservative "
-            f"error cannot detect learning of this size ({positive} of {n} estimates "
-            f"positive)")
+    signs = (f"{positive} of {n} estimates positive; not independent evidence, as the pairs "
+             f"share both halves")
+    if beyond and mean < 1.1 * bar:
+        text = (f"As a group, {who} rate their own fit half above the other, by a margin the "
+                f"test only just detects: their mean learning estimate, {mean:+.3f}, against "
+                f"a group bar of {bar:.3f} ({signs})")
+    elif beyond:
+        text = (f"{head} rate their own fit half above the other: their mean learning "
+                f"estimate, {mean:+.3f}, exceeds the group bar of {bar:.3f} ({signs})")
+    else:
+        text = (f"The mean learning estimate of {who}, {mean:+.3f}, stays below the group bar "
+                f"of {bar:.3f}: the conservative error cannot detect learning of this size "
+                f"({signs})")
     if np.sign(offset) == -np.sign(mean) and abs(offset) > 0:
         text += (f". The split's offset (mean {offset:+.3f}) pulls the first gaps the other "
-                 f"way" + (f": {flips} of {n} pairs have gaps of opposite sign." if flips else
+                 f"way" + (f": {flips} of {n} {'pair has' if flips == 1 else 'pairs have'} "
+                           f"gaps of opposite sign." if flips else
                            ", hiding part of the learning from them."))
     else:
         text += f". The split's offset (mean {offset:+.3f}) pulls the first gaps the same way."
     return text
+
+
+def shift_spread(ps: list[CrossedPair]) -> tuple[float, float]:
+    """(range of the NND's shifts with the split over the pairs, range of their first NNDs):
+    shifts that differ between samplers by much less than the samplers' NNDs differ cannot
+    change a comparison between them."""
+    moved = [p.nnd_crossed - p.nnd_first for p in ps]
+    first = [p.nnd_first for p in ps]
+    return float(np.ptp(moved)), float(np.ptp(first))

@@ -244,14 +244,14 @@ def critic_check(baselines: dict[str, Any], views: dict[str, Any],
     if floor is not None:
         seeds_got, seeds_known, positive = seed_gaps(floor)
         if seeds_known:
-            why += (f"; over the floor's critic seeds: {seeds_got} of {seeds_known} beyond the "
+            why += (f" · over the floor's critic seeds: {seeds_got} of {seeds_known} beyond the "
                     f"rule, {positive} of {seeds_known} positive")
-    why += f"; shrinking the fit set at the same budget: {shrink}"
+    why += f" · shrinking the fit set at the same budget: {shrink}"
     known_pairs = [p for p in crossed or [] if p.learnt() is not None]
     if known_pairs:
         got = sum(bool(p.learnt()) for p in known_pairs)
-        why = (f"crossing the halves over, the baselines' critics' learning estimates beyond "
-               f"the rule: {got} of {len(known_pairs)} (mean learning "
-               f"{np.mean([p.learning for p in known_pairs]):+.3f}, "
-               f"{ALPHA * len(known_pairs):.2f} expected by chance); first gaps: " + why)
+        why = (f"crossing the halves over, baselines' critics whose learning estimate crosses "
+               f"the rule (any one fails this row): {got} of {len(known_pairs)}, "
+               f"{ALPHA * len(known_pairs):.2f} expected by chance (their mean learning "
+               f"{np.mean([p.learning for p in known_pairs]):+.3f}) · first gaps instead: " + why)
     return got == 0 and seeds_got == 0, why
