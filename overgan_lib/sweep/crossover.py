@@ -140,7 +140,7 @@ def crossover_reading(ps: list[CrossedPair], who: str) -> str:
     text = (f"For {who} ({n}), the first gaps are positive in {int(np.sum(a > 0))} of {n} and "
             f"the crossed gaps in {int(np.sum(b > 0))} of {n}. ")
     flips = int(np.sum(np.sign(a) != np.sign(b)))
-    text += (f"{flips} of {n} {'pair has' if flips == 1 else 'pairs have'} gaps of opposite "
+    text += (f"{flips} of {n} pairs {'has' if flips == 1 else 'have'} gaps of opposite "
              f"sign, which learning alone cannot give. " if flips else
              "No pair has gaps of opposite sign. ")
     text += (f"The learning estimate (a + b) / 2 runs from {learning.min():+.3f} to "
@@ -249,7 +249,7 @@ def bottom_line(ps: list[CrossedPair], who: str) -> str:
                 f"({signs})")
     if np.sign(offset) == -np.sign(mean) and abs(offset) > 0:
         text += (f". The split's offset (mean {offset:+.3f}) pulls the first gaps the other "
-                 f"way" + (f": {flips} of {n} {'pair has' if flips == 1 else 'pairs have'} "
+                 f"way" + (f": {flips} of {n} pairs {'has' if flips == 1 else 'have'} "
                            f"gaps of opposite sign." if flips else
                            ", hiding part of the learning from them."))
     else:
