@@ -208,7 +208,6 @@ def test_device_check_passes_cpu_and_none_and_names_a_missing_gpu():
 @pytest.mark.slow
 @pytest.mark.parametrize("args", [
     ["bench", "nnd", "--device", "cuda", "--iters", "1"],  # was torch's driver traceback
-    ["bench", "fid", "--device", "cuda"],
     ["train", "--device", "cuda", "--dataset", "mnist", "--arch", "mlp", "--k", "4",
      "--iters", "1", "--profile", "smoke"],
 ])
