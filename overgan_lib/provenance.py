@@ -15,7 +15,8 @@ import functools
 import subprocess
 from typing import Any
 
-from .store import REPO_ROOT, Record
+from . import store
+from .store import Record
 
 # The source paths each stored experiment's numbers depend on (relative to the repository
 # root). A record whose paths changed between its git sha and HEAD is flagged as possibly stale.
@@ -68,16 +69,17 @@ DEPENDS: dict[str, tuple[str, ...]] = {
 }
 
 
-def code_changed_since(sha: str, paths: tuple[str, ...], root=REPO_ROOT) -> bool | None:
+def code_changed_since(sha: str, paths: tuple[str, ...], root=None) -> bool | None:
     """Did any of ``paths`` change in what it computes between commit ``sha`` and HEAD?
     Docstring- and comment-only edits of Python files do not count (:func:`same_code`).
     None when it cannot be told (no git, unknown sha, a shallow clone without that commit)."""
     if not sha or sha == "unknown":
         return None
+    root = store.REPO_ROOT if root is None else root  # read at call time, as store does
     head = _git(root, "rev-parse", "HEAD")
     if head is None:
         return None
-    return _changed(str(root), sha, head.strip(), tuple(paths))
+    return _changed(str(root), sha, head, tuple(paths))
 
 
 @functools.lru_cache(maxsize=1024)
@@ -97,12 +99,11 @@ def _changed(root: str, sha: str, head: str, paths: tuple[str, ...]) -> bool | N
 
 
 def _git(root, *args: str) -> str | None:
+    """:func:`overgan_lib.store._git` in ``root``, None where git fails."""
     try:
-        res = subprocess.run(["git", *args], cwd=root, capture_output=True, text=True,
-                             timeout=10)
+        return store._git(*args, cwd=root)
     except (OSError, subprocess.SubprocessError):
         return None
-    return res.stdout if res.returncode == 0 else None
 
 
 def same_code(old: str, new: str) -> bool:

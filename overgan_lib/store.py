@@ -43,9 +43,11 @@ def config_key(config: dict[str, Any]) -> str:
     return hashlib.sha256(blob).hexdigest()[:16]
 
 
-def _git(*args: str) -> str:
-    return subprocess.run(["git", *args], cwd=REPO_ROOT, capture_output=True, text=True,
-                          check=True, timeout=10).stdout.strip()
+def _git(*args: str, cwd: Path | None = None) -> str:
+    """The stripped output of ``git args`` in ``cwd`` (the repository root, read at call
+    time, by default); raises on failure (OSError, subprocess.SubprocessError)."""
+    return subprocess.run(["git", *args], cwd=REPO_ROOT if cwd is None else cwd,
+                          capture_output=True, text=True, check=True, timeout=10).stdout.strip()
 
 
 def git_state() -> tuple[str, bool]:

@@ -69,12 +69,12 @@ def cmd_sweep(args: argparse.Namespace) -> int:
         overrides["workers"] = args.workers
     cfg = settings(args.sweep, args.profile, **overrides)
     executor = None
-    if args.executor != "ray":  # a Ray cluster's workers may hold the GPUs the driver lacks
-        _warn_gpu_profile_on_cpu(args.profile)
-    if args.executor == "ray":
+    if args.executor == "ray":  # a Ray cluster's workers may hold the GPUs the driver lacks
         from ..sweep import RayExecutor
 
         executor = RayExecutor(address=args.address)
+    else:
+        _warn_gpu_profile_on_cpu(args.profile)
     try:
         recs, summary = run_experiment(args.sweep, args.profile, cfg, args.seed, args.rerun,
                                        progress=not args.quiet, executor=executor)

@@ -43,7 +43,7 @@ from typing import Any
 
 import numpy as np
 
-from .real_gap import _gap_of, fmt_gap, z_learnt
+from .real_gap import _gap_of, fmt_gap, learnt, z_learnt
 from .summary import ALPHA
 
 
@@ -76,10 +76,9 @@ class CrossedPair:
         return math.hypot(self.se_a, self.se_b) / 2
 
     def learnt(self) -> bool | None:
-        """Learning beyond z(1 - ALPHA) errors (one-sided); None where an error is unknown."""
-        if not all(np.isfinite([self.learning, self.se])) or self.se <= 0:
-            return None
-        return bool(self.learning > z_learnt() * self.se)
+        """Learning beyond z(1 - ALPHA) errors (one-sided; :func:`.real_gap.learnt` applied
+        to the learning estimate); None where an error is unknown."""
+        return learnt(self.learning, self.se)
 
 
 def pairs(first: Mapping[str, Mapping[str, Any]], crossed: Mapping[str, Any]
@@ -107,6 +106,12 @@ def pairs(first: Mapping[str, Mapping[str, Any]], crossed: Mapping[str, Any]
     return out
 
 
+def _crossed(ps: list[CrossedPair]) -> list[CrossedPair]:
+    """The pairs whose first and crossed gaps are both known (records stored before the gap
+    was have NaN)."""
+    return [p for p in ps if np.isfinite(p.a) and np.isfinite(p.b)]
+
+
 def _num(x: float) -> str:
     """A signed three-decimal number, with no sign on zero."""
     return "0.000" if abs(x) < 5e-4 else f"{x:+.3f}"
@@ -127,12 +132,12 @@ def crossover_reading(ps: list[CrossedPair], who: str) -> str:
     baselines' critics"), in words: the signs of the first and crossed gaps, the learning
     estimates against the rule (with the chance count), the offset's sign and size, and how
     far the NND moves with the split."""
-    ps = [p for p in ps if np.isfinite(p.a) and np.isfinite(p.b)]
+    ps = _crossed(ps)
     if not ps:
         return f"No crossed gaps are stored for {who}."
     n = len(ps)
     a, b = np.array([p.a for p in ps]), np.array([p.b for p in ps])
-    learning, offset = (a + b) / 2, (a - b) / 2
+    learning, offset = np.array([p.learning for p in ps]), np.array([p.offset for p in ps])
     seen = [p.learnt() for p in ps]
     got = sum(bool(s) for s in seen)
     in_se = np.array([p.offset / p.se_a for p in ps if p.se_a > 0])
@@ -198,8 +203,7 @@ def lean_decomposition(generators: list[CrossedPair], baselines: list[CrossedPai
     mean offsets (a = learning + offset for every pair), and the mean offsets also in units
     of each kind's first-gap errors (the two kinds' outputs have different scales). Empty
     where a group has no pair."""
-    gens = [p for p in generators if np.isfinite(p.a) and np.isfinite(p.b)]
-    base = [p for p in baselines if np.isfinite(p.a) and np.isfinite(p.b)]
+    gens, base = _crossed(generators), _crossed(baselines)
     if not gens or not base:
         return ""
 
