@@ -62,6 +62,13 @@ DEPENDS: dict[str, tuple[str, ...]] = {
     "jelassi_mnist": ("overgan_lib/related/digits.py", "overgan_lib/related/jelassi.py",
                       *_TRAINING),
     "train": _TRAINING,
+    # Benches measure the speed of this code (on the machine their record names).
+    "bench_nnd": ("overgan_lib/metrics/nnd", "overgan_lib/bench/nnd.py",
+                  "overgan_lib/bench/timing.py"),
+    "bench_heatmap": ("overgan_lib/related/mixture.py", "overgan_lib/related/dynamics.py",
+                      "overgan_lib/related/experiments.py", "overgan_lib/bench/heatmap.py"),
+    "bench_train": (*_TRAINING, "overgan_lib/bench/training.py", "overgan_lib/bench/timing.py",
+                    "overgan_lib/bench/load.py", "overgan_lib/threads.py"),
     # A sweep's summary record also stores the data's FID floor at its N (metrics.floors).
     **{f"sweep_{name}": (*_TRAINING, "overgan_lib/metrics/floors.py") for name in (
         "mnist_mlp", "cifar10_dcgan", "cifar10_resnet", "celeba_dcgan", "celeba_resnet",

@@ -63,17 +63,19 @@ def cmd_data(args: argparse.Namespace) -> int:
 
 
 def cmd_results(args: argparse.Namespace) -> int:
-    """List stored results with their provenance."""
-    from ..store import results_root
+    """List stored results with their provenance and whether they are current."""
+    from ..inventory import as_dicts, stored_results, summary
 
-    root = results_root()
-    for path in sorted(root.glob("*/*/*.json")):
-        doc = json.loads(path.read_text())
-        p = doc["provenance"]
-        print(
-            f"{path.relative_to(root)}  profile={p['profile']} seed={p['seed']} "
-            f"git={p['git_sha'][:8]} torch={p['torch_version']} wall={p['wall_time_s']}s"
-        )
+    rows = stored_results(args.experiment, args.profile)
+    shown = [r for r in rows if r.state == "stale"] if args.stale else rows
+    if args.json:
+        print(json.dumps(as_dicts(shown), indent=1))
+        return 0
+    tree = {True: "clean", False: "dirty", None: "unknown"}
+    for r in shown:
+        print(f"{r.path}  profile={r.profile} seed={r.seed} git={r.sha[:8]} "
+              f"tree={tree[r.clean]} {r.state} device={r.device} wall={r.wall_s:.1f}s")
+    print(summary(rows))
     return 0
 
 
@@ -183,7 +185,13 @@ def build_parser() -> argparse.ArgumentParser:
     sw.add_argument("--rerun", action="store_true")
     sw.add_argument("--quiet", action="store_true")
     sw.set_defaults(func=cmd_sweep)
-    r = sub.add_parser("results", help="list stored results and their provenance")
+    r = sub.add_parser("results", help="list stored results, their provenance, and which "
+                       "are stale (code changed since) with the commands that recompute them")
+    r.add_argument("--experiment", nargs="+", default=[], help="only these experiments")
+    r.add_argument("--profile", help="only this profile")
+    r.add_argument("--stale", action="store_true",
+                   help="list only the stale results (the summary still counts all)")
+    r.add_argument("--json", action="store_true", help="print the listed results as JSON")
     r.set_defaults(func=cmd_results)
     return ap
 
