@@ -277,6 +277,23 @@ def test_verdicts_on_constructed_sweeps():
     far_up = sweep.uptick_between(k, up, 64, 128, floor=-100.0)
     assert far_up.outcome == "not testable at this profile" and "floor" in far_up.evidence
     assert sweep.uptick_between(k, up, 64, 128, floor=0.0).outcome == "confirmed"
+    # Fig. 3's possible cause: the per-seed gaps (test - train) at 128 against those at 64
+    noise = np.array([[0.3, -0.2], [0.1, 0.2], [-0.3, 0.1], [0.2, -0.1], [-0.2, 0.3]])
+    even = falling + 1.0 + noise  # a gap of about 1 at every width
+    grown = even.copy()
+    grown[-1] += [5.0, 6.0]  # the gap grows at k=128
+    grows = sweep.gap_grows_between(k, falling, grown, 64, 128)
+    assert grows.outcome == "confirmed" and "for grows" in grows.evidence
+    assert sweep.gap_grows_between(k, falling, even, 64, 128).outcome == \
+        "not reproduced at this budget"
+    shrinks = even.copy()
+    shrinks[-2] += [5.0, 6.0]  # larger at k=64
+    assert sweep.gap_grows_between(k, falling, shrinks, 64, 128).outcome == "contradicted"
+    far_gap = sweep.gap_grows_between(k, falling, grown, 64, 128, floor=-100.0)
+    assert far_gap.outcome == "not testable at this profile" and "floor" in far_gap.evidence
+    assert "not both" in sweep.gap_grows_between(k, falling, grown, 64, 4096).evidence
+    untested = sweep.gap_grows_between(k, falling, np.full_like(falling, np.nan), 64, 128)
+    assert "FID test was not computed" in untested.evidence
     one_seed = falling[:, :1]  # a clear drop, but no spread to judge it by
     assert sweep.improves_with_width(k, one_seed).outcome == "not testable at this profile"
     for verdict in (sweep.saturates_beyond(k, one_seed, 64),
@@ -639,3 +656,21 @@ def test_dcgan_sweeps_evaluate_often_enough_to_judge_convergence():
             cfg = settings(name, profile)
             assert cfg["eval_every"] and cfg["iters"] // cfg["eval_every"] >= MIN_EVALS, (
                 name, profile)
+
+
+def test_a_chapter_needing_missing_runs_stops_with_the_command():
+    """ch. 6 never trains unasked: a view with missing runs names the command (with the
+    overrides as `overgan sweep` parses them) in one line."""
+    from overgan_lib.errors import OneLineError
+
+    view = sweep.sweep_view("mnist_mlp", "smoke", 0, {"widths": [8, 16], "iters": 2})
+    assert not view.complete
+    with pytest.raises(OneLineError) as err:
+        view.require_complete({"widths": [8, 16], "iters": 2})
+    msg = str(err.value)
+    assert "\n" not in msg and "0 of" in msg and "train_missing=True" in msg
+    assert "`overgan sweep mnist_mlp --profile smoke --set widths=[8,16] --set iters=2`" in msg
+    from overgan_lib.cli import build_parser
+
+    args = build_parser().parse_args(msg.split("`")[1].split()[1:])
+    assert args.set == ["widths=[8,16]", "iters=2"]

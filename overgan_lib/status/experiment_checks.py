@@ -146,8 +146,9 @@ def _jelassi(recs: dict[str, list[Record]]) -> tuple[bool, str]:
     return ok, "; ".join(parts)
 
 
-_FIG4 = ("trend", "saturation", "uptick", "fixed", "gap")
+_FIG4 = ("trend", "saturation", "uptick", "uptick_gap", "fixed", "gap")
 _RULE_LABELS = {"trend": "falls with {width}:", "saturation": "saturation:", "uptick": "uptick:",
+                "uptick_gap": "gap grows over the uptick:",
                 "fixed": "worse beyond the fixed width:", "gap": "gap:",
                 "lower": "lower throughout training:", "rate": "converges faster:",
                 "stability": "more stable:"}

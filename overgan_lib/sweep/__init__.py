@@ -29,6 +29,7 @@ from .summary import (
     Verdict,
     converges_faster,
     gap_does_not_grow,
+    gap_grows_between,
     improves_with_width,
     lower_throughout,
     more_stable,
@@ -42,7 +43,7 @@ from .view import SweepView, available_views, sweep_view
 __all__ = [
     "SWEEPS", "RayExecutor", "SweepSpec", "Verdict", "compute_group", "converges_faster",
     "diverged", "diverged_matrix", "eval_curves", "final_value", "fmt_p", "experiment_configs",
-    "gap_does_not_grow", "grid",
+    "gap_does_not_grow", "gap_grows_between", "grid",
     "improves_with_width", "local_executor", "lower_throughout", "more_stable", "make_executor",
     "time_to_reach",
     "records", "run_experiment",

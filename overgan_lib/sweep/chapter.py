@@ -271,6 +271,20 @@ def concurrent_runs(view: SweepView) -> int:
     return max(int(view.cfg.get("workers", 1)), together)
 
 
+def paper_hours(view: SweepView) -> dict[int, tuple[float, float]]:
+    """Per width, the hours the `paper` profile's runs would take where ``view``'s were
+    measured: (training, FID evaluation), training as many runs at once as shared the device
+    (:func:`concurrent_runs`), evaluation divided by the worker processes that evaluated side
+    by side (runs trained in lock step in one process evaluate one after the other); NaN
+    evaluation where no run stored its evaluation time (:mod:`.cost`)."""
+    paper = settings(view.spec.name, "paper")
+    its = cost.speeds(view.configs, view.recs)
+    train_h = cost.paper_cost_hours(its, paper["seeds"], paper["iters"])
+    eval_h = cost.paper_eval_hours(cost.eval_seconds_per_image(view.configs, view.recs), paper)
+    together, workers = concurrent_runs(view), int(view.cfg.get("workers", 1))
+    return {k: (train_h[k] / together, eval_h.get(k, float("nan")) / workers) for k in its}
+
+
 def cost_table(views: Views) -> None:
     """Measured it/s per run and width, and the projected device-hours of the `paper`
     profile: training (from it/s, which excludes evaluation) when as many runs share the
@@ -283,20 +297,12 @@ def cost_table(views: Views) -> None:
             "device-hours | paper total, device-hours |",
             "|---|---|---|---:|---:|---:|---:|---:|---:|"]
     for name, by_profile in views.items():
-        paper = settings(name, "paper")
         for v in by_profile.values():
             its = cost.speeds(v.configs, v.recs)
-            together = concurrent_runs(v)
-            train_h = cost.paper_cost_hours(its, paper["seeds"], paper["iters"])
-            spi = cost.eval_seconds_per_image(v.configs, v.recs)
-            eval_h = cost.paper_eval_hours(spi, paper)
-            workers = int(v.cfg.get("workers", 1))
             dev = v.done[0].provenance.get("device", "—") if v.done else "—"
-            for k, s in its.items():
-                t = train_h[k] / together
-                e = eval_h[k] / workers if k in eval_h else float("nan")
-                rows.append(f"| `{name}` | {v.profile} | {dev} | {together} | {k} | {s:.2f} | "
-                            f"{t:,.0f} | {_hours(e)} | {_hours(t + e)} |")
+            for k, (t, e) in paper_hours(v).items():
+                rows.append(f"| `{name}` | {v.profile} | {dev} | {concurrent_runs(v)} | {k} | "
+                            f"{its[k]:.2f} | {t:,.0f} | {_hours(e)} | {_hours(t + e)} |")
         gpu = by_profile.get("gpu") or sweep_view(name, "gpu")
         if not gpu.complete:
             group = int(gpu.cfg.get("group", 1))

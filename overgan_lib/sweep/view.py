@@ -8,9 +8,11 @@ what is missing as pending, with the exact command that produces it.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from typing import Any
 
+from ..errors import OneLineError
 from ..profiles import PROFILES, settings
 from ..store import Record, load
 from ..train import TrainConfig
@@ -48,6 +50,18 @@ class SweepView:
         if self.summary is None or "floor" not in self.summary.data:
             return float("nan")
         return float(self.summary["floor"]["fid"])
+
+    def require_complete(self, overrides: dict | None = None) -> None:
+        """Raise a one-line error naming the command that trains the missing runs (a chapter
+        that needs every run, and was not asked to train them, stops here rather than start
+        hours of training by surprise)."""
+        if self.complete:
+            return
+        sets = "".join(f" --set {k}={json.dumps(v, separators=(',', ':'))}"
+                       for k, v in (overrides or {}).items())  # as `overgan sweep` parses it
+        raise OneLineError(f"{self.spec.name} at profile {self.profile}: {len(self.done)} of "
+                           f"{len(self.recs)} runs stored; train them with `{self.command}"
+                           f"{sets}`, or rerun the chapter with train_missing=True")
 
     def status(self) -> str:
         n = len(self.done)

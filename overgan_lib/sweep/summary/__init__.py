@@ -26,7 +26,13 @@ the evidence; the converged-model rules leave them out, and
 :func:`overgan_lib.sweep.claims.sweep_verdicts` names them there too.
 """
 
-from .converged import gap_does_not_grow, saturates_beyond, uptick_between, worse_beyond_fixed
+from .converged import (
+    gap_does_not_grow,
+    gap_grows_between,
+    saturates_beyond,
+    uptick_between,
+    worse_beyond_fixed,
+)
 from .outcomes import (
     ALPHA,
     CONFIRMED,
@@ -52,6 +58,7 @@ __all__ = [
     "ALPHA", "CONFIRMED", "CONTRADICTED", "EARLY_AGAINST", "EARLY_FOR", "EARLY_NEITHER",
     "FAR_FROM_DATA", "MIN_EVALS", "NOT_REPRODUCED", "NOT_TESTABLE", "ONE_SEED",
     "Verdict", "converges_faster", "far_from_data", "far_qualified", "gap_does_not_grow",
-    "improves_with_width", "lost_runs", "lower_throughout", "more_stable", "saturates_beyond",
-    "time_to_reach", "trend_with_width", "uptick_between", "welch_outcome", "worse_beyond_fixed",
+    "gap_grows_between", "improves_with_width", "lost_runs", "lower_throughout", "more_stable",
+    "saturates_beyond", "time_to_reach", "trend_with_width", "uptick_between", "welch_outcome",
+    "worse_beyond_fixed",
 ]

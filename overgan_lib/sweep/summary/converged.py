@@ -103,6 +103,34 @@ def gap_does_not_grow(k: np.ndarray, F_train: np.ndarray, F_test: np.ndarray,
                    f"{'above' if above else 'not always above'} train{_negative_gaps(gap)}.")
 
 
+def gap_grows_between(k: np.ndarray, F_train: np.ndarray, F_test: np.ndarray, lo: int,
+                      hi: int, floor: float | None = None) -> Verdict:
+    """Fig. 3's suggested cause of its uptick: "potentially due to an increased generalization
+    gap" from k = ``lo`` to k = ``hi`` (Sec. 3). The per-seed gaps FID test - FID train at
+    ``hi`` against those at ``lo`` by Welch's one-sided test (p < ALPHA; contradicted when the
+    gap shrinks). The paper offers it as a possibility, not a finding, so *confirmed* means
+    the data agree with the explanation. Not testable when either width or FID test is
+    missing, with one seed, or far from the data (like the gap rule, :func:`gap_does_not_grow`).
+    """
+    claim = f"The generalisation gap grows from k={lo} to k={hi} (the paper's possible cause)"
+    if lo not in k or hi not in k:
+        return Verdict(claim, NOT_TESTABLE, f"k={lo} and k={hi} are not both in the sweep "
+                                            f"({_widths(k)}).")
+    gap = F_test - F_train
+    i, j = int(np.where(k == lo)[0][0]), int(np.where(k == hi)[0][0])
+    if not (np.isfinite(gap[i]).any() and np.isfinite(gap[j]).any()):
+        return Verdict(claim, NOT_TESTABLE, "FID test was not computed at this profile.")
+    if one_seed(gap, i, j):
+        return Verdict(claim, NOT_TESTABLE, ONE_SEED)
+    mean = np.nanmean(gap, 1)
+    outcome, p_grows, p_shrinks = welch_outcome(gap[j], gap[i])
+    evidence = (f"Mean gap {mean[i]:.2f} → {mean[j]:.2f} (Welch one-sided p = "
+                f"{p_pair(p_grows, p_shrinks, 'grows', 'shrinks')}){_negative_gaps(gap[[i, j]])}.")
+    if far := far_from_data(F_train, floor):
+        return Verdict(claim, NOT_TESTABLE, f"{evidence} {far}")
+    return Verdict(claim, outcome, evidence)
+
+
 def worse_beyond_fixed(k: np.ndarray, F: np.ndarray, fixed: int,
                        floor: float | None = None, name: str = "k",
                        paper_fixed: int | None = None) -> Verdict:
