@@ -59,7 +59,9 @@ class StoredResult:
 def stored_results(experiments: Iterable[str] = (), profile: str | None = None,
                    root: Path | None = None) -> list[StoredResult]:
     """Every stored result under ``root`` (default: the store's root), optionally only of
-    ``experiments`` and ``profile``; a one-line error names an experiment with no results."""
+    ``experiments`` and ``profile``; a one-line error names an experiment with no results.
+    Without ``profile``, smoke results are left out: they are scratch (git-ignored, rewritten by
+    every ``make test``), and their numbers mean nothing."""
     root = store.results_root() if root is None else Path(root)
     if profile is not None:
         check_profile(profile)
@@ -72,6 +74,8 @@ def stored_results(experiments: Iterable[str] = (), profile: str | None = None,
     out = []
     for exp in wanted or present:
         for path in sorted((root / exp).glob(f"{profile or '*'}/*.json")):
+            if profile is None and path.parent.name == "smoke":
+                continue
             rec = store._read(path)
             st, p = provenance_status(rec), rec.provenance
             out.append(StoredResult(

@@ -15,7 +15,7 @@ from overgan_lib.sweep.grid import experiment_configs
 
 
 def _save(experiment: str, config: dict, wall: float, sha: str | None = None,
-          dirty: bool = False, profile: str = "smoke") -> None:
+          dirty: bool = False, profile: str = "gpu") -> None:
     rec = store.save(experiment, profile, config, {"x": 1.0}, seed=0, wall_time_s=wall)
     doc = json.loads(rec.path.read_text())
     if sha is not None:
@@ -36,16 +36,19 @@ def test_states_counts_and_cost_of_the_stale_results(monkeypatch):
     rows = inventory.stored_results()
     assert {r.path: r.state for r in rows} == {
         **{f"eigen/{p}/{store.config_key(c)}.json": "stale"
-           for p, c in (("smoke", {"a": 1}), ("cpu", {"a": 2}))},
-        f"fig2/smoke/{store.config_key({'a': 1})}.json": "current",
-        f"cone/smoke/{store.config_key({'a': 1})}.json": "unknown"}
+           for p, c in (("gpu", {"a": 1}), ("cpu", {"a": 2}))},
+        f"fig2/gpu/{store.config_key({'a': 1})}.json": "current",
+        f"cone/gpu/{store.config_key({'a': 1})}.json": "unknown"}
     assert [r.clean for r in rows if r.experiment == "fig2"] == [False]
     text = inventory.summary(rows)
     assert text.splitlines()[0] == ("4 results: 1 current, 2 stale (code changed since), "
                                     "1 unknown (no git or commit); 1 from a dirty tree")
     assert "repeats 2 min of stored wall time" in text  # 100 + 20 s; fig2's 7000 s is current
-    assert 'eigen (smoke, 1, 2 min): make chapter CH=02_eigen_analysis PROFILE=smoke' in text
+    assert 'eigen (gpu, 1, 2 min): make chapter CH=02_eigen_analysis PROFILE=gpu' in text
     assert "eigen (cpu, 1, under 1 min): make chapter CH=02_eigen_analysis PROFILE=cpu" in text
+    _save("eigen", {"a": 3}, 1.0, sha="a" * 40, profile="smoke")  # scratch: listed on request
+    assert len(inventory.stored_results()) == 4
+    assert [r.profile for r in inventory.stored_results(profile="smoke")] == ["smoke"]
     only = inventory.stored_results(["eigen"], "cpu")
     assert [r.path for r in only] == [f"eigen/cpu/{store.config_key({'a': 2})}.json"]
 
@@ -120,7 +123,7 @@ def test_cli_lists_json_and_only_the_stale(capsys, monkeypatch):
                         lambda sha, paths, root=None: sha[0] == "a")
     assert main(["results", "--stale"]) == 0
     out = capsys.readouterr().out.splitlines()
-    assert out[0].startswith("eigen/smoke/") and " stale " in out[0]
+    assert out[0].startswith("eigen/gpu/") and " stale " in out[0]
     assert not any(line.startswith("fig2/") for line in out)
     assert out[1] == ("2 results: 1 current, 1 stale (code changed since), 0 unknown (no git "
                       "or commit)")

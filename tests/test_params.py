@@ -92,6 +92,22 @@ def test_cli_check_validates_overrides():
     assert _cli("check", "--profile", "smoke").returncode == 0
 
 
+@pytest.mark.parametrize("args,needle", [
+    (["check", "--param", "nokey", "--experiment", "fig2"], "--param 'nokey' must be KEY=VALUE"),
+    (["check", "--param", "=3", "--experiment", "fig2"], "--param '=3' must be KEY=VALUE"),
+    (["check", "--param", "T=5"], "--param needs --experiment NAME"),
+    (["sweep", "mnist_mlp", "--profile", "smoke", "--set", "iters"],
+     "--set 'iters' must be KEY=VALUE"),
+])
+def test_cli_malformed_overrides_are_one_line_errors(args, needle, capsys):
+    """KEY=VALUE options fail before any work, in one line (in process: no training starts)."""
+    from overgan_lib.cli import main
+
+    assert main(args) == 2
+    err = capsys.readouterr().err
+    assert needle in err and err.count("\n") == 1
+
+
 @pytest.mark.slow
 @pytest.mark.skipif(shutil.which("make") is None, reason="needs make")
 def test_make_chapter_with_bad_profile_leaves_no_output(tmp_path):

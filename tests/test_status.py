@@ -8,10 +8,18 @@ import numpy as np
 import pytest
 
 from overgan_lib import status, store
-from overgan_lib.status import Claim, claim_status
+from overgan_lib.status import Claim, claim_status, rules
 
 
-def _put(experiment, profile, data, sha="a" * 40, dirty=False, wall=2.0, name="x"):
+def _chapter_name(experiment, profile):
+    """The file name of the record a chapter run as published stores (the status page judges
+    only those), or "x" for an experiment no profile table describes."""
+    configs = rules.chapter_configs(experiment, profile)
+    return "x" if configs is None else store.config_key(configs[0])
+
+
+def _put(experiment, profile, data, sha="a" * 40, dirty=False, wall=2.0, name=None):
+    name = _chapter_name(experiment, profile) if name is None else name
     path = store.results_root() / experiment / profile / f"{name}.json"
     path.parent.mkdir(parents=True, exist_ok=True)
     prov = {"git_sha": sha, "git_dirty": dirty, "wall_time_s": wall, "device": "cpu:test",
@@ -53,11 +61,22 @@ def test_reproduced_needs_full_scale_clean_tree_and_passing_check():
     assert s.wall_time_s == 4.0 and s.devices == ["cpu:test"] and s.runs == 2
 
 
-def test_each_rule_demotes_to_partial():
+def test_each_rule_demotes(monkeypatch):
+    """A failing check at full scale is 'not reproduced'; every gap in the evidence (dirty,
+    stale, reduced scale, no check) is 'partial'."""
+    from overgan_lib import provenance
+
     _put("e1", "cpu", {"value": -1.0})
     _put("e2", "cpu", {"value": 0.0})
     s = claim_status(CLAIM)
-    assert s.verdict == "partial" and s.reason.startswith("check fails")
+    assert s.verdict == "not reproduced" and s.reason.startswith("check fails")
+    _put("e1", "cpu", {"value": 1.0})
+    assert claim_status(CLAIM).verdict == "reproduced"
+    with monkeypatch.context() as m:  # the code e1 depends on changed since it was computed
+        m.setattr(provenance, "code_changed_since", lambda sha, paths, root=None: True)
+        s = claim_status(CLAIM)
+    assert s.verdict == "partial" and s.reason.startswith("code changed since computed: e1, e2")
+    assert s.reason.endswith("At cpu, as stored: value > 0")
     _put("e1", "cpu", {"value": 1.0}, dirty=True)
     s = claim_status(CLAIM)
     assert s.verdict == "partial" and "dirty" in s.reason and s.dirty is True
@@ -95,7 +114,8 @@ def test_table_lists_every_claim_and_links_only_existing_chapters(tmp_path):
     assert md.count("\n") == len(status.CLAIMS) + 1
     assert "{doc}`01_problem_formulation`" in md and "06_mnist_mlp (planned)" in md
     claims = [r for r in rows if not r.claim.infrastructure]
-    assert status.counts(rows) == {"reproduced": 0, "partial": 0, "pending": len(claims)}
+    assert status.counts(rows) == {"reproduced": 0, "not reproduced": 0, "partial": 0,
+                                   "pending": len(claims)}
     assert 0 < len(claims) < len(rows)  # the FID floors row is infrastructure, not counted
     assert [r.claim.key for r in status.status_table(infrastructure=True)] == ["fid",
                                                                               "nnd-critic"]
@@ -242,7 +262,7 @@ def test_li2018_check_runs_the_chapters_verdicts():
     ok, why = run(_li_study(settled_fo=100))  # both failure modes appear only at T
     assert not ok and "not reproduced" in why
     s = claim_status(status.CLAIMS_BY_KEY["li2018"])
-    assert s.verdict == "partial" and s.reason.startswith("check fails")
+    assert s.verdict == "not reproduced" and s.reason.startswith("check fails")
 
 
 def test_li2018_row_on_the_committed_store(monkeypatch):
@@ -256,7 +276,8 @@ def test_li2018_row_on_the_committed_store(monkeypatch):
     ok, why = lv.claim_check(recs[0].data)
     s = claim_status(status.CLAIMS_BY_KEY["li2018"])
     assert s.profile == "cpu" and why in s.reason
-    assert s.verdict == ("reproduced" if ok and not s.dirty else "partial")
+    assert s.verdict == ("reproduced" if ok and not s.dirty else
+                         "not reproduced" if not s.dirty else "partial")
 
 
 def _jelassi_records(hq_sgda: float, graft: int = 8) -> dict[str, list]:
@@ -272,7 +293,7 @@ def _jelassi_records(hq_sgda: float, graft: int = 8) -> dict[str, list]:
           "real": {"confident": 0.7}}
     for exp, data, cfg in (("jelassi_2d", d2, {"k_show": 32, "tol_frac": 0.1}),
                            ("jelassi_mnist", dm, {"conf_tol": 0.05})):
-        path = store.results_root() / exp / "cpu" / f"{hq_sgda}_{graft}.json"
+        path = store.results_root() / exp / "cpu" / f"{_chapter_name(exp, 'cpu')}.json"
         path.parent.mkdir(parents=True, exist_ok=True)
         prov = {"git_sha": "a" * 40, "git_dirty": False, "wall_time_s": 1.0, "device": "cpu",
                 "profile": "cpu", "seed": 0}
@@ -340,3 +361,30 @@ def test_a_sweep_row_is_not_clean_while_one_of_its_runs_is_dirty(tmp_path, monke
     path.write_text(json.dumps(rec))
     ok, why = check(recs)
     assert not ok and "1 runs from a dirty tree" in why
+
+
+def test_a_rerun_with_overrides_beside_the_chapters_record_is_not_judged():
+    """The README's `make chapter ... overrides` stores a second record beside the chapter's;
+    the row still judges (and counts) the chapter's own record only."""
+    good, bad = _eigen(), _eigen(kappa_max=5.5)
+    _put("eigen", "cpu", good, wall=3.0)
+    _put("eigen", "cpu", bad, wall=500.0, name="0" * 16)  # sorts first, another config
+    s = claim_status(status.CLAIMS_BY_KEY["lemma-a2-a3"])
+    assert s.verdict == "reproduced" and s.runs == 1 and s.wall_time_s == 3.0
+    (store.results_root() / "eigen" / "cpu" / f"{_chapter_name('eigen', 'cpu')}.json").unlink()
+    assert claim_status(status.CLAIMS_BY_KEY["lemma-a2-a3"]).verdict == "pending"
+
+
+def test_every_claims_chapter_record_is_committed(monkeypatch):
+    """The configs the status page looks for are the ones the chapters stored: each claim's
+    experiments have every chapter record at cpu in the committed store."""
+    from overgan_lib.store import REPO_ROOT
+
+    monkeypatch.setenv("OVERGAN_RESULTS", str(REPO_ROOT / "results"))  # read only
+    if not store.records("eigen", "cpu"):
+        pytest.skip("no committed cpu results in this checkout")
+    for claim in status.CLAIMS:
+        for exp in claim.experiments:
+            keys = {store.config_key(c) for c in rules.chapter_configs(exp, "cpu")}
+            stored = {r.path.stem for r in store.records(exp, "cpu")}
+            assert keys <= stored, (claim.key, exp, keys - stored)

@@ -12,7 +12,7 @@ from ..profiles import DEFAULT_PROFILE, check_profile
 from .bench import cmd_bench
 from .fid import cmd_fid
 from .training import cmd_sweep, cmd_train
-from .values import parse_value
+from .values import parse_overrides
 
 __all__ = ["build_parser", "main"]
 
@@ -21,11 +21,13 @@ def cmd_check(args: argparse.Namespace) -> int:
     """Validate chapter parameters before a kernel starts (used by the Makefile)."""
     check_profile(args.profile)
     check_int("seed", args.seed)
-    extra = dict(kv.split("=", 1) for kv in args.param)
+    overrides = parse_overrides("--param", args.param)
+    if overrides and not args.experiment:
+        raise ParameterError("--param needs --experiment NAME: the experiment whose settings "
+                             "the overrides replace")
     from ..profiles import settings
 
     for exp in args.experiment:
-        overrides = {k: parse_value(v) for k, v in extra.items()}
         settings(exp, args.profile, **overrides)  # validates every value
     print(f"ok: profile={args.profile} seed={args.seed}")
     return 0

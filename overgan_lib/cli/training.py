@@ -7,7 +7,7 @@ import sys
 
 from ..errors import check_device_visible
 from ..profiles import check_profile
-from .values import parse_value
+from .values import parse_overrides
 
 
 def _train_config(args: argparse.Namespace):
@@ -64,7 +64,7 @@ def cmd_sweep(args: argparse.Namespace) -> int:
     from ..profiles import settings
     from ..sweep import run_experiment
 
-    overrides = {k: parse_value(v) for k, v in (kv.split("=", 1) for kv in args.set)}
+    overrides = parse_overrides("--set", args.set)
     if args.workers is not None:
         overrides["workers"] = args.workers
     cfg = settings(args.sweep, args.profile, **overrides)

@@ -10,12 +10,18 @@ mean nothing):
 ``partial``
     some evidence, but one of: an experiment of the claim has no result; results exist only at
     a reduced profile (not one of the claim's ``full_profiles``); a backing result was computed
-    from a dirty tree (uncommitted code); the claim has no automatic check of the paper's
-    finding; or its check fails. At a reduced profile the reason also quotes what the check
-    finds there (for the sweeps: the chapters' verdicts), which never makes a claim reproduced.
+    from a dirty tree (uncommitted code), or the code it depends on changed since it was
+    computed (stale); the claim has no automatic check of the paper's finding, or its check
+    cannot read the records. At a reduced profile the reason also quotes what the check finds
+    there (for the sweeps: the chapters' verdicts), which never makes a claim reproduced.
+``not reproduced``
+    full-scale, clean, current results, and the check of the paper's finding fails on them.
 ``reproduced``
     every experiment of the claim has a result at a full-scale profile, all of them from a
-    clean tree, and the claim's check of the paper's finding passes on them.
+    clean tree and current, and the claim's check of the paper's finding passes on them.
+
+Only the records a chapter stores when run as published count (:func:`.rules.chapter_configs`):
+a rerun with another seed or overrides stores records beside them that are not judged.
 
 To add a claim, append a :class:`Claim` to :data:`CLAIMS`; experiments that do not exist yet
 simply show as pending. A row marked ``infrastructure`` (what the claims rest on, such as the

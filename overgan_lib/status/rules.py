@@ -8,9 +8,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..profiles import PROFILES
-from ..store import REPO_ROOT, Record, records
+from ..provenance import provenance_status
+from ..store import REPO_ROOT, Record, config_key, records
 
-VERDICTS = ("reproduced", "partial", "pending")
+VERDICTS = ("reproduced", "not reproduced", "partial", "pending")
 #: Profiles at which an experiment is a full (not reduced) run. The theory chapters run at full
 #: size from ``cpu`` up (the paper gives no sizes for Figs. 2 and 9); the image experiments are
 #: reduced below ``paper``.
@@ -51,13 +52,44 @@ class Status:
     runs: int = 0
 
 
+def chapter_configs(experiment: str, profile: str) -> list[dict] | None:
+    """The configs under which the book's chapters store ``experiment`` at ``profile`` when
+    run as published (seed 0, no overrides). A chapter rerun with another seed or overrides
+    stores records beside them (README: "Rerunning one chapter"); those are not what the
+    chapter shows, so the status page never judges them. None for an experiment no profile
+    table describes (every record then counts)."""
+    from ..profiles import experiments, settings
+
+    if experiment.startswith("sweep_"):  # a sweep's summary: keyed by the runs it covers
+        from ..sweep.grid import experiment_configs
+        from ..sweep.run import summary_key
+
+        name = experiment.removeprefix("sweep_")
+        return [summary_key(experiment_configs(name, settings(name, profile)))]
+    if experiment == "generalization":  # one record per scored sweep
+        cfg = settings(experiment, profile)
+        return [{"sweep": n, "seeds": cfg["seeds"], "seed": 0} for n in cfg["sweeps"]]
+    if experiment == "nnd_crossover":  # one record per source of critics
+        cfg = settings(experiment, profile)
+        return [{"source": s, "seeds": cfg["seeds"], "seed": 0} for s in cfg["sources"]]
+    # Chapter 3 stores the spectrum under the perturbation sweep's settings.
+    table = {"spectrum": "perturbation"}.get(experiment, experiment)
+    if table not in experiments():
+        return None
+    return [{**settings(table, profile), "seed": 0}]
+
+
 def _stored(experiment: str) -> dict[str, list[Record]]:
-    """Non-smoke records of ``experiment`` by profile (profiles in PROFILES order)."""
+    """The records the chapters show of ``experiment`` (:func:`chapter_configs`), by non-smoke
+    profile (profiles in PROFILES order)."""
     out: dict[str, list[Record]] = {}
     for profile in PROFILES:
         if profile == "smoke":
             continue
         recs = records(experiment, profile)
+        if (configs := chapter_configs(experiment, profile)) is not None:
+            keys = {config_key(c) for c in configs}
+            recs = [r for r in recs if r.path.stem in keys]
         if recs:
             out[profile] = recs
     return out
@@ -70,13 +102,13 @@ def _best_profile(by_exp: dict[str, dict[str, list[Record]]], claim: Claim) -> s
     return (full or common or [None])[-1]
 
 
-def _run_check(check: Check, recs: dict[str, list[Record]]) -> tuple[bool, str]:
-    """``check(recs)``, or a failed check naming the error: one record a check cannot read
-    (e.g. an older record without a key it needs) demotes its row, not the whole page."""
+def _run_check(check: Check, recs: dict[str, list[Record]]) -> tuple[bool | None, str]:
+    """``check(recs)``, or (None, the error) when it cannot run: one record a check cannot
+    read (e.g. an older record without a key it needs) demotes its row, not the whole page."""
     try:
         return check(recs)
     except Exception as exc:  # noqa: BLE001 - any failure is reported in the row
-        return False, f"the check could not run ({type(exc).__name__}: {exc})"
+        return None, f"the check could not run ({type(exc).__name__}: {exc})"
 
 
 def claim_status(claim: Claim) -> Status:
@@ -101,7 +133,13 @@ def claim_status(claim: Claim) -> Status:
         devices=sorted({str(p.get("device", "?")) for p in prov}),
         runs=len(flat),
     )
-    if best not in claim.full_profiles:
+    stale = sorted({r.experiment for r in flat if provenance_status(r)["changed"]})
+    if stale:  # the code its results depend on changed since: recompute before judging
+        st.reason = (f"code changed since computed: {', '.join(stale)} (`overgan results "
+                     f"--stale` lists them with the commands that recompute them)")
+        if claim.check is not None:
+            st.reason += f". At {best}, as stored: {_run_check(claim.check, recs)[1]}"
+    elif best not in claim.full_profiles:
         st.reason = f"reduced scale ({best}); full scale needs {'/'.join(claim.full_profiles)}"
         if claim.check is not None:  # what the reduced results say, never a verdict of record
             st.reason += f". At {best}: {_run_check(claim.check, recs)[1]}"
@@ -111,7 +149,8 @@ def claim_status(claim: Claim) -> Status:
         st.reason = "no automatic check of the paper's finding"
     else:
         ok, why = _run_check(claim.check, recs)
-        st.verdict, st.reason = ("reproduced", why) if ok else ("partial", f"check fails: {why}")
+        st.verdict, st.reason = {True: ("reproduced", why), None: ("partial", why),
+                                 False: ("not reproduced", f"check fails: {why}")}[ok]
     return st
 
 
