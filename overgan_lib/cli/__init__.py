@@ -83,7 +83,7 @@ def cmd_results(args: argparse.Namespace) -> int:
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser (exposed for tests and docs)."""
-    ap = argparse.ArgumentParser(prog="overgan", description=__doc__)
+    ap = argparse.ArgumentParser(prog="overgan", description=__doc__.replace("``", ""))
     sub = ap.add_subparsers(dest="command", required=True)
     b = sub.add_parser("bench", help="speed benchmarks (ratios against a reference)")
     b.add_argument("target", choices=["theory", "fid", "train", "sweep", "gpu-sweep", "heatmap",
@@ -97,11 +97,12 @@ def build_parser() -> argparse.ArgumentParser:
     b.add_argument("--seed", type=int, default=0)
     b.add_argument("--quiet", action="store_true")
     b.add_argument("--json", action="store_true", help="also print the result as JSON")
-    b.add_argument("--widths", type=int, nargs="+", help="override the widths k of the sweep")
-    b.add_argument("--seeds", type=int, help="override the number of seeds per width")
-    b.add_argument("--T", type=int, help="override the number of iterations")
-    b.add_argument("--eta-bar", dest="eta_bar", type=float, help="override eta-bar (> 0)")
-    b.add_argument("--mu", type=float, help="override the discriminator step mu in (0, 1]")
+    b.add_argument("--widths", type=int, nargs="+",
+                   help="theory: override the widths k of the Fig. 2 sweep")
+    b.add_argument("--seeds", type=int, help="theory: override the number of seeds per width")
+    b.add_argument("--T", type=int, help="theory, heatmap: override the number of iterations")
+    b.add_argument("--eta-bar", dest="eta_bar", type=float, help="theory: override eta-bar (> 0)")
+    b.add_argument("--mu", type=float, help="theory: override the discriminator step mu in (0, 1]")
     b.add_argument("--n", type=int, help="fid: number of images (default 2000; with "
                    "--device cuda, train and test images each compared on cuda and cpu, "
                    "default 1000)")
@@ -132,20 +133,26 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--param", action="append", default=[], help="KEY=VALUE override")
     c.set_defaults(func=cmd_check)
     dp = sub.add_parser("data", help="datasets: verify archives, sample grids, download")
-    dp.add_argument("action", choices=["verify", "grid", "download"])
-    dp.add_argument("--dataset")
-    dp.add_argument("--split", default="train")
-    dp.add_argument("--n", type=int, default=64)
-    dp.add_argument("--out")
+    dp.add_argument("action", choices=["verify", "grid", "download"],
+                    help="verify: sha256 of every offline archive found; grid: a PNG of sample "
+                         "images; download: torchvision's download of one dataset")
+    dp.add_argument("--dataset", help="mnist, cifar10 or celeba (grid, download)")
+    dp.add_argument("--split", default="train", help="train or test (default train)")
+    dp.add_argument("--n", type=int, default=64, help="grid: images in the grid (default 64)")
+    dp.add_argument("--out", help="grid: the PNG file to write")
     dp.add_argument("--root", help="data root (default: $OVERGAN_DATA, ../shared/data, cache)")
     dp.set_defaults(func=cmd_data)
     fp = sub.add_parser("fid", help="FID/KID with pytorch-fid (offline weights built if needed)")
-    fp.add_argument("action", nargs="?", choices=["stats"])
-    fp.add_argument("--real")
-    fp.add_argument("--fake")
-    fp.add_argument("--dataset")
-    fp.add_argument("--split", default="train")
-    fp.add_argument("--n", type=int)
+    fp.add_argument("action", nargs="?", choices=["stats"],
+                    help="stats: cache (and with --out write) a dataset split's Inception "
+                         "statistics; without it: FID/KID of --fake against --real")
+    fp.add_argument("--real", help="a folder of images, a .npz of mu/sigma, or DATASET:SPLIT[:N] "
+                                   "(e.g. cifar10:test:1000)")
+    fp.add_argument("--fake", help="as --real")
+    fp.add_argument("--dataset", help="stats: mnist, cifar10 or celeba")
+    fp.add_argument("--split", default="train", help="stats: train or test (default train)")
+    fp.add_argument("--n", type=int, help="stats: images; a DATASET:SPLIT side without :N: "
+                                          "the other side's count, else 1000")
     fp.add_argument("--out", help="with `stats`: also write mu/sigma to this .npz")
     fp.add_argument("--quiet", action="store_true")
     fp.add_argument("--json", action="store_true", help="print the scores as one JSON object")
