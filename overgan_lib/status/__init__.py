@@ -93,7 +93,8 @@ CLAIMS: tuple[Claim, ...] = (
           ("sweep_cifar10_dcgan", "sweep_cifar10_resnet"),
           check=_sweep_claims(("cifar10_dcgan", "cifar10_resnet"), _FIG4)),
     Claim("fig5", "Fig. 5: FID over training iterations, DCGAN: larger k is lower throughout "
-          "and converges faster (stability judged only on divergence, and not required)",
+          "and converges faster (stability judged only on divergence, and not required); "
+          "CelebA's panel in chapter 8",
           "07_cifar10", ("sweep_cifar10_dcgan", "sweep_celeba_dcgan"),
           check=_sweep_claims(("cifar10_dcgan", "celeba_dcgan"), ("lower", "rate"))),
     Claim("fig4-celeba", "Fig. 4(b, e): DCGAN / ResNet FID vs k on CelebA", "08_celeba",
