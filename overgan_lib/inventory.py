@@ -32,6 +32,7 @@ _BENCH_OPTIONS: dict[str, dict[str, str]] = {
     "train": {"arch": "--arch", "k": "--k", "dataset": "--dataset", "iters": "--iters",
               "rounds": "--rounds", "device": "--device", "load": "--load"},
     "heatmap": {"grid": "--grid", "inits": "--inits", "T": "--T", "seed": "--seed"},
+    "theory": {"seed": "--seed", "load": "--load"},
 }
 
 

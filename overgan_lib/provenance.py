@@ -67,6 +67,8 @@ DEPENDS: dict[str, tuple[str, ...]] = {
                   "overgan_lib/bench/timing.py"),
     "bench_heatmap": ("overgan_lib/related/mixture.py", "overgan_lib/related/dynamics.py",
                       "overgan_lib/related/experiments.py", "overgan_lib/bench/heatmap.py"),
+    "bench_theory": (*_THEORY, "overgan_lib/bench/theory.py", "overgan_lib/bench/timing.py",
+                     "overgan_lib/bench/load.py", "overgan_lib/threads.py"),
     "bench_train": (*_TRAINING, "overgan_lib/bench/training.py", "overgan_lib/bench/timing.py",
                     "overgan_lib/bench/load.py", "overgan_lib/threads.py"),
     # A sweep's summary record also stores the data's FID floor at its N (metrics.floors).

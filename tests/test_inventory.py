@@ -91,6 +91,8 @@ def test_bench_commands_parse_and_repeat_the_stored_options():
                          "device": "cpu", "load": True}),
         "bench_heatmap": ({"grid": 10, "inits": 4, "T": 3000, "seed": 2, "box": 1.0},
                           {"grid": 10, "inits": 4, "T": 3000, "seed": 2, "profile": "gpu"}),
+        "bench_theory": ({"profile": "gpu", "runs": 40, "threads": 1, "seed": 3, "load": True},
+                         {"seed": 3, "load": True, "profile": "gpu"}),
     }
     for exp, (cfg, want) in cases.items():
         words = inventory.recompute_command(_result(exp, cfg, "gpu")).split()
