@@ -113,22 +113,11 @@ def gap_grows_between(k: np.ndarray, F_train: np.ndarray, F_test: np.ndarray, lo
     missing, with one seed, or far from the data (like the gap rule, :func:`gap_does_not_grow`).
     """
     claim = f"The generalisation gap grows from k={lo} to k={hi} (the paper's possible cause)"
-    if lo not in k or hi not in k:
-        return Verdict(claim, NOT_TESTABLE, f"k={lo} and k={hi} are not both in the sweep "
-                                            f"({_widths(k)}).")
     gap = F_test - F_train
-    i, j = int(np.where(k == lo)[0][0]), int(np.where(k == hi)[0][0])
-    if not (np.isfinite(gap[i]).any() and np.isfinite(gap[j]).any()):
+    if not np.isfinite(gap).any():
         return Verdict(claim, NOT_TESTABLE, "FID test was not computed at this profile.")
-    if one_seed(gap, i, j):
-        return Verdict(claim, NOT_TESTABLE, ONE_SEED)
-    mean = np.nanmean(gap, 1)
-    outcome, p_grows, p_shrinks = welch_outcome(gap[j], gap[i])
-    evidence = (f"Mean gap {mean[i]:.2f} → {mean[j]:.2f} (Welch one-sided p = "
-                f"{p_pair(p_grows, p_shrinks, 'grows', 'shrinks')}){_negative_gaps(gap[[i, j]])}.")
-    if far := far_from_data(F_train, floor):
-        return Verdict(claim, NOT_TESTABLE, f"{evidence} {far}")
-    return Verdict(claim, outcome, evidence)
+    return _between_widths(claim, k, gap, lo, hi, F_train, floor, "Mean gap", ".2f",
+                           ("grows", "shrinks"), _negative_gaps)
 
 
 def worse_beyond_fixed(k: np.ndarray, F: np.ndarray, fixed: int,
@@ -169,16 +158,26 @@ def uptick_between(k: np.ndarray, F: np.ndarray, lo: int, hi: int,
     from the data: the paper attributes the rise to a growing generalisation gap, a claim
     about converged models."""
     claim = f"FID rises slightly from k={lo} to k={hi}"
+    return _between_widths(claim, k, F, lo, hi, F, floor, "Mean FID", ".1f", ("worse", "better"))
+
+
+def _between_widths(claim: str, k: np.ndarray, M: np.ndarray, lo: int, hi: int,
+                    F: np.ndarray, floor: float | None, label: str, fmt: str,
+                    words: tuple[str, str], note=None) -> Verdict:
+    """The two-width rules' body: rows ``M`` at k = ``hi`` against k = ``lo`` by Welch's
+    one-sided test (``words``: the claimed direction, then the other), not testable when a
+    width is missing, with one seed, or when the FIDs ``F`` are far from the data;
+    ``note(M[[i, j]])`` appends to the evidence."""
     if lo not in k or hi not in k:
         return Verdict(claim, NOT_TESTABLE, f"k={lo} and k={hi} are not both in the sweep "
                                             f"({_widths(k)}).")
     i, j = int(np.where(k == lo)[0][0]), int(np.where(k == hi)[0][0])
-    if one_seed(F, i, j):
+    if one_seed(M, i, j):
         return Verdict(claim, NOT_TESTABLE, ONE_SEED)
-    mean = np.nanmean(F, 1)
-    outcome, p_worse, p_better = welch_outcome(F[j], F[i])
-    evidence = (f"Mean FID {mean[i]:.1f} → {mean[j]:.1f} (Welch one-sided p = "
-                f"{p_pair(p_worse, p_better, 'worse', 'better')}).")
+    mean = np.nanmean(M, 1)
+    outcome, p_for, p_against = welch_outcome(M[j], M[i])
+    evidence = (f"{label} {mean[i]:{fmt}} → {mean[j]:{fmt}} (Welch one-sided p = "
+                f"{p_pair(p_for, p_against, *words)}){note(M[[i, j]]) if note else ''}.")
     if far := far_from_data(F, floor):
         return Verdict(claim, NOT_TESTABLE, f"{evidence} {far}")
     return Verdict(claim, outcome, evidence)
