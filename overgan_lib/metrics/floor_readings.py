@@ -1,0 +1,111 @@
+"""What chapter 5 reads off the metric code and the stored runs, beside its own record.
+
+* KID's protocol (:func:`kid_protocol`, :func:`kid_subset_size`, :func:`curve_kid_subsets`):
+  how many random subsets, of how many images per side, the book's KIDs average, read from
+  :func:`.fid.kid`, :func:`.fid.score_features` and :func:`.floors.data_metrics` themselves
+  so the text cannot drift from the code.
+* Evaluation throughput of a sweep's stored runs (:func:`eval_throughput`): each training run
+  stores ``eval_s``, the time its FID evaluations took (sampling, Inception features, scoring),
+  over many more images than chapter 5's one timing. Images per second from it are a lower
+  bound on the feature-extraction rate alone, on the device and with the workers of that sweep.
+
+This module feeds no stored result (chapter 5's ``data_metrics`` record does not depend on it).
+"""
+
+from __future__ import annotations
+
+import ast
+import inspect
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..store import Record
+from . import floors
+from .fid import kid, score_features
+
+
+def kid_protocol() -> tuple[int, int]:
+    """(subsets, largest subset size per side) of a KID computed by ``score_features`` with
+    its defaults: the defaults of ``score_features(kid_subsets=...)`` and
+    ``kid(subset_size=...)``."""
+    subsets = inspect.signature(score_features).parameters["kid_subsets"].default
+    size = inspect.signature(kid).parameters["subset_size"].default
+    return int(subsets), int(size)
+
+
+def curve_kid_subsets() -> int:
+    """Subsets per KID of chapter 5's KID-vs-N curve: the ``kid_subsets`` that
+    :func:`.floors.data_metrics` passes to ``score_features`` (read from its source, since the
+    stored record does not keep it; the default of :func:`kid_protocol` where none is passed)."""
+    tree = ast.parse(inspect.getsource(floors.data_metrics))
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "score_features":
+            for kw in node.keywords:
+                if kw.arg == "kid_subsets" and isinstance(kw.value, ast.Constant):
+                    return int(kw.value.value)
+    return kid_protocol()[0]
+
+
+def kid_subset_size(n_fake: int, n_real: int) -> int:
+    """Images per side in each of KID's random subsets for sets of ``n_fake`` and ``n_real``:
+    the largest size, capped at half of each set (as :func:`.fid.kid` draws them)."""
+    return min(kid_protocol()[1], n_fake // 2, n_real // 2)
+
+
+def images_per_second(rec: Record) -> float:
+    """Generated images a training run scored per second of its evaluations (the sum of its
+    evaluations' ``n`` over its ``eval_s``); NaN when the run stored no evaluation time."""
+    images = sum(int(e.get("n", 0)) for e in rec.data.get("evals", []))
+    seconds = float(rec.data.get("eval_s", 0.0))
+    return images / seconds if images > 0 and seconds > 0 else float("nan")
+
+
+@dataclass(frozen=True)
+class EvalThroughput:
+    """Evaluation images per second of one sweep's stored runs (``rates``, one per run)."""
+
+    sweep: str
+    profile: str
+    rates: np.ndarray
+    images: int  # generated images each run's evaluations scored (the median over runs)
+    workers: int  # worker processes the sweep trains side by side
+    device: str  # the device string of the runs' provenance ('a, b' when they differ)
+
+    @property
+    def median(self) -> float:
+        return float(np.median(self.rates))
+
+    @property
+    def runs(self) -> int:
+        return len(self.rates)
+
+
+def eval_throughput(view) -> EvalThroughput | None:
+    """:class:`EvalThroughput` of a :class:`~overgan_lib.sweep.view.SweepView`'s stored runs;
+    None when none of them stored an evaluation time."""
+    done = [r for r in view.done if np.isfinite(images_per_second(r))]
+    if not done:
+        return None
+    images = [sum(int(e.get("n", 0)) for e in r.data.get("evals", [])) for r in done]
+    devices = sorted({str(r.provenance.get("device", "unknown")) for r in done})
+    return EvalThroughput(view.spec.name, view.profile,
+                          np.array([images_per_second(r) for r in done]),
+                          int(np.median(images)), int(view.cfg.get("workers", 1)),
+                          ", ".join(devices))
+
+
+def throughput_text(t: EvalThroughput | None, images: int = 20_000) -> str:
+    """Chapter 5's second estimate of the feature rate, from a sweep's stored runs, and what
+    an FID on ``images`` images (both sides) costs one of its workers at that rate."""
+    if t is None:
+        return ("No sweep run with a stored evaluation time exists at this profile, so there "
+                "is no second estimate here.")
+    return (f"A second, larger estimate comes from the stored runs of the `{t.sweep}` sweep at "
+            f"this profile: their FID evaluations (sampling, Inception features and scoring of "
+            f"{t.images:,} generated images per run) ran at a median {t.median:.1f} images/s "
+            f"per run ({t.rates.min():.1f} to {t.rates.max():.1f} over {t.runs} runs; device "
+            f"{t.device}, {t.workers} worker process{'es' if t.workers != 1 else ''} "
+            f"training side by side). This rate includes sampling and scoring, so feature "
+            f"extraction alone is at least as fast; at it, one worker needs about "
+            f"{images / t.median / 60:.0f} minutes for the {images:,} images of one FID.")

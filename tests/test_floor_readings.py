@@ -1,0 +1,107 @@
+"""Chapter 5's readings (metrics.floor_readings): KID's protocol as the code runs it, and the
+evaluation throughput of a sweep's stored runs."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from types import SimpleNamespace
+
+import numpy as np
+import pytest
+
+from overgan_lib.metrics import fid
+from overgan_lib.metrics import floor_readings as fr
+from overgan_lib.store import Record
+
+
+class _Rows(np.ndarray):
+    """An array that records the length of every index array it is read with."""
+
+    def __getitem__(self, idx):
+        if isinstance(idx, np.ndarray):
+            self.seen.append(len(idx))
+        return np.asarray(self)[idx]
+
+
+def _recording(n: int, seed: int) -> _Rows:
+    x = np.random.default_rng(seed).standard_normal((n, 8)).view(_Rows)
+    x.seen = []
+    return x
+
+
+@pytest.mark.parametrize("n_fake,n_real", [(16, 16), (30, 12), (2100, 2500)])
+def test_kid_subset_size_is_what_kid_draws(n_fake, n_real):
+    a, b = _recording(n_fake, 0), _recording(n_real, 1)
+    subsets = 3
+    fid.kid(a, b, subsets=subsets)
+    m = fr.kid_subset_size(n_fake, n_real)
+    assert a.seen == b.seen == [m] * subsets
+    assert m == min(fr.kid_protocol()[1], n_fake // 2, n_real // 2)
+
+
+def test_kid_protocol_is_score_features_default():
+    subsets, size = fr.kid_protocol()
+    x = np.random.default_rng(2).standard_normal((8, 4))
+    calls = []
+    real_kid = fid.kid
+
+    def spy(f1, f2, subsets=50, **kw):
+        calls.append(subsets)
+        return real_kid(f1, f2, subsets=subsets, **kw)
+
+    mp = pytest.MonkeyPatch()
+    mp.setattr(fid, "kid", spy)
+    try:
+        fid.score_features(x, x[::-1].copy())
+    finally:
+        mp.undo()
+    assert calls == [subsets] and size >= 2
+
+
+def _run(evals: list[int], eval_s: float | None, device="cpu:x1") -> Record:
+    data = {"evals": [{"n": n} for n in evals]}
+    if eval_s is not None:
+        data["eval_s"] = eval_s
+    return Record("train", {}, {"device": device}, data, Path("x.json"))
+
+
+def test_eval_throughput_from_stored_runs():
+    runs = [_run([200, 200], 40.0), _run([400], 100.0), _run([200], None), _run([], 5.0)]
+    assert fr.images_per_second(runs[0]) == pytest.approx(10.0)
+    assert np.isnan(fr.images_per_second(runs[2])) and np.isnan(fr.images_per_second(runs[3]))
+    view = SimpleNamespace(done=runs, spec=SimpleNamespace(name="mnist_mlp"), profile="cpu",
+                           cfg={"workers": 2})
+    t = fr.eval_throughput(view)
+    assert t.runs == 2 and t.median == pytest.approx(7.0) and t.images == 400
+    assert (t.workers, t.device) == (2, "cpu:x1")
+    text = fr.throughput_text(t, images=2100)
+    assert "median 7.0 images/s" in text and "4.0 to 10.0 over 2 runs" in text
+    assert "about 5 minutes" in text  # 2,100 / 7 / 60
+    empty = SimpleNamespace(done=runs[2:], spec=view.spec, profile="cpu", cfg={})
+    assert fr.eval_throughput(empty) is None
+    assert fr.throughput_text(None).startswith("No sweep run")
+
+
+def test_curve_kid_subsets_is_what_data_metrics_passes(monkeypatch):
+    """data_metrics run on random stand-in features: the KIDs of its curve use the subsets
+    curve_kid_subsets reads from its source (its floor table, the default)."""
+    from overgan_lib import profiles
+    from overgan_lib.metrics import floors
+
+    g = np.random.default_rng(3)
+    seen = []
+
+    def spy(a, b, kid_subsets=None):
+        seen.append(fr.kid_protocol()[0] if kid_subsets is None else kid_subsets)
+        return fid.score_features(a, b, kid_subsets=seen[-1])
+
+    monkeypatch.setattr(floors, "score_features", spy)
+    monkeypatch.setattr(floors, "reference_features",
+                        lambda name, split, n, progress=True: g.standard_normal((n, 8)))
+    monkeypatch.setattr(floors, "reference_subset", lambda *a: None)
+    monkeypatch.setattr(floors, "timed_features", lambda imgs, batch_size: (None, 1.0))
+    cfg = profiles.settings("data_metrics", "smoke")
+    floors.data_metrics(cfg, 0, progress=False)
+    table = len(cfg["datasets"])
+    assert seen[:table] == [fr.kid_protocol()[0]] * table
+    assert seen[table:] == [fr.curve_kid_subsets()] * (len(cfg["curve_ns"]) * cfg["repeats"])
