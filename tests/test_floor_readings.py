@@ -84,7 +84,7 @@ def test_eval_throughput_from_stored_runs():
 
 def test_curve_kid_subsets_is_what_data_metrics_passes(monkeypatch):
     """data_metrics run on random stand-in features: the KIDs of its curve use the subsets
-    curve_kid_subsets reads from its source (its floor table, the default)."""
+    curve_kid_subsets states (its floor table, the default)."""
     from overgan_lib import profiles
     from overgan_lib.metrics import floors
 

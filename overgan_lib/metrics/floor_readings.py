@@ -14,14 +14,12 @@ This module feeds no stored result (chapter 5's ``data_metrics`` record does not
 
 from __future__ import annotations
 
-import ast
 import inspect
 from dataclasses import dataclass
 
 import numpy as np
 
 from ..store import Record
-from . import floors
 from .fid import kid, score_features
 
 
@@ -34,17 +32,15 @@ def kid_protocol() -> tuple[int, int]:
     return int(subsets), int(size)
 
 
+# Subsets per KID of chapter 5's KID-vs-N curve: what :func:`.floors.data_metrics` passes to
+# ``score_features`` (its record does not keep it, and editing floors.py would flag every
+# stored sweep). tests/test_floor_readings.py runs data_metrics and holds this to it.
+CURVE_KID_SUBSETS = 10
+
+
 def curve_kid_subsets() -> int:
-    """Subsets per KID of chapter 5's KID-vs-N curve: the ``kid_subsets`` that
-    :func:`.floors.data_metrics` passes to ``score_features`` (read from its source, since the
-    stored record does not keep it; the default of :func:`kid_protocol` where none is passed)."""
-    tree = ast.parse(inspect.getsource(floors.data_metrics))
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "score_features":
-            for kw in node.keywords:
-                if kw.arg == "kid_subsets" and isinstance(kw.value, ast.Constant):
-                    return int(kw.value.value)
-    return kid_protocol()[0]
+    """Subsets per KID of chapter 5's KID-vs-N curve (:data:`CURVE_KID_SUBSETS`)."""
+    return CURVE_KID_SUBSETS
 
 
 def kid_subset_size(n_fake: int, n_real: int) -> int:
@@ -54,11 +50,11 @@ def kid_subset_size(n_fake: int, n_real: int) -> int:
 
 
 def images_per_second(rec: Record) -> float:
-    """Generated images a training run scored per second of its evaluations (the sum of its
-    evaluations' ``n`` over its ``eval_s``); NaN when the run stored no evaluation time."""
-    images = sum(int(e.get("n", 0)) for e in rec.data.get("evals", []))
-    seconds = float(rec.data.get("eval_s", 0.0))
-    return images / seconds if images > 0 and seconds > 0 else float("nan")
+    """Generated images a training run scored per second of its evaluations; NaN when the run
+    stored no evaluation time (:func:`overgan_lib.sweep.cost.run_eval_seconds_per_image`)."""
+    from ..sweep.cost import run_eval_seconds_per_image
+
+    return 1.0 / run_eval_seconds_per_image(rec)
 
 
 @dataclass(frozen=True)

@@ -32,17 +32,19 @@ def paper_cost_hours(its: dict[int, float], seeds: int = 5, iters: int = 300_000
     return {k: seeds * iters / v / 3600 for k, v in its.items() if v > 0}
 
 
+def run_eval_seconds_per_image(r: Record) -> float:
+    """One run's ``eval_s`` over the images its evaluations scored (the sum of their ``n``);
+    NaN when it stored no evaluation time."""
+    images = sum(int(e.get("n", 0)) for e in r.data.get("evals", []))
+    ok = "eval_s" in r.data and images > 0 and r["eval_s"] > 0
+    return r["eval_s"] / images if ok else np.nan
+
+
 def eval_seconds_per_image(configs: list[TrainConfig], recs: list[Record | None]
                            ) -> dict[int, float]:
-    """Mean measured evaluation seconds per generated image per varied width: a run's
-    ``eval_s`` over the images its evaluations scored (the sum of their ``n``)."""
-
-    def per_image(r: Record) -> float:
-        images = sum(int(e.get("n", 0)) for e in r.data.get("evals", []))
-        ok = "eval_s" in r.data and images > 0 and r["eval_s"] > 0
-        return r["eval_s"] / images if ok else np.nan
-
-    k, S = run_matrix(configs, recs, per_image)
+    """Mean measured evaluation seconds per generated image per varied width
+    (:func:`run_eval_seconds_per_image`)."""
+    k, S = run_matrix(configs, recs, run_eval_seconds_per_image)
     return {int(a): float(np.nanmean(s)) for a, s in zip(k, S, strict=True)
             if np.isfinite(s).any()}
 
