@@ -137,23 +137,31 @@ def test_differences_within_seed_noise_are_inconclusive():
 
 
 def test_claims_with_an_optimiser_that_learned_nothing():
-    """No setting above the quality bar is "none learned": never a mode-count reading."""
+    """No setting above the quality bar is "below the quality bar": never a mode-count
+    reading; a verdict resting on it says "at this budget"."""
     modes = np.array([[22, 22], [19, 20], [8, 8], [8, 8], [8, 8], [20, 20]])
     hq = GOOD.copy()
     hq[[0, 1, 5]] = 0.02  # every SGDA setting and the reverse graft smear
     v = jv.claim_verdicts(modes, hq, NAMES, 8, tol=0.8)
-    assert v["nsgda_vs_sgda"] == "reproduced (none learned: sgda best 2.0% high quality < 50%)"
-    assert v["rgraft_vs_adam"].startswith("reproduced (none learned: rgraft")
+    assert v["nsgda_vs_sgda"] == ("reproduced at this budget (below the quality bar: sgda best "
+                                  "2.0% high quality < 50%)")
+    assert v["rgraft_vs_adam"].startswith("reproduced at this budget (below the quality bar: "
+                                          "rgraft")
+    modes[2] = 6  # nSGDA ahead of the smearing SGDA but short of all modes
+    assert jv.claim_verdicts(modes, hq, NAMES, 8, tol=0.8)["nsgda_vs_sgda"].startswith(
+        "partly reproduced at this budget (below the quality bar: sgda")
+    modes[2] = 8
     assert v["graft_vs_adam"] == "reproduced"
     hq[2] = 0.03  # nSGDA smears too: the claims it leads cannot be judged, or fail
     v = jv.claim_verdicts(modes, hq, NAMES, 8, tol=0.8)
-    assert v["nsgda_vs_sgda"] == ("inconclusive (none learned: nsgda best 3.0%, sgda best 2.0% "
-                                  "high quality < 50%)")
-    assert v["nsgda_vs_adam"] == ("not reproduced (none learned: nsgda best 3.0% high quality "
-                                  "< 50%; adam did)")
+    assert v["nsgda_vs_sgda"] == ("inconclusive (below the quality bar: nsgda best 3.0%, sgda "
+                                  "best 2.0% high quality < 50%)")
+    assert v["nsgda_vs_adam"] == ("not reproduced at this budget (below the quality bar: nsgda "
+                                  "best 3.0% high quality < 50%; adam reaches it)")
     hq[3] = 0.1  # Adam smears: nothing can match it
     v = jv.claim_verdicts(modes, hq, NAMES, 8, tol=0.8)
-    assert v["graft_vs_adam"] == "inconclusive (none learned: adam best 10.0% high quality < 50%)"
+    assert v["graft_vs_adam"] == ("inconclusive (below the quality bar: adam best 10.0% high "
+                                  "quality < 50%)")
     assert "mode counts" not in " ".join(v.values())
 
 
@@ -199,10 +207,10 @@ def test_width_gaps_and_claim_use_the_best_learned_setting_per_width():
     q[1, 1] = 0.3  # ... and now no SGDA setting learned there
     assert np.isnan(jv.width_gaps(m, q, names)[1])
     assert jv.width_claim(m, q, names, [8, 32], 0.8) == \
-        "inconclusive (none learned: sgda at k=32; quality bar 50%)"
+        "inconclusive (below the quality bar: sgda at k=32; bar 50%)"
     q[:, 2] = 0.1
     assert jv.width_claim(m, q, names, [8, 32], 0.8) == \
-        "inconclusive (none learned: adam at k=8, 32; sgda at k=32; quality bar 50%)"
+        "inconclusive (below the quality bar: adam at k=8, 32; sgda at k=32; bar 50%)"
     assert jv.width_claim(m[:1], q[:1], names, [8], 0.8) == "needs at least two widths"
     with pytest.raises(ParameterError, match="one per width"):
         jv.width_verdict(np.array([1.0]), 1.0)
@@ -223,7 +231,7 @@ def test_chapter_verdicts_from_a_record():
           "real": {"confident": 0.7}}
     assert jv.mnist_bar(mn) == pytest.approx(0.35)
     assert jv.mnist_verdict(mn, {"conf_tol": 0.05}) == \
-        "inconclusive (none learned: adam at k=64; quality bar 35%)"
+        "inconclusive (below the quality bar: adam at k=64; bar 35%)"
     mn["confident"] = np.array([[[0.4], [0.6]], [[0.6], [0.6]]])
     assert jv.mnist_verdict(mn, {"conf_tol": 0.05}) == \
         "closes (one seed per setting: no seed spread to judge the gaps by)"
@@ -392,3 +400,33 @@ def test_still_moving_compares_the_last_checkpoints():
     assert still_moving(curves, 2, 0.8).tolist() == [True, False]
     assert still_moving(curves, 3, 0.8).tolist() == [True, False]
     assert still_moving(curves, 2, 5.0).tolist() == [False, False]
+
+
+def test_every_optimiser_keeps_one_colour_and_settings_differ_by_line():
+    from overgan_lib.related.grafting import OPTIMIZERS_2D
+    from overgan_lib.related.jelassi_view import COLOURS, spec_styles
+
+    assert set(OPTIMIZERS_2D) <= set(COLOURS) and len(set(COLOURS.values())) == len(COLOURS)
+    st = spec_styles(["sgda", "adam", "sgda"])
+    assert st[0]["color"] == st[2]["color"] != st[1]["color"]
+    assert st[0]["linestyle"] != st[2]["linestyle"] and st[0]["hatch"] != st[2]["hatch"]
+    assert st[0]["linestyle"] == st[1]["linestyle"] == "-"
+
+
+def test_split_rates_and_mnist_ranking():
+    from overgan_lib.related.jelassi_view import mnist_ranking, split_rates
+
+    assert split_rates([["sgda", 0.03, 0.03], ["sgda", 0.01, 0.1], ["adam", 1e-3]]) == \
+        [["sgda", 0.01, 0.1]]
+    data = {"labels": ["adam η=1e-4", "nsgda η=0.02"], "widths": np.array([64, 256]),
+            "confident": np.array([[[0.0, np.nan], [0.3, 0.1]], [[0.2, 0.1], [0.1, 0.1]]])}
+    r = mnist_ranking(data)
+    assert [k for k, _ in r] == [64, 256]
+    assert r[0][1] == [("nsgda η=0.02", pytest.approx(0.15)), ("adam η=1e-4", 0.0)]
+    assert r[1][1][0] == ("adam η=1e-4", pytest.approx(0.2))
+
+
+def test_beating_the_smear_needs_the_margin():
+    hq = np.array([[0.024, 0.024], [0.08, 0.07], [0.3, 0.3]])
+    assert jv.beats_smear(hq, 0.022).tolist() == [False, True, True]
+    assert jv.beats_smear(hq, 0.022, margin=0.0).tolist() == [True, True, True]

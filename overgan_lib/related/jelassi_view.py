@@ -1,5 +1,6 @@
-"""Chapter 12's readings of a stored :func:`~overgan_lib.related.jelassi.pacgan_sweep` record
-that are not verdicts: the probe table and which runs are still moving.
+"""Chapter 12's readings of stored :func:`~overgan_lib.related.jelassi.pacgan_sweep` and
+:func:`~overgan_lib.related.jelassi.mnist_sweep` records that are not verdicts: the probe table,
+which runs are still moving, the MNIST ranking, and one colour per optimiser for every figure.
 
 Kept apart from :mod:`overgan_lib.related.jelassi` (whose code the stored records depend on),
 so that a change of presentation does not mark the records as computed by older code.
@@ -10,6 +11,38 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
+
+#: One colour per optimiser, the same in every figure of the chapter (matplotlib's cycle).
+COLOURS = {"sgda": "C0", "nsgda": "C2", "nsgda_global": "C6", "adam": "C3", "graft": "C4",
+           "rgraft": "C5"}
+_LINES, _HATCHES = ("-", "--", ":", "-."), ("", "//", "..", "xx")
+
+
+def spec_styles(names: list[str]) -> list[dict[str, str]]:
+    """Per spec: its optimiser's ``color`` (:data:`COLOURS`), and a ``linestyle`` and ``hatch``
+    telling apart the settings of the same optimiser (the first solid / unhatched)."""
+    seen: dict[str, int] = {}
+    out = []
+    for n in names:
+        i = seen.get(n, 0)
+        seen[n] = i + 1
+        out.append({"color": COLOURS[n], "linestyle": _LINES[i % len(_LINES)],
+                    "hatch": _HATCHES[i % len(_HATCHES)]})
+    return out
+
+
+def split_rates(specs: list[list]) -> list[list]:
+    """The specs ``[name, lr_g, lr_d]`` whose generator and discriminator rates differ."""
+    return [s for s in specs if len(s) == 3 and s[1] != s[2]]
+
+
+def mnist_ranking(data: dict[str, Any]) -> list[tuple[int, list[tuple[str, float]]]]:
+    """Per width of a :func:`~overgan_lib.related.jelassi.mnist_sweep` record, every setting's
+    label and mean confident fraction over seeds (a diverged run counts as 0), highest first."""
+    conf = np.nan_to_num(np.asarray(data["confident"], dtype=float), nan=0.0).mean(-1)
+    return [(int(k), sorted(zip(data["labels"], conf[:, w].tolist(), strict=True),
+                            key=lambda t: -t[1]))
+            for w, k in enumerate(data["widths"])]
 
 
 def probe_table(data: dict[str, Any], cfg: dict[str, Any]) -> str:
