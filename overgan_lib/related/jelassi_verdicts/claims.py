@@ -1,25 +1,23 @@
-"""Chapter 12's verdicts on Jelassi et al.'s claims, from stored :func:`.jelassi.pacgan_sweep`
-and :func:`.jelassi.mnist_sweep` results.
-
-Apart from the experiments so that changing a rule never makes a stored result stale (the
-records depend on :mod:`.jelassi`, not on this module); the chapter and the status page both
-call :func:`verdicts_2d` and :func:`mnist_verdict`.
-"""
+"""The claim verdicts of chapter 12 at one width: each optimiser represented by its best
+setting that reaches a quality bar, and the rules that compare two of them over seeds."""
 
 from __future__ import annotations
 
-from typing import Any
-
 import numpy as np
 
-from ..errors import ParameterError
+from ...errors import ParameterError
 
-MIN_HQ = 0.5  # below this high-quality fraction, mode counts say little (see chapter)
+MIN_HQ = 0.5  # the bar: below this quality, mode counts say little (book's choice; chapter)
 #: How far (in fraction of samples) a setting's mean high-quality fraction must exceed the
 #: uniform smear's to count as *beating the smear*. The book's choice, not the paper's: five
 #: percentage points, so that 2.4% against a smear's 2.2% is not counted as a win.
 SMEAR_MARGIN = 0.05
 BUDGET = "at this budget"  # appended to a verdict that rests on an optimiser below the bar
+#: The two readings of a 2D record: arrays (modes, quality), the quality's name, and the bar's.
+#: ``precise`` is PacGAN's (3 standard deviations); ``recovers`` the book's precision-free one
+#: (within ``near_sigmas`` standard deviations, modes holding a quarter of their share there).
+READINGS = {"precise": ("modes", "hq_fraction", "high quality", "quality bar"),
+            "recovers": ("near_modes", "near_fraction", "near", "recovery bar")}
 
 
 def _mean(x: np.ndarray) -> float:
@@ -123,15 +121,17 @@ def beats_smear(hq: np.ndarray, smear_hq: float, margin: float = SMEAR_MARGIN) -
     return np.asarray(hq, dtype=float).mean(-1) > float(smear_hq) + margin
 
 
-def _unlearned(who: list[str], top: dict[str, float], min_hq: float) -> str:
-    """"below the quality bar: ..." for the optimisers ``who``, with their best high-quality
-    fractions."""
+def _unlearned(who: list[str], top: dict[str, float], min_hq: float,
+               measure: str = "high quality", bar: str = "quality bar") -> str:
+    """"below the quality bar: ..." for the optimisers ``who``, with their best fractions of
+    ``measure`` (the recovery reading names its own measure and bar)."""
     best = ", ".join(f"{n} best {top[n]:.1%}" for n in who)
-    return f"below the quality bar: {best} high quality < {min_hq:.0%}"
+    return f"below the {bar}: {best} {measure} < {min_hq:.0%}"
 
 
 def claim_verdict(key: str, modes_: np.ndarray, hq: np.ndarray, names: list[str],
-                  n_modes: int, tol: float, min_hq: float = MIN_HQ) -> str:
+                  n_modes: int, tol: float, min_hq: float = MIN_HQ,
+                  measure: str = "high quality", bar: str = "quality bar") -> str:
     """The verdict on one claim of :data:`CLAIMS` at one width (arrays spec x seed).
 
     Each optimiser is represented by :func:`best_spec`. With both represented, the rules are
@@ -148,119 +148,36 @@ def claim_verdict(key: str, modes_: np.ndarray, hq: np.ndarray, names: list[str]
 
     A one-sided verdict says "at this budget" (:data:`BUDGET`) and names the optimiser below
     the bar: it compares end-of-training quality at the run's step count, not what the
-    optimiser below the bar would reach with more steps.
+    optimiser below the bar would reach with more steps. ``measure`` and ``bar`` only name the
+    quality in the verdict's text (:data:`READINGS`).
     """
     a, b, kind = CLAIMS[key]
     best = {n: best_spec(modes_, hq, names, n, min_hq) for n in (a, b)}
     lost = [n for n in (a, b) if best[n] is None]
     top = {n: top_quality(hq, names, n) for n in (a, b)}
     if len(lost) == 2 or (kind == "match" and b in lost):
-        return f"inconclusive ({_unlearned(lost, top, min_hq)})"
+        return f"inconclusive ({_unlearned(lost, top, min_hq, measure, bar)})"
     if a in lost:
-        return f"not reproduced {BUDGET} ({_unlearned([a], top, min_hq)}; {b} reaches it)"
+        return (f"not reproduced {BUDGET} ({_unlearned([a], top, min_hq, measure, bar)}; "
+                f"{b} reaches it)")
     if lost:  # beats, and only the second failed
         full = _mean(modes_[best[a]]) >= n_modes - tol
         return (f"{'reproduced' if full else 'partly reproduced'} {BUDGET} "
-                f"({_unlearned([b], top, min_hq)})")
+                f"({_unlearned([b], top, min_hq, measure, bar)})")
     ma, mb = modes_[best[a]], modes_[best[b]]
     return _match(ma, mb, tol) if kind == "match" else _beats(ma, mb, n_modes, tol)
 
 
 def claim_verdicts(modes_: np.ndarray, hq: np.ndarray, names: list[str], n_modes: int,
-                   tol: float, min_hq: float = MIN_HQ) -> dict[str, str]:
+                   tol: float, min_hq: float = MIN_HQ, measure: str = "high quality",
+                   bar: str = "quality bar") -> dict[str, str]:
     """:func:`claim_verdict` for every claim of :data:`CLAIMS` whose optimisers are in
     ``names`` (graft vs Adam and the nSGDA claims are required)."""
-    return {key: claim_verdict(key, modes_, hq, names, n_modes, tol, min_hq)
+    return {key: claim_verdict(key, modes_, hq, names, n_modes, tol, min_hq, measure, bar)
             for key, (a, b, _) in CLAIMS.items()
             if key != "rgraft_vs_adam" or "rgraft" in names}
 
 
-def width_verdict(gaps: np.ndarray, tol: float, behind: str = "SGDA") -> str:
-    """Does a gap (e.g. Adam's modes minus the best SGDA's) close as the width grows?
-
-    ``gaps`` are ordered by increasing width. Returns one of
-
-    * ``no gap`` — every gap within ``tol`` of zero;
-    * ``{behind} ahead`` — no gap above ``tol`` and at least one below ``-tol`` (the
-      optimiser that was expected to trail leads);
-    * ``reverses`` — above ``tol`` at the smallest width, below ``-tol`` at the largest;
-    * ``closes`` — above tol at the smallest width, within tol at the largest;
-    * ``shrinks`` (falls by more than tol but stays above it), ``widens`` (grows by more
-      than tol) or ``unchanged``.
-    """
-    g = np.asarray(gaps, dtype=float)
-    if g.ndim != 1 or len(g) < 2 or not np.isfinite(g).all():
-        raise ParameterError(f"gaps={g.tolist()!r} must be >= 2 finite numbers, one per width")
-    if (np.abs(g) <= tol).all():
-        return "no gap"
-    if (g <= tol).all():
-        return f"{behind} ahead"
-    if g[0] > tol and g[-1] < -tol:
-        return "reverses"
-    if g[0] > tol and g[-1] <= tol:
-        return "closes"
-    if g[-1] < g[0] - tol:
-        return "shrinks"
-    if g[-1] > g[0] + tol:
-        return "widens"
-    return "unchanged"
-
-
-def width_gaps(modes_: np.ndarray, hq: np.ndarray, names: list[str], min_hq: float = MIN_HQ,
-               a: str = "adam", b: str = "sgda") -> np.ndarray:
-    """mean(``a``) - mean(``b``) per width from (width, spec, seed) arrays, each optimiser
-    represented at each width by :func:`best_spec`; NaN where either learned nothing."""
-    out = []
-    for mw, qw in zip(modes_, hq, strict=True):
-        ja, jb = (best_spec(mw, qw, names, n, min_hq) for n in (a, b))
-        out.append(np.nan if ja is None or jb is None else _mean(mw[ja]) - _mean(mw[jb]))
-    return np.array(out)
-
-
-def width_claim(modes_: np.ndarray, hq: np.ndarray, names: list[str], widths: list[int],
-                tol: float, min_hq: float = MIN_HQ, a: str = "adam", b: str = "sgda") -> str:
-    """The width verdict on the gap ``a`` - ``b`` (arrays width x spec x seed):
-    :func:`width_verdict` of :func:`width_gaps`, or "inconclusive (below the quality bar: ...)"
-    naming the optimisers and widths where no setting reached ``min_hq``. With one seed per setting
-    the gaps have no spread to be judged against, and the verdict says so."""
-    if len(widths) < 2:
-        return "needs at least two widths"
-    lost = {n: [str(k) for w, k in enumerate(widths)
-                if best_spec(modes_[w], hq[w], names, n, min_hq) is None] for n in (a, b)}
-    if any(lost.values()):
-        where = "; ".join(f"{n} at k={', '.join(ks)}" for n, ks in lost.items() if ks)
-        return f"inconclusive (below the quality bar: {where}; bar {min_hq:.0%})"
-    verdict = width_verdict(width_gaps(modes_, hq, names, min_hq, a, b), tol, b.upper())
-    if np.asarray(modes_).shape[-1] < 2:
-        return f"{verdict} (one seed per setting: no seed spread to judge the gaps by)"
-    return verdict
-
-
-def verdicts_2d(data: dict[str, Any], cfg: dict[str, Any],
-                min_hq: float = MIN_HQ) -> dict[str, dict[str, str]]:
-    """Every 2D verdict of the chapter from a :func:`pacgan_sweep` result: per benchmark, the
-    claims at ``k_show`` (:func:`claim_verdicts`) and ``width`` (:func:`width_claim`)."""
-    widths = [int(k) for k in data["widths"]]
-    w0, out = widths.index(cfg["k_show"]), {}
-    for i, ds in enumerate(data["benchmarks"]):
-        n, tol = int(data["n_modes"][i]), cfg["tol_frac"] * int(data["n_modes"][i])
-        M, Q = np.asarray(data["modes"][i]), np.asarray(data["hq_fraction"][i])
-        out[ds] = claim_verdicts(M[w0], Q[w0], list(data["names"]), n, tol, min_hq)
-        out[ds]["width"] = width_claim(M, Q, list(data["names"]), widths, tol, min_hq)
-    return out
-
-
-def mnist_verdict(data: dict[str, Any], cfg: dict[str, Any]) -> str:
-    """The MNIST width verdict on the Adam - best SGDA gap in confident samples: a setting
-    *learned* if its confident fraction reaches half the real digits'; diverged runs count as
-    no confident sample."""
-    conf = np.nan_to_num(np.asarray(data["confident"], dtype=float), nan=0.0)
-    conf_w = conf.transpose(1, 0, 2)  # (width, spec, seed); the confident fraction is quality
-    bar = mnist_bar(data)
-    return width_claim(conf_w, conf_w, list(data["names"]), [int(k) for k in data["widths"]],
-                       cfg["conf_tol"], bar)
-
-
-def mnist_bar(data: dict[str, Any]) -> float:
-    """The MNIST quality bar: half the confident fraction of real test digits."""
-    return 0.5 * float(data["real"]["confident"])
+def short(verdict: str) -> str:
+    """A verdict without its reason in parentheses (for tables of many verdicts)."""
+    return verdict.split(" (")[0]
