@@ -389,6 +389,12 @@ def test_probe_table_lists_probes_beside_the_sweeps_settings():
             "probe_modes": np.array([[[4, 5]]]), "probe_hq": np.array([[[0.2, 0.4]]])}
     t = probe_table(data, {"k_show": 32}).splitlines()
     assert t[2:] == ["| adam η=0.001 | 4.5 | 30.0% |", "| **adam η=0.003** | 7.0 | 50.0% |"]
+    near = {**data, "near_fraction": np.full((1, 2, 2, 2), 0.75),
+            "probe_near": np.array([[[0.6, 0.8]]])}
+    t = probe_table(near, {"k_show": 32}).splitlines()
+    assert t[0] == "| setting | ring: modes of 8 | ring: high quality | ring: near |"
+    assert t[2:] == ["| adam η=0.001 | 4.5 | 30.0% | 70.0% |",
+                     "| **adam η=0.003** | 7.0 | 50.0% | 75.0% |"]
     assert learned_probes(data, 0.3) == {"ring": ["adam η=0.001"]}
     assert learned_probes(data, 0.31) == {"ring": []}
 
@@ -546,3 +552,27 @@ def test_quality_trends_use_the_best_setting_per_width_and_the_adam_sgda_gap():
     assert jv.quality_trends(data, "recovers")["ring"]["graft"][1] == "flat"
     with pytest.raises(ParameterError, match="one per width"):
         jv.quality_trend(np.array([0.5]))
+
+
+def test_recent_change_and_straight_line_steps_to_the_bar():
+    from overgan_lib.related.jelassi_view import recent_change, steps_to_bar
+
+    steps = np.array([100, 200, 300, 400])
+    rising = np.array([0.1, 0.2, 0.3, 0.4])[:, None].repeat(2, 1)  # +0.1 per 100 steps
+    falling = rising[::-1]
+    done = np.full((4, 2), 0.6)
+    curves = np.stack([rising, falling, done])
+    assert recent_change(curves, 3) == pytest.approx([0.2, -0.2, 0.0])
+    assert recent_change(curves, 99) == pytest.approx([0.3, -0.3, 0.0])  # clipped to all
+    out = steps_to_bar(steps, curves, 0.5, 3)
+    assert out[0] == pytest.approx(100.0) and out[1] == np.inf and out[2] == 0.0
+
+
+def test_thin_passes_name_representatives_just_above_the_bar():
+    names = ["sgda", "sgda", "adam", "graft"]
+    modes = np.array([[3, 3], [4, 4], [8, 8], [7, 7]])
+    hq = np.array([[0.52, 0.52], [0.9, 0.9], [0.5, 0.53], [0.1, 0.1]])
+    # SGDA is represented by its 4-mode setting at 90% (not thin); Adam at 51.5% is; grafting
+    # is below the bar, so it is no pass at all
+    assert jv.thin_passes(modes, hq, names, 0.5, 0.05) == {"adam": pytest.approx(0.515)}
+    assert jv.thin_passes(modes, hq, names, 0.5, 0.01) == {}

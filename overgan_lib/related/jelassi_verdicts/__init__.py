@@ -23,6 +23,7 @@ from .claims import (
     seed_margin,
     short,
     shown_spec,
+    thin_passes,
     top_quality,
 )
 from .records import mnist_bar, mnist_verdict, quality_trends, reading_arrays, verdicts_2d
@@ -38,5 +39,5 @@ from .width import (
 __all__ = ["BUDGET", "CLAIMS", "MIN_HQ", "READINGS", "SMEAR_MARGIN", "TREND_TOL", "beats_smear",
            "best_spec", "claim_verdict", "claim_verdicts", "mnist_bar", "mnist_verdict",
            "quality_by_width", "quality_trend", "quality_trends", "reading_arrays", "seed_margin",
-           "short", "shown_spec", "top_quality", "verdicts_2d", "width_claim", "width_gaps",
-           "width_verdict"]
+           "short", "shown_spec", "thin_passes", "top_quality", "verdicts_2d", "width_claim",
+           "width_gaps", "width_verdict"]

@@ -61,6 +61,18 @@ def shown_spec(modes_: np.ndarray, hq: np.ndarray, names: list[str], name: str,
     return max(_indices(names, name), key=lambda i: _mean(hq[i])), False
 
 
+def thin_passes(modes_: np.ndarray, hq: np.ndarray, names: list[str], min_hq: float,
+                margin: float) -> dict[str, float]:
+    """The optimisers whose representative (:func:`best_spec`) reaches ``min_hq`` by less
+    than ``margin``, with its mean quality: a verdict resting on them could turn with a seed."""
+    out = {}
+    for n in dict.fromkeys(names):
+        j = best_spec(modes_, hq, names, n, min_hq)
+        if j is not None and _mean(hq[j]) < min_hq + margin:
+            out[n] = _mean(hq[j])
+    return out
+
+
 def top_quality(hq: np.ndarray, names: list[str], name: str) -> float:
     """The highest mean high-quality fraction among the settings called ``name``."""
     return max(_mean(hq[j]) for j in _indices(names, name))
