@@ -48,17 +48,20 @@ TABLES["jelassi_2d"] = {
 # engine has one learning rate for both players, and no reverse graft), scored by a small
 # digit classifier (related/digits.py) instead of FID, which would need Inception features of
 # every run. SGDA 1e-1 diverged within 20 iterations in a probe at k=64; 1e-2 trained. The
-# nSGDA and grafting rates are untuned guesses (chapter 12 says so).
+# nSGDA and grafting rates are untuned guesses (chapter 12 says so). The classifier trains
+# clf_epochs epochs: on 30,000 images (seed 0), 2 epochs gave 92.9% test accuracy with 70% of
+# real test digits confident, 10 epochs 96.7% and 90% (8 s on the shared CPU).
 _SPECS_MNIST = [["adam", 1e-4], ["sgda", 1e-2], ["nsgda", 2e-2], ["graft", 1e-4]]
 TABLES["jelassi_mnist"] = {
     "smoke": dict(widths=[8, 16], seeds=1, iters=3, eval_n=64, log_every=1, clf_n=1000,
-                  conf_tol=0.05, optimizers=[["sgda", 1e-2], ["adam", 1e-4]]),
+                  clf_epochs=2, conf_tol=0.05, optimizers=[["sgda", 1e-2], ["adam", 1e-4]]),
     "cpu": dict(widths=[64, 256], seeds=1, iters=1000, eval_n=1000, log_every=10,
-                clf_n=30_000, conf_tol=0.05, optimizers=_SPECS_MNIST),
+                clf_n=30_000, clf_epochs=10, conf_tol=0.05, optimizers=_SPECS_MNIST),
     "gpu": dict(widths=[64, 256, 1024], seeds=3, iters=4000, eval_n=5000, log_every=50,
-                clf_n=60_000, conf_tol=0.05, optimizers=_SPECS_MNIST),
+                clf_n=60_000, clf_epochs=10, conf_tol=0.05, optimizers=_SPECS_MNIST),
     "paper": dict(widths=[64, 256, 1024, 4096], seeds=5, iters=100_000, eval_n=10_000,
-                  log_every=100, clf_n=60_000, conf_tol=0.02, optimizers=_SPECS_MNIST),
+                  log_every=100, clf_n=60_000, clf_epochs=10, conf_tol=0.02,
+                  optimizers=_SPECS_MNIST),
 }
 
 # Related work (Li, Madry, Peebles, Schmidt 2018): the two-Gaussian mixture GAN. The grid,

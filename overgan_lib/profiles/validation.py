@@ -18,8 +18,8 @@ from ..errors import (
 _INTS = ("m", "d", "n", "k", "p", "T", "seeds", "draws", "violation_draws", "gamma_T",
          "mc_draws", "record_every", "repeats", "speed_images", "iters", "eval_n", "log_every",
          "ckpt_every", "workers", "fixed", "group", "grid", "inits", "opt_points", "steps",
-         "batch", "z_dim", "depth", "k_show", "clf_n", "batch_size", "eval_batches", "n_train",
-         "n_real", "n_samples", "critic_seeds")
+         "batch", "z_dim", "depth", "k_show", "clf_n", "clf_epochs", "batch_size", "eval_batches",
+         "n_train", "n_real", "n_samples", "critic_seeds")
 _INT_LISTS = ("widths", "spectrum_widths", "d_iters", "ms", "curve_ns", "d_steps", "curve_at",
               "fit_sizes")
 _STEPS = ("eta_bar", "mu", "mu_diter", "tol", "eta_g", "eta_d", "box", "init_range")

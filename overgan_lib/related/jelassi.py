@@ -24,7 +24,7 @@ import numpy as np
 from ..errors import ParameterError, check_choice, check_positive_float
 from ..optim import OPTIMIZERS
 from .grafting import OPTIMIZERS_2D
-from .pacgan import modes, train_gan
+from .pacgan import NEAR_SHARE, NEAR_SIGMAS, modes, train_gan
 
 SAMPLES_SHOWN = 1000  # generated points kept per (dataset, spec) for the scatter plots
 
@@ -68,22 +68,29 @@ def pacgan_sweep(cfg: dict[str, Any], seed: int, progress: bool = True) -> dict[
     """All specs x widths on the PacGAN data sets; one stacked training per (k, spec).
 
     Returns arrays indexed (dataset, width, spec, seed): ``modes``, ``hq_fraction``,
-    ``diverged``; ``curves`` (dataset, width, spec, checkpoint, seed) of modes captured;
-    ``samples`` (dataset, spec, SAMPLES_SHOWN, 2) of the first seed at width ``k_show``;
-    ``seconds`` (width, spec) of wall time. With ``probes`` in ``cfg`` (optional: the
-    learning-rate probes behind the specs), also ``probe_modes`` and ``probe_hq`` (dataset,
-    probe, seed) of those specs trained the same way at ``k_show`` only, ``probe_labels``,
-    ``probe_names`` and ``probe_seconds``.
+    ``near_fraction``, ``near_modes``, ``dist_median`` (:func:`~.pacgan.pacgan_metric`) and
+    ``diverged``; per checkpoint at ``curve_steps``, arrays (dataset, width, spec, checkpoint,
+    seed) of modes captured (``curves``), high-quality fraction (``hq_curves``), near fraction
+    (``near_curves``) and modes recovered (``near_mode_curves``); ``near_sigmas`` and
+    ``near_share``, the radius and share behind the near readings; ``samples`` (dataset, spec,
+    min(SAMPLES_SHOWN, eval_n), 2) of the first seed at width ``k_show``; ``seconds`` (width,
+    spec) of wall time. With ``probes`` in ``cfg`` (optional: the learning-rate probes behind
+    the specs), also ``probe_modes``, ``probe_hq``, ``probe_near`` and ``probe_near_modes``
+    (dataset, probe, seed) of those specs trained the same way at ``k_show`` only,
+    ``probe_labels``, ``probe_names`` and ``probe_seconds``.
     """
     specs = check_specs(cfg["optimizers"])
     seeds = [seed + i for i in range(cfg["seeds"])]
     names, widths = list(cfg["benchmarks"]), list(cfg["widths"])
     shape = (len(names), len(widths), len(specs), len(seeds))
     out = {key: np.zeros(shape, dtype=dt) for key, dt in
-           (("modes", np.int64), ("hq_fraction", float), ("diverged", bool))}
+           (("modes", np.int64), ("hq_fraction", float), ("near_fraction", float),
+            ("near_modes", np.int64), ("dist_median", float), ("diverged", bool))}
     n_ckpt = cfg["steps"] // cfg["record_every"]
-    curves = np.zeros((*shape[:3], n_ckpt, len(seeds)), dtype=np.int64)
-    samples = np.zeros((len(names), len(specs), SAMPLES_SHOWN, 2))
+    curves = {key: np.zeros((*shape[:3], n_ckpt, len(seeds)), dtype=dt) for key, dt in
+              (("curves", np.int64), ("hq_curves", float), ("near_curves", float),
+               ("near_mode_curves", np.int64))}
+    samples = np.zeros((len(names), len(specs), min(SAMPLES_SHOWN, cfg["eval_n"]), 2))
     seconds = np.zeros((len(widths), len(specs)))
     steps = None
     for w, k in enumerate(widths):
@@ -93,17 +100,25 @@ def pacgan_sweep(cfg: dict[str, Any], seed: int, progress: bool = True) -> dict[
             seconds[w, j] = time.perf_counter() - t0
             for i, ds in enumerate(names):
                 r = res[ds]
-                out["modes"][i, w, j], out["hq_fraction"][i, w, j] = r["modes"], r["hq_fraction"]
-                out["diverged"][i, w, j] = r["diverged"]
-                curves[i, w, j] = r["curve"]
+                for key in out:
+                    out[key][i, w, j] = r[key]
+                for key, rkey in _CURVE_KEYS.items():
+                    curves[key][i, w, j] = r[rkey]
                 steps = r["curve_steps"]
                 if k == cfg["k_show"]:
                     samples[i, j] = r["samples"][0, :SAMPLES_SHOWN]
-    return {**out, "curves": curves, "curve_steps": steps, "samples": samples,
+    return {**out, **curves, "curve_steps": steps, "samples": samples,
+            "near_sigmas": NEAR_SIGMAS, "near_share": NEAR_SHARE,
             "seconds": seconds, "widths": np.asarray(widths), "benchmarks": names,
             "labels": [spec_label(s) for s in specs], "names": [s[0] for s in specs],
             "n_modes": np.asarray([len(modes(ds)) for ds in names]),
             **_probe(cfg, seeds, progress)}
+
+
+_CURVE_KEYS = {"curves": "curve", "hq_curves": "curve_hq", "near_curves": "curve_near",
+               "near_mode_curves": "curve_near_modes"}  # record key: train_gan key
+_PROBE_KEYS = {"probe_modes": "modes", "probe_hq": "hq_fraction",
+               "probe_near": "near_fraction", "probe_near_modes": "near_modes"}
 
 
 def _probe(cfg: dict[str, Any], seeds: list[int], progress: bool) -> dict[str, Any]:
@@ -112,14 +127,17 @@ def _probe(cfg: dict[str, Any], seeds: list[int], progress: bool) -> dict[str, A
         return {}
     probes, names = check_specs(cfg["probes"], "probes"), list(cfg["benchmarks"])
     shape = (len(names), len(probes), len(seeds))
-    m, q, secs = np.zeros(shape, dtype=np.int64), np.zeros(shape), np.zeros(len(probes))
+    out = {key: np.zeros(shape, dtype=np.int64 if key.endswith("modes") else float)
+           for key in _PROBE_KEYS}
+    secs = np.zeros(len(probes))
     for j, spec in enumerate(probes):
         t0 = time.perf_counter()
         res = _train_spec(cfg, spec, cfg["k_show"], seeds, progress)
         secs[j] = time.perf_counter() - t0
         for i, ds in enumerate(names):
-            m[i, j], q[i, j] = res[ds]["modes"], res[ds]["hq_fraction"]
-    return {"probe_modes": m, "probe_hq": q, "probe_seconds": secs,
+            for key, rkey in _PROBE_KEYS.items():
+                out[key][i, j] = res[ds][rkey]
+    return {**out, "probe_seconds": secs,
             "probe_labels": [spec_label(s) for s in probes],
             "probe_names": [s[0] for s in probes]}
 
@@ -131,7 +149,8 @@ def mnist_sweep(cfg: dict[str, Any], seed: int, progress: bool = True) -> dict[s
     Each run is :class:`~overgan_lib.train.Engine` with ``TrainConfig(optimizer=name,
     lr=lr)`` (App. D settings otherwise; the engine has one learning rate for both
     players), stepped ``iters`` generator iterations on the engine's seeded batch stream,
-    then scored on ``eval_n`` samples with :func:`overgan_lib.related.digits.digit_metric`.
+    then scored on ``eval_n`` samples with :func:`overgan_lib.related.digits.digit_metric`
+    (the classifier trained ``clf_epochs`` epochs on ``clf_n`` training images).
     Returns arrays indexed (spec, width, seed): ``digits``, ``confident``, ``entropy``,
     ``diverged``, ``seconds``; ``samples`` (spec, width, 16, 28, 28) of the first seed; the
     classifier's test ``accuracy`` and the metric of ``eval_n`` real test images.
@@ -146,7 +165,7 @@ def mnist_sweep(cfg: dict[str, Any], seed: int, progress: bool = True) -> dict[s
     specs = check_specs(cfg["optimizers"], "mnist optimizers", OPTIMIZERS)
     seeds = [seed + i for i in range(cfg["seeds"])]
     widths = list(cfg["widths"])
-    clf, acc = train_classifier(seed, n=cfg["clf_n"])
+    clf, acc = train_classifier(seed, n=cfg["clf_n"], epochs=cfg["clf_epochs"])
     real = digit_metric(torch.from_numpy(data.load_uint8("mnist", "test")[:cfg["eval_n"]]), clf)
     images = torch.from_numpy(data.load_uint8("mnist", "train"))
     shape = (len(specs), len(widths), len(seeds))

@@ -1,0 +1,43 @@
+"""Chapter 12's verdicts on Jelassi et al.'s claims, from stored :func:`.jelassi.pacgan_sweep`
+and :func:`.jelassi.mnist_sweep` results.
+
+Apart from the experiments so that changing a rule never makes a stored result stale (the
+records depend on :mod:`.jelassi`, not on this module); the chapter and the status page both
+call :func:`verdicts_2d` and :func:`mnist_verdict`.
+
+Modules: :mod:`.claims` (one width: :func:`best_spec`, :func:`claim_verdict`),
+:mod:`.width` (across widths: :func:`width_claim`, :func:`quality_trend`) and :mod:`.records`
+(from a stored record: :func:`verdicts_2d`, :func:`quality_trends`, :func:`mnist_verdict`).
+"""
+
+from .claims import (
+    BUDGET,
+    CLAIMS,
+    MIN_HQ,
+    READINGS,
+    SMEAR_MARGIN,
+    beats_smear,
+    best_spec,
+    claim_verdict,
+    claim_verdicts,
+    seed_margin,
+    short,
+    shown_spec,
+    thin_passes,
+    top_quality,
+)
+from .records import mnist_bar, mnist_verdict, quality_trends, reading_arrays, verdicts_2d
+from .width import (
+    TREND_TOL,
+    quality_by_width,
+    quality_trend,
+    width_claim,
+    width_gaps,
+    width_verdict,
+)
+
+__all__ = ["BUDGET", "CLAIMS", "MIN_HQ", "READINGS", "SMEAR_MARGIN", "TREND_TOL", "beats_smear",
+           "best_spec", "claim_verdict", "claim_verdicts", "mnist_bar", "mnist_verdict",
+           "quality_by_width", "quality_trend", "quality_trends", "reading_arrays", "seed_margin",
+           "short", "shown_spec", "thin_passes", "top_quality", "verdicts_2d", "width_claim",
+           "width_gaps", "width_verdict"]
