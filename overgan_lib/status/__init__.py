@@ -51,6 +51,8 @@ from .rules import (
     claim_status,
     counts,
     markdown_table,
+    short_name,
+    summary_text,
 )
 from .theory_checks import (
     _all_checks,
@@ -63,7 +65,8 @@ from .theory_checks import (
 )
 
 __all__ = ["CLAIMS", "CLAIMS_BY_KEY", "PAPER_ONLY", "THEORY_FULL", "VERDICTS", "Check", "Claim",
-           "Status", "claim_status", "counts", "markdown_table", "status_table",
+           "Status", "claim_status", "counts", "markdown_table", "short_name", "status_table",
+           "summary_text",
            "_stored_as_chapter", "_lemmas_a2_a3", "_theorem_a4", "_width_gain"]
 
 CLAIMS: tuple[Claim, ...] = (
@@ -84,11 +87,12 @@ CLAIMS: tuple[Claim, ...] = (
           "and more ascent steps help", "04_convergence", ("fig9",), THEORY_FULL,
           _all_checks(_diter_width_gain, _diter_more_steps_help)),
     Claim("reach", "Beyond the paper: which targets GD can reach at width k",
-          "04_convergence", ("cone",), THEORY_FULL),
+          "04_convergence", ("cone",), THEORY_FULL, source="book"),
     Claim("fid", "Sec. 3 metric: FID/KID, sampling floors", "05_data_metrics",
           ("data_metrics",), PAPER_ONLY, infrastructure=True),
     Claim("fig3", "Fig. 3: MLP GAN on MNIST, FID vs width k", "06_mnist_mlp",
-          ("sweep_mnist_mlp",), check=_sweep_claims(("mnist_mlp",), _FIG4)),
+          ("sweep_mnist_mlp",),
+          check=_sweep_claims(("mnist_mlp",), ("trend", "uptick"), ("uptick_gap", "gap"))),
     Claim("fig4-cifar", "Figs. 1, 4(a, d): DCGAN / ResNet FID vs k on CIFAR-10", "07_cifar10",
           ("sweep_cifar10_dcgan", "sweep_cifar10_resnet"),
           check=_sweep_claims(("cifar10_dcgan", "cifar10_resnet"), _FIG4)),
@@ -102,7 +106,8 @@ CLAIMS: tuple[Claim, ...] = (
           check=_sweep_claims(("celeba_dcgan", "celeba_resnet"), _FIG4)),
     Claim("fig7", "Fig. 7 (App. C): one network's width varied, the other fixed",
           "09_one_component", ("sweep_cifar10_resnet_d", "sweep_cifar10_resnet_g"),
-          check=_sweep_claims(("cifar10_resnet_d", "cifar10_resnet_g"), _FIG4)),
+          check=_sweep_claims(("cifar10_resnet_d", "cifar10_resnet_g"), ("trend", "fixed"),
+                              ("gap",))),
     Claim("fig6", "Figs. 6, 10: generalization (NND, nearest neighbours) vs k",
           "10_generalization", ("generalization_baselines", "neighbour_baselines",
                                 "generalization", "generalization_fid"),
@@ -112,9 +117,9 @@ CLAIMS: tuple[Claim, ...] = (
           ("generalization_baselines", "nnd_fit_views", "nnd_crossover"),
           check=_nnd_critic, infrastructure=True),
     Claim("li2018", "Related: Li et al. (2018), first-order approximation of GAN dynamics",
-          "11_li2018_discriminators", ("li2018",), THEORY_FULL, _li2018),
+          "11_li2018_discriminators", ("li2018",), THEORY_FULL, _li2018, source="related"),
     Claim("jelassi", "Related: Jelassi et al., adaptive methods in GANs", "12_jelassi_adaptive",
-          ("jelassi_2d", "jelassi_mnist"), check=_jelassi),
+          ("jelassi_2d", "jelassi_mnist"), check=_jelassi, source="related"),
 )
 
 

@@ -21,40 +21,60 @@ def _li2018(recs: dict[str, list[Record]]) -> tuple[bool, str]:
     return claim_check(_one(recs, "li2018"))
 
 
-def _sweep_claims(names: tuple[str, ...], rules: tuple[str, ...]) -> Check:
+def _sweep_claims(names: tuple[str, ...], rules: tuple[str, ...],
+                  reported: tuple[str, ...] = ()) -> Check:
     """The sweep chapters' verdicts (:func:`overgan_lib.sweep.claims.sweep_verdicts`) for
-    ``rules`` on each named sweep at the chosen profile; passes when every one is confirmed
-    (a trend judged far from the data is not: it describes early training)."""
+    ``rules`` on each named sweep at the chosen profile, and ``reported`` ones quoted beside
+    them (a possible cause the paper offers, a claim carried over from another figure: never
+    required). True when every required verdict is confirmed; False when one is judged and not
+    confirmed; None (cannot tell: the row stays partial) when one is not testable, or only
+    early-training evidence (far from the data), or a sweep is incomplete, has runs from a dirty
+    tree, or has no FID floor stored."""
 
-    def check(recs: dict[str, list[Record]]) -> tuple[bool, str]:
+    def check(recs: dict[str, list[Record]]) -> tuple[bool | None, str]:
         from ..sweep.claims import sweep_verdicts
         from ..sweep.matrices import width_name
-        from ..sweep.summary import CONFIRMED
+        from ..sweep.summary import CONFIRMED, CONTRADICTED, NOT_REPRODUCED
         from ..sweep.view import sweep_view
 
         profile = str(recs[f"sweep_{names[0]}"][0].provenance["profile"])
-        parts, ok = [], True
+        parts, states = [], []
         for name in names:
             view = sweep_view(name, profile)
             if not view.complete:
-                ok = False
+                states.append(None)
                 parts.append(f"{name}: {view.status()}")
                 continue
             found = sweep_verdicts(view)
             judged = [r for r in rules if r in found]
-            ok &= all(found[r].outcome == CONFIRMED for r in judged)
+            outcomes = [found[r].outcome for r in judged]
+            states.append(True if all(o == CONFIRMED for o in outcomes) else
+                          False if any(o in (CONTRADICTED, NOT_REPRODUCED) for o in outcomes)
+                          else None)
             width = width_name(view.configs)  # k, or the varied side (Fig. 7)
-            said = " · ".join(
-                f"{_RULE_LABELS[r].format(width=width)} "
-                f"{found[r].outcome.replace(' at this profile', '')}" for r in judged)
+
+            def label(r: str) -> str:
+                if r == "gap" and not view.spec.gap_stated:
+                    return "gap (Fig. 4's claim, carried over):"
+                return _RULE_LABELS[r].format(width=width)
+
+            said = " · ".join(f"{label(r)} {found[r].outcome.replace(' at this profile', '')}"
+                              for r in judged)
+            also = [r for r in reported if r in found]
+            if also:
+                said += " (not required: " + " · ".join(
+                    f"{label(r)} {found[r].outcome.replace(' at this profile', '')}"
+                    for r in also) + ")"
             # The summary record's provenance is the row's; the runs it judges must be as clean,
             # and without the data's floor the converged-model rules cannot tell "far".
             dirty = sum(bool(r.provenance.get("git_dirty")) for r in view.done)
             if dirty:
-                ok, said = False, f"{said} · {dirty} runs from a dirty tree"
+                states[-1], said = None, f"{said} · {dirty} runs from a dirty tree"
             if not np.isfinite(view.floor):
-                ok, said = False, f"{said} · no FID floor stored, converged-model rules unjudged"
+                states[-1], said = None, (f"{said} · no FID floor stored, converged-model rules "
+                                          f"unjudged")
             parts.append(f"{name}: {said}")
+        ok = False if False in states else None if None in states else True
         return ok, "; ".join(parts)
 
     return check
@@ -157,7 +177,7 @@ def _jelassi(recs: dict[str, list[Record]]) -> tuple[bool, str]:
 
 _FIG4 = ("trend", "saturation", "uptick", "uptick_gap", "fixed", "gap")
 _RULE_LABELS = {"trend": "falls with {width}:", "saturation": "saturation:", "uptick": "uptick:",
-                "uptick_gap": "gap grows over the uptick:",
+                "uptick_gap": "possible cause, the gap grows over the uptick:",
                 "fixed": "worse beyond the fixed width:", "gap": "gap:",
                 "lower": "lower throughout training:", "rate": "converges faster:",
                 "stability": "more stable:"}

@@ -18,7 +18,9 @@ VERDICTS = ("reproduced", "not reproduced", "partial", "pending")
 THEORY_FULL = ("cpu", "gpu", "paper")
 PAPER_ONLY = ("paper",)
 
-Check = Callable[[dict[str, list[Record]]], tuple[bool, str]]
+#: A claim's check: (True: the finding holds, False: it fails, None: cannot tell, e.g. not
+#: testable on these results; the row is then partial), and why.
+Check = Callable[[dict[str, list[Record]]], tuple[bool | None, str]]
 
 
 @dataclass(frozen=True)
@@ -34,6 +36,9 @@ class Claim:
     #: Not a claim of the paper but what the claims rest on (e.g. the FID floors): shown in
     #: its own table and left out of the counts.
     infrastructure: bool = False
+    #: Whose claim it is: "paper" (Balaji et al.), "related" (a related paper's, Part III) or
+    #: "book" (this book's own extension); the status page counts them apart.
+    source: str = "paper"
 
 
 @dataclass
@@ -111,6 +116,17 @@ def _run_check(check: Check, recs: dict[str, list[Record]]) -> tuple[bool | None
         return None, f"the check could not run ({type(exc).__name__}: {exc})"
 
 
+def _backing(record: Record) -> list[Record]:
+    """A record and the records its numbers come from: a sweep's summary is saved again with
+    the current commit whenever any of its runs trains, so its runs are checked too."""
+    if not record.experiment.startswith("sweep_"):
+        return [record]
+    from ..sweep.view import sweep_view
+
+    name = record.experiment.removeprefix("sweep_")
+    return [record, *sweep_view(name, str(record.provenance["profile"])).done]
+
+
 def claim_status(claim: Claim) -> Status:
     """Apply the module's rules to what the store holds for ``claim``."""
     by_exp = {e: _stored(e) for e in claim.experiments}
@@ -133,7 +149,8 @@ def claim_status(claim: Claim) -> Status:
         devices=sorted({str(p.get("device", "?")) for p in prov}),
         runs=len(flat),
     )
-    stale = sorted({r.experiment for r in flat if provenance_status(r)["changed"]})
+    stale = sorted({r.experiment for r in flat for b in _backing(r)
+                    if provenance_status(b)["changed"]})
     if stale:  # the code its results depend on changed since: recompute before judging
         st.reason = (f"code changed since computed: {', '.join(stale)} (`overgan results "
                      f"--stale` lists them with the commands that recompute them)")
@@ -149,7 +166,8 @@ def claim_status(claim: Claim) -> Status:
         st.reason = "no automatic check of the paper's finding"
     else:
         ok, why = _run_check(claim.check, recs)
-        st.verdict, st.reason = {True: ("reproduced", why), None: ("partial", why),
+        st.verdict, st.reason = {True: ("reproduced", why),
+                                 None: ("partial", f"cannot tell: {why}"),
                                  False: ("not reproduced", f"check fails: {why}")}[ok]
     return st
 
@@ -177,6 +195,40 @@ def markdown_table(rows: Sequence[Status], book_dir: Path | None = None) -> str:
                  "; ".join(s.devices) or "—"]
         lines.append("| " + " | ".join(c.replace("|", "/") for c in cells) + " |")
     return "\n".join(lines)
+
+
+def short_name(claim: Claim) -> str:
+    """A claim's name as the page's prose lists it: its ``what`` up to the first colon (for a
+    related paper's claim, the paper)."""
+    head, _, rest = claim.what.partition(":")
+    return rest.split(",")[0].strip() if head == "Related" else head
+
+
+def summary_text(rows: Sequence[Status]) -> str:
+    """The status page's reading of its table: the counts of the paper's claims, of the
+    related papers' and of the book's own apart (infrastructure rows are not claims), which of
+    the paper's are reproduced, and whether any of its image experiments is."""
+
+    def tally(source: str) -> tuple[list[Status], str]:
+        mine = [r for r in rows if r.claim.source == source and not r.claim.infrastructure]
+        n = counts(mine)
+        return mine, ", ".join(f"{n[v]} {v}" for v in VERDICTS)
+
+    paper, paper_n = tally("paper")
+    done = [short_name(r.claim) for r in paper if r.verdict == "reproduced"]
+    images = [r for r in paper if r.claim.full_profiles == PAPER_ONLY]
+    shown = [short_name(r.claim) for r in images if r.verdict == "reproduced"]
+    text = (f"Of the paper's {len(paper)} claims: {paper_n}. Reproduced: "
+            f"{'; '.join(done) or 'none'}.")
+    text += (f" Of its image experiments ({len(images)} claim{'s' if len(images) != 1 else ''}, "
+             f"full scale at the `paper` "
+             f"profile), {'; '.join(shown) if shown else 'none'} "
+             f"{'is' if len(shown) < 2 else 'are'} reproduced.")
+    for source, who in (("related", "the related papers'"), ("book", "the book's own")):
+        mine, n = tally(source)
+        if mine:
+            text += f" Of {who} {len(mine)} claim{'s' if len(mine) != 1 else ''}: {n}."
+    return text
 
 
 def counts(rows: Sequence[Status]) -> dict[str, int]:

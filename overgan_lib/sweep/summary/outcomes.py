@@ -25,7 +25,7 @@ ALPHA = 0.05  # one-sided level of every test
 # call nearly every model far at N=10k. The difference is not N-invariant either: FID's
 # small-N bias is not a simple c/N below N of a few thousand (chapter 5) and depends on the
 # model, so a model near the threshold can pass it at one N and fail at another; the verdicts
-# quote the floor and the N they used. 100 points is generous: the paper's converged models
+# quote the floor (the chapters state the N). 100 points is generous: the paper's converged models
 # reach FIDs of tens, while every cpu sweep's best model is over 100 above its floor. Passing it
 # does not make a model converged (the gpu profile trains 0.5-2% of the paper's iterations),
 # which the chapters say.
