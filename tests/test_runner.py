@@ -674,3 +674,24 @@ def test_a_chapter_needing_missing_runs_stops_with_the_command():
 
     args = build_parser().parse_args(msg.split("`")[1].split()[1:])
     assert args.set == ["widths=[8,16]", "iters=2"]
+
+
+def test_chapter_six_reading_follows_the_verdicts(monkeypatch):
+    """The closing reading of the committed cpu MNIST sweep: which grids collapsed, the uptick
+    pair as measured, how many verdicts judge a claim (early evidence does not), and that cpu
+    is reduced scale; and its branches when nothing or everything collapsed."""
+    from overgan_lib.store import REPO_ROOT
+    from overgan_lib.sweep import chapter
+
+    monkeypatch.setenv("OVERGAN_RESULTS", str(REPO_ROOT / "results"))  # read only
+    view = sweep.sweep_view("mnist_mlp", "cpu")
+    if not view.complete:
+        pytest.skip("the committed cpu MNIST sweep is not in this checkout")
+    text = chapter.run_reading(view, [16, 64], [1024])
+    assert text.startswith("At this profile the sample grids of k = 16, 64 are collapsed and "
+                           "those of k = 1024 are not")
+    assert "k = 1024 and 2048, the mean FID against the training images goes from" in text
+    assert "Of the 4 verdicts above, 0 judge a claim" in text  # early evidence is no verdict
+    assert "The cpu profile trains 0.2% of the paper profile's iterations" in text
+    assert chapter.run_reading(view, [], [16]).startswith("No sample grid is collapsed")
+    assert chapter.run_reading(view, [16], []).startswith("Every sample grid is collapsed")

@@ -8,6 +8,7 @@ their prose and the sweeps they name.
 
 from __future__ import annotations
 
+import numpy as np
 from IPython.display import Markdown, display
 
 from ..profiles import settings
@@ -320,3 +321,52 @@ def cost_table(views: Views) -> None:
 
 def _hours(h: float) -> str:
     return f"{h:,.0f}" if h == h else "—"
+
+
+def run_reading(view: SweepView, collapsed: list[int], varied: list[int]) -> str:
+    """Chapter 6's closing reading of a sweep (prose, from its verdicts): which widths' sample
+    grids are collapsed (``collapsed``; the others ``varied``) and so what the FID trend
+    separates; the paper's uptick pair as measured; how many verdicts judge a claim at all
+    (early-training evidence and "not testable" do not); and, below `paper`, that the
+    profile is reduced."""
+    from .summary import CONFIRMED, CONTRADICTED, NOT_REPRODUCED
+
+    found = sweep_verdicts(view)
+    k, F = width_matrix(view.configs, view.recs, "fid_train")
+    _, Ft = width_matrix(view.configs, view.recs, "fid_test")
+    ks = lambda ws: ", ".join(str(int(w)) for w in ws)  # noqa: E731
+    iters = int(view.cfg["iters"])
+    if collapsed and varied:
+        parts = [f"At this profile the sample grids of k = {ks(collapsed)} are collapsed and those "
+                 f"of k = {ks(varied)} are not, so the fall of FID with k mostly separates widths "
+                 f"that escaped collapse within {iters:,} iterations from widths that did not."]
+    elif collapsed:
+        parts = ["Every sample grid is collapsed at this profile, so FID differences between "
+                 "widths compare failed models."]
+    else:
+        parts = ["No sample grid is collapsed at this profile."]
+    if view.spec.uptick:
+        lo, hi = view.spec.uptick
+        if lo in k and hi in k:
+            i, j = list(k).index(lo), list(k).index(hi)
+            a, b = np.nanmean(F[i]), np.nanmean(F[j])
+            gap = Ft - F
+            parts.append(
+                f"Between the paper's uptick widths, k = {lo} and {hi}, the mean FID against the "
+                f"training images goes from {a:.1f} to {b:.1f} ({'a fall' if b < a else 'a rise'}) "
+                f"and the mean generalisation gap from {np.nanmean(gap[i]):.2f} to "
+                f"{np.nanmean(gap[j]):.2f}; the uptick is \"{found['uptick'].outcome}\" and its "
+                f"possible cause \"{found['uptick_gap'].outcome}\".")
+        else:
+            parts.append(f"This profile does not train both of the paper's uptick widths, "
+                         f"k = {lo} and {hi}.")
+    judged = sum(v.outcome in (CONFIRMED, CONTRADICTED, NOT_REPRODUCED) for v in found.values())
+    parts.append(f"Of the {len(found)} verdicts above, {judged} judge{'s' if judged == 1 else ''} "
+                 f"a claim; the others are not testable here or early-training evidence only.")
+    if view.profile != "paper":
+        share = iters / settings(view.spec.name, "paper")["iters"]
+        # plain words: glued text is shown as is, without Markdown
+        parts.append(f"The {view.profile} profile trains {share:.1%} of the paper profile's "
+                     f"iterations, so none of this says how Fig. 3's trained models compare; "
+                     f"that needs the paper profile (the gpu profile is reduced scale too).")
+    return " ".join(parts)

@@ -108,9 +108,11 @@ def gap_grows_between(k: np.ndarray, F_train: np.ndarray, F_test: np.ndarray, lo
     """Fig. 3's suggested cause of its uptick: "potentially due to an increased generalization
     gap" from k = ``lo`` to k = ``hi`` (Sec. 3). The per-seed gaps FID test - FID train at
     ``hi`` against those at ``lo`` by Welch's one-sided test (p < ALPHA; contradicted when the
-    gap shrinks). The paper offers it as a possibility, not a finding, so *confirmed* means
-    the data agree with the explanation. Not testable when either width or FID test is
-    missing, with one seed, or far from the data (like the gap rule, :func:`gap_does_not_grow`).
+    gap shrinks). The paper offers it as a possibility, not a finding. A growing gap is
+    necessary for the explanation, not proof of it (a gap, test minus train, can raise FID
+    test but not FID train, which the uptick rule reads), so *confirmed* means consistent.
+    Not testable when either width or FID test is missing, with one seed, or far from the
+    data (like the gap rule, :func:`gap_does_not_grow`).
     """
     claim = f"The generalisation gap grows from k={lo} to k={hi} (the paper's possible cause)"
     gap = F_test - F_train
