@@ -630,11 +630,11 @@ def test_probes_join_the_sweep_and_can_turn_a_verdict():
     assert both["ring"]["nsgda_vs_adam"] == "reproduced"
     assert jv.verdicts_with_probes(data, cfg, "recovers")["ring"] == both["ring"]
     M, Q, names, labels = jv.with_probes(data, cfg)
-    assert names[-2:] == ["nsgda", "sgda"] and labels[-1] == "s2 (probe)"
+    assert names[-2:] == ["nsgda", "sgda"] and labels[-1] == "probe s2"
     rep = jv.representatives(M[0], Q[0], names, labels)
-    assert rep["nsgda"] == "n2 (probe)" and rep["sgda"] == "s2 (probe)"
+    assert rep["nsgda"] == "probe n2" and rep["sgda"] == "probe s2"
     # the collapsed SGDA probe clears the bar with one mode, and is named
-    assert jv.collapsed_passes(M[0], Q[0], labels) == ["s2 (probe)"]
+    assert jv.collapsed_passes(M[0], Q[0], labels) == ["probe s2"]
     with pytest.raises(ParameterError, match="no 'probe_modes'"):
         jv.with_probes({k: v for k, v in data.items() if k != "probe_modes"}, cfg)
 

@@ -33,7 +33,7 @@ def with_probes(data: dict[str, Any], cfg: dict[str, Any], reading: str = "preci
     modes_ = np.concatenate([M[:, w0], np.asarray(data[mk])], 1)
     quality = np.concatenate([Q[:, w0], np.asarray(data[qk])], 1)
     return (modes_, quality, list(data["names"]) + list(data["probe_names"]),
-            list(data["labels"]) + [f"{lab} (probe)" for lab in data["probe_labels"]])
+            list(data["labels"]) + [f"probe {lab}" for lab in data["probe_labels"]])
 
 
 def verdicts_with_probes(data: dict[str, Any], cfg: dict[str, Any], reading: str = "precise",
