@@ -397,6 +397,7 @@ def test_probe_table_lists_probes_beside_the_sweeps_settings():
                      "| **adam η=0.003** | 7.0 | 50.0% | 75.0% |"]
     assert learned_probes(data, 0.3) == {"ring": ["adam η=0.001"]}
     assert learned_probes(data, 0.31) == {"ring": []}
+    assert learned_probes(near, 0.7, "recovers") == {"ring": ["adam η=0.001"]}
 
 
 def test_still_moving_compares_the_last_checkpoints():
@@ -574,5 +575,127 @@ def test_thin_passes_name_representatives_just_above_the_bar():
     hq = np.array([[0.52, 0.52], [0.9, 0.9], [0.5, 0.53], [0.1, 0.1]])
     # SGDA is represented by its 4-mode setting at 90% (not thin); Adam at 51.5% is; grafting
     # is below the bar, so it is no pass at all
-    assert jv.thin_passes(modes, hq, names, 0.5, 0.05) == {"adam": pytest.approx(0.515)}
-    assert jv.thin_passes(modes, hq, names, 0.5, 0.01) == {}
+    assert jv.thin_passes(modes, hq, names, 0.5, 0.05) == \
+        {"adam": (pytest.approx(0.515), pytest.approx(0.5))}
+    assert jv.thin_passes(modes, hq, names, 0.5, 0.0) == {}
+
+
+# --------------------------------------------------------------- robustness of the verdicts
+def test_near_reading_matches_the_metric_and_the_smear_its_baseline():
+    from overgan_lib.related import pacgan_nulls as pn
+
+    for ds in pacgan.DATASETS:
+        x = pn.smear(ds, 800, 3)
+        base, m = pacgan.uniform_baseline(ds, 800, 3), pacgan.pacgan_metric(x, ds)
+        r = pn.near_reading(x, ds, pacgan.NEAR_SIGMAS, pacgan.NEAR_SHARE)
+        assert r["near_fraction"] == base["near_fraction"] == m["near_fraction"]
+        assert r["near_modes"] == base["near_modes"]
+    c = pacgan.modes("ring")
+    x = torch.stack([c[0] + torch.tensor([4.9 * 0.01, 0.0]), c[1] + torch.tensor([5.1 * 0.01, 0])])
+    assert pn.near_reading(x, "ring", 5, 0.5)["near_fraction"] == 0.5
+    with pytest.raises(ParameterError, match="sigmas"):
+        pn.near_reading(x, "ring", 0, 0.25)
+
+
+def test_circle_null_learns_the_circle_not_the_modes():
+    from overgan_lib.related import pacgan_nulls as pn
+
+    x = pn.circle_null(2500, 0)
+    assert np.allclose(np.linalg.norm(x, axis=1), 1.0, atol=1e-6)
+    assert (pn.circle_null(2500, 0) == x).all() and not (pn.circle_null(2500, 1) == x).all()
+    r = pn.circle_null_reading(2500, 10, 10.0, 0.25)
+    # radius 0.1 on a circle of length 2π: about 8 * 0.2 / 2π ≈ 25% of the points are near a
+    # mode, each mode holding about 1/8 of them, right at the 1/4-share threshold (3.2% vs 3.1%)
+    assert np.allclose(r["near_fraction"], 8 * 0.2 / (2 * np.pi), atol=0.03)
+    assert r["near_modes"].min() < 8 and r["near_modes"].max() > 0
+    assert (pn.circle_null_reading(2500, 10, 10.0, 0.5)["near_modes"] == 0).all()
+
+
+def test_probes_join_the_sweep_and_can_turn_a_verdict():
+    data = {"benchmarks": ["ring"], "widths": np.array([8, 32]), "n_modes": np.array([8]),
+            "names": ["sgda", "nsgda", "adam", "graft"], "labels": ["s", "n", "a", "g"],
+            "near_sigmas": 10.0,
+            "modes": np.zeros((1, 2, 4, 2), int), "hq_fraction": np.zeros((1, 2, 4, 2)),
+            "probe_names": ["nsgda", "sgda"], "probe_labels": ["n2", "s2"],
+            "probe_modes": np.array([[[8, 8], [1, 1]]]),
+            "probe_hq": np.array([[[0.6, 0.7], [1.0, 0.99]]])}
+    data["modes"][0, 1] = [[2, 2], [5, 5], [8, 8], [8, 8]]
+    data["hq_fraction"][0, 1] = [[0.2, 0.2], [0.55, 0.55], [0.9, 0.9], [0.9, 0.9]]
+    for k in ("near_modes", "near_fraction"):
+        data[k] = data["modes" if k == "near_modes" else "hq_fraction"]
+    data["probe_near_modes"], data["probe_near"] = data["probe_modes"], data["probe_hq"]
+    cfg = {"k_show": 32, "tol_frac": 0.1}
+    sweep, both = jv.verdicts_2d(data, cfg), jv.verdicts_with_probes(data, cfg)
+    assert jv.short(sweep["ring"]["nsgda_vs_adam"]) == "not reproduced"
+    assert both["ring"]["nsgda_vs_adam"] == "reproduced"
+    assert jv.verdicts_with_probes(data, cfg, "recovers")["ring"] == both["ring"]
+    M, Q, names, labels = jv.with_probes(data, cfg)
+    assert names[-2:] == ["nsgda", "sgda"] and labels[-1] == "probe s2"
+    rep = jv.representatives(M[0], Q[0], names, labels)
+    assert rep["nsgda"] == "probe n2" and rep["sgda"] == "probe s2"
+    # the collapsed SGDA probe clears the bar with one mode, and is named
+    assert jv.collapsed_passes(M[0], Q[0], labels) == ["probe s2"]
+    with pytest.raises(ParameterError, match="no 'probe_modes'"):
+        jv.with_probes({k: v for k, v in data.items() if k != "probe_modes"}, cfg)
+
+
+def test_across_widths_and_substance_of_a_verdict():
+    assert jv.across_widths({8: "inconclusive (x)", 32: "reproduced", 128: "not reproduced"}) \
+        == "inconclusive at k=8 only; reproduced at k=32 only; not reproduced at k=128 only"
+    assert jv.across_widths({8: "reproduced", 32: "reproduced (y)"}) == \
+        "reproduced at every width"
+    assert jv.across_widths({8: "a", 32: "b", 128: "a"}) == "a at k=8, 128; b at k=32 only"
+    assert jv.substance("reproduced at this budget (below ...)") == "reproduced"
+    assert jv.substance("partly reproduced at this budget") != jv.substance("reproduced")
+
+
+def test_thin_passes_judge_the_lowest_seed():
+    names = ["adam", "graft"]
+    modes = np.array([[8, 8, 8], [8, 8, 8]])
+    hq = np.array([[0.513, 0.516, 0.689], [0.7, 0.8, 0.9]])  # Adam's mean 57% but two thin seeds
+    assert jv.thin_passes(modes, hq, names, 0.5, 0.05) == \
+        {"adam": (pytest.approx(0.5727, abs=1e-4), pytest.approx(0.513))}
+
+
+def test_clear_rise_and_no_extrapolation_of_noise():
+    from overgan_lib.related.jelassi_view import clear_rise, order_of_magnitude, steps_to_bar
+
+    steps = np.array([100, 200, 300, 400])
+    steady = np.array([[0.1, 0.1], [0.11, 0.12], [0.12, 0.13], [0.13, 0.145]])  # small, clear
+    noisy = np.array([[0.1, 0.3], [0.3, 0.1], [0.05, 0.35], [0.3, 0.14]])  # slope within noise
+    curves = np.stack([steady, noisy])
+    assert clear_rise(steps, curves, 4, 0.05).tolist() == [True, False]
+    out = steps_to_bar(steps, curves, 0.5, 4, tol=0.05)
+    assert np.isfinite(out[0]) and np.isnan(out[1])
+    assert np.isfinite(steps_to_bar(steps, curves, 0.5, 4)[1])  # without tol: the old reading
+    assert order_of_magnitude(237_000) == "of order 10^5"
+
+
+def test_mnist_collapsed_needs_one_digit_in_every_seed():
+    from overgan_lib.related.jelassi_view import mnist_collapsed
+
+    data = {"entropy": np.array([[[0.0], [2.0]], [[0.0], [np.nan]]]),
+            "confident": np.array([[[0.2], [0.3]], [[0.0], [np.nan]]])}
+    assert mnist_collapsed(data).tolist() == [[True, False], [False, False]]
+
+
+def test_dist_and_radius_tables_read_stored_arrays():
+    from overgan_lib.related.jelassi_view import (
+        dist_ranges,
+        dist_table,
+        radius_sensitivity,
+        radius_table,
+    )
+
+    data = {"benchmarks": ["ring"], "widths": np.array([8, 32]), "labels": ["a", "b"],
+            "names": ["adam", "sgda"],
+            "dist_median": np.array([[[[1.0, 3.0], [20.0, 10.0]], [[2.0, 2.5], [9.0, 8.0]]]])}
+    t = dist_table(data).splitlines()
+    assert t[2] == "| a | 2.0 (1–3) | 2.2 (2–2) |"
+    assert dist_ranges(data, 0, ("adam", "sgda"), [32]) == {"adam": (2.0, 2.5),
+                                                             "sgda": (8.0, 9.0)}
+    c = pacgan.modes("ring").numpy()
+    x = np.stack([np.repeat(c, 10, 0), np.repeat(c, 10, 0) + [0.07, 0.0]])
+    sens = radius_sensitivity({"ring": x}, (5.0, 10.0), 0.25)
+    assert sens["ring"][5.0][0].tolist() == [1.0, 0.0] and sens["ring"][10.0][1].tolist() == [8, 8]
+    assert radius_table(sens, ["on", "off"]).splitlines()[3] == "| off | 0% (0) | 100% (8) |"

@@ -79,11 +79,13 @@ def still_moving(curves: np.ndarray, last: int, tol: float) -> np.ndarray:
     return np.abs(c[:, -1] - c[:, -last]) > tol
 
 
-def learned_probes(data: dict[str, Any], min_hq: float) -> dict[str, list[str]]:
-    """Per benchmark, the labels of the probes whose mean high-quality fraction reaches
-    ``min_hq`` (the probes are not used by the verdicts; this says whether they would have
-    given an optimiser that learned nothing a learned setting)."""
-    hq = np.asarray(data["probe_hq"], dtype=float).mean(-1)  # (benchmark, probe)
+def learned_probes(data: dict[str, Any], min_hq: float, reading: str = "precise"
+                   ) -> dict[str, list[str]]:
+    """Per benchmark, the labels of the probes whose mean quality in ``reading`` (high-quality
+    fraction for "precise", near fraction for "recovers") reaches ``min_hq``: the probes that
+    learned by that reading's bar."""
+    key = {"precise": "probe_hq", "recovers": "probe_near"}[reading]
+    hq = np.asarray(data[key], dtype=float).mean(-1)  # (benchmark, probe)
     return {ds: [lab for lab, q in zip(data["probe_labels"], hq[i], strict=True) if q >= min_hq]
             for i, ds in enumerate(data["benchmarks"])}
 
@@ -97,15 +99,34 @@ def recent_change(curves: np.ndarray, last: int) -> np.ndarray:
     return c[:, -1] - c[:, -last]
 
 
-def steps_to_bar(steps: np.ndarray, curves: np.ndarray, bar: float, last: int) -> np.ndarray:
+def clear_rise(steps: np.ndarray, curves: np.ndarray, last: int, tol: float,
+               n_se: float = 2.0) -> np.ndarray:
+    """Per setting, whether its curve (setting x checkpoint x seed) clearly rises over the last
+    ``last`` checkpoints: the mean rose by more than ``tol``, or the mean over seeds of the
+    per-seed least-squares slopes exceeds ``n_se`` standard errors across seeds."""
+    s = np.asarray(steps, dtype=float)
+    c = np.asarray(curves, dtype=float)
+    last = max(2, min(int(last), len(s)))
+    slopes = np.array([[np.polyfit(s[-last:], y[-last:], 1)[0] for y in run.T] for run in c])
+    n = slopes.shape[1]
+    se = slopes.std(1, ddof=1) / np.sqrt(n) if n > 1 else np.full(len(c), np.inf)
+    rise = c.mean(-1)[:, -1] - c.mean(-1)[:, -last]
+    return (rise > tol) | (slopes.mean(1) > n_se * se)
+
+
+def steps_to_bar(steps: np.ndarray, curves: np.ndarray, bar: float, last: int,
+                 tol: float | None = None) -> np.ndarray:
     """Per setting, a straight-line extrapolation of how many steps *after the last
     checkpoint* its mean (over seeds) curve would need to reach ``bar``: the least-squares
     line through the last ``last`` checkpoints. 0 where the last checkpoint already reaches
-    the bar, inf where the line does not rise. A reading of the recent trend, not a
-    prediction (curves of GAN training need not stay straight)."""
+    the bar, inf where the line does not rise, and (with ``tol``) NaN where it rises but not
+    clearly (:func:`clear_rise`): no clear trend to extrapolate. A reading of the recent
+    trend, not a prediction (curves of GAN training need not stay straight)."""
     s = np.asarray(steps, dtype=float)
     c = np.asarray(curves, dtype=float).mean(-1)
     last = max(2, min(int(last), len(s)))
+    clear = (clear_rise(s, curves, last, tol) if tol is not None
+             else np.ones(c.shape[0], dtype=bool))
     out = np.full(c.shape[0], np.inf)
     for j, y in enumerate(c):
         if y[-1] >= bar:
@@ -113,5 +134,93 @@ def steps_to_bar(steps: np.ndarray, curves: np.ndarray, bar: float, last: int) -
             continue
         slope = np.polyfit(s[-last:], y[-last:], 1)[0]
         if slope > 0:
-            out[j] = (bar - y[-1]) / slope
+            out[j] = (bar - y[-1]) / slope if clear[j] else np.nan
     return out
+
+
+def order_of_magnitude(steps: float) -> str:
+    """"of order 10^n steps" for a positive finite step count (n the rounded log10)."""
+    return f"of order 10^{round(float(np.log10(steps)))}"
+
+
+def peak_and_final(steps: np.ndarray, curve: np.ndarray) -> tuple[float, int, float]:
+    """(peak, step of the peak, final value) of a mean (over seeds) curve (checkpoint x seed)."""
+    m = np.asarray(curve, dtype=float).mean(-1)
+    j = int(np.argmax(m))
+    return float(m[j]), int(np.asarray(steps)[j]), float(m[-1])
+
+
+def mnist_collapsed(data: dict[str, Any], tol: float = 1e-6) -> np.ndarray:
+    """(spec, width) mask of :func:`~overgan_lib.related.jelassi.mnist_sweep` cells whose
+    confident samples all fall on one digit in every seed: label entropy (nats) at most ``tol``
+    with at least one confident sample. The classifier can call a collapsed blob one digit
+    with confidence, so these cells' confident fractions do not measure digits."""
+    ent = np.asarray(data["entropy"], dtype=float)
+    conf = np.nan_to_num(np.asarray(data["confident"], dtype=float), nan=0.0)
+    return ((np.nan_to_num(ent, nan=np.inf) <= tol) & (conf > 0)).all(-1)
+
+
+def dist_table(data: dict[str, Any]) -> str:
+    """Markdown: per setting, the median distance of its samples to their nearest mode in
+    standard deviations (``dist_median``, no threshold), median over seeds with the seeds'
+    range, per benchmark and width."""
+    d = np.asarray(data["dist_median"], dtype=float)  # (benchmark, width, spec, seed)
+    widths = [int(k) for k in data["widths"]]
+    head = ["| setting | " + " | ".join(f"{ds}: k={k}" for ds in data["benchmarks"]
+                                       for k in widths) + " |",
+            "| --- |" + " --- |" * (len(widths) * len(data["benchmarks"]))]
+    body = ["| " + lab + " | " + " | ".join(
+        f"{np.median(d[i, w, j]):.1f} ({d[i, w, j].min():.0f}–{d[i, w, j].max():.0f})"
+        for i in range(len(data["benchmarks"])) for w in range(len(widths))) + " |"
+        for j, lab in enumerate(data["labels"])]
+    return "\n".join(head + body)
+
+
+def dist_ranges(data: dict[str, Any], bench: int, names: tuple[str, ...],
+                widths: list[int] | None = None) -> dict[str, tuple[float, float]]:
+    """Per optimiser, the (lowest, highest) ``dist_median`` over its settings and seeds on
+    benchmark ``bench`` (index), at ``widths`` (default: every width of the record)."""
+    d = np.asarray(data["dist_median"], dtype=float)[bench]  # (width, spec, seed)
+    ks = [int(k) for k in data["widths"]]
+    d = d[[ks.index(k) for k in (widths or ks)]]
+    nm = list(data["names"])
+    out = {}
+    for n in names:
+        js = [j for j, m in enumerate(nm) if m == n]
+        if js:
+            out[n] = (float(d[:, js].min()), float(d[:, js].max()))
+    return out
+
+
+def radius_sensitivity(samples: dict[str, np.ndarray], sigmas: tuple[float, ...],
+                       share: float) -> dict[str, dict[float, tuple[np.ndarray, np.ndarray]]]:
+    """Per benchmark (``samples``: name -> (spec, n, 2) stored samples), per radius in
+    ``sigmas``: the (near fraction, modes recovered) of every spec
+    (:func:`~overgan_lib.related.pacgan_nulls.near_reading` with recovery share ``share``)."""
+    from .pacgan_nulls import near_reading
+
+    out: dict[str, dict[float, tuple[np.ndarray, np.ndarray]]] = {}
+    for ds, x in samples.items():
+        out[ds] = {}
+        for r in sigmas:
+            m = near_reading(x, ds, r, share)
+            out[ds][r] = (m["near_fraction"], m["near_modes"])
+    return out
+
+
+def radius_table(sens: dict[str, dict[float, tuple[np.ndarray, np.ndarray]]],
+                 labels: list[str]) -> str:
+    """Markdown of :func:`radius_sensitivity`: one row per label, per benchmark and radius
+    "near % (recovered)"; a row missing on a benchmark (NaN) shows "—"."""
+    cols = [(ds, r) for ds in sens for r in sens[ds]]
+    head = ["| setting | " + " | ".join(f"{ds}: {r:g}σ" for ds, r in cols) + " |",
+            "| --- |" + " --- |" * len(cols)]
+    body = []
+    for j, lab in enumerate(labels):
+        cells = []
+        for ds, r in cols:
+            f, m = sens[ds][r]
+            cells.append("—" if j >= len(f) or not np.isfinite(f[j]) else
+                         f"{100 * f[j]:.0f}% ({int(m[j])})")
+        body.append(f"| {lab} | " + " | ".join(cells) + " |")
+    return "\n".join(head + body)

@@ -7,7 +7,9 @@ call :func:`verdicts_2d` and :func:`mnist_verdict`.
 
 Modules: :mod:`.claims` (one width: :func:`best_spec`, :func:`claim_verdict`),
 :mod:`.width` (across widths: :func:`width_claim`, :func:`quality_trend`) and :mod:`.records`
-(from a stored record: :func:`verdicts_2d`, :func:`quality_trends`, :func:`mnist_verdict`).
+(from a stored record: :func:`verdicts_2d`, :func:`quality_trends`, :func:`mnist_verdict`) and
+:mod:`.robustness` (with the probes, across widths: :func:`verdicts_with_probes`,
+:func:`across_widths`).
 """
 
 from .claims import (
@@ -23,10 +25,19 @@ from .claims import (
     seed_margin,
     short,
     shown_spec,
+    substance,
     thin_passes,
     top_quality,
 )
 from .records import mnist_bar, mnist_verdict, quality_trends, reading_arrays, verdicts_2d
+from .robustness import (
+    PROBE_KEYS,
+    across_widths,
+    collapsed_passes,
+    representatives,
+    verdicts_with_probes,
+    with_probes,
+)
 from .width import (
     TREND_TOL,
     quality_by_width,
@@ -36,8 +47,9 @@ from .width import (
     width_verdict,
 )
 
-__all__ = ["BUDGET", "CLAIMS", "MIN_HQ", "READINGS", "SMEAR_MARGIN", "TREND_TOL", "beats_smear",
-           "best_spec", "claim_verdict", "claim_verdicts", "mnist_bar", "mnist_verdict",
-           "quality_by_width", "quality_trend", "quality_trends", "reading_arrays", "seed_margin",
-           "short", "shown_spec", "thin_passes", "top_quality", "verdicts_2d", "width_claim",
-           "width_gaps", "width_verdict"]
+__all__ = ["BUDGET", "CLAIMS", "MIN_HQ", "PROBE_KEYS", "READINGS", "SMEAR_MARGIN", "TREND_TOL",
+           "across_widths", "beats_smear", "best_spec", "claim_verdict", "claim_verdicts",
+           "collapsed_passes", "mnist_bar", "mnist_verdict", "quality_by_width", "quality_trend",
+           "quality_trends", "reading_arrays", "representatives", "seed_margin", "short",
+           "shown_spec", "substance", "thin_passes", "top_quality", "verdicts_2d",
+           "verdicts_with_probes", "width_claim", "width_gaps", "width_verdict", "with_probes"]
