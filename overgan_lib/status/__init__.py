@@ -12,8 +12,9 @@ mean nothing):
     a reduced profile (not one of the claim's ``full_profiles``); a backing result was computed
     from a dirty tree (uncommitted code), or the code it depends on changed since it was
     computed (stale); the claim has no automatic check of the paper's finding, or its check
-    cannot tell (a rule it requires is not testable on the records, or it cannot read them). At a reduced profile the reason also quotes what the check finds
-    there (for the sweeps: the chapters' verdicts), which never makes a claim reproduced.
+    cannot tell (a rule it requires is not testable on the records, or it cannot read them).
+    At a reduced profile the reason also quotes what the check finds there (for the sweeps:
+    the chapters' verdicts), which never makes a claim reproduced.
 ``not reproduced``
     full-scale, clean, current results, and the check of the paper's finding fails on them.
 ``reproduced``
