@@ -149,17 +149,24 @@ _JELASSI_LABELS = {"graft_vs_adam": "graft ≈ Adam:", "rgraft_vs_adam": "Adam b
                    "width": "width closes Adam−SGDA gap:"}
 
 
-def _jelassi(recs: dict[str, list[Record]]) -> tuple[bool, str]:
+def _jelassi(recs: dict[str, list[Record]]) -> tuple[bool | None, str]:
     """Chapter 12's verdicts (:func:`overgan_lib.related.jelassi_verdicts.verdicts_2d` and
     :func:`~overgan_lib.related.jelassi_verdicts.mnist_verdict`, the functions the chapter uses);
-    passes when every claim of the paper is reproduced on both 2D benchmarks (the width
-    verdicts are the book's question and are reported, not required)."""
+    passes when every claim of the paper is reproduced outright on both 2D benchmarks (the
+    width verdicts are the book's question and 1b the book's inference: reported, not
+    required)."""
     from ..related import jelassi_verdicts as jv
 
     r2, rm = recs["jelassi_2d"][0], recs["jelassi_mnist"][0]
     v2 = jv.verdicts_2d(r2.data, r2.config)
-    ok = all(v.startswith("reproduced") for by_ds in v2.values()
-             for key, v in by_ds.items() if key != "width")
+    # The paper's claims only (1b, the reverse graft, is the book's inference from the
+    # abstract), each reproduced outright: "reproduced at this budget" rests on an optimiser
+    # below the quality bar, a one-sided reading that never passes the row.
+    required = [v for by_ds in v2.values() for key, v in by_ds.items()
+                if key not in ("width", "rgraft_vs_adam")]
+    ok: bool | None = (True if all(jv.short(v) == "reproduced" for v in required) else
+                       False if any(jv.substance(v) == "not reproduced" for v in required)
+                       else None)  # inconclusive, or one-sided at this budget: cannot tell
 
     def listed(verdicts: dict[str, dict[str, str]]) -> list[str]:
         return [f"{ds}: " + " · ".join(f"{_JELASSI_LABELS[k]} {v}" for k, v in by_ds.items())
