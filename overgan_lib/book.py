@@ -104,6 +104,12 @@ def glue_figure(name: str, fig: plt.Figure) -> None:
     plt.close(fig)
 
 
+def plain_text(text: str) -> str:
+    """``text`` without the Markdown marks a ``{glue:text}`` paste would show literally: code
+    backticks and bold asterisks (library functions that also write Markdown tables use them)."""
+    return text.replace("**", "").replace("`", "")
+
+
 def glue(name: str, value: Any, fmt: str | None = None) -> None:
     """Store ``value`` for the prose ({glue:text}`name`) without displaying it.
 
@@ -113,6 +119,8 @@ def glue(name: str, value: Any, fmt: str | None = None) -> None:
     if isinstance(value, np.generic | torch.Tensor):
         value = value.item()  # numpy 2 reprs (np.float64(...)) would defeat format specs
     shown = format(value, fmt) if fmt is not None else value
+    if isinstance(shown, str):  # {glue:text} pastes plain text: Markdown marks would show as is
+        shown = plain_text(shown)
     try:
         from myst_nb import glue as _glue
     except ImportError:  # plain Python use of a chapter's code: nothing to paste into

@@ -286,3 +286,14 @@ def test_theorem_a4_verdict_ignores_runs_outside_the_hypotheses():
     assert (v["runs"], v["hyp"], v["ok_on_hyp"], v["ok_all"], v["reproduced"]) == (4, 2, 2, 3, True)
     assert not summaries.theorem_a4_verdict([0, 1], [1, 0])["reproduced"]
     assert not summaries.theorem_a4_verdict([0, 0], [1, 1])["reproduced"]  # no run qualifies
+
+
+def test_glued_text_is_plain(monkeypatch):
+    """{glue:text} pastes text as is, so glue drops Markdown's code and bold marks."""
+    import myst_nb
+
+    seen = {}
+    monkeypatch.setattr(myst_nb, "glue", lambda name, value, display: seen.update({name: value}))
+    ob.glue("t", "the `mnist_mlp` sweep **widens**")
+    ob.glue("n", 0.5, ".1%")
+    assert seen == {"t": "the mnist_mlp sweep widens", "n": "50.0%"}

@@ -439,14 +439,14 @@ def test_the_page_counts_the_papers_claims_apart_and_names_what_is_reproduced():
     text = summary_text(rows)
     assert text.startswith("Of the paper's 3 claims: 1 reproduced, 1 not reproduced, 1 partial, "
                            "0 pending. Reproduced: Fig. 2.")
-    assert "Of its image experiments (1 claim, full scale at the `paper` profile), none is " \
+    assert "Of its image experiments (1 claim, full scale at the paper profile), none is " \
         "reproduced." in text
     assert "Of the related papers' 1 claim: 1 reproduced" in text
     assert text.endswith("Of the book's own 1 claim: 0 reproduced, 0 not reproduced, 1 partial, "
                          "0 pending.")
     rows[2].verdict = "reproduced"
     assert "Reproduced: Fig. 2; Fig. 3. Of its image experiments (1 claim, full scale at the " \
-        "`paper` profile), Fig. 3 is reproduced." in summary_text(rows)
+        "paper profile), Fig. 3 is reproduced." in summary_text(rows)
     assert status.short_name(rows[3].claim) == "Li et al. (2018)"
 
 

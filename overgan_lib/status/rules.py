@@ -221,8 +221,7 @@ def summary_text(rows: Sequence[Status]) -> str:
     text = (f"Of the paper's {len(paper)} claims: {paper_n}. Reproduced: "
             f"{'; '.join(done) or 'none'}.")
     text += (f" Of its image experiments ({len(images)} claim{'s' if len(images) != 1 else ''}, "
-             f"full scale at the `paper` "
-             f"profile), {'; '.join(shown) if shown else 'none'} "
+             f"full scale at the paper profile), {'; '.join(shown) if shown else 'none'} "
              f"{'is' if len(shown) < 2 else 'are'} reproduced.")
     for source, who in (("related", "the related papers'"), ("book", "the book's own")):
         mine, n = tally(source)
