@@ -196,8 +196,8 @@ def radius_sensitivity(samples: dict[str, np.ndarray], sigmas: tuple[float, ...]
                        share: float) -> dict[str, dict[float, tuple[np.ndarray, np.ndarray]]]:
     """Per benchmark (``samples``: name -> (spec, n, 2) stored samples), per radius in
     ``sigmas``: the (near fraction, modes recovered) of every spec
-    (:func:`~overgan_lib.related.pacgan_nulls.near_reading` with recovery share ``share``)."""
-    from .pacgan_nulls import near_reading
+    (:func:`~overgan_lib.related.pacgan.near_reading` with recovery share ``share``)."""
+    from .pacgan import near_reading
 
     out: dict[str, dict[float, tuple[np.ndarray, np.ndarray]]] = {}
     for ds, x in samples.items():

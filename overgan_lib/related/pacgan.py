@@ -62,36 +62,62 @@ def sample_data(name: str, n: int, generator: torch.Generator) -> torch.Tensor:
     return centres[idx] + STD[name] * torch.randn(n, 2, generator=generator)
 
 
+def _mode_distances(samples: torch.Tensor | np.ndarray, name: str
+                    ) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+    """``samples`` as a float tensor ((n, 2) or (R, n, 2), else a one-line error), every
+    sample's distance to its nearest mode of ``name`` and that mode, one-hot (flattened)."""
+    x = torch.as_tensor(samples, dtype=torch.float32)
+    if x.dim() not in (2, 3) or x.shape[-1] != 2:
+        raise ParameterError(f"samples must have shape (n, 2) or (runs, n, 2), got "
+                             f"{tuple(x.shape)}")
+    c = modes(name)
+    dist, idx = torch.cdist(x.reshape(-1, 2).double(), c.double()).min(1)  # (N,) of (N, M)
+    return x, dist, F.one_hot(idx, len(c))
+
+
+def _within(x: torch.Tensor, dist: torch.Tensor, onehot: torch.Tensor, radius: float
+            ) -> tuple[torch.Tensor, torch.Tensor]:
+    """The fraction of samples within ``radius`` of their nearest mode and, per mode, how
+    many are (each with the run axis of ``x`` when it has one)."""
+    mask = dist <= radius
+    counts = (onehot * mask[:, None]).reshape(*x.shape[:-1], onehot.shape[1]).sum(-2)
+    return mask.reshape(x.shape[:-1]).double().mean(-1), counts
+
+
+def _near(x: torch.Tensor, dist: torch.Tensor, onehot: torch.Tensor, name: str,
+          sigmas: float, share: float) -> dict[str, np.ndarray]:
+    fraction, counts = _within(x, dist, onehot, sigmas * STD[name])
+    return {"near_fraction": fraction.numpy(),
+            "near_modes": (counts >= share * x.shape[-2] / onehot.shape[1]).sum(-1).numpy()}
+
+
+def near_reading(samples: np.ndarray | torch.Tensor, name: str, sigmas: float = NEAR_SIGMAS,
+                 share: float = NEAR_SHARE) -> dict[str, np.ndarray]:
+    """The precision-free reading of ``samples`` ((n, 2) or (runs, n, 2)) at radius
+    ``sigmas`` standard deviations of mixture ``name`` and recovery share ``share``:
+    ``near_fraction`` (samples within the radius of their nearest mode) and ``near_modes``
+    (modes holding at least ``share`` / M of the samples within it). At the defaults it is
+    :func:`pacgan_metric`'s near fields."""
+    if not (sigmas > 0 and 0 < share <= 1):
+        raise ParameterError(f"sigmas={sigmas!r}, share={share!r}: need sigmas > 0 and "
+                             "0 < share <= 1")
+    return _near(*_mode_distances(np.asarray(samples), name), name, sigmas, share)
+
+
 def pacgan_metric(samples: torch.Tensor | np.ndarray, name: str) -> dict[str, Any]:
     """Modes captured and high-quality fraction of ``samples`` ((n, 2), or (R, n, 2) runs).
 
     Returns ``modes`` (captured count), ``hq_fraction`` and ``counts`` (high-quality
     samples per mode); the precision-free reading ``near_fraction`` (share of samples within
     :data:`NEAR_SIGMAS` standard deviations of their nearest mode) and ``near_modes`` (modes
-    holding at least :data:`NEAR_SHARE` / M of the samples within that radius); and
-    ``dist_median``, the median distance to the nearest mode in standard deviations. Each has
-    a leading run axis when the input has one.
+    holding at least :data:`NEAR_SHARE` / M of the samples within that radius;
+    :func:`near_reading`); and ``dist_median``, the median distance to the nearest mode in
+    standard deviations. Each has a leading run axis when the input has one.
     """
-    x = torch.as_tensor(samples, dtype=torch.float32)
-    if x.dim() not in (2, 3) or x.shape[-1] != 2:
-        raise ParameterError(f"samples must have shape (n, 2) or (runs, n, 2), got "
-                             f"{tuple(x.shape)}")
-    c = modes(name)
-    d = torch.cdist(x.reshape(-1, 2).double(), c.double())  # (N, M)
-    dist, idx = d.min(1)
-    onehot = F.one_hot(idx, len(c))
-
-    def per_mode(mask: torch.Tensor) -> torch.Tensor:
-        return (onehot * mask[:, None]).reshape(*x.shape[:-1], len(c)).sum(-2)
-
-    hq, near = dist <= HQ_SIGMAS * STD[name], dist <= NEAR_SIGMAS * STD[name]
-    counts, near_counts = per_mode(hq), per_mode(near)
-    n = x.shape[-2]
-    return {"modes": (counts > 0).sum(-1).numpy(),
-            "hq_fraction": hq.reshape(x.shape[:-1]).double().mean(-1).numpy(),
-            "counts": counts.numpy(),
-            "near_fraction": near.reshape(x.shape[:-1]).double().mean(-1).numpy(),
-            "near_modes": (near_counts >= NEAR_SHARE * n / len(c)).sum(-1).numpy(),
+    x, dist, onehot = _mode_distances(samples, name)
+    hq_fraction, counts = _within(x, dist, onehot, HQ_SIGMAS * STD[name])
+    return {"modes": (counts > 0).sum(-1).numpy(), "hq_fraction": hq_fraction.numpy(),
+            "counts": counts.numpy(), **_near(x, dist, onehot, name, NEAR_SIGMAS, NEAR_SHARE),
             "dist_median": np.median((dist / STD[name]).reshape(x.shape[:-1]).numpy(), -1)}
 
 
@@ -249,6 +275,11 @@ def uniform_baseline(name: str, n: int = 2500, seed: int = 0) -> dict[str, Any]:
     A chance level: a generator that smears mass over the whole region captures this
     many modes without having learned any of them.
     """
+    return pacgan_metric(smear(name, n, seed), name)
+
+
+def smear(name: str, n: int = 2500, seed: int = 0) -> torch.Tensor:
+    """``n`` points uniform on the square [−b, b]² (b = ``BOXES[name]``), seeded: the samples
+    of :func:`uniform_baseline`."""
     g = torch.Generator().manual_seed(seed)
-    x = (torch.rand(check_positive_int("n", n), 2, generator=g) * 2 - 1) * BOXES[name]
-    return pacgan_metric(x, name)
+    return (torch.rand(check_positive_int("n", n), 2, generator=g) * 2 - 1) * BOXES[name]
