@@ -225,8 +225,7 @@ def test_generalization_row_quotes_the_chapters_verdicts_on_the_committed_store(
     monkeypatch.setenv("OVERGAN_RESULTS", str(REPO_ROOT / "results"))  # read only
     base = status._stored_as_chapter("generalization_baselines", "cpu")
     fid = status._stored_as_chapter("generalization_fid", "cpu")
-    scores = status._stored_as_chapter("generalization", "cpu",
-                                       {"sweep": "cifar10_dcgan", "seeds": 3})
+    scores = status._stored_as_chapter("generalization", "cpu", sweep="cifar10_dcgan")
     if base is None or fid is None or scores is None:
         pytest.skip("the committed cpu generalization results are not in this checkout")
     view = sweep_view("cifar10_dcgan", "cpu")

@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 
 from ..store import Record
-from .rules import Check
+from .rules import Check, chapter_configs
 from .theory_checks import _one
 
 
@@ -58,13 +58,13 @@ def _sweep_claims(names: tuple[str, ...], rules: tuple[str, ...],
                     return "gap (Fig. 4's claim, carried over):"
                 return _RULE_LABELS[r].format(width=width)
 
-            said = " · ".join(f"{label(r)} {found[r].outcome.replace(' at this profile', '')}"
-                              for r in judged)
-            also = [r for r in reported if r in found]
-            if also:
-                said += " (not required: " + " · ".join(
-                    f"{label(r)} {found[r].outcome.replace(' at this profile', '')}"
-                    for r in also) + ")"
+            def told(rs: list[str]) -> str:
+                return " · ".join(f"{label(r)} {found[r].outcome.replace(' at this profile', '')}"
+                                  for r in rs)
+
+            said = told(judged)
+            if also := [r for r in reported if r in found]:
+                said += f" (not required: {told(also)})"
             # The summary record's provenance is the row's; the runs it judges must be as clean,
             # and without the data's floor the converged-model rules cannot tell "far".
             dirty = sum(bool(r.provenance.get("git_dirty")) for r in view.done)
@@ -80,14 +80,16 @@ def _sweep_claims(names: tuple[str, ...], rules: tuple[str, ...],
     return check
 
 
-def _stored_as_chapter(experiment: str, profile: str,
-                       config: dict[str, Any] | None = None) -> Record | None:
-    """The record a chapter run at ``profile`` (seed 0, no overrides) reads, if stored."""
-    from ..profiles import settings
+def _stored_as_chapter(experiment: str, profile: str, **match: Any) -> Record | None:
+    """The record a chapter run at ``profile`` (seed 0, no overrides) reads, if stored: of
+    :func:`.rules.chapter_configs`, the config whose entries include ``match`` (e.g.
+    ``sweep=name`` for one of chapter 10's scored sweeps)."""
     from ..store import load
 
-    cfg = settings(experiment, profile) if config is None else config
-    return load(experiment, profile, {**cfg, "seed": 0})
+    for cfg in chapter_configs(experiment, profile) or ():
+        if all(cfg.get(k) == v for k, v in match.items()):
+            return load(experiment, profile, cfg)
+    return None
 
 
 def _generalization(recs: dict[str, list[Record]]) -> tuple[bool, str]:
@@ -108,8 +110,7 @@ def _generalization(recs: dict[str, list[Record]]) -> tuple[bool, str]:
     sweeps = settings("generalization", profile)
     parts, ok = [], True
     for name in sweeps["sweeps"]:
-        scores = _stored_as_chapter("generalization", profile,
-                                    {"sweep": name, "seeds": sweeps["seeds"]})
+        scores = _stored_as_chapter("generalization", profile, sweep=name)
         if scores is None:
             ok = False
             parts.append(f"{name}: not scored yet")
@@ -127,7 +128,6 @@ def _generalization(recs: dict[str, list[Record]]) -> tuple[bool, str]:
 def _nnd_critic(recs: dict[str, list[Record]]) -> tuple[bool, str]:
     """Fig. 6's instrument: does the NND critic learn its own real images? The rule of
     chapter "Generalization" (:func:`overgan_lib.sweep.real_gap.critic_check`)."""
-    from ..profiles import settings
     from ..sweep import crossover
     from ..sweep.real_gap import critic_check
 
@@ -137,9 +137,7 @@ def _nnd_critic(recs: dict[str, list[Record]]) -> tuple[bool, str]:
     if base is None or views is None:
         return False, f"the baselines or the fit-set experiment at {profile} is not stored"
     floor = _stored_as_chapter("nnd_floor", profile)  # only where new real images exist
-    seeds = settings("nnd_crossover", profile)["seeds"]  # the chapter's record of the baselines
-    crossed = _stored_as_chapter("nnd_crossover", profile, {"source": "baselines",
-                                                             "seeds": seeds})
+    crossed = _stored_as_chapter("nnd_crossover", profile, source="baselines")
     pairs = None if crossed is None else crossover.pairs(base.data, crossed.data)
     return critic_check(base.data, views.data, None if floor is None else floor.data, pairs)
 
