@@ -89,11 +89,18 @@ def stored_results(experiments: Iterable[str] = (), profile: str | None = None,
 def chapter_of(experiment: str, book: Path | None = None) -> str | None:
     """The chapter (file stem under ``book/``) whose ``ob.run`` stores ``experiment``, or
     None (read from the chapters' sources, so it cannot drift from them)."""
-    book = store.REPO_ROOT / "book" if book is None else Path(book)
+    return _chapter_runs(store.REPO_ROOT / "book" if book is None else Path(book)).get(experiment)
+
+
+@functools.lru_cache(maxsize=4)
+def _chapter_runs(book: Path) -> dict[str, str]:
+    """Experiment -> the first chapter (in file order) whose ``ob.run`` stores it; read once
+    per folder, not once per stale result."""
+    out: dict[str, str] = {}
     for md in sorted(book.glob("*.md")):
-        if experiment in _CHAPTER_RUN.findall(md.read_text()):
-            return md.stem
-    return None
+        for experiment in _CHAPTER_RUN.findall(md.read_text()):
+            out.setdefault(experiment, md.stem)
+    return out
 
 
 @functools.lru_cache(maxsize=8)
