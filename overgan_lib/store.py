@@ -107,7 +107,20 @@ def device_name() -> str:
 
     if torch.cuda.is_available():
         return f"cuda:{torch.cuda.get_device_name(0)}"
-    return f"cpu:{platform.processor() or platform.machine()} x{torch.get_num_threads()} threads"
+    return f"cpu:{cpu_model()} x{torch.get_num_threads()} threads"
+
+
+def cpu_model() -> str:
+    """The CPU's model name (Linux's /proc/cpuinfo), else what :mod:`platform` says. Recorded
+    because CPU results are bitwise reproducible on the same CPU and torch build only: other
+    kernels (AVX-512 or AVX2, another vendor) change the last bits, which GAN training grows."""
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name") and ":" in line:
+                return f"{line.split(':', 1)[1].strip()} ({platform.machine()})"
+    except OSError:
+        pass
+    return platform.processor() or platform.machine()
 
 
 def worker_provenance() -> dict[str, Any]:

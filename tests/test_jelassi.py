@@ -84,12 +84,18 @@ def test_divergence_scores_zero_modes():
 
 
 def test_adam_learns_the_ring_far_above_a_smear():
-    """A test that fails if training is broken: one Adam run (k=32, 3,000 steps, ~6 s)
-    captures the ring's modes with most samples on them, far above a uniform smear."""
-    r = pacgan.train_gan("ring", "adam", 1e-3, 1e-3, k=32, seeds=[0], steps=3000, batch=64,
-                         eval_n=1000)["ring"]
+    """A test that fails if training is broken: Adam (k=32, 3,000 steps, three seeds trained
+    together, ~10 s) captures the ring's modes with many samples on them in at least two of
+    three seeds, far above a uniform smear. One seed alone is not enough: across seeds the
+    high-quality fraction at this budget ranges from about 0.06 (a partly collapsed run) to
+    0.7, and a seed's value moves with the CPU's kernels (0.445 on one machine, above 0.5 on
+    another), while a broken step stays at the smear's 0.004."""
+    r = pacgan.train_gan("ring", "adam", 1e-3, 1e-3, k=32, seeds=[0, 1, 2], steps=3000,
+                         batch=64, eval_n=1000)["ring"]
     smear = pacgan.uniform_baseline("ring", 1000, 0)
-    assert r["modes"][0] >= 7 and r["hq_fraction"][0] > 0.5 > 10 * smear["hq_fraction"]
+    assert 0.2 > 25 * smear["hq_fraction"]  # the bar below is far above a smear
+    learned = (r["modes"] >= 7) & (r["hq_fraction"] > 0.2)
+    assert learned.sum() >= 2, (r["modes"], r["hq_fraction"])
 
 
 NAMES = ["sgda", "sgda", "nsgda", "adam", "graft", "rgraft"]

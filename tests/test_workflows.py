@@ -47,11 +47,15 @@ def _steps(job: dict) -> tuple[str, list[str]]:
     return runs, [s.get("uses", "").split("@")[0] for s in job["steps"]]
 
 
-def test_ci_runs_make_test_on_every_push():
+def test_ci_runs_the_one_entry_point_on_every_push():
+    """GitHub's CI and the project's CI share `.ci/run`, which ends in the README's `make test`."""
     ci = _load("ci.yml")
     assert "push" in ci["on"]
     runs, uses = _steps(ci["jobs"]["test"])
-    assert "make test" in runs and "actions/checkout" in uses
+    assert ".ci/run" in runs.split() and "actions/checkout" in uses
+    entry = (WORKFLOWS.parent.parent / ".ci" / "run").read_text().splitlines()
+    commands = [line.strip() for line in entry if line.strip() and not line.startswith("#")]
+    assert commands[-1] == "make test"
 
 
 def test_gpu_book_runs_on_the_gpu_runner_uploads_and_publishes():

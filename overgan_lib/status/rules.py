@@ -149,8 +149,12 @@ def claim_status(claim: Claim) -> Status:
         devices=sorted({str(p.get("device", "?")) for p in prov}),
         runs=len(flat),
     )
-    stale = sorted({r.experiment for r in flat for b in _backing(r)
-                    if provenance_status(b)["changed"]})
+    changed = {r.experiment: [provenance_status(b)["changed"] for b in _backing(r)]
+               for r in flat}
+    stale = sorted(e for e, c in changed.items() if any(c))
+    # No git history for a result's commit (e.g. a source archive): nothing says it is stale,
+    # and nothing says it is not; the verdict stands with that said.
+    unknown = sorted(e for e, c in changed.items() if None in c and not any(c))
     if stale:  # the code its results depend on changed since: recompute before judging
         st.reason = (f"code changed since computed: {', '.join(stale)} (`overgan results "
                      f"--stale` lists them with the commands that recompute them)")
@@ -169,6 +173,9 @@ def claim_status(claim: Claim) -> Status:
         st.verdict, st.reason = {True: ("reproduced", why),
                                  None: ("partial", f"cannot tell: {why}"),
                                  False: ("not reproduced", f"check fails: {why}")}[ok]
+    if unknown:
+        st.reason += (f" (whether the code changed since cannot be checked without the git "
+                      f"history: {', '.join(unknown)})")
     return st
 
 
