@@ -78,6 +78,22 @@ DEPENDS: dict[str, tuple[str, ...]] = {
 }
 
 
+# Code only a CUDA device runs (the graphed engine captures one iteration as a CUDA graph; the
+# CPU path never constructs it): a change there cannot change a result computed on the CPU.
+GPU_ONLY: tuple[str, ...] = ("overgan_lib/train/graphed.py",)
+
+
+def depends_for(experiment: str, device: str) -> tuple[str, ...]:
+    """:data:`DEPENDS` of ``experiment`` as a git pathspec for a record computed on ``device``
+    (its provenance's ``device``, e.g. ``cpu:…`` or ``cuda:…``): GPU-only code is excluded
+    for a result computed anywhere but on a CUDA device."""
+    paths = DEPENDS.get(experiment, ("overgan_lib",))
+    if str(device).startswith("cuda"):
+        return paths
+    return (*paths, *(f":(exclude){p}" for p in GPU_ONLY
+                      if any(p == d or p.startswith(d.rstrip("/") + "/") for d in paths)))
+
+
 def code_changed_since(sha: str, paths: tuple[str, ...], root=None) -> bool | None:
     """Did any of ``paths`` change in what it computes between commit ``sha`` and HEAD?
     Docstring- and comment-only edits of Python files do not count (:func:`same_code`).
@@ -147,7 +163,8 @@ def provenance_status(record: Record) -> dict[str, Any]:
         "reused": record.reused,
         "sha": sha,
         "clean": None if sha == "unknown" else not p.get("git_dirty", False),
-        "changed": code_changed_since(sha, paths),
+        "changed": code_changed_since(sha, depends_for(record.experiment,
+                                                       str(p.get("device", "")))),
         "paths": paths,
     }
 

@@ -143,6 +143,37 @@ def test_docstring_and_comment_edits_are_not_code_changes(tmp_path):
     assert not same_code("def f(:\n", "def f(:\n")  # does not parse: never the same
 
 
+def test_gpu_only_code_does_not_make_a_cpu_result_stale(tmp_path, monkeypatch):
+    """A change to the graphed engine (CUDA only) leaves CPU training records current and makes
+    CUDA ones stale; a change elsewhere in train/ makes both stale."""
+    from overgan_lib import provenance
+
+    def git(*args):
+        return subprocess.run(["git", "-c", "user.name=t", "-c", "user.email=t@t", *args],
+                              cwd=tmp_path, check=True, capture_output=True, text=True).stdout
+
+    def commit(name: str, text: str) -> str:
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(text)
+        git("add", "-A")
+        git("commit", "-q", "-m", "x")
+        return git("rev-parse", "HEAD").strip()
+
+    git("init", "-q")
+    commit("overgan_lib/train/engine.py", "x = 1\n")
+    first = commit("overgan_lib/train/graphed.py", "y = 1\n")
+    commit("overgan_lib/train/graphed.py", "y = 2\n")
+    cpu = provenance.depends_for("train", "cpu:AMD EPYC x2 threads")
+    cuda = provenance.depends_for("train", "cuda:NVIDIA H200")
+    assert cuda == provenance.DEPENDS["train"] and len(cpu) == len(cuda) + 1
+    assert provenance.code_changed_since(first, cpu, root=tmp_path) is False
+    assert provenance.code_changed_since(first, cuda, root=tmp_path) is True
+    commit("overgan_lib/train/engine.py", "x = 2\n")
+    assert provenance.code_changed_since(first, cpu, root=tmp_path) is True
+    # experiments that do not depend on train/ get no exclusion
+    assert provenance.depends_for("eigen", "cpu") == provenance.DEPENDS["eigen"]
+
+
 def test_every_experiment_has_existing_dependency_paths():
     from overgan_lib.sweep import sweeps
 
