@@ -180,12 +180,16 @@ def provenance_note(*records: Record) -> str:
 
     dirty, changed = names(lambda s: s["clean"] is False), names(lambda s: s["changed"])
     unknown = names(lambda s: s["clean"] is None or s["changed"] is None)
+    other_data = _other_data(records)
     verdict = ["computed now" if any(not s["reused"] for s in st) else "stored results"]
     verdict.append(f"from a dirty tree: {dirty}" if dirty else "clean tree")
     verdict.append(f"code changed since: {changed}" if changed else
                    "code unchanged since computed")
     if unknown:
         verdict.append(f"not checkable outside git: {unknown}")
+    if other_data:
+        verdict.append(f"computed from another copy of the data than this machine reads: "
+                       f"{other_data}")
     rows = ["| result | runs | profile | seeds | git | tree | depends on | changed since | device "
             "| wall | created |", "|---|---|---|---|---|---|---|---|---|---|---|"]
     word = {True: "yes", False: "no", None: "unknown"}
@@ -204,13 +208,33 @@ def provenance_note(*records: Record) -> str:
             f"| {exp} | {len(members)} | {prof} | {seeds} | `{sha[:8]}` | {tree} | "
             f"{', '.join(f'`{x}`' for x in members[0][0]['paths'])} | {word[chg]} | {dev} | "
             f"{wall:.0f} s | {when} |")
-    kind = "warning" if dirty or changed or unknown else "note"
+    kind = "warning" if dirty or changed or unknown or other_data else "note"
     body = "\n".join(rows)
     return (f"```{{admonition}} Provenance: {'; '.join(verdict)}\n:class: dropdown {kind}\n\n"
             f"{body}\n\n'Changed since' compares the result's commit with the book's "
             "(`git diff <sha> HEAD -- <paths>`), not counting edits to Python docstrings and "
             "comments; a dirty tree means uncommitted edits existed when the result was "
             "computed.\n```")
+
+
+def _other_data(records: tuple[Record, ...]) -> str:
+    """``experiment (dataset)`` for each record whose provenance names another copy of a
+    dataset its config reads (``dataset`` or ``datasets``) than this machine would read
+    (:mod:`overgan_lib.dataset_sources`: offline copies and torchvision's are different data)."""
+    from .dataset_sources import dataset_sources, differing
+
+    current: dict[str, str] | None = None
+    found: dict[str, None] = {}
+    for r in records:
+        cfg = r.config if isinstance(r.config, dict) else {}
+        wanted = cfg.get("datasets") or ([cfg["dataset"]] if "dataset" in cfg else [])
+        recorded = r.provenance.get("datasets")
+        if not (wanted and recorded):
+            continue
+        current = dataset_sources() if current is None else current
+        for name in differing(recorded, [str(n) for n in wanted], current):
+            found[f"{r.experiment} ({name})"] = None
+    return ", ".join(found)
 
 
 def show_provenance(*records: Record) -> None:

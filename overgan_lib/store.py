@@ -127,8 +127,11 @@ def worker_provenance() -> dict[str, Any]:
     """What a compute process contributes to provenance: its device, host and versions."""
     import torch
 
+    from .dataset_sources import dataset_sources
+
     return {
         "device": device_name(),
+        "datasets": dataset_sources(),
         "torch_version": torch.__version__,
         "numpy_version": np.__version__,
         "python_version": platform.python_version(),

@@ -92,3 +92,52 @@ def test_torchvision_source_reads_the_same_mnist():
     root = next(r for r in data.candidate_roots() if (r / "MNIST").exists())
     tv = torchvision_arrays("mnist", root, "test", download=False)
     assert np.array_equal(tv, data.load_uint8("mnist", "test"))
+
+
+def test_dataset_source_names_the_copy_load_uint8_reads(tmp_path, monkeypatch):
+    """Provenance's ``datasets``: the offline archive by the key ``load_uint8`` caches its
+    decoded images under, torchvision's layout as ``torchvision``, nothing as ``absent``; and
+    a result whose copy differs from this machine's is named, one from before sources were
+    recorded is not."""
+    from overgan_lib import dataset_sources as ds
+
+    monkeypatch.setenv("OVERGAN_CACHE", str(tmp_path / "cache"))
+    src = next(r for r in data.candidate_roots() if (r / "cifar10-jpeg.tar.xz").exists())
+    offline = tmp_path / "offline"
+    offline.mkdir()
+    (offline / "cifar10-jpeg.tar.xz").symlink_to(src / "cifar10-jpeg.tar.xz")
+    source = ds.dataset_source("cifar10", offline)
+    assert source.startswith("offline:")
+    data.load_uint8("cifar10", "test", root=offline)
+    cached = [p.name for p in (tmp_path / "cache" / "data").glob("cifar10-test-*.npy")]
+    assert cached == [f"cifar10-test-{source.removeprefix('offline:')}.npy"]
+    tv = tmp_path / "tv"
+    (tv / "cifar-10-batches-py").mkdir(parents=True)
+    assert ds.dataset_source("cifar10", tv) == "torchvision"
+    assert ds.dataset_source("cifar10", tmp_path / "nowhere") == "absent"
+    with pytest.raises(data.DataError):
+        data.load_uint8("cifar10", "test", root=tmp_path / "nowhere")
+    here = {"cifar10": "torchvision", "mnist": "absent"}
+    assert ds.differing({"cifar10": source, "mnist": "offline:x"}, ["cifar10", "mnist"],
+                        here) == ["cifar10"]
+    assert ds.differing({"cifar10": "torchvision"}, ["cifar10"], here) == []
+    assert ds.differing(None, ["cifar10"], here) == []
+
+
+def test_provenance_note_warns_when_the_data_copy_differs(monkeypatch):
+    from pathlib import Path
+
+    from overgan_lib import dataset_sources as ds
+    from overgan_lib import provenance
+    from overgan_lib.store import Record
+
+    monkeypatch.setattr(ds, "dataset_sources", lambda root=None: {"cifar10": "torchvision"})
+    prov = {"git_sha": "unknown", "git_dirty": False, "profile": "cpu", "seed": 0,
+            "device": "cpu", "wall_time_s": 1.0, "created_utc": "2026-01-01T00:00:00Z",
+            "datasets": {"cifar10": "offline:57afe2defc1c39d4"}}
+    rec = Record("nnd_floor", {"dataset": "cifar10"}, prov, {}, Path("x.json"), reused=True)
+    note = provenance.provenance_note(rec)
+    assert "another copy of the data than this machine reads: nnd_floor (cifar10)" in note
+    same = {**prov, "datasets": {"cifar10": "torchvision"}}
+    rec = Record("nnd_floor", {"dataset": "cifar10"}, same, {}, Path("x.json"), reused=True)
+    assert "another copy" not in provenance.provenance_note(rec)
