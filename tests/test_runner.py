@@ -645,6 +645,55 @@ def test_one_side_verdicts_name_the_varied_and_the_fixed_side():
     assert "at k_d=16" in falls.evidence and " for a fall, " in falls.evidence
 
 
+def test_slight_drop_not_found_at_three_seeds_is_inconclusive_not_a_failure():
+    """Fig. 7's "slight drop" has no size in the paper: a Welch test that finds neither
+    direction at a few seeds cannot tell a slight drop from none, so the verdict is
+    inconclusive (the status row stays partial), with the drop the test would have found at
+    80% power; a clear drop is still confirmed and a clear gain still contradicts."""
+    from scipy import stats
+
+    from overgan_lib.sweep.significance import detectable_difference
+    from overgan_lib.sweep.summary import INCONCLUSIVE, NOT_REPRODUCED
+
+    kd = np.array([16, 32, 64])
+    noisy = np.array([[60, 61, 62], [50, 58, 66], [53, 61, 69]], float)  # +3, sd 8: unseen
+    v = sweep.worse_beyond_fixed(kd, noisy, 32, name="k_d")
+    assert v.outcome == INCONCLUSIVE and v.outcome != NOT_REPRODUCED
+    drop = detectable_difference(noisy[2], noisy[1])
+    assert f"about {drop:.1f} FID points" in v.evidence and "With 3 and 3 seeds" in v.evidence
+    # the 80%-power difference: (t_0.95 + t_0.8) x SE on Welch's df (= 4 for equal spreads)
+    se = np.sqrt(2 * 64 / 3)
+    assert drop == pytest.approx((stats.t.ppf(0.95, 4) + stats.t.ppf(0.8, 4)) * se)
+    assert detectable_difference(np.r_[noisy[2], noisy[2]], np.r_[noisy[1], noisy[1]]) < drop
+    assert np.isnan(detectable_difference(noisy[2][:1], noisy[1]))
+    assert sweep.worse_beyond_fixed(kd, noisy + [[0], [0], [30]], 32).outcome == "confirmed"
+    assert sweep.worse_beyond_fixed(kd, noisy - [[0], [0], [30]], 32).outcome == "contradicted"
+
+
+def test_fig5_rules_are_labelled_carried_over_where_the_paper_shows_dcgan_only():
+    """Fig. 5 is "DCGAN Training Results": on the ResNet sweeps (Fig. 7's included) its three
+    rules still run, and their claims say they are carried over; on DCGAN they do not."""
+    from overgan_lib.sweep.claims import CONVERGENCE_CARRIED, CONVERGENCE_RULES
+    from overgan_lib.sweep.view import SweepView
+
+    def evals(c):
+        return [{"step": s, "fid_train": 300.0 - s / c.k_d + c.seed} for s in (20, 40, 60)]
+
+    for name, pairs in (("cifar10_resnet_d", [(32, 16), (32, 64)]),
+                        ("cifar10_dcgan", [(16, 16), (64, 64)])):
+        cfgs = sweep.grid("cifar10", sweep.spec(name).arch, [16], [0, 1], pairs=pairs)
+        recs = [Record("train", c.record(), {}, {
+            "status": "completed", "message": "", "evals": evals(c),
+            "final": {"fid_train": evals(c)[-1]["fid_train"],
+                      "fid_test": evals(c)[-1]["fid_train"] + 1}}, Path("x")) for c in cfgs]
+        found = sweep.sweep_verdicts(SweepView(sweep.spec(name), "cpu", {"fixed": 32}, cfgs,
+                                               recs, None))
+        carried = [found[r].claim.endswith(CONVERGENCE_CARRIED) for r in CONVERGENCE_RULES]
+        assert carried == [name != "cifar10_dcgan"] * 3, name
+    assert not any(sweep.spec(n).convergence_stated for n in (
+        "cifar10_resnet", "celeba_resnet", "cifar10_resnet_d", "cifar10_resnet_g"))
+
+
 def test_dcgan_sweeps_evaluate_often_enough_to_judge_convergence():
     """Fig. 5's rule needs MIN_EVALS evaluations per run; the DCGAN sweeps' non-smoke
     profiles provide them (the smoke profile evaluates once, at the end)."""

@@ -232,6 +232,20 @@ def glue_seed_counts(views: Views) -> None:
     glue("seed_counts", seed_counts_text(views))
 
 
+def glue_paper_grid(views: Views) -> None:
+    """Glue ``paper_widths`` (the varied widths of the `paper` profile, over the chapter's
+    sweeps) and ``paper_fixed`` (its fixed width, '—' where both sides vary), for prose that
+    says the grid is the book's: the paper lists no widths for its image sweeps
+    (:mod:`overgan_lib.profiles.sweeps`)."""
+    from ..book import glue
+
+    rows = [settings(name, "paper") for name in views]
+    widths = sorted({w for r in rows for w in r["widths"]})
+    fixed = sorted({r["fixed"] for r in rows if "fixed" in r})
+    glue("paper_widths", ", ".join(map(str, widths)))
+    glue("paper_fixed", ", ".join(map(str, fixed)) or "—")
+
+
 def verdicts(views: Views) -> None:
     """The paper's claims judged on every complete sweep (:func:`.claims.sweep_verdicts`)."""
     for name, by_profile in views.items():
@@ -362,7 +376,8 @@ def run_reading(view: SweepView, collapsed: list[int], varied: list[int]) -> str
                          f"k = {lo} and {hi}.")
     judged = sum(v.outcome in (CONFIRMED, CONTRADICTED, NOT_REPRODUCED) for v in found.values())
     parts.append(f"Of the {len(found)} verdicts above, {judged} judge{'s' if judged == 1 else ''} "
-                 f"a claim; the others are not testable here or early-training evidence only.")
+                 f"a claim; the others are not testable here, inconclusive or early-training "
+                 f"evidence only.")
     if view.profile != "paper":
         share = iters / settings(view.spec.name, "paper")["iters"]
         # plain words: glued text is shown as is, without Markdown
