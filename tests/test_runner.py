@@ -536,6 +536,41 @@ def test_paper_cost_counts_training_and_evaluation(isolated, monkeypatch):
             "`overgan sweep cifar10_dcgan --profile gpu` |") in table
 
 
+def test_cost_table_gives_the_speed_spread_the_runs_threads_and_slow_narrow_widths(
+        isolated, monkeypatch):
+    """The cost table quotes each width's slowest and fastest run (and the hours they give),
+    the device with the threads every run had (from the run records), notes a narrower width
+    measured slower than a wider one, and why the summary record names other threads."""
+    from overgan_lib.profiles import settings
+    from overgan_lib.sweep import chapter, cost
+
+    view = _fig1_view()
+    speed = {(8, 0): 1.0, (8, 1): 3.0, (16, 0): 4.0, (16, 1): 4.0, (32, 0): 2.5, (32, 1): 2.5}
+    for c, r in zip(view.configs, view.recs, strict=True):
+        r.data["iters_per_s"] = speed[(c.k_g, c.seed)]
+        r.provenance["device"] = "cpu:x86_64 x1 threads"
+    view.summary = Record("sweep_cifar10_dcgan", {}, {"device": "cpu:x86_64 x2 threads"}, {},
+                          Path("x"))
+    assert cost.speed_ranges(view.configs, view.recs)[8] == (1.0, 3.0)
+    its = cost.speeds(view.configs, view.recs)
+    assert its == {8: 2.0, 16: 4.0, 32: 2.5}
+    assert cost.slower_narrower(its) == [(8, 16), (8, 32)]  # k = 32 is wider: not flagged
+    assert chapter.run_device(view) == "cpu:x86_64, 1 thread per run"
+    shown = []
+    monkeypatch.setattr(chapter, "display", shown.append)
+    chapter.cost_table({"cifar10_dcgan": {"cpu": view}})
+    table = shown[0].data
+    paper = settings("cifar10_dcgan", "paper")
+    hours = {x: paper["seeds"] * paper["iters"] / x / 3600 / 2 for x in (1.0, 2.0, 3.0)}
+    assert (f"| 8 | 2.00 (1.00–3.00) | {hours[2.0]:,.0f} ({hours[3.0]:,.0f}–{hours[1.0]:,.0f})"
+            in table)
+    assert "| 16 | 4.00 |" in table  # no range where every run measured the same
+    assert "$k$ = 8 ran at 2.00 it/s, slower than $k$ = 16 at 4.00 it/s" in table
+    assert "$k$ = 8 ran at 2.00 it/s, slower than $k$ = 32 at 2.50 it/s" in table
+    assert ("each run trained on 1 thread, 2 runs side by side (the runs' records); the sweep's "
+            "summary record in the provenance box says 2 threads") in table
+
+
 # ----------------------------------------------------------------------------- cuda
 @cuda
 def test_graphed_step_equals_eager_step_on_cuda(tf32_off):
