@@ -571,6 +571,46 @@ def test_cost_table_gives_the_speed_spread_the_runs_threads_and_slow_narrow_widt
             "summary record in the provenance box says 2 threads") in table
 
 
+def test_fid_over_training_is_drawn_only_from_runs_with_enough_evaluations(monkeypatch):
+    """Below MIN_CURVE_EVALS evaluations per run (the minimum of Fig. 5's rules) the chapter
+    shows one line naming the count and the profiles that evaluate often enough, not a
+    figure; from that many on, the figure."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from overgan_lib.sweep import chapter, figures
+    from overgan_lib.sweep.summary import MIN_EVALS
+    from overgan_lib.sweep.view import SweepView
+
+    assert figures.MIN_CURVE_EVALS == MIN_EVALS
+    cfgs = sweep.grid("cifar10", "resnet", [16], [0, 1], pairs=[(32, 16), (32, 64)])
+
+    def shown_for(steps):
+        recs = [Record("train", c.record(), {}, {
+            "status": "completed", "message": "", "final": {"fid_train": 300.0},
+            "evals": [{"step": s, "fid_train": 300.0 - s + c.seed} for s in steps]},
+            Path("x")) for c in cfgs]
+        view = SweepView(sweep.spec("cifar10_resnet_d"), "cpu", {}, cfgs, recs, None)
+        out = []
+        monkeypatch.setattr(chapter, "display", out.append)
+        chapter.curve_figures({"cifar10_resnet_d": {"cpu": view}}, "cpu")
+        return out
+
+    few = shown_for(range(30, 30 * MIN_EVALS, 30))  # one evaluation short
+    assert len(few) == 1 and not isinstance(few[0], plt.Figure)
+    assert few[0].data.startswith(f"FID over training is not drawn at `cpu`: its runs have "
+                                  f"{MIN_EVALS - 1} FID evaluations each")
+    from overgan_lib.profiles import settings
+
+    gpu, paper = (figures.planned_evals(settings("cifar10_resnet_d", p)) for p in ("gpu", "paper"))
+    assert gpu >= MIN_EVALS > figures.planned_evals(settings("cifar10_resnet_d", "cpu"))
+    assert f"it is drawn at `gpu` ({gpu} per run) and `paper` ({paper} per run)" in few[0].data
+    enough = shown_for(range(30, 30 * MIN_EVALS + 1, 30))
+    assert len(enough) == 1 and isinstance(enough[0], plt.Figure)
+
+
 # ----------------------------------------------------------------------------- cuda
 @cuda
 def test_graphed_step_equals_eager_step_on_cuda(tf32_off):
