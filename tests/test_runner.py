@@ -536,6 +536,81 @@ def test_paper_cost_counts_training_and_evaluation(isolated, monkeypatch):
             "`overgan sweep cifar10_dcgan --profile gpu` |") in table
 
 
+def test_cost_table_gives_the_speed_spread_the_runs_threads_and_slow_narrow_widths(
+        isolated, monkeypatch):
+    """The cost table quotes each width's slowest and fastest run (and the hours they give),
+    the device with the threads every run had (from the run records), notes a narrower width
+    measured slower than a wider one, and why the summary record names other threads."""
+    from overgan_lib.profiles import settings
+    from overgan_lib.sweep import chapter, cost
+
+    view = _fig1_view()
+    speed = {(8, 0): 1.0, (8, 1): 3.0, (16, 0): 4.0, (16, 1): 4.0, (32, 0): 2.5, (32, 1): 2.5}
+    for c, r in zip(view.configs, view.recs, strict=True):
+        r.data["iters_per_s"] = speed[(c.k_g, c.seed)]
+        r.provenance["device"] = "cpu:x86_64 x1 threads"
+    view.summary = Record("sweep_cifar10_dcgan", {}, {"device": "cpu:x86_64 x2 threads"}, {},
+                          Path("x"))
+    assert cost.speed_ranges(view.configs, view.recs)[8] == (1.0, 3.0)
+    its = cost.speeds(view.configs, view.recs)
+    assert its == {8: 2.0, 16: 4.0, 32: 2.5}
+    assert cost.slower_narrower(its) == [(8, 16), (8, 32)]  # k = 32 is wider: not flagged
+    assert chapter.run_device(view) == "cpu:x86_64, 1 thread per run"
+    shown = []
+    monkeypatch.setattr(chapter, "display", shown.append)
+    chapter.cost_table({"cifar10_dcgan": {"cpu": view}})
+    table = shown[0].data
+    paper = settings("cifar10_dcgan", "paper")
+    hours = {x: paper["seeds"] * paper["iters"] / x / 3600 / 2 for x in (1.0, 2.0, 3.0)}
+    assert (f"| 8 | 2.00 (1.00–3.00) | {hours[2.0]:,.0f} ({hours[3.0]:,.0f}–{hours[1.0]:,.0f})"
+            in table)
+    assert "| 16 | 4.00 |" in table  # no range where every run measured the same
+    assert "$k$ = 8 ran at 2.00 it/s, slower than $k$ = 16 at 4.00 it/s" in table
+    assert "$k$ = 8 ran at 2.00 it/s, slower than $k$ = 32 at 2.50 it/s" in table
+    assert ("each run trained on 1 thread, 2 runs side by side (the runs' records); the sweep's "
+            "summary record in the provenance box says 2 threads") in table
+
+
+def test_fid_over_training_is_drawn_only_from_runs_with_enough_evaluations(monkeypatch):
+    """Below MIN_CURVE_EVALS evaluations per run (the minimum of Fig. 5's rules) the chapter
+    shows one line naming the count and the profiles that evaluate often enough, not a
+    figure; from that many on, the figure."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from overgan_lib.sweep import chapter, figures
+    from overgan_lib.sweep.summary import MIN_EVALS
+    from overgan_lib.sweep.view import SweepView
+
+    assert figures.MIN_CURVE_EVALS == MIN_EVALS
+    cfgs = sweep.grid("cifar10", "resnet", [16], [0, 1], pairs=[(32, 16), (32, 64)])
+
+    def shown_for(steps):
+        recs = [Record("train", c.record(), {}, {
+            "status": "completed", "message": "", "final": {"fid_train": 300.0},
+            "evals": [{"step": s, "fid_train": 300.0 - s + c.seed} for s in steps]},
+            Path("x")) for c in cfgs]
+        view = SweepView(sweep.spec("cifar10_resnet_d"), "cpu", {}, cfgs, recs, None)
+        out = []
+        monkeypatch.setattr(chapter, "display", out.append)
+        chapter.curve_figures({"cifar10_resnet_d": {"cpu": view}}, "cpu")
+        return out
+
+    few = shown_for(range(30, 30 * MIN_EVALS, 30))  # one evaluation short
+    assert len(few) == 1 and not isinstance(few[0], plt.Figure)
+    assert few[0].data.startswith(f"FID over training is not drawn at `cpu`: its runs have "
+                                  f"{MIN_EVALS - 1} FID evaluations each")
+    from overgan_lib.profiles import settings
+
+    gpu, paper = (figures.planned_evals(settings("cifar10_resnet_d", p)) for p in ("gpu", "paper"))
+    assert gpu >= MIN_EVALS > figures.planned_evals(settings("cifar10_resnet_d", "cpu"))
+    assert f"it is drawn at `gpu` ({gpu} per run) and `paper` ({paper} per run)" in few[0].data
+    enough = shown_for(range(30, 30 * MIN_EVALS + 1, 30))
+    assert len(enough) == 1 and isinstance(enough[0], plt.Figure)
+
+
 # ----------------------------------------------------------------------------- cuda
 @cuda
 def test_graphed_step_equals_eager_step_on_cuda(tf32_off):
@@ -643,6 +718,55 @@ def test_one_side_verdicts_name_the_varied_and_the_fixed_side():
     assert "at k_d=32" in v.evidence and "for worse, " in v.evidence
     falls = sweep.improves_with_width(kd, F, "FID falls as k_d grows", name="k_d")
     assert "at k_d=16" in falls.evidence and " for a fall, " in falls.evidence
+
+
+def test_slight_drop_not_found_at_three_seeds_is_inconclusive_not_a_failure():
+    """Fig. 7's "slight drop" has no size in the paper: a Welch test that finds neither
+    direction at a few seeds cannot tell a slight drop from none, so the verdict is
+    inconclusive (the status row stays partial), with the drop the test would have found at
+    80% power; a clear drop is still confirmed and a clear gain still contradicts."""
+    from scipy import stats
+
+    from overgan_lib.sweep.significance import detectable_difference
+    from overgan_lib.sweep.summary import INCONCLUSIVE, NOT_REPRODUCED
+
+    kd = np.array([16, 32, 64])
+    noisy = np.array([[60, 61, 62], [50, 58, 66], [53, 61, 69]], float)  # +3, sd 8: unseen
+    v = sweep.worse_beyond_fixed(kd, noisy, 32, name="k_d")
+    assert v.outcome == INCONCLUSIVE and v.outcome != NOT_REPRODUCED
+    drop = detectable_difference(noisy[2], noisy[1])
+    assert f"about {drop:.1f} FID points" in v.evidence and "With 3 and 3 seeds" in v.evidence
+    # the 80%-power difference: (t_0.95 + t_0.8) x SE on Welch's df (= 4 for equal spreads)
+    se = np.sqrt(2 * 64 / 3)
+    assert drop == pytest.approx((stats.t.ppf(0.95, 4) + stats.t.ppf(0.8, 4)) * se)
+    assert detectable_difference(np.r_[noisy[2], noisy[2]], np.r_[noisy[1], noisy[1]]) < drop
+    assert np.isnan(detectable_difference(noisy[2][:1], noisy[1]))
+    assert sweep.worse_beyond_fixed(kd, noisy + [[0], [0], [30]], 32).outcome == "confirmed"
+    assert sweep.worse_beyond_fixed(kd, noisy - [[0], [0], [30]], 32).outcome == "contradicted"
+
+
+def test_fig5_rules_are_labelled_carried_over_where_the_paper_shows_dcgan_only():
+    """Fig. 5 is "DCGAN Training Results": on the ResNet sweeps (Fig. 7's included) its three
+    rules still run, and their claims say they are carried over; on DCGAN they do not."""
+    from overgan_lib.sweep.claims import CONVERGENCE_CARRIED, CONVERGENCE_RULES
+    from overgan_lib.sweep.view import SweepView
+
+    def evals(c):
+        return [{"step": s, "fid_train": 300.0 - s / c.k_d + c.seed} for s in (20, 40, 60)]
+
+    for name, pairs in (("cifar10_resnet_d", [(32, 16), (32, 64)]),
+                        ("cifar10_dcgan", [(16, 16), (64, 64)])):
+        cfgs = sweep.grid("cifar10", sweep.spec(name).arch, [16], [0, 1], pairs=pairs)
+        recs = [Record("train", c.record(), {}, {
+            "status": "completed", "message": "", "evals": evals(c),
+            "final": {"fid_train": evals(c)[-1]["fid_train"],
+                      "fid_test": evals(c)[-1]["fid_train"] + 1}}, Path("x")) for c in cfgs]
+        found = sweep.sweep_verdicts(SweepView(sweep.spec(name), "cpu", {"fixed": 32}, cfgs,
+                                               recs, None))
+        carried = [found[r].claim.endswith(CONVERGENCE_CARRIED) for r in CONVERGENCE_RULES]
+        assert carried == [name != "cifar10_dcgan"] * 3, name
+    assert not any(sweep.spec(n).convergence_stated for n in (
+        "cifar10_resnet", "celeba_resnet", "cifar10_resnet_d", "cifar10_resnet_g"))
 
 
 def test_dcgan_sweeps_evaluate_often_enough_to_judge_convergence():

@@ -422,6 +422,47 @@ def test_a_sweep_claim_needs_only_its_own_rules(monkeypatch):
     assert ec._RULE_LABELS["uptick_gap"].startswith("possible cause")
 
 
+def test_fig7_row_quotes_fig5_rules_as_carried_over_and_reads_inconclusive_as_partial(
+        monkeypatch):
+    """Fig. 7's row requires its own two claims only: Fig. 5's rules (the paper shows them
+    for DCGAN only) are quoted as carried over, never required; the "slightly worse" rule
+    read as inconclusive (low power) leaves the row partial, not failed."""
+    from types import SimpleNamespace
+
+    from overgan_lib.status import experiment_checks as ec
+    from overgan_lib.sweep import claims, registry, view
+    from overgan_lib.sweep.summary import (
+        CONFIRMED,
+        CONTRADICTED,
+        INCONCLUSIVE,
+        NOT_REPRODUCED,
+        NOT_TESTABLE,
+        Verdict,
+    )
+
+    outcomes = {"trend": CONFIRMED, "fixed": CONFIRMED, "gap": CONTRADICTED,
+                "lower": CONTRADICTED, "rate": NOT_REPRODUCED, "stability": NOT_TESTABLE}
+    fakes = {n: SimpleNamespace(complete=True, spec=registry.spec(n), done=[], floor=1.0,
+                                configs=[SimpleNamespace(k_g=32, k_d=16),
+                                         SimpleNamespace(k_g=32, k_d=64)])
+             for n in ("cifar10_resnet_d", "cifar10_resnet_g")}
+    monkeypatch.setattr(view, "sweep_view", lambda name, profile: fakes[name])
+    monkeypatch.setattr(claims, "sweep_verdicts",
+                        lambda v: {r: Verdict(r, o, "") for r, o in outcomes.items()})
+    for n in fakes:
+        _put(f"sweep_{n}", "paper", {"x": 1.0})
+    recs = {f"sweep_{n}": store.records(f"sweep_{n}", "paper") for n in fakes}
+    check = status.CLAIMS_BY_KEY["fig7"].check
+    ok, why = check(recs)
+    assert ok is True
+    assert "lower throughout training (Fig. 5's claim, carried over): contradicted" in why
+    assert "converges faster (Fig. 5's claim, carried over): not reproduced" in why
+    assert why.index("(not required:") < why.index("lower throughout training")
+    outcomes["fixed"] = INCONCLUSIVE
+    assert check(recs)[0] is None  # low power: cannot tell, not a failed replication
+    assert ec._RULE_LABELS["fixed"] in why
+
+
 def test_the_page_counts_the_papers_claims_apart_and_names_what_is_reproduced():
     """The summary counts the paper's claims, the related papers' and the book's own apart,
     lists the paper's reproduced claims by name and says whether an image experiment is."""

@@ -35,6 +35,7 @@ from collections.abc import Sequence
 
 from .experiment_checks import (
     _FIG4,
+    _FIG5,
     _generalization,
     _jelassi,
     _li2018,
@@ -108,7 +109,7 @@ CLAIMS: tuple[Claim, ...] = (
     Claim("fig7", "Fig. 7 (App. C): one network's width varied, the other fixed",
           "09_one_component", ("sweep_cifar10_resnet_d", "sweep_cifar10_resnet_g"),
           check=_sweep_claims(("cifar10_resnet_d", "cifar10_resnet_g"), ("trend", "fixed"),
-                              ("gap",))),
+                              ("gap", *_FIG5))),
     Claim("fig6", "Figs. 6, 10: generalization (NND, nearest neighbours) vs k",
           "10_generalization", ("generalization_baselines", "neighbour_baselines",
                                 "generalization", "generalization_fid"),

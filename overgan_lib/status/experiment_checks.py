@@ -56,6 +56,8 @@ def _sweep_claims(names: tuple[str, ...], rules: tuple[str, ...],
             def label(r: str) -> str:
                 if r == "gap" and not view.spec.gap_stated:
                     return "gap (Fig. 4's claim, carried over):"
+                if r in _FIG5 and not view.spec.convergence_stated:
+                    return _RULE_LABELS[r][:-1] + " (Fig. 5's claim, carried over):"
                 return _RULE_LABELS[r].format(width=width)
 
             def told(rs: list[str]) -> str:
@@ -181,6 +183,7 @@ def _jelassi(recs: dict[str, list[Record]]) -> tuple[bool | None, str]:
 
 
 _FIG4 = ("trend", "saturation", "uptick", "uptick_gap", "fixed", "gap")
+_FIG5 = ("lower", "rate", "stability")
 _RULE_LABELS = {"trend": "falls with {width}:", "saturation": "saturation:", "uptick": "uptick:",
                 "uptick_gap": "possible cause, the gap grows over the uptick:",
                 "fixed": "worse beyond the fixed width:", "gap": "gap:",

@@ -8,6 +8,8 @@ their prose and the sweeps they name.
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 from IPython.display import Markdown, display
 
@@ -15,7 +17,7 @@ from ..profiles import settings
 from . import cost, figures
 from .claims import sweep_verdicts
 from .grid import experiment_configs
-from .matrices import final_value, width_matrix
+from .matrices import final_value, width_matrix, width_name
 from .view import SweepView, sweep_view
 
 Views = dict[str, dict[str, SweepView]]
@@ -184,16 +186,66 @@ def pending_markdown(views: Views, profiles: tuple[str, ...] = ("cpu", "gpu")) -
     return "**Pending:**\n\n" + "\n".join(lines)
 
 
-def glue_figures(views: Views, profile: str, seed: int) -> None:
-    """Glue ``<sweep>-fid``, ``<sweep>-curves`` and ``<sweep>-samples`` for every sweep, for
-    the chapter's numbered, captioned ``{glue:figure}`` directives."""
+def glue_figures(views: Views, profile: str, seed: int, curves: bool = True) -> None:
+    """Glue ``<sweep>-fid``, ``<sweep>-curves`` (unless ``curves`` is False: a chapter that
+    shows them with :func:`curve_figures`) and ``<sweep>-samples`` for every sweep, for the
+    chapter's numbered, captioned ``{glue:figure}`` directives."""
     from ..book import glue_figure
 
     for name, by_profile in views.items():
         glue_figure(f"{name}-fid", figures.fid_vs_width_figure(name, by_profile, profile))
-        glue_figure(f"{name}-curves",
-                    figures.fid_over_iterations_figure(name, by_profile, profile))
+        if curves:
+            glue_figure(f"{name}-curves",
+                        figures.fid_over_iterations_figure(name, by_profile, profile))
         glue_figure(f"{name}-samples", figures.samples_figure(name, by_profile, profile, seed))
+
+
+def curve_figures(views: Views, profile: str) -> None:
+    """FID over training (:func:`.figures.fid_over_iterations_figure`) per sweep, drawn only
+    from the profiles whose runs have at least :data:`.figures.MIN_CURVE_EVALS` evaluations
+    each; in place of the others, one line per profile (:func:`curve_note`)."""
+    import matplotlib.pyplot as plt
+
+    short: dict[str, list[SweepView]] = {}
+    for name, by_profile in views.items():
+        drawn = {p: v for p, v in by_profile.items()
+                 if figures.evals_per_run(v) >= figures.MIN_CURVE_EVALS}
+        for p, v in by_profile.items():
+            if p not in drawn:
+                short.setdefault(p, []).append(v)
+        if drawn:
+            fig = figures.fid_over_iterations_figure(name, drawn, profile)
+            display(fig)
+            plt.close(fig)
+    for p, shown in short.items():
+        display(Markdown(curve_note(p, shown)))
+
+
+def curve_note(profile: str, shown: list[SweepView]) -> str:
+    """The line that replaces FID over training at ``profile``, where ``shown``'s runs have
+    fewer than :data:`.figures.MIN_CURVE_EVALS` evaluations each: how many (and when), and
+    the profiles whose settings evaluate often enough."""
+    from ..profiles import PROFILES
+
+    need = figures.MIN_CURVE_EVALS
+    names = [v.spec.name for v in shown]
+    enough = [f"`{p}` ({m} per run)" for p in PROFILES
+              if (m := min(figures.planned_evals(settings(x, p)) for x in names)) >= need]
+    listed = (", ".join(enough[:-1]) + " and " + enough[-1] if len(enough) > 1
+              else "".join(enough))
+    where = f"; it is drawn at {listed}" if enough else ""
+    stored = [v for v in shown if v.done]
+    if not stored:
+        return f"FID over training is not drawn at `{profile}`: no run is stored yet{where}."
+    n = min(figures.evals_per_run(v) for v in stored)
+    steps = [int(e["step"]) for e in stored[0].done[0]["evals"]][:n]
+    plural = "s" if n != 1 else ""
+    table = (" The table below gives each width's first and last evaluation." if n >= 2
+             else "")
+    return (f"FID over training is not drawn at `{profile}`: its runs have {n} FID evaluation"
+            f"{plural} each (iteration{plural} {' and '.join(f'{x:,}' for x in steps)}), "
+            f"fewer than the {need} a curve needs (the minimum of Fig. 5's rules){where}."
+            f"{table}")
 
 
 def glue_fig1(by_profile: dict[str, SweepView], profile: str, seed: int) -> None:
@@ -232,6 +284,20 @@ def glue_seed_counts(views: Views) -> None:
     glue("seed_counts", seed_counts_text(views))
 
 
+def glue_paper_grid(views: Views) -> None:
+    """Glue ``paper_widths`` (the varied widths of the `paper` profile, over the chapter's
+    sweeps) and ``paper_fixed`` (its fixed width, '—' where both sides vary), for prose that
+    says the grid is the book's: the paper lists no widths for its image sweeps
+    (:mod:`overgan_lib.profiles.sweeps`)."""
+    from ..book import glue
+
+    rows = [settings(name, "paper") for name in views]
+    widths = sorted({w for r in rows for w in r["widths"]})
+    fixed = sorted({r["fixed"] for r in rows if "fixed" in r})
+    glue("paper_widths", ", ".join(map(str, widths)))
+    glue("paper_fixed", ", ".join(map(str, fixed)) or "—")
+
+
 def verdicts(views: Views) -> None:
     """The paper's claims judged on every complete sweep (:func:`.claims.sweep_verdicts`)."""
     for name, by_profile in views.items():
@@ -245,14 +311,16 @@ def verdicts(views: Views) -> None:
 
 def glue_rules() -> None:
     """The verdict rules' constants for the chapters' prose (rule_alpha, rule_far,
-    rule_min_evals, rule_exact_up_to, rule_permutations, gpu_share, paper_iters), so the text cannot
-    drift from :mod:`.summary` and :mod:`.significance`."""
+    rule_min_evals, curve_min_evals (:data:`.figures.MIN_CURVE_EVALS`), rule_exact_up_to,
+    rule_permutations, gpu_share, paper_iters), so the text cannot drift from
+    :mod:`.summary`, :mod:`.significance` and :mod:`.figures`."""
     from ..book import glue
     from . import significance, summary
 
     glue("rule_alpha", summary.ALPHA)
     glue("rule_far", summary.FAR_FROM_DATA, ".0f")
     glue("rule_min_evals", summary.MIN_EVALS)
+    glue("curve_min_evals", figures.MIN_CURVE_EVALS)
     glue("rule_exact_up_to", significance.EXACT_UP_TO)
     glue("rule_permutations", significance.PERMUTATIONS, ",")
     # how much of the paper's training the gpu profile does, over every named sweep
@@ -286,24 +354,113 @@ def paper_hours(view: SweepView) -> dict[int, tuple[float, float]]:
     return {k: (train_h[k] / together, eval_h.get(k, float("nan")) / workers) for k in its}
 
 
+_THREADS = re.compile(r"\s*x(\d+) threads?$")
+
+
+def _threads(device: str) -> tuple[str, int | None]:
+    """A stored device string split into the device and its thread count ('cpu:x86_64 x1
+    threads' -> ('cpu:x86_64', 1)); None where it names no threads (a GPU)."""
+    m = _THREADS.search(device)
+    return (device[:m.start()], int(m.group(1))) if m else (device, None)
+
+
+def run_device(view: SweepView) -> str:
+    """The device the sweep's runs trained on, read off their records, with the threads each
+    run had: 'cpu:x86_64, 1 thread per run' ('—' when no run is stored)."""
+    parts = []
+    for device in sorted({str(r.provenance.get("device", "")) for r in view.done} - {""}):
+        name, n = _threads(device)
+        parts.append(name if n is None else f"{name}, {n} thread{'s' if n != 1 else ''} per run")
+    return "; ".join(parts) or "—"
+
+
+def threads_note(view: SweepView) -> str:
+    """Why the provenance box may name other threads than the cost table: the sweep's summary
+    record is written by the process that assembled it, which trained nothing. '' when the
+    summary's threads are the runs' (or either is not stored)."""
+    if view.summary is None or not view.done:
+        return ""
+    _, mine = _threads(str(view.summary.provenance.get("device", "")))
+    runs = {_threads(str(r.provenance.get("device", "")))[1] for r in view.done}
+    if mine is None or runs == {mine} or None in runs:
+        return ""
+    each = "/".join(map(str, sorted(runs)))
+    return (f"`{view.spec.name}` [{view.profile}]: each run trained on {each} thread"
+            f"{'s' if runs != {1} else ''}, {concurrent_runs(view)} runs side by side (the "
+            f"runs' records); the sweep's summary record in the provenance box says {mine} "
+            f"threads because the process that assembled the summary, which trained nothing, "
+            f"had {mine}.")
+
+
+def glue_cost(views: Views) -> None:
+    """Glue, for the cost section's prose on the CPU measurements, what the shown sweeps'
+    CPU runs record (runs whose device names a thread count): ``cost_threads`` ('1 thread',
+    per run), ``cost_together`` (runs that shared the device, :func:`concurrent_runs`) and
+    ``paper_seeds`` (the `paper` profile's seeds per width); a range where they differ."""
+    from ..book import glue
+
+    on_cpu = [v for by in views.values() for v in by.values()
+              if any(_threads(str(r.provenance.get("device", "")))[1] for r in v.done)]
+    threads = sorted({n for v in on_cpu for r in v.done
+                      if (n := _threads(str(r.provenance.get("device", "")))[1]) is not None})
+    together = sorted({concurrent_runs(v) for v in on_cpu})
+    seeds = sorted({settings(name, "paper")["seeds"] for name in views})
+
+    def span(xs: list[int]) -> str:
+        return "–".join(map(str, dict.fromkeys([xs[0], xs[-1]]))) if xs else "—"
+
+    n = span(threads)
+    glue("cost_threads", "an unrecorded number of threads" if n == "—" else
+         f"{n} thread{'' if n == '1' else 's'}")
+    glue("cost_together", span(together))
+    glue("paper_seeds", span(seeds))
+
+
+def _ranged(x: float, lo: float, hi: float, fmt: str) -> str:
+    """'x (lo–hi)', or 'x' alone where the range rounds to one value."""
+    a, b = format(lo, fmt), format(hi, fmt)
+    return format(x, fmt) + ("" if a == b else f" ({a}–{b})")
+
+
 def cost_table(views: Views) -> None:
     """Measured it/s per run and width, and the projected device-hours of the `paper`
     profile: training (from it/s, which excludes evaluation) when as many runs share the
     device as did in the measurement, FID evaluation (from the stored ``eval_s`` per image,
     :mod:`.cost`) divided by the worker processes that evaluated side by side (runs trained
-    in lock step in one process evaluate one after the other), and their sum. A `gpu` sweep
-    not yet stored gets an H200 row marked pending, with the command that measures it."""
+    in lock step in one process evaluate one after the other), and their sum. Speeds are a
+    width's mean run, with the slowest and the fastest run in brackets (:func:`.cost.
+    speed_ranges`), and the training and total hours carry that range. The device column is
+    the runs' own (:func:`run_device`). Under the table: the widths whose narrower network
+    was measured slower than a wider one (:func:`.cost.slower_narrower`: the machine's load
+    moved the speeds) and :func:`threads_note`. A `gpu` sweep not yet stored gets an H200
+    row marked pending, with the command that measures it."""
     rows = ["| sweep | profile | device | runs at once | k | it/s per run (measured) | "
             "paper training (training only), device-hours | paper FID evaluations, "
             "device-hours | paper total, device-hours |",
             "|---|---|---|---:|---:|---:|---:|---:|---:|"]
+    notes = []
     for name, by_profile in views.items():
         for v in by_profile.values():
             its = cost.speeds(v.configs, v.recs)
-            dev = v.done[0].provenance.get("device", "—") if v.done else "—"
+            spans = cost.speed_ranges(v.configs, v.recs)
+            dev = run_device(v)
+            paper = settings(v.spec.name, "paper")
+            together = concurrent_runs(v)
             for k, (t, e) in paper_hours(v).items():
-                rows.append(f"| `{name}` | {v.profile} | {dev} | {concurrent_runs(v)} | {k} | "
-                            f"{its[k]:.2f} | {t:,.0f} | {_hours(e)} | {_hours(t + e)} |")
+                lo, hi = spans[k]
+                slow, fast = (cost.paper_cost_hours({k: x}, paper["seeds"], paper["iters"])[k]
+                              / together for x in (lo, hi))
+                total = (_ranged(t + e, fast + e, slow + e, ",.0f") if e == e else "—")
+                rows.append(f"| `{name}` | {v.profile} | {dev} | {together} | {k} | "
+                            f"{_ranged(its[k], lo, hi, '.2f')} | {_ranged(t, fast, slow, ',.0f')}"
+                            f" | {_hours(e)} | {total} |")
+            width = width_name(v.configs) if v.configs else "k"
+            for a, b in cost.slower_narrower(its):
+                notes.append(f"`{name}` [{v.profile}]: ${width}$ = {a} ran at {its[a]:.2f} "
+                             f"it/s, slower than ${width}$ = {b} at {its[b]:.2f} it/s, though "
+                             f"a narrower network computes less.")
+            if note := threads_note(v):
+                notes.append(note)
         gpu = by_profile.get("gpu") or sweep_view(name, "gpu")
         if not gpu.complete:
             group = int(gpu.cfg.get("group", 1))
@@ -315,8 +472,12 @@ def cost_table(views: Views) -> None:
         paper = settings(name, "paper")
         per_run = cost.paper_images_per_run(paper) // paper["eval_n"]
         evals.append(f"`{name}` {per_run} per run × {paper['eval_n']:,} images")
-    display(Markdown("\n".join(rows) + "\n\nFID evaluations at `paper` (each scores its images "
-                     "against the train and the test split): " + "; ".join(evals) + "."))
+    text = ("\n".join(rows) + "\n\nIn brackets: the slowest and the fastest run of a width, and "
+            "the hours they would give. FID evaluations at `paper` (each scores its images "
+            "against the train and the test split): " + "; ".join(evals) + ".")
+    if notes:
+        text += "\n\n" + "\n".join(f"- {n}" for n in notes)
+    display(Markdown(text))
 
 
 def _hours(h: float) -> str:
@@ -362,7 +523,8 @@ def run_reading(view: SweepView, collapsed: list[int], varied: list[int]) -> str
                          f"k = {lo} and {hi}.")
     judged = sum(v.outcome in (CONFIRMED, CONTRADICTED, NOT_REPRODUCED) for v in found.values())
     parts.append(f"Of the {len(found)} verdicts above, {judged} judge{'s' if judged == 1 else ''} "
-                 f"a claim; the others are not testable here or early-training evidence only.")
+                 f"a claim; the others are not testable here, inconclusive or early-training "
+                 f"evidence only.")
     if view.profile != "paper":
         share = iters / settings(view.spec.name, "paper")["iters"]
         # plain words: glued text is shown as is, without Markdown

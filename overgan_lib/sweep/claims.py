@@ -6,7 +6,9 @@ saturation width adds Fig. 4's plateau, a fixed side Fig. 7's slight drop beyond
 ``uptick`` Fig. 3's rise between two widths and the growing gap the paper suggests may cause
 it, and ``convergence`` Fig. 5's three rules (lower throughout training, faster, more stable:
 :mod:`.summary.rate`). Where the paper does not state Fig. 4's gap claim for a sweep
-(``gap_stated``), the gap rule still runs and its claim says it is carried over. The rules
+(``gap_stated``), the gap rule still runs and its claim says it is carried over; likewise
+Fig. 5's three rules where the paper does not state them (``convergence_stated``: Fig. 5 shows
+DCGAN only, so the ResNet sweeps, Fig. 7's included, carry them over). The rules
 themselves are in :mod:`.summary`. The sweep chapters print these verdicts and the status
 page summarises them, so both say the same.
 """
@@ -35,6 +37,11 @@ from .summary import (
 )
 from .view import SweepView
 
+# Fig. 5's rules, and what their claim adds where the paper does not state them for a sweep.
+CONVERGENCE_RULES = ("lower", "rate", "stability")
+CONVERGENCE_CARRIED = (" (Fig. 5's claim, shown for DCGAN only; the paper does not state it for "
+                       "this sweep)")
+
 
 def sweep_verdicts(view: SweepView) -> dict[str, Verdict]:
     """Every claim of the paper that ``view``'s sweep tests, judged on its stored runs (call
@@ -43,7 +50,9 @@ def sweep_verdicts(view: SweepView) -> dict[str, Verdict]:
     possible cause), ``fixed`` (Fig. 7), ``gap`` (Fig. 4's; said to be carried over where the
     paper does not state it for the sweep), and Fig. 5's ``lower``
     (lower FID throughout training), ``rate`` (converges faster) and ``stability``, in the
-    order the chapters print them. Diverged runs count as the worst runs."""
+    order the chapters print them; Fig. 5's rules, like the gap rule, say in their claim when
+    they are carried over to a sweep the paper does not state them for. Diverged runs count
+    as the worst runs."""
     spec, floor = view.spec, view.floor
     k, f_train = width_matrix(view.configs, view.recs, "fid_train")
     _, f_test = width_matrix(view.configs, view.recs, "fid_test")
@@ -78,4 +87,7 @@ def sweep_verdicts(view: SweepView) -> dict[str, Verdict]:
         runs = {int(w): int(n) for w, n in zip(k, np.isfinite(f_train).sum(1) + lost.sum(1),
                                                  strict=True)}
         found["stability"] = more_stable(curves, far, width, per_width, runs)
+        if not spec.convergence_stated:
+            for rule in CONVERGENCE_RULES:
+                found[rule] = replace(found[rule], claim=found[rule].claim + CONVERGENCE_CARRIED)
     return found

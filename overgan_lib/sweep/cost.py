@@ -25,6 +25,23 @@ def speeds(configs: list[TrainConfig], recs: list[Record | None]) -> dict[int, f
             if np.isfinite(s).any()}
 
 
+def speed_ranges(configs: list[TrainConfig], recs: list[Record | None]
+                 ) -> dict[int, tuple[float, float]]:
+    """Per varied width, the slowest and the fastest run's measured iterations/s: the spread
+    behind :func:`speeds`' mean (runs measured at different times on a shared machine)."""
+    k, S = width_matrix(configs, recs, "iters_per_s")
+    return {int(a): (float(np.nanmin(s)), float(np.nanmax(s))) for a, s in zip(k, S, strict=True)
+            if np.isfinite(s).any()}
+
+
+def slower_narrower(its: dict[int, float]) -> list[tuple[int, int]]:
+    """Pairs (narrow, wide) of widths whose narrower network was measured slower than the
+    wider one, although it computes less: a sign that the machine's load, not the width,
+    moved the speeds between batches of runs."""
+    ks = sorted(its)
+    return [(a, b) for i, a in enumerate(ks) for b in ks[i + 1:] if its[a] < its[b]]
+
+
 def paper_cost_hours(its: dict[int, float], seeds: int = 5, iters: int = 300_000
                      ) -> dict[int, float]:
     """Hours one device needs per width to train the paper's runs, from measured speeds

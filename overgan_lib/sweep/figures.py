@@ -19,7 +19,7 @@ from ..models import parameter_counts
 from ..store import Record
 from ..train import TrainConfig, grid_path
 from .matrices import eval_curves, fixed_side, varied_side, width_matrix, width_name
-from .summary import Verdict
+from .summary import MIN_EVALS, Verdict
 
 if TYPE_CHECKING:
     from .view import SweepView
@@ -94,6 +94,25 @@ def plot_fid_over_iterations(ax: plt.Axes, configs: list[TrainConfig],
     ax.set_ylabel("FID train (mean; band: seed range)")
     ax.legend(fontsize=8, ncol=2)
     return True
+
+
+# FID over training is drawn only from runs with at least this many evaluations each: the
+# minimum Fig. 5's rate rules need (:data:`.summary.MIN_EVALS`). With fewer, a line through
+# two points per run looks like a rate that no rule can judge, and the curve table says the same.
+MIN_CURVE_EVALS = MIN_EVALS
+
+
+def evals_per_run(view: SweepView) -> int:
+    """FID evaluations that every completed run of ``view`` has (0 when none is stored)."""
+    runs = [r for r in view.done if r["status"] == "completed"]
+    return min((len(r["evals"]) for r in runs), default=0)
+
+
+def planned_evals(cfg: dict) -> int:
+    """FID evaluations a run of a profile's settings makes: one every ``eval_every``
+    iterations (the last at the end), or one at the end."""
+    every = cfg["eval_every"] or cfg["iters"]
+    return -(-cfg["iters"] // every)
 
 
 def curve_table(configs: list[TrainConfig], recs: list[Record | None]) -> str:

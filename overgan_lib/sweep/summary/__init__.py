@@ -10,6 +10,10 @@ Every sweep chapter calls these, so the paper's claims are judged the same way e
     the same tests find the opposite effect;
 ``not reproduced at this budget``
     the tests run and find neither;
+``inconclusive at this budget``
+    for Fig. 7's slight drop (:func:`.converged.worse_beyond_fixed`): the test finds neither
+    direction, and the paper gives the drop no size that a test of equivalence could use, so
+    a few seeds cannot tell a slight drop from none (never a failed replication);
 ``not testable at this profile``
     the data cannot test the claim at all (widths missing from the sweep, one seed, too few
     evaluations), so it is never a failed replication.
@@ -41,6 +45,7 @@ from .outcomes import (
     EARLY_FOR,
     EARLY_NEITHER,
     FAR_FROM_DATA,
+    INCONCLUSIVE,
     MIN_EVALS,
     NOT_REPRODUCED,
     NOT_TESTABLE,
@@ -56,7 +61,7 @@ from .trend import improves_with_width, trend_with_width
 
 __all__ = [
     "ALPHA", "CONFIRMED", "CONTRADICTED", "EARLY_AGAINST", "EARLY_FOR", "EARLY_NEITHER",
-    "FAR_FROM_DATA", "MIN_EVALS", "NOT_REPRODUCED", "NOT_TESTABLE", "ONE_SEED",
+    "FAR_FROM_DATA", "INCONCLUSIVE", "MIN_EVALS", "NOT_REPRODUCED", "NOT_TESTABLE", "ONE_SEED",
     "Verdict", "converges_faster", "far_from_data", "far_qualified", "gap_does_not_grow",
     "gap_grows_between", "improves_with_width", "lost_runs", "lower_throughout", "more_stable",
     "saturates_beyond", "time_to_reach", "trend_with_width", "uptick_between", "welch_outcome",

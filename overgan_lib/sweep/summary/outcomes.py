@@ -11,6 +11,10 @@ from ..significance import welch_greater
 CONFIRMED, NOT_REPRODUCED, CONTRADICTED = ("confirmed", "not reproduced at this budget",
                                            "contradicted")
 NOT_TESTABLE = "not testable at this profile"
+# A test that finds neither direction, for a claim whose effect the paper calls slight and
+# gives no size: a few seeds cannot tell a slight effect from none, so this is no failed
+# replication (there is no stated margin to test equivalence against).
+INCONCLUSIVE = "inconclusive at this budget (neither direction significant)"
 # A trend judged on models far from the data: the test's outcome says what early training
 # shows, never that the paper's claim (about converged models) is confirmed or contradicted.
 EARLY_FOR, EARLY_AGAINST, EARLY_NEITHER = (
