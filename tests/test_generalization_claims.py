@@ -333,8 +333,8 @@ def test_critic_check_judges_the_group_of_critics_not_any_one():
              "b": {"real_gap": -0.1, "real_gap_se": 0.1}}
     ok, why = G.critic_check(quiet, views)
     assert ok and why.startswith("the mean first gap of the baselines' critics (and the "
-                                 "floor's critic seeds) -0.045 stays below the group bar 0.164 "
-                                 "(no learning detected")
+                                 "floor's critic seeds) -0.045 stays below the group bar 0.164: "
+                                 "no learning detected")
     assert "0 of 2 (0.10 expected by chance; largest one-sided upper bound 0.17)" in why
     assert "at 2.6 views" in why and "learnt at 500 fit images (26 views each)" in why
     loud = dict(quiet, b={"real_gap": 0.5, "real_gap_se": 0.1})
@@ -355,7 +355,7 @@ def test_critic_check_judges_the_group_of_critics_not_any_one():
                                  "learning estimate +0.113 stays below the group bar 0.116")
     both = [CrossedPair(n, 0.2, 0.1, 0.25, 0.1, 1, 1) for n in "ab"]
     ok, why = G.critic_check(quiet, views, None, both)
-    assert not ok and "+0.225 exceeds the group bar 0.116 (learning detected" in why
+    assert not ok and "+0.225 exceeds the group bar 0.116: learning detected" in why
     edge = [CrossedPair(n, 0.12, 0.1, 0.12, 0.1, 1, 1) for n in "ab"]
     assert "(only just)" in G.critic_check(quiet, views, None, edge)[1]
     offset = [CrossedPair("b", 0.5, 0.1, -0.5, 0.1, 1, 1)]  # the split's offset, no learning

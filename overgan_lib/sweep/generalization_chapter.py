@@ -139,7 +139,7 @@ def fit_views_prediction(views: dict[str, Any], gpu: dict[str, Any], fit_views: 
     first = gap_rule.first_learnt(views)
     head = (f"At `gpu` the critic sees each of its {gpu_fit:,} fit images about "
             f"{gpu_views:,.0f} times, and each of the memoriser's training images about "
-            f"{pool:,.0f} times (here: {gap_rule.fmt_views(fit_views)} per fit image). ")
+            f"{pool:,.0f} times (here: {gap_rule.fmt_views(fit_views)} views per fit image). ")
     if first is None:
         return head + (f"At this profile's budget no gap crossed the rule up to "
                        f"{gap_rule.fmt_views(views['views'][-1])} views each, so this "

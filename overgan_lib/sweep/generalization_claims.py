@@ -4,7 +4,7 @@ Assembles the rules of :mod:`.generalization` from the stored records chapter
 "Generalization" reads: the sweep's NND and nearest neighbours, with the held-out test
 images' neighbours as the reference (``generalization``), the baselines' NND
 (``generalization_baselines``), the data's FID floor (``generalization_fid``) and, where the
-profile can draw them, new real images against the memoriser over critic seeds
+profile can draw them, training images without repeats against the memoriser over critic seeds
 (``nnd_floor``). The chapter prints these verdicts and the status page summarises
 them, so both say the same.
 """

@@ -154,7 +154,7 @@ def fit_views_reading(views: dict[str, Any]) -> str:
 
 def seed_gaps(floor: dict[str, Any]) -> tuple[int, int, int]:
     """(critics that learnt their fit images, critics with a known gap, critics with a
-    positive gap) over every critic seed of an ``nnd_floor`` record (memoriser and new real
+    positive gap) over every critic seed of an ``nnd_floor`` record (memoriser and unrepeated
     images); 0, 0, 0 for a record stored before the gap was."""
     got = known = positive = 0
     for name in ("memorise", "fresh"):
@@ -172,7 +172,7 @@ def seed_gaps_reading(floor: dict[str, Any]) -> str:
     """The scored critic's gap over the critic seeds of an ``nnd_floor`` record, in words.
 
     One critic seed can leave a small gap within noise; several seeds show whether it is
-    there. They share both real halves, and each seed's two critics (memoriser, new real
+    there. They share both real halves, and each seed's two critics (memoriser, unrepeated
     images) share their real batches, so these are about as many tries as seeds, and no
     chance count or p-value is given."""
     got, known, positive = seed_gaps(floor)
@@ -182,7 +182,7 @@ def seed_gaps_reading(floor: dict[str, Any]) -> str:
         f"{label} " + ", ".join(fmt_gap(g, e) for g, e in zip(
             floor[name]["real_gap"], floor[name]["real_gap_se"], strict=True))
         for name, label in (("memorise", "against the memoriser"),
-                            ("fresh", "against new real images")))
+                            ("fresh", "against training images without repeats")))
     return (f"Over the {len(floor['critic_seeds'])} critic seeds of the floor above (whole fit "
             f"half), the scored critic's gap is {lists}: {positive} of {known} positive and "
             f"{got} of {known} beyond the rule (each seed's two critics share their real batches "
@@ -291,8 +291,8 @@ def critic_check(baselines: dict[str, Any], views: dict[str, Any],
     mean, bar, beyond = test
     edge = " (only just)" if beyond and mean < 1.1 * bar else ""
     head = (f"{what} {mean:+.3f} {'exceeds' if beyond else 'stays below'} the group bar "
-            f"{bar:.3f}{edge} ({gap_word(beyond)}; valid however the critics depend on each "
-            f"other)")
+            f"{bar:.3f}{edge}: {gap_word(beyond)} (a test valid however the critics depend on "
+            f"each other)")
     return not beyond, f"{head} · per critic, for information: {why}"
 
 
