@@ -94,13 +94,14 @@ def _stored_as_chapter(experiment: str, profile: str, **match: Any) -> Record | 
     return None
 
 
-def _generalization(recs: dict[str, list[Record]]) -> tuple[bool, str]:
+def _generalization(recs: dict[str, list[Record]]) -> tuple[bool | None, str]:
     """Figs. 6 and 10: chapter "Generalization"'s verdicts
     (:func:`overgan_lib.sweep.generalization_claims.generalization_verdicts`) on each sweep's
-    stored scores; passes when every one is confirmed."""
+    stored scores; passes when every one is confirmed, fails when one is contradicted or not
+    reproduced, and otherwise cannot tell
+    (:func:`~overgan_lib.sweep.generalization_claims.claims_state`)."""
     from ..profiles import settings
-    from ..sweep.generalization_claims import far_reason, generalization_verdicts
-    from ..sweep.summary import CONFIRMED
+    from ..sweep.generalization_claims import claims_state, far_reason, generalization_verdicts
     from ..sweep.view import sweep_view
 
     profile = str(recs["generalization"][0].provenance["profile"])
@@ -110,20 +111,21 @@ def _generalization(recs: dict[str, list[Record]]) -> tuple[bool, str]:
     if base is None or fid is None:
         return False, f"the baselines' NND or FID at {profile} is not stored"
     sweeps = settings("generalization", profile)
-    parts, ok = [], True
+    parts, states = [], []
     for name in sweeps["sweeps"]:
         scores = _stored_as_chapter("generalization", profile, sweep=name)
         if scores is None:
-            ok = False
+            states.append(None)
             parts.append(f"{name}: not scored yet")
             continue
         view = sweep_view(name, profile)
         found = generalization_verdicts(
             scores.data, base.data, far_reason(view, fid.data),
             far_reason(view, fid.data, trend=True), None if floor is None else floor.data)
-        ok &= all(v.outcome == CONFIRMED for v in found)
+        states.append(claims_state(found))
         parts.append(f"{name}: " + " · ".join(
             f"{v.claim}: {v.outcome.replace(' at this profile', '')}" for v in found))
+    ok = False if False in states else None if None in states else True
     return ok, "; ".join(parts)
 
 

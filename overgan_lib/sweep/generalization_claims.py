@@ -4,7 +4,7 @@ Assembles the rules of :mod:`.generalization` from the stored records chapter
 "Generalization" reads: the sweep's NND and nearest neighbours, with the held-out test
 images' neighbours as the reference (``generalization``), the baselines' NND
 (``generalization_baselines``), the data's FID floor (``generalization_fid``) and, where the
-profile can draw them, new real images against the memoriser over critic seeds
+profile can draw them, training images without repeats against the memoriser over critic seeds
 (``nnd_floor``). The chapter prints these verdicts and the status page summarises
 them, so both say the same.
 """
@@ -17,7 +17,7 @@ import numpy as np
 
 from . import generalization as rules
 from .matrices import width_matrix
-from .summary import Verdict, far_from_data
+from .summary import CONFIRMED, CONTRADICTED, NOT_REPRODUCED, Verdict, far_from_data
 from .view import SweepView
 
 
@@ -61,3 +61,16 @@ def generalization_verdicts(scores: dict[str, Any], baselines: dict[str, Any], f
         rules.more_diverse(k, [nbrs[n]["pixel_indices"][:, 0] for n in names],
                            nbrs["test"]["pixel_indices"][:, 0], far),
     ]
+
+
+def claims_state(verdicts: list[Verdict]) -> bool | None:
+    """The status page's reading of Figs. 6/10's verdicts, as for the sweep chapters' rows:
+    True when every one is confirmed; False when one is judged against the paper
+    (contradicted or not reproduced); None (cannot tell) otherwise: a claim not testable at
+    the profile, or only early-training evidence. A claim the instrument cannot reach (the
+    memoriser claim where detection is untestable and most models score above the
+    memoriser) keeps the row open; it does not fail it."""
+    outcomes = [v.outcome for v in verdicts]
+    if any(o in (CONTRADICTED, NOT_REPRODUCED) for o in outcomes):
+        return False
+    return True if all(o == CONFIRMED for o in outcomes) else None

@@ -1,0 +1,118 @@
+"""Chapter "Generalization"'s readings (overgan_lib.sweep.generalization_chapter) on
+constructed records."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from overgan_lib.sweep import generalization_chapter as GC
+from overgan_lib.sweep.crossover import CrossedPair
+from overgan_lib.sweep.summary import Verdict
+
+FLOOR = {"critic_seeds": [0, 1, 2],
+         "memorise": {"nnd": np.array([0.5, 0.4, 0.6]), "nnd_raw": np.array([0.2, 0.1, 0.3])},
+         "fresh": {"nnd": np.array([-0.1, 0.0, 0.1]), "nnd_raw": np.array([0.2, 0.2, 0.2])}}
+BASE = {"baselines": ["memorise", "memorise_500", "blur", "noise", "fresh"],
+        **{n: {"nnd": v, "real_gap": 0.1, "real_gap_se": 0.1}
+           for n, v in (("memorise", 0.4), ("memorise_500", 1.3), ("blur", 2.9),
+                        ("noise", 0.6), ("fresh", -0.4))}}
+VIEWS = {"n_fit": [5000, 500, 50], "views": [2.6, 26.0, 256.0], "real_gap": [0.1, 0.9, 5.0],
+         "real_gap_se": [0.09, 0.09, 0.5], "n_score": 5000}
+
+
+def test_labels_name_the_fresh_sampler_for_what_it_is():
+    assert GC.label("fresh") == "training images, no repeats"
+    assert GC.label("memorise_500") == "memoriser of 500 images"
+    assert GC.label("other") == "other"
+    assert [GC.learnt_cell(g, s) for g, s in ((1.0, 0.1), (0.1, 0.1), (1.0, 0.0))] == \
+           ["yes", "no", "—"]
+
+
+def test_floor_text_in_both_cases():
+    text = GC.floor_text(FLOOR, 14848, 50000, "memorise_500")
+    assert "one critic run draws 14,848 of the 50,000" in text
+    assert "paired one-sided p = " in text and "+0.60, +0.40, +0.50 (EMA)" in text
+    assert text.endswith("the memoriser of 500 images above is the one whose repeats the "
+                         "critic could learn.")
+    none = GC.floor_text(None, 5_222_400, 50000)
+    assert "draws 5,222,400 samples, more than the 50,000" in none
+    assert "can be confirmed here but not contradicted" in none
+
+
+def test_memoriser_scope_says_gpu_and_paper_confirm_only():
+    rows = GC.memoriser_scope().splitlines()[2:]
+    by = {r.split("|")[1].strip(" `"): r for r in rows}
+    assert set(by) == {"smoke", "cpu", "gpu", "paper"}
+    assert "contradicted if detected" in by["cpu"] and "confirmed only" in by["gpu"]
+    assert "confirmed only" in by["paper"]
+
+
+def test_models_vs_baselines_uses_every_baseline_as_the_rule_does():
+    """Models above both memorisers but below the blurred images: the notebook's old
+    sentence (memorisers only) called them far from the data; the rule does not."""
+    base = {n: BASE[n]["nnd"] for n in BASE["baselines"]}
+    scores = {"s": (np.array([8, 8, 64, 64]), np.array([2.0, 2.2, 1.5, 1.6]))}
+    text = GC.models_vs_baselines("cpu", scores, 0.4, "one critic seed", base)
+    assert "overlap at this budget" in text and "1.50 to 2.20" in text
+    assert "1.30 for the memoriser of 500 images (one critic seed)" in text
+    far = {"s": (np.array([8, 8, 64, 64]), np.array([20.0, 22.0, 15.0, 16.0]))}
+    text = GC.models_vs_baselines("cpu", far, 0.4, "one critic seed", base)
+    assert "above every baseline (the highest, blurred training images, 2.90)" in text
+    assert "`s` 21.00 at k=8 and 15.50 at k=64 (2 seed(s) per width)" in text
+
+
+def test_fit_views_prediction_states_what_gpu_will_see():
+    gpu = {"n_real": 10000, "steps": 20000, "batch_size": 256, "n_train": 50000,
+           "curve_at": [20000], "eval_batches": 1}
+    text = GC.fit_views_prediction(VIEWS, gpu, 2.6)
+    assert "each of its 5,000 fit images about 1,024 times" in text
+    assert "predicts that the `gpu` critic learns its fit images" in text
+    assert "saw each fit image 26 times already had (gap +0.900 ± 0.090)" in text
+    assert "twin critic on the other half" in text
+    quiet = {**VIEWS, "real_gap": [0.0, 0.0, 0.0]}
+    assert "predicts nothing for `gpu`" in GC.fit_views_prediction(quiet, gpu, 2.6)
+
+
+def test_verdict_summary_table():
+    fits = {"a": [Verdict("c1", "confirmed", ""), Verdict("c2", "not testable at this profile",
+                                                           "")],
+            "b": [Verdict("c1", "contradicted", ""), Verdict("c2", "confirmed", "")]}
+    text = GC.verdict_summary(fits, (False, "why"))
+    assert "| c1 | **confirmed** | contradicted |" in text
+    assert "| c2 | not testable | **confirmed** |" in text
+    assert "learning of its own real images detected" in text
+    assert GC.verdict_summary({}, None).startswith("No sweep's generators are scored")
+
+
+def test_diagnostics_reading_is_one_reading_of_first_and_crossed_gaps():
+    """The chapter's two sections used to disagree on the page (0 of 5 first gaps beyond the
+    rule, 3 of 5 learning estimates): one reading now, decided by the group tests."""
+    results = [{"real_gap": g, "real_gap_se": 0.1} for g in (0.05, 0.1, -0.02)]
+    hidden = [CrossedPair(str(i), 0.05, 0.1, 0.3, 0.1, 1, 1) for i in range(3)]
+    text = GC.diagnostics_reading(results, hidden)
+    assert "0 of 3 of the baselines' critics cross the per-critic rule" in text
+    assert "3 of 3 learning estimates" in text
+    assert "pulls the first gaps down, hiding learning" in text
+    offset = [CrossedPair(str(i), 0.3, 0.1, -0.3, 0.1, 1, 1) for i in range(3)]
+    loud = [{"real_gap": 0.3, "real_gap_se": 0.1}] * 3
+    assert "is the split's offset (mean +0.300), not learning" in GC.diagnostics_reading(loud,
+                                                                                         offset)
+    flat = [CrossedPair("x", 0.0, 0.1, 0.0, 0.1, 1, 1)]
+    assert "no learning is detected" in GC.diagnostics_reading(results, flat)
+    assert "not crossed over" in GC.diagnostics_reading(results, [])
+
+
+def test_baseline_points_put_every_baseline_in_one_strip():
+    multi, one = GC.baseline_points(BASE, FLOOR)
+    assert set(multi) == {"memoriser", "no repeats"}
+    assert set(one) == {"mem. of 500 images", "blurred training images", "noisy training images"}
+    multi, one = GC.baseline_points(BASE, None)
+    assert not multi and one["memoriser"] == 0.4 and one["training images, no repeats"] == -0.4
+
+
+def test_sweep_row_cells():
+    d = np.array([[0.0, 5.0, 6.0], [4.0, 4.1, 4.2]])
+    nb = {"pixel_distances": d, "pixel_ratio": 0.5, "inception_ratio": 0.9,
+          "pixel_indices": np.array([[1, 2, 3], [1, 4, 5]])}
+    row = GC.sweep_row("s", "k=8 seed=0", 12.345, nb, np.linspace(0.7, 1.0, 64))
+    assert row == "| `s` | k=8 seed=0 | 12.35 | 0.500 | 0.488 | 1 of 2 | 50% | 0.900 |"
