@@ -109,8 +109,10 @@ def test_kappa_step_ratio_inverts_the_closed_form():
     r5 = ls.kappa_step_ratio(5.0)
     assert ls.kappa_closed_form(1.0, 1.0, r5) == pytest.approx(5.0, rel=1e-12)
     assert 4 < r5 < 8  # Lemma A.3's mu >= 8 eta beta^2 is sufficient, not necessary
-    assert ls.kappa_closed_form(1.0, 1.0, 0.99 * r5) > 5 > ls.kappa_closed_form(1.0, 1.0, 1.01 * r5)
+    below, above = ls.kappa_closed_form(1, 1, 0.99 * r5), ls.kappa_closed_form(1, 1, 1.01 * r5)
+    assert below > 5 > above
     for g in (2.7, 3.0, 10.0):
-        assert ls.kappa_closed_form(2.0, 0.5, 2.0 * 0.5 * ls.kappa_step_ratio(g)) == pytest.approx(g)
+        k = ls.kappa_step_ratio(g)
+        assert ls.kappa_closed_form(2.0, 0.5, 2.0 * 0.5 * k) == pytest.approx(g)
     with pytest.raises(ValueError, match="must exceed"):
         ls.kappa_step_ratio(2.5)

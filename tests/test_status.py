@@ -24,8 +24,8 @@ def _put(experiment, profile, data, sha="a" * 40, dirty=False, wall=2.0, name=No
     path.parent.mkdir(parents=True, exist_ok=True)
     prov = {"git_sha": sha, "git_dirty": dirty, "wall_time_s": wall, "device": "cpu:test",
             "profile": profile, "seed": 0}
-    path.write_text(json.dumps({"experiment": experiment, "config": config or {}, "provenance": prov,
-                                "data": store._encode(data)}))
+    path.write_text(json.dumps({"experiment": experiment, "config": config or {},
+                                "provenance": prov, "data": store._encode(data)}))
 
 
 def _ok(recs):
