@@ -163,3 +163,79 @@ def sample_diversity(images: np.ndarray, block: int = 1) -> float:
         raise ValueError(f"block={block} must divide the image size {h}x{w}")
     images = images.reshape(n, h // block, block, w // block, block, *images.shape[3:])
     return float(images.mean((2, 4)).std(axis=0).mean())
+
+
+REL_TOL = 1e-9
+"""Relative tolerance for "a measured value does not exceed its bound" and for "two computations
+of one quantity agree" (round-off is ~1e-16 relative; the theory chapters and the status page
+share this one value)."""
+
+CONVERGED_LOSS = 1e-12
+"""A final loss (or final / initial loss) below this counts as converged (chs. 1 and 4)."""
+
+
+def exceeds(value: np.ndarray, bound: np.ndarray, rel_tol: float = REL_TOL) -> np.ndarray:
+    """Where ``value`` exceeds ``bound`` by more than ``rel_tol`` of |bound| (elementwise)."""
+    value, bound = np.asarray(value, dtype=float), np.asarray(bound, dtype=float)
+    return value > bound + rel_tol * np.abs(bound)
+
+
+def first_holding(xs: np.ndarray, ok: np.ndarray) -> float | None:
+    """The smallest x from which ``ok`` (one flag per x, xs increasing) holds at every later x;
+    None if it fails at the last x."""
+    ok = np.asarray(ok, dtype=bool)
+    for i in range(len(ok)):
+        if ok[i:].all():
+            return float(np.asarray(xs)[i])
+    return None
+
+
+def converged(final: np.ndarray, initial: np.ndarray | float = 1.0,
+              level: float = CONVERGED_LOSS) -> np.ndarray:
+    """Where final / initial loss is below ``level`` (``initial`` = 1: the absolute loss)."""
+    return np.asarray(final, dtype=float) / np.asarray(initial, dtype=float) < level
+
+
+def masked_median(values: np.ndarray, mask: np.ndarray) -> np.ndarray:
+    """Per row (e.g. per width), the median of ``values`` over the columns (seeds) where
+    ``mask`` holds; NaN for a row with none."""
+    values, mask = np.asarray(values, dtype=float), np.asarray(mask, dtype=bool)
+    return np.array([np.median(v[m]) if m.any() else np.nan
+                     for v, m in zip(values, mask, strict=True)])
+
+
+def decay_vs_guarantee(rate: np.ndarray, step_ratio: np.ndarray, guarantee: float
+                       ) -> tuple[np.ndarray, np.ndarray]:
+    """Fitted per-step decay 1 - ``rate`` divided by how many times the step exceeds the
+    theorem's largest (``step_ratio``; in the linear regime decay scales with the step), and
+    that per-step decay in units of the theorem's guaranteed ``guarantee`` (Theorem 2.1:
+    1e-5 eta_bar mu). Returns (scaled decay, scaled decay / guarantee)."""
+    scaled = (1 - np.asarray(rate, dtype=float)) / np.asarray(step_ratio, dtype=float)
+    return scaled, scaled / guarantee
+
+
+def width_trend(widths: np.ndarray, med: np.ndarray, m: int, factor: float = 1e-6,
+                floor: float = CONVERGED_LOSS) -> tuple[bool, str]:
+    """Does a median final loss per width improve with width, in a way that can fail?
+
+    Widths below the data dimension ``m`` are left out: there zero loss is unreachable with
+    probability 1 (chapter 4: the cone of V's k < m columns misses x-bar), so the loss sits at
+    the NNLS floor whatever the optimiser. From the first width >= m on, the medians must not
+    increase (values below ``floor``, converged, count as equal: below it the order reflects
+    how far into the geometric tail a run got within T steps), and the widest width's
+    median must be at most ``factor`` times the median at the width nearest 2m, where zero loss
+    is reachable about half the time. Returns (verdict, reason).
+    """
+    widths, med = np.asarray(widths), np.asarray(med, dtype=float)
+    start = int(np.argmax(widths >= m)) if (widths >= m).any() else len(widths)
+    if len(widths) - start < 2:
+        return False, f"fewer than two widths >= m={m}"
+    i2m = int(np.argmin(np.abs(np.log(widths / (2 * m)))))
+    i2m = max(i2m, start)
+    clipped = np.maximum(med[start:], floor)
+    mono = bool((np.diff(clipped) <= 0).all())
+    gain = bool(med[-1] <= factor * med[i2m]) and i2m < len(widths) - 1
+    why = (f"k={int(widths[i2m])} (≈2m) {med[i2m]:.2g} → k={int(widths[-1])} {med[-1]:.2g} "
+           f"({'≤' if gain else 'not ≤'} {factor:g}x); "
+           f"{'non-increasing' if mono else 'not monotone'} from k={int(widths[start])}")
+    return mono and gain, why

@@ -95,8 +95,8 @@ def test_inner_maximum_sees_a_sign_error():
     x = gaussian_data(3, 16, 10_000)
     y = torch.tensor(x.mean(0)).unsqueeze(0)
     p = sample_problem(y, 8, 2, 16, [0])
-    good = F.inner_maximum(p, p.W0, x, 0.5)
+    good = F.inner_maximum(p, p.W0, x, 0.5, 0.1)
     assert np.abs(good["inner_argmax"] - good["mean_gap"]).max() < 1e-9
     assert good["sign_dev"] < 1e-12
     bad_p = sample_problem(-y, 8, 2, 16, [0])  # the solvers now target -x-bar: sign check fails
-    assert F.inner_maximum(bad_p, bad_p.W0, x, 0.5)["sign_dev"] > 1e-3
+    assert F.inner_maximum(bad_p, bad_p.W0, x, 0.5, 0.1)["sign_dev"] > 1e-3

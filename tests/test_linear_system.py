@@ -103,3 +103,16 @@ def test_alternating_complex_threshold_and_modulus():
     np.testing.assert_allclose(np.abs(above), np.sqrt(1 - mu), rtol=1e-12)  # |lambda| = sqrt(q)
     # the simultaneous GDA block turns complex at eta s = mu / 4 with a different modulus
     assert a_c != pytest.approx(mu / 4)
+
+
+def test_kappa_step_ratio_inverts_the_closed_form():
+    r5 = ls.kappa_step_ratio(5.0)
+    assert ls.kappa_closed_form(1.0, 1.0, r5) == pytest.approx(5.0, rel=1e-12)
+    assert 4 < r5 < 8  # Lemma A.3's mu >= 8 eta beta^2 is sufficient, not necessary
+    below, above = ls.kappa_closed_form(1, 1, 0.99 * r5), ls.kappa_closed_form(1, 1, 1.01 * r5)
+    assert below > 5 > above
+    for g in (2.7, 3.0, 10.0):
+        k = ls.kappa_step_ratio(g)
+        assert ls.kappa_closed_form(2.0, 0.5, 2.0 * 0.5 * k) == pytest.approx(g)
+    with pytest.raises(ValueError, match="must exceed"):
+        ls.kappa_step_ratio(2.5)

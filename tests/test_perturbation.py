@@ -86,3 +86,28 @@ def test_lemma_a8_upper_bound_holds():
         p = make_problem(m=4, d=4, n=32, k=k, seeds=(0, 1, 2))
         smax = torch.linalg.matrix_norm(jacobian(p, p.W0), ord=2)
         assert (smax <= spectra.lemma_a8_upper(k, 4, 4, 32, 1 / math.sqrt(k), 1.0, 0.5)).all()
+
+
+def test_eps_and_beta_maxima_cover_every_step_not_only_the_recorded_ones():
+    p = make_problem(m=4, d=3, n=20, k=30, seeds=(0, 1))
+    eta = normalized_eta(p, 0.2)
+    every = run_lockstep(p, eta, 0.5, 40, record_every=1)
+    sparse = run_lockstep(p, eta, 0.5, 40, record_every=7)
+    torch.testing.assert_close(sparse["eps_max"], every["eps"].max(1).values)
+    torch.testing.assert_close(sparse["beta_max"], every["beta"].max(1).values)
+    assert (sparse["eps_max"] >= sparse["eps"].max(1).values).all()
+
+
+def test_lemma_a7_at_the_proofs_parameters_is_the_printed_alpha():
+    # App. A.6 prints alpha = sigma_v sigma_z (sqrt(k - 9)/2 - 2 sqrt m) sqrt((d + (n-1)/pi)/(2n))
+    for k, m, d, n in ((256, 8, 8, 64), (2048, 16, 4, 32), (40, 2, 3, 10)):
+        c = math.sqrt((d + (n - 1) / math.pi) / (2 * n))
+        alpha = (math.sqrt(k - 9) / 2 - 2 * math.sqrt(m)) * 0.3 * 1.7 * c
+        assert spectra.lemma_a7_lower(k, m, d, n, 0.3, 1.7) == pytest.approx(alpha, rel=1e-12)
+        # the previous reading, xi = 3, gives 6 sqrt(m) instead of 2 sqrt(m)
+        assert spectra.lemma_a7_lower(k, m, d, n, 0.3, 1.7, 0.5, 3.0) < alpha - 1e-3
+    # its printed failure term "3e-m2" is 3 e^{-m/72}: xi^2/8 = 1/72
+    assert spectra.A7_XI**2 / 8 == pytest.approx(1 / 72)
+    k, m, d, n = 4, 72, 54 * 4, 18 * 4  # every printed exponent equals -1
+    assert spectra.lemma_a7_failure_known(k, m, d, n) == pytest.approx(3 / math.e + 16 / math.e)
+    assert spectra.lemma_a8_failure_known(k, m, d, n) == pytest.approx(math.exp(-72) + 8 / math.e)

@@ -18,14 +18,14 @@ def _chapter_name(experiment, profile):
     return "x" if configs is None else store.config_key(configs[0])
 
 
-def _put(experiment, profile, data, sha="a" * 40, dirty=False, wall=2.0, name=None):
+def _put(experiment, profile, data, sha="a" * 40, dirty=False, wall=2.0, name=None, config=None):
     name = _chapter_name(experiment, profile) if name is None else name
     path = store.results_root() / experiment / profile / f"{name}.json"
     path.parent.mkdir(parents=True, exist_ok=True)
     prov = {"git_sha": sha, "git_dirty": dirty, "wall_time_s": wall, "device": "cpu:test",
             "profile": profile, "seed": 0}
-    path.write_text(json.dumps({"experiment": experiment, "config": {}, "provenance": prov,
-                                "data": store._encode(data)}))
+    path.write_text(json.dumps({"experiment": experiment, "config": config or {},
+                                "provenance": prov, "data": store._encode(data)}))
 
 
 def _ok(recs):
@@ -98,13 +98,47 @@ def test_largest_common_full_profile_is_used():
                                                           ["cccccccc"])
 
 
-def test_width_gain_check_reads_the_stored_arrays():
-    check = status._width_gain("fig2", "gda_final", 1e-6)
-    _put("fig2", "cpu", {"gda_final": np.array([[1.0, 2.0], [1e-9, 1e-8]])})
-    ok, why = check({"fig2": store.records("fig2", "cpu")})
-    assert ok and "1.5" in why
-    _put("fig2", "cpu", {"gda_final": np.array([[1.0, 2.0], [1e-3, 1e-3]])})
-    assert not check({"fig2": store.records("fig2", "cpu")})[0]
+def test_fig2_check_needs_a_monotone_trend_from_m_and_a_gain_from_2m_for_gda_and_gd():
+    check = status.CLAIMS_BY_KEY["fig2"].check
+    widths = np.array([2, 4, 8, 16])  # m = 4: k = 2 is left out, 2m = 8
+
+    def run(gda, gd):
+        _put("fig2", "cpu", {"widths": widths, "gda_final": np.array(gda)[:, None] * np.ones(2),
+                             "gd_final": np.array(gd)[:, None] * np.ones(2)}, config={"m": 4})
+        return check({"fig2": store.records("fig2", "cpu")})
+
+    good = [0.1, 5.0, 1.0, 1e-9]  # k = 2 (< m) may sit anywhere
+    ok, why = run(good, good)
+    assert ok and "k=8 (≈2m) 1 → k=16 1e-09" in why, why
+    assert not run(good, [0.1, 5.0, 1.0, 1e-3])[0]  # GD is checked too
+    assert not run([0.1, 1.0, 5.0, 1e-9], good)[0]  # rises from k = m to 2m
+    assert not run([0.1, 5.0, 1e-5, 1e-9], good)[0]  # a gain from k = 2 only (1e-5 -> 1e-9)
+    # below the converged level (1e-12) the order does not count
+    assert run([0.1, 5.0, 1.0, 1e-20], [0.1, 5.0, 1e-13, 1e-12 * 0.9])[0] is False  # no 1e-6 gain
+    assert run([9.0, 5.0, 1.0, 1e-20], [9.0, 5.0, 1.0, 1e-25])[0]
+
+
+def test_formulation_claims_the_papers_equations_and_the_books_same_saddle():
+    eqs, same = status.CLAIMS_BY_KEY["eq2-5"], status.CLAIMS_BY_KEY["same-saddle"]
+    assert (eqs.source, same.source) == ("paper", "book")
+    base = {"mean_gap": np.array([1.0, -2.0]), "inner_argmax": np.array([1.0, -2.0 + 1e-15]),
+            "inner_max_value": 2.5, "closed_form_value": 2.5, "hessian_dev": 0.0,
+            "sign_dev": 1e-16, "jacobian_rel_err": np.array([1e-16, 2e-16]),
+            "gda_final": np.array([[1.0, 1e-3], [1e-30, 1.0]]),
+            "gd_final": np.array([[1.0, 1e-3], [1e-30, 1.0]]),
+            "w_gap_rel": np.array([[0.5, 0.5], [0.01, 0.9]])}
+
+    def run(claim, **change):
+        _put("formulation", "cpu", {**base, **change})
+        return claim.check({"formulation": store.records("formulation", "cpu")})
+
+    assert run(eqs)[0]
+    assert not run(eqs, inner_argmax=np.array([1.0, -1.9]))[0]
+    assert not run(eqs, jacobian_rel_err=np.array([1e-16, 1e-3]))[0]
+    ok, why = run(same)  # the non-converged seed (gap 0.9) is left out
+    assert ok and "1 of 2 seeds converged" in why, why
+    assert not run(same, w_gap_rel=np.array([[0.5, 0.5], [0.2, 0.0]]))[0]
+    assert not run(same, gd_final=np.array([[1.0, 1e-3], [1e-3, 1.0]]))[0]
 
 
 def test_table_lists_every_claim_and_links_only_existing_chapters(tmp_path):
@@ -188,30 +222,35 @@ def _fig9(diter):
     return {"d_iters": np.array([1, 5, 25]), "diter_final": diter}
 
 
-def test_fig9c_check_needs_width_gain_and_more_ascent_steps_helping():
-    def run(diter):
-        _put("fig9", "cpu", _fig9(diter))
-        return status.CLAIMS_BY_KEY["fig9c"].check({"fig9": store.records("fig9", "cpu")})
+def test_fig9c_splits_the_papers_width_claim_from_the_books_ascent_steps_claim():
+    width, steps = status.CLAIMS_BY_KEY["fig9c"], status.CLAIMS_BY_KEY["diter-steps"]
+    assert (width.source, steps.source) == ("paper", "book")
+
+    def run(claim, diter):
+        _put("fig9", "cpu", {**_fig9(diter), "widths": np.array([1, 2, 4, 8])})
+        return claim.check({"fig9": store.records("fig9", "cpu")})
 
     helps = [[1.0, 1e-15, 1e-20, 1e-31], [1.0, 1e-16, 1e-21, 1e-31], [1.0, 1e-17, 1e-22, 1e-31]]
-    ok, why = run(helps)
+    assert run(width, helps)[0]
+    ok, why = run(steps, helps)
     assert ok, why
     assert "2 of 2 converged widths" in why  # width 0 is a plateau, width 3 round-off
     hurts = [row[:] for row in helps[::-1]]  # d_iter = 1 now ends lowest
-    assert not run(hurts)[0]
-    no_gain = [[1.0, 1e-15, 1e-20, 1e-3], *helps[1:]]
-    assert not run(no_gain)[0]
+    assert run(width, hurts)[0] and not run(steps, hurts)[0]  # width still helps
+    no_gain = [[1.0, 1e-3, 1e-4, 1e-5], *helps[1:]]
+    assert not run(width, no_gain)[0]
     at_roundoff = [[1.0, 1e-30, 1e-31, 1e-31]] * 3  # nothing comparable above round-off
-    assert not run(at_roundoff)[0]
+    assert not run(steps, at_roundoff)[0]
 
 
 def test_fig9_ab_check_covers_both_panels():
     check = status.CLAIMS_BY_KEY["fig9"].check
-    _put("fig9", "cpu", {"gd_final": np.array([[1.0], [1e-9]]),
-                         "gda_final": np.array([[1.0], [1e-9]])})
+    w = np.array([1, 2, 4, 8])
+    _put("fig9", "cpu", {"widths": w, "gd_final": np.array([[1.0], [1.0], [1e-2], [1e-9]]),
+                         "gda_final": np.array([[1.0], [1.0], [1e-2], [1e-9]])})
     assert check({"fig9": store.records("fig9", "cpu")})[0]
-    _put("fig9", "cpu", {"gd_final": np.array([[1.0], [1e-9]]),
-                         "gda_final": np.array([[1.0], [1e-3]])})
+    _put("fig9", "cpu", {"widths": w, "gd_final": np.array([[1.0], [1.0], [1e-2], [1e-9]]),
+                         "gda_final": np.array([[1.0], [1.0], [1e-2], [1e-3]])})
     assert not check({"fig9": store.records("fig9", "cpu")})[0]
 
 

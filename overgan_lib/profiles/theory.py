@@ -10,9 +10,15 @@ from typing import Any
 TABLES: dict[str, dict[str, dict[str, Any]]] = {
     # Chapter 1: one small instance of eq. 2.
     "formulation": {
-        "smoke": dict(m=4, d=3, n=32, k=32, widths=[16, 64], T=300, seeds=2, mu=0.5),
+        # eta_bar: eta = eta_bar / ||J(W_0)||^2 for GDA and GD; sign_eta: the generator step of
+        # the one-step sign-convention check.
+        "smoke": dict(
+            m=4, d=3, n=32, k=32, widths=[16, 64], T=300, seeds=2, mu=0.5, eta_bar=1 / 16,
+            sign_eta=0.1,
+        ),
         "cpu": dict(
-            m=4, d=3, n=32, k=64, widths=[8, 16, 32, 64, 128, 256, 512], T=4000, seeds=5, mu=0.5
+            m=4, d=3, n=32, k=64, widths=[8, 16, 32, 64, 128, 256, 512], T=4000, seeds=5, mu=0.5,
+            eta_bar=1 / 16, sign_eta=0.1,
         ),
         "gpu": dict(
             m=4,
@@ -23,6 +29,8 @@ TABLES: dict[str, dict[str, dict[str, Any]]] = {
             T=8000,
             seeds=10,
             mu=0.5,
+            eta_bar=1 / 16,
+            sign_eta=0.1,
         ),
     },
     # Chapter 2: Lemma A.2 / A.3 random checks.

@@ -22,7 +22,7 @@ _INTS = ("m", "d", "n", "k", "p", "T", "seeds", "draws", "violation_draws", "gam
          "n_train", "n_real", "n_samples", "critic_seeds")
 _INT_LISTS = ("widths", "spectrum_widths", "d_iters", "ms", "curve_ns", "d_steps", "curve_at",
               "fit_sizes")
-_STEPS = ("eta_bar", "mu", "mu_diter", "tol", "eta_g", "eta_d", "box", "init_range")
+_STEPS = ("eta_bar", "sign_eta", "mu", "mu_diter", "tol", "eta_g", "eta_d", "box", "init_range")
 
 
 def validate_settings(cfg: dict[str, Any]) -> dict[str, Any]:

@@ -65,3 +65,13 @@ def theorem21_rate(eta_bar: float, mu: float) -> float:
 def step_condition_ratio(mu: float, eta: np.ndarray, beta_sq: np.ndarray) -> np.ndarray:
     """mu / (8 eta beta^2): at least 1 iff Lemma A.3's / Theorem A.4's step condition holds."""
     return mu / (8 * np.asarray(eta, dtype=float) * np.asarray(beta_sq, dtype=float))
+
+
+def theorem21_step_ratio(eta_bar: float, jnorm0_sq: np.ndarray, widths: np.ndarray, d: int,
+                         n: int, mu: float) -> np.ndarray:
+    """How many times the book's step eta = eta_bar / ||J(W_0)||^2 exceeds Theorem 2.1's
+    largest step (:func:`theorem21_max_step` with sigma_v = 1/sqrt(k), sigma_z = 1), per width
+    (rows of ``jnorm0_sq``, one per entry of ``widths``) and seed."""
+    jn = np.asarray(jnorm0_sq, dtype=float)
+    caps = np.array([theorem21_max_step(int(k), d, n, mu, int(k) ** -0.5) for k in widths])
+    return (eta_bar / jn) / caps.reshape(-1, *([1] * (jn.ndim - 1)))

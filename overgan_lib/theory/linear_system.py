@@ -77,6 +77,25 @@ def kappa_closed_form(s: float, eta: float, mu: float) -> float:
     return float(np.sqrt((tr / 2 + root) / (tr / 2 - root)))
 
 
+def kappa_step_ratio(gamma: float) -> float:
+    """The mu / (eta s) at which kappa_closed_form equals ``gamma``: the smallest ratio for which
+    every block with eigenvalue s has kappa_i <= gamma (kappa falls as mu / (eta s) grows).
+
+    kappa^2 = lambda_max / lambda_min of V_i V_i^T with lambda_max lambda_min = q^2 and
+    lambda_max + lambda_min = (5 + q^2)/2, so lambda_min = q / kappa, lambda_max = q kappa and
+    q^2 - 2 (kappa + 1/kappa) q + 5 = 0; then mu / (eta s) = 4 / (1 - q^2). kappa is at least
+    its value at q = 1 (mu / (eta s) -> infinity), (3 + sqrt 5)/2; below that there is no ratio.
+    For gamma = 5 (Lemma A.3) the ratio is about 5.37 < 8: mu >= 8 eta beta^2 is sufficient for
+    kappa_i <= 5, not necessary.
+    """
+    floor = (3 + np.sqrt(5)) / 2
+    if not gamma > floor:
+        raise ValueError(f"gamma={gamma} must exceed (3 + sqrt 5)/2 = {floor:.4f}")
+    h = gamma + 1 / gamma
+    q = h - np.sqrt(h * h - 5)
+    return float(4 / (1 - q * q))
+
+
 def transient_constant(jjt: np.ndarray, eta: float, mu: float, alpha: float, T: int) -> float:
     """Empirical gamma: max_{t <= T} ||A^t|| / (1 - eta alpha^2)^t (cf. Lemma A.3)."""
     A = transition_matrix(jjt, eta, mu)
@@ -89,6 +108,12 @@ def transient_constant(jjt: np.ndarray, eta: float, mu: float, alpha: float, T: 
     return float(worst)
 
 
+DRAW_MU = (0.01, 1.0)
+"""mu of a random draw is uniform on this interval (:func:`random_draw`)."""
+VIOLATION_MAX = 50.0
+"""A "violate" draw takes eta log-uniformly from 1 to this many times mu / (4 beta^2)."""
+
+
 def random_draw(rng: np.random.Generator, m: int, p: int, condition: str) -> dict:
     """One random (J, eta, mu) draw for the Lemma A.2/A.3 checks.
 
@@ -99,13 +124,13 @@ def random_draw(rng: np.random.Generator, m: int, p: int, condition: str) -> dic
     J = rng.standard_normal((m, p)) * np.exp(rng.uniform(-2, 2, size=(m, 1)))
     sv = np.linalg.svd(J, compute_uv=False)
     alpha, beta = sv.min(), sv.max()
-    mu = float(rng.uniform(0.01, 1.0))
+    mu = float(rng.uniform(*DRAW_MU))
     if condition == "a2":
         eta = mu / (4 * beta**2) * rng.uniform(0.01, 1.0)
     elif condition == "a3":
         eta = mu / (8 * beta**2) * rng.uniform(0.01, 1.0)
     elif condition == "violate":
-        eta = mu / (4 * beta**2) * np.exp(rng.uniform(0.0, np.log(50.0)))
+        eta = mu / (4 * beta**2) * np.exp(rng.uniform(0.0, np.log(VIOLATION_MAX)))
     else:
         raise ValueError(f"unknown condition {condition!r}")
     return {"J": J, "alpha": float(alpha), "beta": float(beta), "eta": float(eta), "mu": mu}

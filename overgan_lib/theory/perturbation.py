@@ -36,7 +36,10 @@ def run_lockstep(
 
     Returns per-seed histories (S, R): ``z_gap`` ||z_t - z~_t||, ``theta_gap``
     ||theta_t - theta~_t||, ``drift`` ||theta_t - theta_0||, ``z`` ||z_t||, ``z_lin``
-    ||z~_t||, ``eps`` ||J(theta_t) - J_0||, ``beta`` ||J(theta_t)||, plus ``steps``.
+    ||z~_t||, ``eps`` ||J(theta_t) - J_0||, ``beta`` ||J(theta_t)||, plus ``steps`` (all
+    sampled every ``record_every`` steps and at T), and ``eps_max`` / ``beta_max`` (S,): the
+    largest ||J(theta_t) - J_0|| and ||J(theta_t)|| over *every* step t <= T, the a-posteriori
+    stand-ins for Theorem A.4's suprema over the ball (Assumptions 2-3).
     """
     V = p.V
     r0, M0 = _forward(p, p.W0)
@@ -44,8 +47,12 @@ def run_lockstep(
     Wl, dl, rl = p.W0.clone(), torch.zeros_like(p.y), r0.clone()
     keys = ["z_gap", "theta_gap", "drift", "z", "z_lin", "eps", "beta"]
     rec: dict[str, list] = {k: [] for k in keys + ["steps"]}
+    eps_max = torch.zeros(len(p.y), dtype=p.y.dtype)
+    beta_max = torch.zeros(len(p.y), dtype=p.y.dtype)
     for t in range(T + 1):
         r, M = _forward(p, W)
+        eps_t, beta_t = _spectral_norm_factored(V, M - M0), _spectral_norm_factored(V, M)
+        eps_max, beta_max = torch.maximum(eps_max, eps_t), torch.maximum(beta_max, beta_t)
         if t % record_every == 0 or t == T:
             z = torch.cat([r, d], -1)
             zl = torch.cat([rl, dl], -1)
@@ -55,8 +62,8 @@ def run_lockstep(
             rec["drift"].append((W - p.W0).flatten(1).norm(dim=-1))
             rec["z"].append(z.norm(dim=-1))
             rec["z_lin"].append(zl.norm(dim=-1))
-            rec["eps"].append(_spectral_norm_factored(V, M - M0))
-            rec["beta"].append(_spectral_norm_factored(V, M))
+            rec["eps"].append(eps_t)
+            rec["beta"].append(beta_t)
         if t == T:
             break
         W, d = W - eta * ((V.transpose(1, 2) @ d.unsqueeze(-1)) * M), (1 - mu) * d + mu * r
@@ -65,6 +72,7 @@ def run_lockstep(
         rl = r0 + (V @ (M0 * (Wl - p.W0)).sum(-1).unsqueeze(-1)).squeeze(-1)
     out = {k: torch.stack(rec[k], 1) for k in keys}
     out["steps"] = torch.tensor(rec["steps"])
+    out["eps_max"], out["beta_max"] = eps_max, beta_max
     return out
 
 

@@ -18,7 +18,15 @@ from tqdm import tqdm
 
 from ...errors import check_int
 from ...profiles import validate_settings
-from ..generator import Problem, f, jacobian, jacobian_autograd, residual, sample_problem
+from ..generator import (
+    Problem,
+    f,
+    jacobian,
+    jacobian_autograd,
+    jjt,
+    residual,
+    sample_problem,
+)
 from ..solvers import normalized_eta, run_gd, run_gda
 from ..synthetic import gaussian_data
 from .common import gaussian_targets, instance_seeds
@@ -46,14 +54,16 @@ def eq2_objective(W: torch.Tensor, d: torch.Tensor, p: Problem, x: torch.Tensor)
     return (d * (x - gen)).mean(0).sum() - 0.5 * (d * d).sum()
 
 
-def inner_maximum(p: Problem, W: torch.Tensor, x: torch.Tensor, mu: float) -> dict[str, Any]:
+def inner_maximum(p: Problem, W: torch.Tensor, x: torch.Tensor, mu: float, eta: float
+                  ) -> dict[str, Any]:
     """Maximise eq. 2 over d at fixed W with BFGS, gradients by autograd, from d = 0.
 
     Nothing here uses the closed form: the optimiser sees only L(W, .) of eq. 2 and its autograd
     gradient. Returned, to compare with the mean gap x-bar - f(W) (eq. 5): the maximiser, its
     value, the BFGS path's distance to the mean gap, the autograd Hessian's distance to -I
     (eq. 2 is concave), and ``sign_dev``: one step of the solvers' GDA (eq. 13, discriminator
-    d_s) against eq. 3 on eq. 2 as written from d = -d_s, both updates (the sign convention).
+    d_s) against eq. 3 on eq. 2 as written from d = -d_s, both updates (the sign convention),
+    with steps ``mu`` (d) and ``eta`` (W).
     """
     x = torch.as_tensor(x, dtype=W.dtype)
     W1 = W[0].detach()
@@ -73,7 +83,6 @@ def inner_maximum(p: Problem, W: torch.Tensor, x: torch.Tensor, mu: float) -> di
     # Sign convention: one step of the solvers' GDA (eq. 13) from (W, d_s) against eq. 3 on eq. 2
     # as written, from (W, d = -d_s), with autograd gradients of L; expect d_1 = -d_s,1, W_1 equal.
     d_s = torch.randn(len(gap), generator=torch.Generator().manual_seed(1), dtype=W.dtype)
-    eta = 0.1
     one = run_gda(Problem(p.V, p.Z, W, p.y), eta, mu, 1, d0=d_s.unsqueeze(0))
     Wg, dg = W1.clone().requires_grad_(True), (-d_s).clone().requires_grad_(True)
     gW, gd = torch.autograd.grad(eq2_objective(Wg, dg, p, x), (Wg, dg))
@@ -106,7 +115,7 @@ def formulation(cfg: dict[str, Any], seed: int, progress: bool = True) -> dict[s
         p.W0.shape, generator=torch.Generator().manual_seed(seed), dtype=p.W0.dtype
     )
     out.update(inner_maximum(p, W_rand, gaussian_data(m, n, 10_000 + instance_seeds(seed, 1)[0]),
-                             mu))
+                             mu, cfg["sign_eta"]))
 
     # Eq. 33 against reverse-mode autograd at W_0 and at a perturbed point.
     errs = []
@@ -117,7 +126,7 @@ def formulation(cfg: dict[str, Any], seed: int, progress: bool = True) -> dict[s
     out["jacobian_shape"] = np.array(jacobian(p, p.W0).shape[1:])
 
     # One instance: GDA and GD side by side.
-    eta = normalized_eta(p, 1 / 16)
+    eta = normalized_eta(p, cfg["eta_bar"])
     gda = run_gda(p, eta, mu, T, record_every=10)
     gd = run_gd(p, eta, T, record_every=10)
     out.update(
@@ -126,6 +135,7 @@ def formulation(cfg: dict[str, Any], seed: int, progress: bool = True) -> dict[s
         gd_loss=gd.loss[0].numpy(),
         gda_disc=gda.disc[0].numpy(),
         eta=float(eta.flatten()[0]),
+        jnorm0_sq=float(torch.linalg.eigvalsh(jjt(p, p.W0))[0, -1]),
         f_gda=f(p, gda.W)[0].numpy(),
         f_gd=f(p, gd.W)[0].numpy(),
     )
@@ -137,7 +147,7 @@ def formulation(cfg: dict[str, Any], seed: int, progress: bool = True) -> dict[s
     res = {key: np.zeros((len(widths), S)) for key in keys}
     for i, kw in enumerate(tqdm(widths, desc="widths", disable=not progress)):
         pw = sample_problem(ys, kw, d, n, instance_seeds(seed, S))
-        eta = normalized_eta(pw, 1 / 16)
+        eta = normalized_eta(pw, cfg["eta_bar"])
         a, b = run_gda(pw, eta, mu, T, record_every=T), run_gd(pw, eta, T, record_every=T)
         moved = (b.W - pw.W0).flatten(1).norm(dim=-1)
         W_lin = linear_limit(pw)

@@ -15,7 +15,7 @@ import torch
 from tqdm import tqdm
 
 from ...profiles import validate_settings
-from .. import spectra
+from .. import reachability, spectra
 from ..generator import (
     Problem,
     jacobian_factor,
@@ -54,6 +54,7 @@ def perturbation_sweep(cfg: dict[str, Any], seed: int, progress: bool = True) ->
         "hyp_ok",
         "final_loss",
         "mu_cond",
+        "nnls_floor",
     ]
     res = {k: np.zeros((len(cfg["widths"]), S)) for k in names}
     curves = {}
@@ -67,8 +68,9 @@ def perturbation_sweep(cfg: dict[str, Any], seed: int, progress: bool = True) ->
         steps = h["steps"].numpy()
         for s in range(S):
             e = float(eta.flatten()[s])
-            alpha, beta = float(sv[s, -1]), float(h["beta"][s].max())
-            eps = float(h["eps"][s].max())
+            # beta, eps: maxima over every step t <= T (not only the recorded ones)
+            alpha, beta = float(sv[s, -1]), float(h["beta_max"][s])
+            eps = float(h["eps_max"][s])
             b = theorem_a4_bounds(alpha, beta, eps, e, mu, float(z0[s]), float(pinv[s]), steps)
             z_gap, th_gap = h["z_gap"][s].numpy(), h["theta_gap"][s].numpy()
             drift = h["drift"][s].numpy()
@@ -92,6 +94,8 @@ def perturbation_sweep(cfg: dict[str, Any], seed: int, progress: bool = True) ->
                 "hyp_ok": b["hypotheses_ok"],
                 "final_loss": float(h["z"][s, -1] ** 2),
                 "mu_cond": mu / (8 * e * beta**2),
+                # min_{a >= 0} ||V a - y||^2: ||r_t||^2 >= this for every t (f(W) = V a(W), a >= 0)
+                "nnls_floor": reachability.nnls_residual(p.V[s].numpy(), p.y[s].numpy()) ** 2,
             }
             for key, v in vals.items():
                 res[key][i, s] = float(v)
@@ -119,8 +123,9 @@ def spectrum_at_init(cfg: dict[str, Any], seed: int, progress: bool = True) -> d
         sv = jacobian_singular_values(p, p.W0).numpy()
         smin[i], smax[i] = sv[:, -1], sv[:, 0]
         sig_v = 1 / k**0.5
-        lo[i] = spectra.lemma_a7_lower(k, m, d, n, sig_v, 1.0, delta=0.5, t=3.0)
-        hi[i] = spectra.lemma_a8_upper(k, m, d, n, sig_v, 1.0, delta=0.5)
+        # delta = 1/2, xi = 1/3 (A.7) and delta = 1/2 (A.8), as in the proof of Theorem 2.1
+        lo[i] = spectra.lemma_a7_lower(k, m, d, n, sig_v, 1.0, spectra.A7_DELTA, spectra.A7_XI)
+        hi[i] = spectra.lemma_a8_upper(k, m, d, n, sig_v, 1.0, spectra.A8_DELTA)
         e_lo[i], e_hi[i] = spectra.edge_prediction(k, m, d, n, sig_v, 1.0)
     # Lemma A.6: E[J J^T | V] over (Z, W_0), for one fixed V.
     k = 64
