@@ -5,6 +5,7 @@ the paper profile a judged verdict says in its own text that it is reduced scale
 from pathlib import Path
 
 import numpy as np
+import pytest
 
 from overgan_lib import sweep
 from overgan_lib.store import Record
@@ -105,3 +106,68 @@ def test_sweep_verdicts_gate_converged_rules_on_flat_curves_and_say_reduced_scal
     paper = sweep.sweep_verdicts(_view("paper", 0.5))
     assert paper["saturation"].outcome == "confirmed"
     assert "Reduced scale" not in paper["saturation"].evidence
+
+
+@pytest.mark.needs_data("cifar10")
+def test_image_reading_names_collapsed_grids_and_rising_curves():
+    """The closing reading counts, per width, the seeds whose sample grid is collapsed
+    (one repeated image) against varied ones, and says which widths' FID rose."""
+    from overgan_lib.images import save_grid
+    from overgan_lib.sweep import chapter
+    from overgan_lib.sweep.view import SweepView
+    from overgan_lib.train import grid_path
+
+    cfgs = sweep.grid("cifar10", "dcgan", [8, 16, 32], [0, 1, 2])
+    rng = np.random.default_rng(0)
+    recs = []
+    for c in cfgs:
+        fids = (300.0, 250.0 - c.k_g + c.seed) if c.k_g < 32 else (300.0, 320.0 + c.seed)
+        recs.append(Record("train", c.record(), {}, {
+            "status": "completed", "message": "", "final": {"fid_train": fids[-1]},
+            "evals": [{"step": s, "fid_train": f} for s, f in zip((30, 60), fids, strict=True)]},
+            Path("x")))
+        grid_path(c, "cpu").parent.mkdir(parents=True, exist_ok=True)
+        images = (np.full((64, 3, 32, 32), 120, np.uint8) if c.k_g == 8 else
+                  np.broadcast_to(rng.integers(0, 256, (64, 3, 1, 1), dtype=np.uint8),
+                                  (64, 3, 32, 32)).copy())  # a flat colour per sample
+        save_grid(images, grid_path(c, "cpu"))
+    cfg = {"widths": [8, 16, 32], "iters": 60, "eval_n": 200, "seeds": 3}
+    view = SweepView(sweep.spec("cifar10_dcgan"), "cpu", cfg, cfgs, recs, None)
+    div = chapter.grid_diversity(view)
+    assert max(div[8]) < chapter.COLLAPSE_CUT < min(div[16] + div[32])
+    text = chapter.image_reading(view)
+    assert "k = 8: 3 of 3 seeds" in text and "k = 16: 0 of 3 seeds" in text
+    assert "sample grids of k = 8 are collapsed and those of k = 16, 32 are not" in text
+    assert "rose by 21.0 at k = 32" in text and "fell by 57.0 at k = 8" in text
+
+
+def test_settings_table_shows_the_planned_profiles_and_training_settings(monkeypatch):
+    from overgan_lib.profiles import settings
+    from overgan_lib.sweep import chapter
+
+    shown = []
+    monkeypatch.setattr(chapter, "display", lambda m: shown.append(m.data))
+    view = sweep.sweep_view("cifar10_dcgan", "cpu")  # nothing stored in the test's results
+    chapter.settings_table({"cifar10_dcgan": {"cpu": view}})
+    text = shown[0]
+    paper = settings("cifar10_dcgan", "paper")
+    assert f"| `cifar10_dcgan` | paper | {', '.join(map(str, paper['widths']))} |" in text
+    assert "planned (not run yet): `overgan sweep cifar10_dcgan --profile gpu`" in text
+    assert "| cpu |" in text and "pending: 0 of" in text  # the shown profile keeps its status
+    assert "5 critic steps per generator step, batch 64" in text
+
+
+def test_celeba_budget_counts_passes_over_the_subset(monkeypatch):
+    from overgan_lib import book
+    from overgan_lib.data import CARDS
+    from overgan_lib.profiles import settings
+    from overgan_lib.sweep import chapter
+
+    got = {}
+    monkeypatch.setattr(book, "glue", lambda name, value, fmt=None:
+                        got.__setitem__(name, format(value, fmt) if fmt else value))
+    chapter.glue_celeba_budget()
+    seen = settings("celeba_dcgan", "paper")["iters"] * 5 * 64
+    assert got["celeba_epochs"] == f"{seen / CARDS['celeba'].counts['train']:,.0f}"
+    assert got["celeba_official_epochs"] == f"{seen / 162_770:,.0f}"
+    assert "54 px" in got["celeba_preprocessing"]

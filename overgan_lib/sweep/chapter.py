@@ -283,9 +283,9 @@ def glue_rules() -> None:
     # 2 ALPHA by one one-sided test per direction; the trend rule needs two tests to agree
     glue("rule_either_way", f"{2 * summary.ALPHA:g}")
     glue("rule_margin", f"{summary.PRACTICAL_MARGIN:.0%}")
-    glue("rule_late_from", f"{summary.settled.LATE_FROM:.2g}")
-    glue("gpu_evals", min(settings(n, "gpu")["iters"] // settings(n, "gpu")["eval_every"]
-                          for n in sweeps()))
+    glue("rule_late_from", f"{summary.settled.LATE_FROM:.0%}")
+    gpu = [settings(n, "gpu") for n in sweeps()]
+    glue("gpu_evals", min(g["iters"] // g["eval_every"] for g in gpu if g["eval_every"]))
 
 
 def concurrent_runs(view: SweepView) -> int:
