@@ -387,8 +387,9 @@ def run_reading(view: SweepView, collapsed: list[int], varied: list[int],
                          f"k = {lo} and {hi}.")
     parts += list(extra)
     judged = sum(v.outcome in (CONFIRMED, CONTRADICTED, NOT_REPRODUCED) for v in found.values())
-    parts.append(f"Of the {len(found)} verdicts above, {judged} judge{'s' if judged == 1 else ''} "
-                 f"a claim; the others are not testable here or early-training evidence only.")
+    parts.append(f"Of this sweep's {len(found)} verdicts, {judged} "
+                 f"judge{'s' if judged == 1 else ''} a claim; the others are not testable here "
+                 f"or early-training evidence only.")
     if view.profile != "paper":
         share = iters / settings(view.spec.name, "paper")["iters"]
         # plain words: glued text is shown as is, without Markdown
@@ -453,7 +454,8 @@ def image_reading(view: SweepView) -> str:
         head.append(
             f"Sample grids below {COLLAPSE_CUT:g} of the real images' diversity (collapsed, by a "
             "threshold chosen by eye; a width counts as collapsed below when most of its seeds' "
-            "grids are): " + "; ".join(
+            "grids are; diversity by seed, the first seed's grid being the one the figures "
+            "show): " + "; ".join(
                 f"{name} = {k}: {counts[k]} of {len(ds)} seeds (diversity "
                 + ", ".join(f"{d:.2f}" for d in ds) + ")" for k, ds in div.items()) + ".")
     curves = eval_curves(view.configs, view.recs)
