@@ -114,7 +114,7 @@ def _reduced_scale(found: dict[str, Verdict], view: SweepView) -> dict[str, Verd
         return found
     paper = settings(view.spec.name, "paper")
     note = (f"Reduced scale: the {view.profile} profile trains "
-            f"{view.cfg['iters'] / paper['iters']:.1%} of the paper profile's "
+            f"{100 * view.cfg['iters'] / paper['iters']:.2g}% of the paper profile's "
             f"{paper['iters']:,} iterations with FID on N = {view.cfg['eval_n']:,}, so this "
             f"judges these runs, not the paper's converged models.")
     return {r: (replace(v, evidence=f"{note} {v.evidence}") if v.outcome in _JUDGED else v)
