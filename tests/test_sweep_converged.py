@@ -97,8 +97,9 @@ def _view(profile: str, late_fall: float):
 def test_sweep_verdicts_gate_converged_rules_on_flat_curves_and_say_reduced_scale():
     flat = sweep.sweep_verdicts(_view("gpu", 0.5))
     assert flat["saturation"].outcome == "confirmed"
-    assert flat["saturation"].evidence.startswith("Reduced scale: the gpu profile trains 1% of the paper "
-                                                      "profile's 300,000 iterations with FID on N = 10,000")
+    assert flat["saturation"].evidence.startswith(
+        "Reduced scale: the gpu profile trains 1% of the paper profile's 300,000 iterations "
+        "with FID on N = 10,000")
     learning = sweep.sweep_verdicts(_view("gpu", 20.0))
     for rule in ("saturation", "gap"):
         assert learning[rule].outcome == "not testable at this profile"
