@@ -73,6 +73,7 @@ def test_still_learning_reads_the_late_window_of_the_stored_curves():
     why = still_learning(_curves(15.0))
     assert "k=8 fell 15.0 from iteration 2,000 to 3,000" in why
     assert "No FID curve" in still_learning({})
+    assert "k=64 rose 15.0 from iteration 2,000" in still_learning(_curves(-15.0))  # not flat
 
 
 def _view(profile: str, late_fall: float):

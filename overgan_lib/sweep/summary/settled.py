@@ -28,11 +28,12 @@ def late_window(steps: np.ndarray) -> int:
 def still_learning(curves: Curves, name: str = "k") -> str:
     """Why the runs cannot count as converged ('' when every width has flattened).
 
-    Per width, the mean over its runs of the fall of FID over the late window (from
-    :func:`late_window` to the last evaluation). A width is still learning when that fall
-    exceeds both :data:`.converged.PRACTICAL_MARGIN` of its mean fall over all its
-    evaluations and the sample standard deviation of its runs' last FID (the seed noise, so a
-    flat curve's noise does not count as learning). Without curves of at least two
+    Per width, the mean over its runs of the change of FID over the late window (from
+    :func:`late_window` to the last evaluation). A width is not settled when the size of that
+    change exceeds both :data:`.converged.PRACTICAL_MARGIN` of the size of its mean change
+    over all its evaluations and the sample standard deviation of its runs' last FID (the
+    seed noise, so a flat curve's noise does not count). A late rise counts as a late fall
+    does: neither curve is flat. Without curves of at least two
     evaluations nothing shows that the runs have flattened, which is also a reason."""
     if not curves or min(c.shape[1] for _, c in curves.values()) < 2:
         return ("No FID curve over training with two or more evaluations is stored, so nothing "
@@ -40,15 +41,15 @@ def still_learning(curves: Curves, name: str = "k") -> str:
     learning = []
     for k, (steps, c) in sorted(curves.items()):
         j = late_window(steps)
-        late = float(np.mean(c[:, j] - c[:, -1]))
-        whole = float(np.mean(c[:, 0] - c[:, -1]))
+        late = float(np.mean(c[:, -1] - c[:, j]))
+        whole = float(np.mean(c[:, -1] - c[:, 0]))
         noise = float(np.std(c[:, -1], ddof=1)) if len(c) > 1 else 0.0
-        if late > max(PRACTICAL_MARGIN * whole, noise):
-            learning.append(f"{name}={k} fell {late:.1f} from iteration {int(steps[j]):,} to "
-                            f"{int(steps[-1]):,}")
+        if abs(late) > max(PRACTICAL_MARGIN * abs(whole), noise):
+            learning.append(f"{name}={k} {'rose' if late > 0 else 'fell'} {abs(late):.1f} from "
+                            f"iteration {int(steps[j]):,} to {int(steps[-1]):,}")
     if not learning:
         return ""
-    return ("Still learning at the end (mean FID over the late window fell by more than "
-            f"{PRACTICAL_MARGIN:.0%} of its whole fall and more than the seeds' spread): "
+    return ("Still learning at the end (mean FID over the late window changed by more than "
+            f"{PRACTICAL_MARGIN:.0%} of its whole change and more than the seeds' spread): "
             + "; ".join(learning) + ". The paper judges converged models, so this claim is not "
             "judged on these runs.")
