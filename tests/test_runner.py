@@ -815,7 +815,7 @@ def test_chapter_six_reading_follows_the_verdicts(monkeypatch):
     assert text.startswith("At this profile the sample grids of k = 16, 64 are collapsed and "
                            "those of k = 1024 are not")
     assert "k = 1024 and 2048, the mean FID against the training images goes from" in text
-    assert "Of the 4 verdicts above, 0 judge a claim" in text  # early evidence is no verdict
+    assert "Of this sweep's 4 verdicts, 0 judge a claim" in text  # early evidence is no verdict
     assert "The cpu profile trains 0.2% of the paper profile's iterations" in text
     assert chapter.run_reading(view, [], [16]).startswith("No sample grid is collapsed")
     assert chapter.run_reading(view, [16], []).startswith("Every sample grid is collapsed")

@@ -109,7 +109,8 @@ CLAIMS: tuple[Claim, ...] = (
           "CelebA's panel in chapter 8",
           "07_cifar10", ("sweep_cifar10_dcgan", "sweep_celeba_dcgan"),
           check=_sweep_claims(("cifar10_dcgan", "celeba_dcgan"), ("lower", "rate"))),
-    Claim("fig4-celeba", "Fig. 4(b, e): DCGAN / ResNet FID vs k on CelebA", "08_celeba",
+    Claim("fig4-celeba", "Fig. 4(b, e): DCGAN / ResNet FID vs k on CelebA (an offline subset of "
+          "its images, also at `paper`: ch. 8)", "08_celeba",
           ("sweep_celeba_dcgan", "sweep_celeba_resnet"),
           check=_sweep_claims(("celeba_dcgan", "celeba_resnet"), _FIG4)),
     Claim("fig7", "Fig. 7 (App. C): one network's width varied, the other fixed",

@@ -49,16 +49,32 @@ def architecture(arch: str, k: int, size: int = 32) -> None:
 
 
 def settings_table(views: Views) -> None:
-    """Widths, seeds, iterations, evaluation and status of every sweep and profile shown."""
+    """Widths, seeds, iterations, evaluation and status of every sweep at every profile: the
+    profiles shown, and the `gpu` and `paper` grids (marked planned where not stored here),
+    so the prose can point to each profile's settings. Below it, the training settings every
+    run of the sweeps shares (:class:`~..train.TrainConfig`'s defaults, App. D)."""
+    from ..train import TrainConfig
+
     rows = ["| sweep | profile | widths | fixed | seeds | iterations | FID every | FID on N | "
             "status |", "|---|---|---|---:|---:|---:|---:|---:|---|"]
     for name, by_profile in views.items():
-        for p, v in by_profile.items():
+        shown = dict(by_profile)
+        for p in ("gpu", "paper"):
+            shown.setdefault(p, None)
+        for p, v in shown.items():
+            v = v if v is not None else sweep_view(name, p)
             c = v.cfg
+            status = (v.status() if v.done or p in by_profile
+                      else f"planned (not run yet): `{v.command}`")
             rows.append(f"| `{name}` | {p} | {', '.join(map(str, c['widths']))} | "
                         f"{c.get('fixed', '—')} | {c['seeds']} | {c['iters']:,} | "
-                        f"{c['eval_every'] or 'end'} | {c['eval_n']:,} | {v.status()} |")
-    display(Markdown("\n".join(rows)))
+                        f"{c['eval_every'] or 'end'} | {c['eval_n']:,} | {status} |")
+    t = TrainConfig()
+    display(Markdown("\n".join(rows) + "\n\nEvery run: WGAN-GP, gradient penalty weight "
+                     f"λ = {t.gp_weight:g}, {t.n_critic} critic steps per generator step, "
+                     f"batch {t.batch_size}, {t.optimizer.capitalize()} with learning rate "
+                     f"{t.lr:g} and (β₁, β₂) = ({t.beta1:g}, {t.beta2:g}) for both networks "
+                     "(TrainConfig's defaults)."))
 
 
 def parameter_tables(views: Views) -> None:
@@ -312,8 +328,9 @@ def verdicts(views: Views) -> None:
 def glue_rules() -> None:
     """The verdict rules' constants for the chapters' prose (rule_alpha, rule_far,
     rule_min_evals, curve_min_evals (:data:`.figures.MIN_CURVE_EVALS`), rule_exact_up_to,
-    rule_permutations, gpu_share, paper_iters), so the text cannot drift from
-    :mod:`.summary`, :mod:`.significance` and :mod:`.figures`."""
+    rule_permutations, gpu_share, paper_iters; rule_either_way, rule_margin, rule_late_from,
+    gpu_evals), so the text cannot drift from :mod:`.summary`, :mod:`.significance` and
+    :mod:`.figures`."""
     from ..book import glue
     from . import significance, summary
 
@@ -330,6 +347,13 @@ def glue_rules() -> None:
     share = [settings(n, "gpu")["iters"] / settings(n, "paper")["iters"] for n in sweeps()]
     glue("gpu_share", f"{min(share):.1%}–{max(share):.1%}")
     glue("paper_iters", settings("cifar10_dcgan", "paper")["iters"], ",")
+    # a claim with no effect is called significant in one direction or the other with chance
+    # 2 ALPHA by one one-sided test per direction; the trend rule needs two tests to agree
+    glue("rule_either_way", f"{2 * summary.ALPHA:g}")
+    glue("rule_margin", f"{summary.PRACTICAL_MARGIN:.0%}")
+    glue("rule_late_from", f"{summary.settled.LATE_FROM:.0%}")
+    gpu = [settings(n, "gpu") for n in sweeps()]
+    glue("gpu_evals", min(g["iters"] // g["eval_every"] for g in gpu if g["eval_every"]))
 
 
 def concurrent_runs(view: SweepView) -> int:
@@ -484,12 +508,13 @@ def _hours(h: float) -> str:
     return f"{h:,.0f}" if h == h else "—"
 
 
-def run_reading(view: SweepView, collapsed: list[int], varied: list[int]) -> str:
+def run_reading(view: SweepView, collapsed: list[int], varied: list[int],
+                extra: tuple[str, ...] = (), figure: str = "Fig. 3") -> str:
     """Chapter 6's closing reading of a sweep (prose, from its verdicts): which widths' sample
     grids are collapsed (``collapsed``; the others ``varied``) and so what the FID trend
-    separates; the paper's uptick pair as measured; how many verdicts judge a claim at all
-    (early-training evidence and "not testable" do not); and, below `paper`, that the
-    profile is reduced."""
+    separates; the paper's uptick pair as measured; the sentences ``extra``; how many verdicts
+    judge a claim at all (early-training evidence and "not testable" do not); and, below
+    `paper`, that the profile is reduced (``figure``: the paper's figure of trained models)."""
     from .summary import CONFIRMED, CONTRADICTED, NOT_REPRODUCED
 
     found = sweep_verdicts(view)
@@ -521,14 +546,133 @@ def run_reading(view: SweepView, collapsed: list[int], varied: list[int]) -> str
         else:
             parts.append(f"This profile does not train both of the paper's uptick widths, "
                          f"k = {lo} and {hi}.")
+    parts += list(extra)
     judged = sum(v.outcome in (CONFIRMED, CONTRADICTED, NOT_REPRODUCED) for v in found.values())
-    parts.append(f"Of the {len(found)} verdicts above, {judged} judge{'s' if judged == 1 else ''} "
-                 f"a claim; the others are not testable here, inconclusive or early-training "
-                 f"evidence only.")
+    parts.append(f"Of this sweep's {len(found)} verdicts, {judged} "
+                 f"judge{'s' if judged == 1 else ''} a claim; the others are not testable here, "
+                 f"inconclusive or early-training evidence only.")
     if view.profile != "paper":
         share = iters / settings(view.spec.name, "paper")["iters"]
         # plain words: glued text is shown as is, without Markdown
-        parts.append(f"The {view.profile} profile trains {share:.1%} of the paper profile's "
-                     f"iterations, so none of this says how Fig. 3's trained models compare; "
+        parts.append(f"The {view.profile} profile trains {100 * share:.2g}% of the paper "
+                     f"profile's iterations, so none of this says how {figure}'s trained models "
+                     f"compare; "
                      f"that needs the paper profile (the gpu profile is reduced scale too).")
     return " ".join(parts)
+
+
+# A sample grid counts as collapsed below this fraction of the real images' diversity
+# (:func:`..summaries.sample_diversity` after 4x4 block averaging): chapter 6's threshold, a
+# choice made by eye, not a calibrated test.
+COLLAPSE_CUT = 0.5
+
+
+def grid_diversity(view: SweepView) -> dict[int, list[float]]:
+    """Per varied width, the diversity of every stored run's sample grid (seed order) as a
+    fraction of the same number for 64 real training images: the per-pixel standard deviation
+    across the 64 samples after averaging 4x4 pixel blocks. Near 0: one repeated image."""
+    from PIL import Image
+
+    from ..data import CARDS
+    from ..metrics.reference import reference_subset
+    from ..summaries import grid_tiles, sample_diversity
+    from ..train import grid_path
+    from .matrices import varied_side
+
+    side = varied_side(view.configs)
+    dataset = view.configs[0].dataset
+    size = CARDS[dataset].resolution
+    real = np.asarray(reference_subset(dataset, "train", 64), float)
+    real = np.moveaxis(real, 1, -1) if real.ndim == 4 else real
+    base = sample_diversity(real, block=4)
+    out: dict[int, list[float]] = {}
+    for c, r in sorted(zip(view.configs, view.recs, strict=True), key=lambda cr: cr[0].seed):
+        path = grid_path(c, view.profile)
+        if r is None or not path.exists():
+            continue
+        img = np.asarray(Image.open(path).convert("RGB" if real.ndim == 4 else "L"), float)
+        tiles = grid_tiles(img, 8, size)
+        out.setdefault(int(getattr(c, side)), []).append(sample_diversity(tiles, 4) / base)
+    return dict(sorted(out.items()))
+
+
+def image_reading(view: SweepView) -> str:
+    """What an image sweep's stored runs show, in plain words for a chapter's closing
+    section: which widths' sample grids are collapsed (:data:`COLLAPSE_CUT`, every seed's
+    grid), how FID moved between the first and the last evaluation, what the trend verdict
+    then compares, and the rest of :func:`run_reading` (how many verdicts judge a claim; the
+    profile is reduced)."""
+    from .matrices import eval_curves, width_name
+    from .summary import EARLY_AGAINST, EARLY_FOR
+
+    div = grid_diversity(view)
+    name = width_name(view.configs)
+    counts = {k: sum(d < COLLAPSE_CUT for d in ds) for k, ds in div.items()}
+    collapsed = [k for k, n in counts.items() if 2 * n > len(div[k])]
+    varied = [k for k in div if k not in collapsed]
+    head, parts = [], []
+    if div:
+        head.append(
+            f"Sample grids below {COLLAPSE_CUT:g} of the real images' diversity (collapsed, by a "
+            "threshold chosen by eye; a width counts as collapsed below when most of its seeds' "
+            "grids are; diversity by seed, the first seed's grid being the one the figures "
+            "show): " + "; ".join(
+                f"{name} = {k}: {counts[k]} of {len(ds)} seeds (diversity "
+                + ", ".join(f"{d:.2f}" for d in ds) + ")" for k, ds in div.items()) + ".")
+    curves = eval_curves(view.configs, view.recs)
+    if len(curves) > 1:
+        change = {k: float(np.mean(c[:, -1]) - np.mean(c[:, 0])) for k, (_, c) in curves.items()}
+        steps = next(iter(curves.values()))[0]
+        rose = [k for k, d in change.items() if d > 0]
+        parts.append(
+            f"From iteration {int(steps[0]):,} to {int(steps[-1]):,} the mean FID "
+            + ", ".join(f"{'rose' if d > 0 else 'fell'} by {abs(d):.1f} at {name} = {k}"
+                        for k, d in change.items()) + ".")
+        trend = sweep_verdicts(view)["trend"].outcome
+        if rose and trend in (EARLY_AGAINST, EARLY_FOR):
+            parts.append(
+                f"So the trend verdict ({trend}) compares the widths at a last evaluation where "
+                f"FID at {name} = {', '.join(map(str, rose))} had risen since the first: whether "
+                "that rise is a transient or the instability Fig. 5 is about cannot be told from "
+                f"{len(steps)} evaluations, and the stability rule judges divergence only.")
+    return " ".join(head + [run_reading(view, collapsed, varied, tuple(parts), "Fig. 4")])
+
+
+def glue_readings(views: Views, profile: str) -> None:
+    """Glue ``<sweep>_reading``: :func:`image_reading` of each sweep at ``profile`` (or why
+    there is none yet), for a chapter's closing section."""
+    from ..book import glue
+
+    for name, by_profile in views.items():
+        v = by_profile[profile]
+        glue(f"{name}_reading", image_reading(v) if v.complete else
+             f"{name} at {profile}: {v.status()}; nothing to read yet.")
+
+
+# CelebA's full size and its official training partition (Liu et al., 2015): the offline
+# subset's card (:data:`..data.CARDS`) has only the subset's counts.
+CELEBA_IMAGES, CELEBA_OFFICIAL_TRAIN = 202_599, 162_770
+
+
+def glue_celeba_budget(name: str = "celeba_dcgan") -> None:
+    """Glue what the CelebA chapter says of its data and of its `paper` profile: the offline
+    card's source and preprocessing (``celeba_source``, ``celeba_preprocessing``), its split
+    (``celeba_train_n``, ``celeba_test_n``), the full and official-train counts, and how many
+    passes over the training images the `paper` profile's critic makes (``celeba_epochs``:
+    iterations x critic steps x batch / training images) against the same budget on the
+    official partition (``celeba_official_epochs``)."""
+    from ..book import glue
+    from ..data import CARDS
+    from ..train import TrainConfig
+
+    card, t, paper = CARDS["celeba"], TrainConfig(), settings(name, "paper")
+    seen = paper["iters"] * t.n_critic * t.batch_size
+    glue("celeba_source", card.source)
+    glue("celeba_preprocessing", card.preprocessing)
+    glue("celeba_train_n", card.counts["train"], ",")
+    glue("celeba_test_n", card.counts["test"], ",")
+    glue("celeba_images", CELEBA_IMAGES, ",")
+    glue("celeba_official_train", CELEBA_OFFICIAL_TRAIN, ",")
+    glue("celeba_paper_seen", seen, ",")
+    glue("celeba_epochs", seen / card.counts["train"], ",.0f")
+    glue("celeba_official_epochs", seen / CELEBA_OFFICIAL_TRAIN, ",.0f")

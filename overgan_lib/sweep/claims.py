@@ -22,6 +22,10 @@ import numpy as np
 from ..profiles import settings
 from .matrices import diverged_matrix, eval_curves, width_matrix, width_name
 from .summary import (
+    CONFIRMED,
+    CONTRADICTED,
+    NOT_REPRODUCED,
+    NOT_TESTABLE,
     Verdict,
     converges_faster,
     far_from_data,
@@ -32,6 +36,7 @@ from .summary import (
     lower_throughout,
     more_stable,
     saturates_beyond,
+    still_learning,
     uptick_between,
     worse_beyond_fixed,
 )
@@ -78,8 +83,9 @@ def sweep_verdicts(view: SweepView) -> dict[str, Verdict]:
         for rule in ("saturation", "uptick", "uptick_gap", "fixed", "gap"):
             if rule in found:
                 found[rule] = replace(found[rule], evidence=found[rule].evidence + note)
+    curves = eval_curves(view.configs, view.recs)
+    found = _converged_only_if_flat(found, curves, width)
     if spec.convergence:
-        curves = eval_curves(view.configs, view.recs)
         per_width = dict(zip(k.tolist(), lost.sum(1).tolist(), strict=True))
         far = far_from_data(f_train, floor, trend=True, what="rate")
         found["lower"] = lower_throughout(curves, far, width, per_width)
@@ -90,4 +96,38 @@ def sweep_verdicts(view: SweepView) -> dict[str, Verdict]:
         if not spec.convergence_stated:
             for rule in CONVERGENCE_RULES:
                 found[rule] = replace(found[rule], claim=found[rule].claim + CONVERGENCE_CARRIED)
-    return found
+    return _reduced_scale(found, view)
+
+
+# The rules on converged models (:mod:`.summary.converged`), gated on flat curves.
+CONVERGED_RULES = ("saturation", "uptick", "uptick_gap", "fixed", "gap")
+_JUDGED = (CONFIRMED, CONTRADICTED, NOT_REPRODUCED)
+
+
+def _converged_only_if_flat(found: dict[str, Verdict], curves, width: str
+                            ) -> dict[str, Verdict]:
+    """A converged-model verdict that judged its claim becomes *not testable* when the stored
+    curves show the runs still learning (:func:`.summary.still_learning`), with the reason."""
+    if not any(found[r].outcome in _JUDGED for r in CONVERGED_RULES if r in found):
+        return found
+    why = still_learning(curves, width)
+    if not why:
+        return found
+    return {r: (replace(v, outcome=NOT_TESTABLE, evidence=f"{v.evidence} {why}")
+                if r in CONVERGED_RULES and v.outcome in _JUDGED else v)
+            for r, v in found.items()}
+
+
+def _reduced_scale(found: dict[str, Verdict], view: SweepView) -> dict[str, Verdict]:
+    """Below the `paper` profile, every verdict that judges its claim (confirmed,
+    contradicted, not reproduced) says in its own text that it is on reduced-scale runs, with
+    the share of the paper's iterations and the N of its FIDs."""
+    if view.profile == "paper":
+        return found
+    paper = settings(view.spec.name, "paper")
+    note = (f"Reduced scale: the {view.profile} profile trains "
+            f"{100 * view.cfg['iters'] / paper['iters']:.2g}% of the paper profile's "
+            f"{paper['iters']:,} iterations with FID on N = {view.cfg['eval_n']:,}, so this "
+            f"judges these runs, not the paper's converged models.")
+    return {r: (replace(v, evidence=f"{note} {v.evidence}") if v.outcome in _JUDGED else v)
+            for r, v in found.items()}

@@ -21,16 +21,20 @@ Every sweep chapter calls these, so the paper's claims are judged the same way e
 Claims about converged models (the plateau, the generalisation gap, Fig. 3's uptick, Fig. 7's
 drop; :mod:`.converged`) are not tested on models whose best FID exceeds the data's own
 floor at the same N by more than :data:`FAR_FROM_DATA` FID points: there FID differences
-measure how far from the data a model is. Trends in FID with k and Fig. 5's rules on FID
-over iterations (:mod:`.rate`) are still tested there, but their outcome is early-training
-evidence for or against the claim (:data:`EARLY_FOR`, ...), never a verdict on the
-converged models the paper reports; *inconclusive* there means the tests disagree or neither
-reaches the level. Diverged runs are ranked as the worst runs in the rank tests and named in
-the evidence; the converged-model rules leave them out, and
+measure how far from the data a model is; nor on runs whose stored curves are still falling
+at the end (:func:`.settled.still_learning`). The plateau and the gap, claims that a change is
+small, are judged against a stated effect size, :data:`.converged.PRACTICAL_MARGIN` of what
+widening buys, by one-sided Welch tests or a confidence bound. Trends in FID with k
+and Fig. 5's rules on FID over iterations (:mod:`.rate`) are still tested there, but their
+outcome is early-training evidence for or against the claim (:data:`EARLY_FOR`, ...), never
+a verdict on the converged models the paper reports; *inconclusive* there means the tests
+disagree or neither reaches the level. Diverged runs are ranked as the worst runs in the rank
+tests and named in the evidence; the converged-model rules leave them out, and
 :func:`overgan_lib.sweep.claims.sweep_verdicts` names them there too.
 """
 
 from .converged import (
+    PRACTICAL_MARGIN,
     gap_does_not_grow,
     gap_grows_between,
     saturates_beyond,
@@ -57,6 +61,7 @@ from .outcomes import (
     welch_outcome,
 )
 from .rate import converges_faster, lower_throughout, more_stable, time_to_reach
+from .settled import still_learning
 from .trend import improves_with_width, trend_with_width
 
 __all__ = [
@@ -67,3 +72,4 @@ __all__ = [
     "saturates_beyond", "time_to_reach", "trend_with_width", "uptick_between", "welch_outcome",
     "worse_beyond_fixed",
 ]
+__all__ += ["PRACTICAL_MARGIN", "still_learning"]
