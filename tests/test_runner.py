@@ -748,6 +748,7 @@ def test_slight_drop_not_found_at_three_seeds_is_inconclusive_not_a_failure():
 def test_fig5_rules_are_labelled_carried_over_where_the_paper_shows_dcgan_only():
     """Fig. 5 is "DCGAN Training Results": on the ResNet sweeps (Fig. 7's included) its three
     rules still run, and their claims say they are carried over; on DCGAN they do not."""
+    from overgan_lib.profiles import settings
     from overgan_lib.sweep.claims import CONVERGENCE_CARRIED, CONVERGENCE_RULES
     from overgan_lib.sweep.view import SweepView
 
@@ -761,7 +762,8 @@ def test_fig5_rules_are_labelled_carried_over_where_the_paper_shows_dcgan_only()
             "status": "completed", "message": "", "evals": evals(c),
             "final": {"fid_train": evals(c)[-1]["fid_train"],
                       "fid_test": evals(c)[-1]["fid_train"] + 1}}, Path("x")) for c in cfgs]
-        found = sweep.sweep_verdicts(SweepView(sweep.spec(name), "cpu", {"fixed": 32}, cfgs,
+        cfg = {**settings(name, "cpu"), "fixed": 32}
+        found = sweep.sweep_verdicts(SweepView(sweep.spec(name), "cpu", cfg, cfgs,
                                                recs, None))
         carried = [found[r].claim.endswith(CONVERGENCE_CARRIED) for r in CONVERGENCE_RULES]
         assert carried == [name != "cifar10_dcgan"] * 3, name
