@@ -116,3 +116,27 @@ def test_sweep_row_cells():
           "pixel_indices": np.array([[1, 2, 3], [1, 4, 5]])}
     row = GC.sweep_row("s", "k=8 seed=0", 12.345, nb, np.linspace(0.7, 1.0, 64))
     assert row == "| `s` | k=8 seed=0 | 12.35 | 0.500 | 0.488 | 1 of 2 | 50% | 0.900 |"
+
+
+def test_tables_have_one_row_per_entry_and_apply_the_rule():
+    from types import SimpleNamespace
+
+    gaps = {"baselines": ["memorise", "fresh"],
+            **{n: {"real_gap": g, "real_gap_se": 0.1, "real_gap_raw": 0.0, "real_gap_raw_se": 0.1}
+               for n, g in (("memorise", 1.0), ("fresh", 0.0))}}
+    rows = GC.baseline_gaps_table(gaps).splitlines()
+    assert len(rows) == 2 + 2 and "| memoriser (all training images) |" in rows[2]
+    assert rows[2].split("|")[4].strip() == "yes" and rows[3].split("|")[4].strip() == "no"
+    views = {**VIEWS, "real_gap_raw": [0.0] * 3, "real_gap_raw_se": [0.1] * 3,
+             "nnd": [0.1] * 3, "nnd_raw": [0.2] * 3, "seconds": [5.0] * 3}
+    rows = GC.fit_views_table(views).splitlines()
+    assert len(rows) == 2 + 3 and rows[2].startswith("| 5,000 |")
+    pairs = {"baselines": [CrossedPair("blur", 0.5, 0.1, 0.3, 0.1, 2.9, 2.8)],
+             "dcgan": [CrossedPair("k8_s0", 0.1, 0.1, 0.1, 0.1, 3.0, 3.1)]}
+    rows = GC.crossover_table(pairs).splitlines()
+    assert rows[2].startswith("| baselines | blurred training images |")
+    assert rows[3].startswith("| `dcgan` | k8_s0 |")
+    fid = {"n": 100, "baselines": ["memorise"], "floor": {"fid": 10.0, "kid": 0.001},
+           "memorise": {"fid_train": 9.0, "fid_test": 11.0, "kid_train": 0.0, "kid_test": 0.002}}
+    table, words = GC.fid_comparison(fid, SimpleNamespace(complete=False), "cpu")
+    assert len(table.splitlines()) == 4 and "not stored at the same N" in words

@@ -252,3 +252,97 @@ def sweep_row(sweep: str, run: str, nnd: float, nb: dict[str, Any],
             f"{np.median(ratio):.3f} | {copy_like(ratio, test_ratio)[0]} of {len(ratio)} | "
             f"{100 * distinct_fraction(nb['pixel_indices'][:, 0]):.0f}% | "
             f"{nb['inception_ratio']:.3f} |")
+
+
+def fid_comparison(fid: dict[str, Any], view: Any, profile: str) -> tuple[str, str]:
+    """FID and KID of the baselines (``fid``: the ``generalization_fid`` record) as a Markdown
+    table, and where the memoriser's FID sits against the floor and the DCGAN sweep's models
+    (``view``: its :class:`.view.SweepView`) at the same N, in words: FID cannot see copying."""
+    from .matrices import width_matrix
+
+    rows = [f"| samples (N = {fid['n']}) | FID train | FID test | KID train ×10³ | KID test ×10³ |",
+            "|---|---:|---:|---:|---:|",
+            f"| real training vs test images (the floor) | — | {fid['floor']['fid']:.1f} | — | "
+            f"{1e3 * fid['floor']['kid']:.1f} |"]
+    for b in fid["baselines"]:
+        r = fid[b]
+        rows.append(f"| {label(b)} | {r['fid_train']:.1f} | {r['fid_test']:.1f} | "
+                    f"{1e3 * r['kid_train']:.1f} | {1e3 * r['kid_test']:.1f} |")
+    mem, floor = fid["memorise"]["fid_train"], fid["floor"]["fid"]
+    if not (view.complete and view.cfg["eval_n"] == fid["n"]):
+        return "\n".join(rows), (f"The memoriser's FID is {mem:.1f} against the floor's "
+                                 f"{floor:.1f}; the DCGAN sweep at `{profile}` is not stored at "
+                                 f"the same N to compare with.")
+    _, F = width_matrix(view.configs, view.recs, "fid_train")
+    span = f"at the same N ({np.nanmin(F):.1f} to {np.nanmax(F):.1f})"
+    return "\n".join(rows), (
+        f"The memoriser's FID ({mem:.1f} against training images) is within "
+        f"{100 * abs(mem - floor) / floor:.0f}% of the floor ({floor:.1f}), and "
+        + (f"below every trained DCGAN of the `{profile}` sweep {span}: FID cannot tell a "
+           f"memoriser from real data, and it ranks copying the training set above every "
+           f"model here." if mem < np.nanmin(F) else
+           f"among the trained DCGANs of the `{profile}` sweep {span}."))
+
+
+def sweep_table(sweeps: dict[str, dict[str, Any]]) -> str:
+    """The Figs. 6/10 table, one :func:`sweep_row` per generator of every scored sweep
+    (``sweeps``: name -> ``generalization`` record data), against its held-out images."""
+    from .copy_test import nearest_over_second
+
+    rows = ["| sweep | run | NND | copy ratio (pixels) | nearest / second nearest (median) | "
+            "copy-like samples | distinct nearest images per sample | copy ratio (Inception, "
+            "cached subset) |", "|---|---|---:|---:|---:|---:|---:|---:|"]
+    for name, data in sweeps.items():
+        nbrs = data["neighbours"]
+        test_ratio = nearest_over_second(nbrs["test"]["pixel_distances"])
+        rows += [sweep_row(name, n, data["nnd"][n]["nnd"], nbrs[n], test_ratio)
+                 for n in data["names"]]
+    return "\n".join(rows)
+
+
+def fit_views_table(views: dict[str, Any]) -> str:
+    """The fit-set experiment (``views``: ``nnd_fit_views`` record) as a Markdown table: per
+    fit-set size, both critics' real-side gaps against the per-critic rule, NND, wall time."""
+    beyond = f"beyond {gap_rule.z_learnt():.2f} SE?"  # the rule, not a verdict on learning
+    rows = [f"| fit images | views per fit image | gap ± SE (EMA critic, scored) | {beyond} | "
+            f"gap ± SE (raw critic) | {beyond} | NND (EMA) | NND (raw critic) | wall time |",
+            "|---:|---:|---:|---|---:|---|---:|---:|---:|"]
+    for i, n_fit in enumerate(views["n_fit"]):
+        ema, raw = ((views[g][i], views[f"{g}_se"][i]) for g in ("real_gap", "real_gap_raw"))
+        rows.append(f"| {int(n_fit):,} | {gap_rule.fmt_views(views['views'][i])} | "
+                    f"{gap_rule.fmt_gap(*ema)} | {learnt_cell(*ema)} | "
+                    f"{gap_rule.fmt_gap(*raw)} | {learnt_cell(*raw)} | {views['nnd'][i]:.3f} | "
+                    f"{views['nnd_raw'][i]:.3f} | {views['seconds'][i]:.0f} s |")
+    return "\n".join(rows)
+
+
+def baseline_gaps_table(baselines: dict[str, Any]) -> str:
+    """The baselines' critics' real-side gaps (``baselines``: ``generalization_baselines``
+    record) as a Markdown table, with the EMA gap's one-sided upper bound and the rule."""
+    beyond = f"beyond {gap_rule.z_learnt():.2f} SE?"
+    rows = [f"| baseline | gap ± SE (EMA critic, scored) | one-sided upper bound (this critic) | "
+            f"{beyond} | gap ± SE (raw critic) | {beyond} |", "|---|---:|---:|---|---:|---|"]
+    for n in baselines["baselines"]:
+        r = baselines[n]
+        ema, raw = ((r[g], r[f"{g}_se"]) for g in ("real_gap", "real_gap_raw"))
+        rows.append(f"| {label(n)} | {gap_rule.fmt_gap(*ema)} | "
+                    f"{gap_rule.upper_bound(*ema):.2f} | {learnt_cell(*ema)} | "
+                    f"{gap_rule.fmt_gap(*raw)} | {learnt_cell(*raw)} |")
+    return "\n".join(rows)
+
+
+def crossover_table(pairs: dict[str, list]) -> str:
+    """Every crossed pair (``pairs``: source -> :class:`.crossover.CrossedPair`) as a Markdown
+    row: both gaps, the learning estimate against the rule, the offset and both NNDs."""
+    from .crossover import fmt_pair_row
+
+    rows = ["| critics of | sampler | first gap a ± SE | crossed gap b ± SE | "
+            "learning (a + b)/2 ± SE "
+            f"| beyond {gap_rule.z_learnt():.2f} SE? | offset (a − b)/2 (in SE of a) | NND, first "
+            "| NND, crossed |", "|---|---|---:|---:|---:|---|---:|---:|---:|"]
+    for src, ps in pairs.items():
+        for p in ps:
+            who, what = ("baselines", label(p.name)) if src == "baselines" else (f"`{src}`",
+                                                                                 p.name)
+            rows.append(f"| {who} | {what} | " + " | ".join(fmt_pair_row(p)) + " |")
+    return "\n".join(rows)
