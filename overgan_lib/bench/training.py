@@ -5,7 +5,7 @@
 cuda, the graphed engine, in interleaved rounds in one process, on the same data and noise.
 ``bench sweep`` compares N small CPU runs one after another with the same runs in worker
 processes. ``bench gpu-sweep`` trains 15 graphed runs together (one stream each) against
-the same runs one after another, in interleaved rounds.
+the same runs one after another.
 """
 
 from __future__ import annotations
@@ -136,30 +136,28 @@ GPU_SWEEP_WIDTHS = (8, 16, 32, 64, 128)
 
 
 def bench_gpu_sweep(widths: tuple[int, ...] = GPU_SWEEP_WIDTHS, seeds: int = 3,
-                    iters: int = 50, device: str = "cuda", rounds: int = 2) -> dict[str, Any]:
+                    iters: int = 50, device: str = "cuda") -> dict[str, Any]:
     """Graphed DCGAN runs (widths x seeds, CIFAR-10) trained together vs one after another.
 
-    Together: one round replays every run's graph, each from its own CUDA stream (the
-    stream it was captured on), so the runs overlap on the device. One after another: each
-    run alone for ``iters`` iterations. Both sides are graphed and warm, timed in
-    ``rounds`` interleaved blocks (one after another, then together, repeated); the medians'
-    aggregate iterations/s are compared.
+    Together: one round replays every run's graph, each on its own CUDA stream, so the
+    runs overlap on the device. One after another: each run alone for ``iters``
+    iterations. Both sides are graphed and warm; aggregate iterations/s are compared.
     """
     check_positive_int("iters", iters)
     check_positive_int("seeds", seeds)
-    check_positive_int("rounds", rounds)
     check_device_visible(device)
     images = torch.from_numpy(data.load_uint8("cifar10", "train"))
     capture = device.startswith("cuda")
     engines = [GraphedEngine(TrainConfig(dataset="cifar10", arch="dcgan", k_g=k, k_d=k,
                                          seed=s), images, device, capture=capture)
                for k in widths for s in range(seeds)]
+    streams = [torch.cuda.Stream() if capture else None for _ in engines]
     for e in engines:
         e.capture_graph()
         e.iteration()
 
-    def on(e: GraphedEngine):
-        return torch.cuda.stream(e.stream) if e.stream is not None else contextlib.nullcontext()
+    def on(stream):
+        return torch.cuda.stream(stream) if stream is not None else contextlib.nullcontext()
 
     def sequential() -> None:
         for e in engines:
@@ -168,17 +166,13 @@ def bench_gpu_sweep(widths: tuple[int, ...] = GPU_SWEEP_WIDTHS, seeds: int = 3,
 
     def together() -> None:
         for _ in range(iters):
-            for e in engines:
-                with on(e):
+            for e, s in zip(engines, streams, strict=True):
+                with on(s):
                     e.iteration()
 
-    seq, tog = [], []
-    for _ in range(rounds):
-        seq.append(_time(sequential, 1, device))
-        tog.append(_time(together, 1, device))
-    t_seq, t_tog = statistics.median(seq), statistics.median(tog)
+    t_seq = _time(sequential, 1, device)
+    t_tog = _time(together, 1, device)
     n = len(engines) * iters
     return {"runs": len(engines), "widths": list(widths), "seeds": seeds, "iters": iters,
-            "rounds": rounds, "device": device, "sequential_s": t_seq, "together_s": t_tog,
-            "sequential_rounds_s": seq, "together_rounds_s": tog,
+            "device": device, "sequential_s": t_seq, "together_s": t_tog,
             "sequential_ips": n / t_seq, "together_ips": n / t_tog, "speedup": t_seq / t_tog}

@@ -151,8 +151,7 @@ def _bench_training(args: argparse.Namespace) -> int:
             res = training.bench_train(args.arch, args.k or 64, dataset, iters=args.iters or 5,
                                        rounds=args.rounds, device=device)
         elif args.target == "gpu-sweep":
-            res = training.bench_gpu_sweep(iters=args.iters or 50, device=device,
-                                           rounds=args.rounds)
+            res = training.bench_gpu_sweep(iters=args.iters or 50, device=device)
         else:
             res = training.bench_sweep(args.models, args.workers, args.k or 64,
                                        args.iters or 100)
