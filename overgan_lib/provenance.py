@@ -71,6 +71,16 @@ DEPENDS: dict[str, tuple[str, ...]] = {
                      "overgan_lib/bench/load.py", "overgan_lib/threads.py"),
     "bench_train": (*_TRAINING, "overgan_lib/bench/training.py", "overgan_lib/bench/timing.py",
                     "overgan_lib/bench/load.py", "overgan_lib/threads.py"),
+    "bench_sweep": (*_TRAINING, "overgan_lib/bench/training.py", "overgan_lib/bench/timing.py",
+                    "overgan_lib/bench/load.py", "overgan_lib/threads.py"),
+    "bench_gpu_sweep": (*_TRAINING, "overgan_lib/bench/training.py",
+                        "overgan_lib/bench/timing.py", "overgan_lib/bench/load.py",
+                        "overgan_lib/threads.py"),
+    # FID on a device vs the CPU (and overgan's tensor path vs pytorch-fid's files).
+    "bench_fid": ("overgan_lib/metrics/fid.py", "overgan_lib/metrics/inception.py",
+                  "overgan_lib/metrics/reference.py", "overgan_lib/data",
+                  "overgan_lib/images.py", "overgan_lib/bench/fid.py",
+                  "overgan_lib/bench/timing.py"),
     # A sweep's summary record also stores the data's FID floor at its N (metrics.floors).
     **{f"sweep_{name}": (*_TRAINING, "overgan_lib/metrics/floors.py") for name in (
         "mnist_mlp", "cifar10_dcgan", "cifar10_resnet", "celeba_dcgan", "celeba_resnet",

@@ -115,6 +115,7 @@ def test_cli_fid_prints_full_precision_and_json(tmp_path):
 
 
 @pytest.mark.cuda
+@pytest.mark.inception
 @pytest.mark.skipif(not torch.cuda.is_available(), reason="needs a CUDA GPU")
 @needs_data
 def test_fid_on_cuda_equals_fid_on_cpu():

@@ -3,6 +3,8 @@ process, kept generators, payloads written by the driver, sweep registry and ver
 
 from __future__ import annotations
 
+import copy
+import dataclasses
 import hashlib
 import json
 from pathlib import Path
@@ -38,17 +40,31 @@ OPTS = RunOptions(log_every=4, ckpt_every=4)
 
 @pytest.fixture
 def tf32_off():
-    """TF32 off for the test's duration, the caller's setting restored afterwards."""
+    """TF32 off and cuDNN deterministic (no benchmark autotuning) for the test's duration,
+    the caller's settings restored afterwards: cuDNN's nondeterministic kernels made two
+    identical DCGAN runs differ by 8.7e-4 on an H200."""
     from overgan_lib.metrics.fid import no_tf32
 
-    with no_tf32():
-        yield
+    cudnn = torch.backends.cudnn
+    before = cudnn.deterministic, cudnn.benchmark
+    cudnn.deterministic, cudnn.benchmark = True, False
+    try:
+        with no_tf32():
+            yield
+    finally:
+        cudnn.deterministic, cudnn.benchmark = before
 
 
 def cuda(test):
     """Marked ``cuda`` (``pytest -m cuda`` selects them on a GPU machine); skipped without."""
     skip = pytest.mark.skipif(not torch.cuda.is_available(), reason="needs a CUDA GPU")
     return pytest.mark.cuda(skip(test))
+
+
+def inception(test):
+    """Marked ``inception``: computes an FID (needs pytorch-fid's Inception weights); the
+    GPU session runs the cuda tests without it before the weights have arrived."""
+    return pytest.mark.inception(test)
 
 
 # ----------------------------------------------------------------------------- identity
@@ -112,6 +128,34 @@ def test_warm_up_is_undone_in_place_and_leaves_optimiser_state(arch, dataset):
         assert torch.equal(eng.iteration(stream), static.iteration())
     for p, q in zip(eng.D.parameters(), static.D.parameters(), strict=True):
         assert torch.equal(p, q)
+
+
+def test_sgda_counts_as_ready_for_capture():
+    """Plain SGD (``sgda``) keeps no state between steps: capture must not wait for state
+    that never comes (use_graphs picks graphs for sgda on cuda)."""
+    cfg = TrainConfig(dataset="mnist", arch="mlp", k_g=8, k_d=8, n_critic=2, batch_size=16,
+                      optimizer="sgda")
+    static = GraphedEngine(cfg, train_images("mnist", 64), "cpu", capture=False)
+    assert static.optimiser_state_ready()
+    adam = GraphedEngine(dataclasses.replace(cfg, optimizer="adam"),
+                         train_images("mnist", 64), "cpu", capture=False)
+    assert not adam.optimiser_state_ready()  # Adam's state appears only after a step
+
+
+def test_eager_checkpoint_loads_into_a_capturable_engine():
+    """A checkpoint of the eager engine (Adam capturable=False) resumed in a graphed run:
+    the loaded param_groups must stay capturable, else capture fails."""
+    cfg = TrainConfig(dataset="mnist", arch="mlp", k_g=8, k_d=8, n_critic=2, batch_size=16)
+    images = train_images("mnist", 64)
+    eng = Engine(cfg)
+    eng.iteration(BatchStream(images, cfg.batch_size, cfg.seed))
+    saved = eng.state_dict()
+    assert not any(g["capturable"] for g in saved["opt_d"]["param_groups"])
+    graphed = GraphedEngine(cfg, images, "cpu", capture=True)  # (nothing captured on a CPU)
+    graphed.load_state_dict(saved, batches=cfg.n_critic)
+    for opt in (graphed.engine.opt_g, graphed.engine.opt_d):
+        assert all(g["capturable"] for g in opt.param_groups)
+    assert graphed.batches == cfg.n_critic
 
 
 def test_many_runs_in_one_process_equal_separate_runs(isolated):
@@ -631,6 +675,58 @@ def test_graphed_step_equals_eager_step_on_cuda(tf32_off):
 
 
 @cuda
+def test_graphed_mlp_runs_replayed_together_equal_each_alone(tf32_off):
+    """MLP graphs (GEMMs: cuBLAS workspaces) replayed at once, each on its own stream,
+    equal the same runs replayed alone. Graphs captured on one shared stream would share
+    one cuBLAS workspace and race on it (conv-only DCGAN would not show it)."""
+    cfg0 = TrainConfig(dataset="cifar10", arch="mlp", k_g=256, k_d=256)
+    images = train_images("cifar10", 4096)
+
+    def engines():
+        out = [GraphedEngine(dataclasses.replace(cfg0, seed=s), images, "cuda", chunk=8)
+               for s in range(4)]
+        for e in out:
+            e.capture_graph()
+        return out
+
+    together = engines()
+    assert len({e.stream for e in together}) == len(together)
+    for _ in range(12):
+        for e in together:
+            with torch.cuda.stream(e.stream):
+                e.iteration()
+    torch.cuda.synchronize()
+    for e in engines():
+        for _ in range(12):
+            e.iteration()
+        t = together[e.cfg.seed]
+        for p, q in zip([*e.G.parameters(), *e.D.parameters()],
+                        [*t.G.parameters(), *t.D.parameters()], strict=True):
+            torch.testing.assert_close(p, q, rtol=1e-5, atol=1e-6)
+
+
+@cuda
+def test_graphed_sgda_and_a_resumed_eager_checkpoint_capture_on_cuda(tf32_off):
+    """sgda (stateless SGD) captures; an eager engine's checkpoint (capturable=False)
+    loads into a graphed engine that then captures and replays."""
+    cfg = TrainConfig(dataset="cifar10", arch="mlp", k_g=32, k_d=32, optimizer="sgda")
+    images = train_images("cifar10", 1024)
+    g = GraphedEngine(cfg, images, "cuda", chunk=4)
+    g.capture_graph()
+    assert torch.isfinite(g.iteration()).all()
+    cfg = TrainConfig(dataset="cifar10", arch="mlp", k_g=32, k_d=32)
+    eng = Engine(cfg, "cuda")
+    stream = BatchStream(images, cfg.batch_size, cfg.seed)
+    eng.iteration(stream)
+    graphed = GraphedEngine(cfg, images, "cuda", chunk=4)
+    graphed.load_state_dict(copy.deepcopy(eng.state_dict()), stream.index)
+    graphed.capture_graph()
+    a, b = eng.iteration(stream), graphed.iteration()
+    torch.testing.assert_close(a, b, rtol=1e-4, atol=1e-4)
+
+
+@cuda
+@inception
 def test_several_graphed_runs_on_streams_equal_separate_runs(isolated, tf32_off):
     cfgs = [TrainConfig(dataset="cifar10", arch="dcgan", k_g=k, k_d=k, iters=20, eval_n=16,
                         fid_test=False) for k in (8, 16)]
@@ -642,9 +738,11 @@ def test_several_graphed_runs_on_streams_equal_separate_runs(isolated, tf32_off)
 
 
 @cuda
-def test_resume_on_cuda(isolated):
-    """The MLP resumes bitwise on cuda (conv nets do not: cuDNN is nondeterministic)."""
-    cfg = TrainConfig(**{**TINY, "iters": 16})
+@inception
+def test_resume_on_cuda(isolated, tf32_off):
+    """The MLP resumes bitwise on cuda (conv nets do not: cuDNN is nondeterministic). On
+    CIFAR-10, the data the GPU session carries."""
+    cfg = TrainConfig(**{**TINY, "dataset": "cifar10", "arch": "mlp", "iters": 16})
     assert train(cfg, "smoke", progress=False, options=OPTS, stop_after=8) is None
     resumed = train(cfg, "smoke", progress=False, options=OPTS)
     fresh = train(cfg, "smoke", rerun=True, progress=False, options=OPTS)

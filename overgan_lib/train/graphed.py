@@ -17,6 +17,14 @@ Without ``capture`` the same static-buffer body runs eagerly; that is how the CP
 check it against :class:`~overgan_lib.train.engine.Engine` bitwise. The captured graph
 only points at memory: the engine keeps its models, optimisers and buffers alive as long
 as the graph (dropping them made replay segfault on an H200).
+
+Each engine captures and replays on its own CUDA stream (:attr:`GraphedEngine.stream`).
+PyTorch keys the cuBLAS/cuBLASLt workspace by (handle, stream), and a captured GEMM keeps
+the workspace pointer it was captured with: graphs captured on one shared stream (the
+default of ``torch.cuda.graph``) would all point at the same scratch memory and race on it
+when replayed at once on different streams. :meth:`GraphedEngine.iteration` orders its
+stream after the caller's current stream and the caller's after it (events, no host sync),
+so callers may replay several engines, each from its own current stream, and they overlap.
 """
 
 from __future__ import annotations
@@ -54,6 +62,9 @@ class GraphedEngine:
         self.out = torch.zeros(4, device=dev)
         self.left = 0  # iterations left in the current index chunk
         self.graph: torch.cuda.CUDAGraph | None = None
+        # capture and replay stream of this engine's graph (its own cuBLAS workspace)
+        self.stream = (torch.cuda.Stream(self.device)
+                       if capture and self.device.type == "cuda" else None)
 
     @property
     def G(self) -> torch.nn.Module:
@@ -90,7 +101,24 @@ class GraphedEngine:
         self.left = self.chunk
 
     def iteration(self) -> torch.Tensor:
-        """One generator iteration; returns (L_D, W, GP, L_G) of the last critic step."""
+        """One generator iteration; returns (L_D, W, GP, L_G) of the last critic step.
+
+        With a captured graph, the index refill, the noise draws and the replay go to this
+        engine's :attr:`stream`, after whatever the caller's current stream holds (e.g. the
+        previous result's copy); the returned copy is made on the caller's stream after
+        the replay. No host sync.
+        """
+        if self.graph is None:
+            self._step()
+            return self.out.clone()
+        caller = torch.cuda.current_stream(self.device)
+        self.stream.wait_stream(caller)
+        with torch.cuda.stream(self.stream):
+            self._step()
+        caller.wait_stream(self.stream)
+        return self.out.clone()
+
+    def _step(self) -> None:
         if self.left == 0:
             self._refill()
         self.engine.draw(self.z, self.alpha)
@@ -100,7 +128,6 @@ class GraphedEngine:
             self._body()
         self.left -= 1
         self.order.index += self.cfg.n_critic
-        return self.out.clone()
 
     # ------------------------------------------------------------------ capture
     def warm_up(self, iterations: int = WARMUP) -> None:
@@ -137,35 +164,41 @@ class GraphedEngine:
         self.order.index, self.left = position, 0
 
     def optimiser_state_ready(self) -> bool:
-        """Every parameter has optimiser state (what capture needs; see :meth:`warm_up`)."""
-        return all(p in opt.state and opt.state[p]
-                   for opt in (self.engine.opt_g, self.engine.opt_d)
+        """Every parameter of a stateful optimiser has its state (what capture needs; see
+        :meth:`warm_up`). A stateless optimiser (``sgda``: SGD without momentum keeps
+        nothing between steps) is always ready."""
+        return all(p in opt.state and any(torch.is_tensor(v) for v in opt.state[p].values())
+                   for opt in (self.engine.opt_g, self.engine.opt_d) if not _stateless(opt)
                    for g in opt.param_groups for p in g["params"])
 
     def capture_graph(self) -> None:
-        """Warm up on a side stream (undone), then capture one iteration as a CUDA graph.
+        """Warm up (undone), then capture one iteration as a CUDA graph, both on this
+        engine's own :attr:`stream` (a side stream, as capture needs).
 
         Call after any checkpoint is loaded: loading replaces optimiser state tensors,
         which a captured graph would no longer see.
         """
         if not self.capture or self.graph is not None:
             return
-        side = torch.cuda.Stream(self.device)
-        side.wait_stream(torch.cuda.current_stream(self.device))
-        with torch.cuda.stream(side):
+        own = self.stream
+        caller = torch.cuda.current_stream(self.device)
+        own.wait_stream(caller)
+        with torch.cuda.stream(own):
             self.warm_up()
-        torch.cuda.current_stream(self.device).wait_stream(side)
-        if not self.optimiser_state_ready():
-            raise RuntimeError("optimiser state missing before capture; it would be reset by "
-                               "every replay")
-        self._refill()
-        rng = self.engine.rng.get_state()
-        self.engine.draw(self.z, self.alpha)  # valid inputs for capture; redrawn each replay
-        graph = torch.cuda.CUDAGraph()
-        with torch.cuda.graph(graph):
-            self._body()
-        self.engine.rng.set_state(rng)
-        self.ptr.zero_()
+            if not self.optimiser_state_ready():
+                raise RuntimeError("optimiser state missing before capture; it would be reset "
+                                   "by every replay")
+            self._refill()
+            rng = self.engine.rng.get_state()
+            self.engine.draw(self.z, self.alpha)  # valid inputs for capture; redrawn each replay
+            graph = torch.cuda.CUDAGraph()
+            # captured on this engine's own stream: its GEMMs get this stream's cuBLAS
+            # workspace, not one shared with every other engine's graph
+            with torch.cuda.graph(graph, stream=own):
+                self._body()
+            self.engine.rng.set_state(rng)
+            self.ptr.zero_()
+        caller.wait_stream(own)
         self.graph = graph
 
     # ------------------------------------------------------------------ state
@@ -177,5 +210,18 @@ class GraphedEngine:
             raise RuntimeError("load state before capture_graph(): the graph holds the old "
                                "optimiser state tensors")
         self.engine.load_state_dict(sd)
+        if self.capture:
+            # Optimizer.load_state_dict copies the saved param_groups, ``capturable`` included:
+            # a checkpoint of the eager engine (capturable=False) would make capture fail.
+            for opt in (self.engine.opt_g, self.engine.opt_d):
+                for g in opt.param_groups:
+                    if "capturable" in g:
+                        g["capturable"] = True
         self.order.index, self.left = batches, 0
+
+
+def _stateless(opt: torch.optim.Optimizer) -> bool:
+    """An optimiser that keeps no state between steps (plain SGD, no momentum)."""
+    return type(opt) is torch.optim.SGD and all(
+        g.get("momentum", 0) == 0 for g in opt.param_groups)
 
