@@ -919,3 +919,17 @@ def test_chapter_six_reading_follows_the_verdicts(monkeypatch):
     assert "The cpu profile trains 0.2% of the paper profile's iterations" in text
     assert chapter.run_reading(view, [], [16]).startswith("No sample grid is collapsed")
     assert chapter.run_reading(view, [16], []).startswith("Every sample grid is collapsed")
+
+
+def test_concurrency_text_says_worker_processes_or_lock_step():
+    """Chapter 6's "how the runs shared the machine": workers > 1 are processes; workers = 1
+    trains every run in lock step in one process (as the gpu profile does)."""
+    from types import SimpleNamespace
+
+    from overgan_lib.sweep.chapter import concurrency_text
+
+    run = Record("train", {}, {}, {"runs_together": 18}, Path("x"))
+    assert concurrency_text(SimpleNamespace(cfg={"workers": 2}, done=[run])) == (
+        "2 runs at a time in worker processes")
+    assert concurrency_text(SimpleNamespace(cfg={"workers": 1}, done=[run])) == (
+        "18 runs trained in lock step in one process")

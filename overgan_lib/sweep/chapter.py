@@ -364,6 +364,16 @@ def concurrent_runs(view: SweepView) -> int:
     return max(int(view.cfg.get("workers", 1)), together)
 
 
+def concurrency_text(view: SweepView) -> str:
+    """How a sweep's runs shared the machine, in words: ``workers`` > 1 means worker processes
+    (:func:`.executors.local_executor`), ``workers`` = 1 means every run trained in lock step
+    in one process (:func:`overgan_lib.train.train_many`; graphed on a GPU)."""
+    workers = int(view.cfg.get("workers", 1))
+    if workers > 1:
+        return f"{workers} runs at a time in worker processes"
+    return f"{concurrent_runs(view)} runs trained in lock step in one process"
+
+
 def paper_hours(view: SweepView) -> dict[int, tuple[float, float]]:
     """Per width, the hours the `paper` profile's runs would take where ``view``'s were
     measured: (training, FID evaluation), training as many runs at once as shared the device
