@@ -214,28 +214,40 @@ def decay_vs_guarantee(rate: np.ndarray, step_ratio: np.ndarray, guarantee: floa
     return scaled, scaled / guarantee
 
 
-def width_trend(widths: np.ndarray, med: np.ndarray, m: int, factor: float = 1e-6,
-                floor: float = CONVERGED_LOSS) -> tuple[bool, str]:
+def width_trend(widths: np.ndarray, med: np.ndarray, m: int, floor: float = CONVERGED_LOSS
+                ) -> tuple[bool | None, str]:
     """Does a median final loss per width improve with width, in a way that can fail?
 
     Widths below the data dimension ``m`` are left out: there zero loss is unreachable with
     probability 1 (chapter 4: the cone of V's k < m columns misses x-bar), so the loss sits at
-    the NNLS floor whatever the optimiser. From the first width >= m on, the medians must not
-    increase (values below ``floor``, converged, count as equal: below it the order reflects
-    how far into the geometric tail a run got within T steps), and the widest width's
-    median must be at most ``factor`` times the median at the width nearest 2m, where zero loss
-    is reachable about half the time. Returns (verdict, reason).
+    the NNLS floor whatever the optimiser. From the smallest width k0 >= m on, both sides
+    clipped at ``floor`` (a median below it has converged; below it the order only reflects how
+    far into the geometric tail a run got within T steps, Theorem 2.1's rate (eq. 4)):
+
+    * the medians must not increase with width, and
+    * the median at k0 must be unconverged and the median at the widest width converged: a
+      gain from width, not from depth into the tail (at k0 = m, x-bar is in the cone of V's
+      columns with probability 2^-m, chapter 4).
+
+    Returns (True or False, reason), or (None, reason) when it cannot tell: fewer than two
+    widths >= m, or every width >= m already converged (nothing left to gain at this T).
     """
     widths, med = np.asarray(widths), np.asarray(med, dtype=float)
+    if widths.shape != med.shape or widths.ndim != 1:
+        raise ValueError(f"widths {widths.shape} and medians {med.shape} must be equal 1-d shapes")
     start = int(np.argmax(widths >= m)) if (widths >= m).any() else len(widths)
     if len(widths) - start < 2:
-        return False, f"fewer than two widths >= m={m}"
-    i2m = int(np.argmin(np.abs(np.log(widths / (2 * m)))))
-    i2m = max(i2m, start)
-    clipped = np.maximum(med[start:], floor)
-    mono = bool((np.diff(clipped) <= 0).all())
-    gain = bool(med[-1] <= factor * med[i2m]) and i2m < len(widths) - 1
-    why = (f"k={int(widths[i2m])} (≈2m) {med[i2m]:.2g} → k={int(widths[-1])} {med[-1]:.2g} "
-           f"({'≤' if gain else 'not ≤'} {factor:g}x); "
-           f"{'non-increasing' if mono else 'not monotone'} from k={int(widths[start])}")
+        return None, f"cannot tell: fewer than two widths >= m={m}"
+    conv = med[start:] < floor
+    k0, kw = int(widths[start]), int(widths[-1])
+    mono = bool((np.diff(np.maximum(med[start:], floor)) <= 0).all())
+    trend = (f"{'non-increasing' if mono else 'not monotone'} from k={k0} (clipped at "
+             f"{floor:g})")
+    if conv.all():
+        return None, (f"cannot tell: every width >= m={m} converged (median < {floor:g}; "
+                      f"k={k0} {med[start]:.2g}), no gain from width to see at this T")
+    gain = bool(not conv[0] and conv[-1])
+    why = (f"k={k0} (smallest >= m) {med[start]:.2g} "
+           f"{'converged' if conv[0] else 'unconverged'} → k={kw} {med[-1]:.2g} "
+           f"{'converged' if conv[-1] else 'unconverged'} (level {floor:g}); {trend}")
     return mono and gain, why

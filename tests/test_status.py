@@ -98,24 +98,34 @@ def test_largest_common_full_profile_is_used():
                                                           ["cccccccc"])
 
 
-def test_fig2_check_needs_a_monotone_trend_from_m_and_a_gain_from_2m_for_gda_and_gd():
-    check = status.CLAIMS_BY_KEY["fig2"].check
-    widths = np.array([2, 4, 8, 16])  # m = 4: k = 2 is left out, 2m = 8
+def test_fig2_check_needs_unconverged_at_m_converged_at_the_widest_for_gda_and_gd(monkeypatch):
+    from overgan_lib import provenance
+
+    claim = status.CLAIMS_BY_KEY["fig2"]
+    widths = np.array([2, 4, 8, 16])  # m = 4 (from the record's config): k = 2 is left out
 
     def run(gda, gd):
         _put("fig2", "cpu", {"widths": widths, "gda_final": np.array(gda)[:, None] * np.ones(2),
                              "gd_final": np.array(gd)[:, None] * np.ones(2)}, config={"m": 4})
-        return check({"fig2": store.records("fig2", "cpu")})
+        return claim.check({"fig2": store.records("fig2", "cpu")})
 
-    good = [0.1, 5.0, 1.0, 1e-9]  # k = 2 (< m) may sit anywhere
+    good = [0.1, 5.0, 1.0, 1e-20]  # k = 2 (< m) may sit anywhere
     ok, why = run(good, good)
-    assert ok and "k=8 (≈2m) 1 → k=16 1e-09" in why, why
-    assert not run(good, [0.1, 5.0, 1.0, 1e-3])[0]  # GD is checked too
-    assert not run([0.1, 1.0, 5.0, 1e-9], good)[0]  # rises from k = m to 2m
-    assert not run([0.1, 5.0, 1e-5, 1e-9], good)[0]  # a gain from k = 2 only (1e-5 -> 1e-9)
-    # below the converged level (1e-12) the order does not count
-    assert run([0.1, 5.0, 1.0, 1e-20], [0.1, 5.0, 1e-13, 1e-12 * 0.9])[0] is False  # no 1e-6 gain
-    assert run([9.0, 5.0, 1.0, 1e-20], [9.0, 5.0, 1.0, 1e-25])[0]
+    assert ok is True and "k=4 (smallest >= m) 5 unconverged → k=16 1e-20 converged" in why, why
+    assert run(good, [0.1, 5.0, 1.0, 1e-9])[0] is False  # GD is checked too: 1e-9 not converged
+    assert run([0.1, 1.0, 5.0, 1e-20], good)[0] is False  # rises from k = m to 2m
+    # below the converged level (1e-12) the order does not count: no factor between two
+    # converged medians is asked for
+    assert run([0.1, 5.0, 1.0, 1e-20], [0.1, 5.0, 1e-13, 1e-12 * 0.9])[0] is True
+    # every width >= m converged: the check cannot tell, and the row is partial
+    done = [0.1, 1e-13, 1e-20, 1e-25]
+    ok, why = run(done, good)
+    assert ok is None and "gda_final: cannot tell: every width >= m=4 converged" in why, why
+    with monkeypatch.context() as m:
+        m.setattr(provenance, "code_changed_since", lambda sha, paths, root=None: False)
+        s = claim_status(claim)
+    assert s.verdict == "partial" and s.reason.startswith("cannot tell"), s.reason
+    assert run(done, [0.1, 5.0, 1.0, 1e-9])[0] is False  # a failure outweighs "cannot tell"
 
 
 def test_formulation_claims_the_papers_equations_and_the_books_same_saddle():
@@ -219,39 +229,52 @@ def test_theorem_a4_check_judges_only_runs_meeting_the_hypotheses():
 
 def _fig9(diter):
     diter = np.asarray(diter, dtype=float)[..., None] * np.ones(2)  # two identical seeds
-    return {"d_iters": np.array([1, 5, 25]), "diter_final": diter}
+    return {"d_iters": np.array([1, 5, 25]), "diter_final": diter,
+            "sample": np.zeros((8, 2))}  # two-moons points: m = 2, read from the record
 
 
-def test_fig9c_splits_the_papers_width_claim_from_the_books_ascent_steps_claim():
+def test_fig9c_splits_the_papers_width_claim_from_the_books_ascent_steps_finding():
     width, steps = status.CLAIMS_BY_KEY["fig9c"], status.CLAIMS_BY_KEY["diter-steps"]
     assert (width.source, steps.source) == ("paper", "book")
 
     def run(claim, diter):
-        _put("fig9", "cpu", {**_fig9(diter), "widths": np.array([1, 2, 4, 8])})
+        _put("fig9", "cpu", {**_fig9(diter), "widths": np.array([1, 2, 4, 8, 16])},
+             config={"mu_diter": 0.1})
         return claim.check({"fig9": store.records("fig9", "cpu")})
 
-    helps = [[1.0, 1e-15, 1e-20, 1e-31], [1.0, 1e-16, 1e-21, 1e-31], [1.0, 1e-17, 1e-22, 1e-31]]
-    assert run(width, helps)[0]
-    ok, why = run(steps, helps)
-    assert ok, why
-    assert "2 of 2 converged widths" in why  # width 0 is a plateau, width 3 round-off
+    helps = [[1.0, 0.5, 1e-15, 1e-20, 1e-31], [1.0, 0.5, 1e-16, 1e-21, 1e-31],
+             [1.0, 0.5, 1e-17, 1e-22, 1e-31]]  # d_iter = 25 ends lowest at k = 4, 8
+    assert run(width, helps)[0] is True
+    ok, why = run(steps, helps)  # the book's finding (more steps are no faster) fails
+    assert ok is False and "at mu=0.1, d_iter=25 ends lowest at 2 of 2 converged widths" in why
+    # widths 1, 2 are plateaus, width 16 round-off
     hurts = [row[:] for row in helps[::-1]]  # d_iter = 1 now ends lowest
-    assert run(width, hurts)[0] and not run(steps, hurts)[0]  # width still helps
-    no_gain = [[1.0, 1e-3, 1e-4, 1e-5], *helps[1:]]
-    assert not run(width, no_gain)[0]
-    at_roundoff = [[1.0, 1e-30, 1e-31, 1e-31]] * 3  # nothing comparable above round-off
-    assert not run(steps, at_roundoff)[0]
+    assert run(width, hurts)[0] is True and run(steps, hurts)[0] is True  # width still helps
+    no_gain = [[1.0, 0.5, 1e-3, 1e-4, 1e-5], *helps[1:]]  # d_iter = 1's widest: not converged
+    ok, why = run(width, no_gain)
+    assert ok is False and why.startswith("width trend fails for d_iter = 1: d_iter=1: k=2"), why
+    at_roundoff = [[1.0, 0.5, 1e-30, 1e-31, 1e-31]] * 3  # nothing comparable above round-off
+    ok, why = run(steps, at_roundoff)
+    assert ok is None and why.startswith("cannot tell"), why
+    all_conv = [[1.0, 1e-15, 1e-20, 1e-25, 1e-31]] * 3  # every width >= m = 2 converged
+    ok, why = run(width, all_conv)
+    assert ok is None and why.startswith("width trend cannot tell for d_iter = 1, 5, 25"), why
 
 
-def test_fig9_ab_check_covers_both_panels():
+def test_fig9_ab_check_covers_both_panels_with_m_from_the_record():
     check = status.CLAIMS_BY_KEY["fig9"].check
     w = np.array([1, 2, 4, 8])
-    _put("fig9", "cpu", {"widths": w, "gd_final": np.array([[1.0], [1.0], [1e-2], [1e-9]]),
-                         "gda_final": np.array([[1.0], [1.0], [1e-2], [1e-9]])})
-    assert check({"fig9": store.records("fig9", "cpu")})[0]
-    _put("fig9", "cpu", {"widths": w, "gd_final": np.array([[1.0], [1.0], [1e-2], [1e-9]]),
-                         "gda_final": np.array([[1.0], [1.0], [1e-2], [1e-3]])})
-    assert not check({"fig9": store.records("fig9", "cpu")})[0]
+
+    def run(gda, m=2):
+        _put("fig9", "cpu", {"widths": w, "gd_final": np.array([[1.0], [1.0], [1e-2], [1e-20]]),
+                             "gda_final": np.array(gda)[:, None], "sample": np.zeros((8, m))})
+        return check({"fig9": store.records("fig9", "cpu")})
+
+    assert run([1.0, 1.0, 1e-2, 1e-20])[0] is True
+    assert run([1.0, 1.0, 1e-2, 1e-3])[0] is False  # GDA's widest has not converged
+    # m is read from the sample: with m = 8 only one width is >= m, so it cannot tell
+    ok, why = run([1.0, 1.0, 1e-2, 1e-20], m=8)
+    assert ok is None and "fewer than two widths >= m=8" in why, why
 
 
 def test_generalization_row_quotes_the_chapters_verdicts_on_the_committed_store(monkeypatch):

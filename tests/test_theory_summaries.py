@@ -39,15 +39,36 @@ def test_decay_vs_guarantee_divides_by_the_step_excess():
     np.testing.assert_allclose(factor, [100.0, 100.0])
 
 
-def test_width_trend_ignores_widths_below_m_and_can_fail():
-    w = np.array([1, 2, 4, 8, 16])
-    ok, why = summaries.width_trend(w, [0.1, 3.0, 1.0, 1e-3, 1e-9], m=2)  # 2m = 4
-    assert ok and "k=4 (≈2m)" in why and "from k=2" in why
-    assert not summaries.width_trend(w, [0.1, 3.0, 1.0, 2e-3 * 1.0, 1e-5], m=2)[0]  # no gain
-    assert not summaries.width_trend(w, [0.1, 3.0, 1.0, 2.0, 1e-9], m=2)[0]  # rises at k=8
-    # converged values (below 1e-12) count as equal
-    assert summaries.width_trend(w, [0.1, 3.0, 1.0, 1e-20, 1e-15], m=2)[0]
-    assert not summaries.width_trend(w, [5.0, 4.0, 3.0, 2.0, 1.0], m=16)[0]  # one width >= m
+def test_width_trend_needs_a_gain_from_width_not_depth_into_the_tail():
+    w = np.array([1, 2, 4, 8, 16])  # m = 2: k = 1 is left out
+    ok, why = summaries.width_trend(w, [0.1, 3.0, 1.0, 1e-3, 1e-20], m=2)
+    assert ok is True and "k=2 (smallest >= m) 3 unconverged" in why and "from k=2" in why, why
+    assert summaries.width_trend(w, [9.0, 3.0, 1.0, 1e-3, 1e-20], m=2)[0]  # k < m sits anywhere
+    # the widest median must have converged (below 1e-12), however large the drop
+    assert summaries.width_trend(w, [0.1, 3.0, 1.0, 1e-3, 1e-11], m=2)[0] is False
+    assert summaries.width_trend(w, [0.1, 3.0, 1.0, 2.0, 1e-20], m=2)[0] is False  # rises at k=8
+    # a converged width followed by an unconverged one is a rise, not "cannot tell"
+    assert summaries.width_trend(w, [0.1, 1e-13, 1.0, 1e-20, 1e-20], m=2)[0] is False
+    # converged values count as equal: the order below 1e-12 is depth into the geometric tail
+    assert summaries.width_trend(w, [0.1, 3.0, 1e-13, 1e-20, 1e-15], m=2)[0] is True
+
+
+def test_width_trend_passes_a_longer_horizon_and_cannot_tell_without_an_unconverged_width():
+    # Fig. 9 (two moons, m = 2), cpu settings at the gpu profile's T = 4000 (the second review's
+    # rerun): every width from k = 4 on has converged, so the median at k = 4 (the width nearest
+    # 2m) is already at round-off; the old rule (widest <= 1e-6 x the median at k ~ 2m) failed it.
+    w = np.array([1, 2, 3, 4, 8, 16, 32, 64, 128])
+    med = [0.11, 0.17, 3.5e-3, 1.6e-29, 6.2e-30, 6.7e-30, 4.5e-31, 3.1e-31, 6.9e-32]
+    ok, why = summaries.width_trend(w, med, m=2)
+    assert ok is True and "k=2 (smallest >= m) 0.17 unconverged → k=128 6.9e-32 converged" in why
+    # every width >= m converged: no gain from width to see at this T (old rule: passed)
+    ok, why = summaries.width_trend(w, [0.11, 1e-20, 1e-22, 1e-25, *[1e-31] * 5], m=2)
+    assert ok is None and why.startswith("cannot tell: every width >= m=2 converged"), why
+    # fewer than two widths >= m (old rule: failed)
+    ok, why = summaries.width_trend(np.array([2, 4, 8, 16]), [5.0, 4.0, 3.0, 2.0], m=16)
+    assert ok is None and "fewer than two widths >= m=16" in why
+    with pytest.raises(ValueError, match="must be equal 1-d shapes"):
+        summaries.width_trend(w, med[:-1], m=2)
 
 
 def test_theorem21_step_ratio_matches_the_max_step():
