@@ -2,7 +2,9 @@
 
 All three are stated for V with i.i.d. N(0, sigma_v^2) entries, rows z_i ~ N(0, sigma_z^2 I_d)
 and W_0 with i.i.d. N(0, sigma_w^2) entries. The common scale is
-``c = sigma_z sqrt((d + (n - 1)/pi) / (2n)) = sqrt(E[D_ll^2]) / n``.
+``c = sqrt((d + (n - 1)/pi) / (2n))``, without sigma_z as in chapters 3 and 4, so that
+``sigma_z c = sqrt(E[D_ll^2]) / n = sqrt(jjt_scale)``; the local ``c`` in the functions below is
+``sqrt(jjt_scale)``, i.e. sigma_z c.
 
 Reconstruction note: the extracted statements are garbled. E[D_ll^2] of Lemma A.6 prints as
 "sigma^2 (n2d + --)"; it is rebuilt as sigma_z^2 (n d / 2 + n (n - 1) / (2 pi)), the value that
@@ -80,12 +82,13 @@ def lemma_a8_failure_known(k: int, m: int, d: int, n: int, delta: float = A8_DEL
 def lemma_a8_upper(
     k: int, m: int, d: int, n: int, sigma_v: float, sigma_z: float, delta: float = A8_DELTA
 ) -> float:
-    """Lemma A.8's upper bound (1 + delta) sigma_v sigma_z (sqrt k + 2 sqrt m) sqrt(...)."""
+    """Lemma A.8's upper bound (1 + delta) sigma_v sigma_z c (sqrt k + 2 sqrt m)."""
     c = math.sqrt(jjt_scale(sigma_z, d, n))
     return (1 + delta) * sigma_v * c * (math.sqrt(k) + 2 * math.sqrt(m))
 
 
 def edge_prediction(k: int, m: int, d: int, n: int, sigma_v: float, sigma_z: float) -> tuple:
-    """Heuristic edges sigma_v c (sqrt k -+ sqrt m): Bai-Yin for V times the concentrated D."""
+    """Heuristic edges sigma_v sigma_z c (sqrt k -+ sqrt m): Bai-Yin for V times the concentrated
+    D."""
     c = math.sqrt(jjt_scale(sigma_z, d, n)) * sigma_v
     return c * max(math.sqrt(k) - math.sqrt(m), 0.0), c * (math.sqrt(k) + math.sqrt(m))
