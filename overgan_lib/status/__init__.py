@@ -35,7 +35,6 @@ from collections.abc import Sequence
 
 from .experiment_checks import (
     _FIG4,
-    _FIG5,
     _generalization,
     _jelassi,
     _li2018,
