@@ -35,16 +35,35 @@ def test_floor_text_in_both_cases():
     assert text.endswith("the memoriser of 500 images above is the one whose repeats the "
                          "critic could learn.")
     none = GC.floor_text(None, 5_222_400, 50000)
-    assert "draws 5,222,400 samples, more than the 50,000" in none
-    assert "can be confirmed here but not contradicted" in none
+    assert "draws 5,222,400 samples, so unrepeated images run out after 50,000 draws" in none
+    assert "the memoriser claim below is not testable" in none
 
 
-def test_memoriser_scope_says_gpu_and_paper_confirm_only():
+def test_memoriser_scope_says_gpu_and_paper_are_not_testable_on_one_critic_seed():
     rows = GC.memoriser_scope().splitlines()[2:]
     by = {r.split("|")[1].strip(" `"): r for r in rows}
     assert set(by) == {"smoke", "cpu", "gpu", "paper"}
-    assert "contradicted if detected" in by["cpu"] and "confirmed only" in by["gpu"]
-    assert "confirmed only" in by["paper"]
+    assert "contradicted (each only where the critic detects the memoriser)" in by["cpu"]
+    for p in ("gpu", "paper"):
+        assert "run out after 50,000 draws" in by[p] and "not testable (one critic seed)" in by[p]
+    assert "draws per training image" not in GC.memoriser_scope()  # one definition: the text's
+
+
+def test_gpu_memoriser_text_branches_on_whether_unrepeated_images_last():
+    """The chapter's paragraph on what `gpu` can decide, moved from the notebook."""
+    from overgan_lib.profiles import settings
+
+    critic, floor = settings("generalization_baselines", "gpu"), settings("nnd_floor", "gpu")
+    text = GC.gpu_memoriser_text(critic, floor, 3, stored=False)
+    views = critic["steps"] * critic["batch_size"] / critic["n_train"]
+    assert f"each training image about {views:.0f} times in training" in text
+    assert f"run out after {floor['n_train']:,} draws" in text
+    assert "the memoriser claim is not testable there" in text
+    assert "With 3 seeds per width" in text and text.endswith("No `gpu` baselines are stored yet.")
+    small = {**floor, "steps": 10, "curve_at": [10], "eval_batches": 1}
+    text = GC.gpu_memoriser_text(critic, small, 3, stored=True)
+    assert "over 3 critic seeds against them and the memoriser claim can go either way" in text
+    assert "stored yet" not in text
 
 
 def test_models_vs_baselines_uses_every_baseline_as_the_rule_does():
@@ -80,8 +99,13 @@ def test_verdict_summary_table():
     text = GC.verdict_summary(fits, (False, "why"))
     assert "| c1 | **confirmed** | contradicted |" in text
     assert "| c2 | not testable | **confirmed** |" in text
-    assert "learning of its own real images detected" in text
+    assert text.splitlines()[-1] == ("NND critic (the instrument): learning of its own real "
+                                     "images detected by the group test at this budget.")
+    quiet = GC.verdict_summary(fits, (True, "why")).splitlines()[-1]
+    assert quiet == ("NND critic (the instrument): no learning of its own real images "
+                     "detected by the group test at this budget.")
     assert GC.verdict_summary({}, None).startswith("No sweep's generators are scored")
+    assert "NND critic" not in GC.verdict_summary(fits, None)
 
 
 def test_diagnostics_reading_is_one_reading_of_first_and_crossed_gaps():

@@ -35,7 +35,6 @@ from collections.abc import Sequence
 
 from .experiment_checks import (
     _FIG4,
-    _FIG5,
     _generalization,
     _jelassi,
     _li2018,
@@ -113,10 +112,14 @@ CLAIMS: tuple[Claim, ...] = (
           "its images, also at `paper`: ch. 8)", "08_celeba",
           ("sweep_celeba_dcgan", "sweep_celeba_resnet"),
           check=_sweep_claims(("celeba_dcgan", "celeba_resnet"), _FIG4)),
-    Claim("fig7", "Fig. 7 (App. C): one network's width varied, the other fixed",
+    Claim("fig7", "Fig. 7 (App. C): one network's width varied, the other fixed; its caption's "
+          "\"improves model convergence\" read as lower FID throughout training",
           "09_one_component", ("sweep_cifar10_resnet_d", "sweep_cifar10_resnet_g"),
-          check=_sweep_claims(("cifar10_resnet_d", "cifar10_resnet_g"), ("trend", "fixed"),
-                              ("gap", *_FIG5))),
+          # Fig. 7's caption: "Even in this case, overparameterization improves model
+          # convergence", read with Fig. 5's rules: "lower throughout training" is required,
+          # so a contradicted convergence reading cannot leave the row passing.
+          check=_sweep_claims(("cifar10_resnet_d", "cifar10_resnet_g"),
+                              ("trend", "fixed", "lower"), ("gap", "rate", "stability"))),
     Claim("fig6", "Figs. 6, 10: generalization (NND, nearest neighbours) vs k",
           "10_generalization", ("generalization_baselines", "neighbour_baselines",
                                 "generalization", "generalization_fid"),

@@ -56,6 +56,8 @@ def _sweep_claims(names: tuple[str, ...], rules: tuple[str, ...],
             def label(r: str) -> str:
                 if r == "gap" and not view.spec.gap_stated:
                     return "gap (Fig. 4's claim, carried over):"
+                if r in _FIG5 and view.spec.convergence_read:
+                    return _RULE_LABELS[r][:-1] + " (Fig. 7's caption, read with Fig. 5's rule):"
                 if r in _FIG5 and not view.spec.convergence_stated:
                     return _RULE_LABELS[r][:-1] + " (Fig. 5's claim, carried over):"
                 return _RULE_LABELS[r].format(width=width)

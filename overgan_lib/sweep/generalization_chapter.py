@@ -50,9 +50,9 @@ def floor_text(floor: dict[str, Any] | None, draws: int, n_train: int,
     if floor is None:
         return (f"The no-repeat floor cannot be measured at this profile: its images would "
                 f"have to be drawn without repeats, and one critic run here draws {draws:,} "
-                f"samples, more than the {n_train:,} training images. Whether the critic "
-                f"detects the memoriser cannot then be tested: the memoriser claim below can "
-                f"be confirmed here but not contradicted.")
+                f"samples, so unrepeated images run out after {n_train:,} draws. Whether the "
+                f"critic detects the memoriser cannot then be tested, and the memoriser has "
+                f"one critic seed here, so the memoriser claim below is not testable.")
     m, f = floor["memorise"], floor["fresh"]
     _, seen = rules.memoriser_detected(m["nnd"], f["nnd"])
     _, seen_raw = rules.memoriser_detected(m["nnd_raw"], f["nnd_raw"])
@@ -71,27 +71,63 @@ def floor_text(floor: dict[str, Any] | None, draws: int, n_train: int,
 
 def memoriser_scope() -> str:
     """What the memoriser comparison can and cannot show at each profile, as a Markdown
-    table: whether training images without repeats last the critic's budget (then whether
-    the critic detects the memoriser is tested, and the claim can go either way) or not (the
-    claim can be confirmed, never contradicted: :func:`.generalization.nnd_verdicts`)."""
+    table: whether training images without repeats last the critic's budget (then the
+    memoriser is scored over several critic seeds, whether the critic detects it is tested,
+    and the claim can go either way) or run out (one critic seed of the memoriser: the claim
+    is not testable; :func:`.generalization.nnd_verdicts`)."""
     from ..metrics.generalization import sampler_draws
 
     rows = ["| profile | samples one critic run draws (training and scoring) | training images "
-            "| draws per training image | detection of the memoriser | the memoriser claim can "
-            "be |",
-            "|---|---:|---:|---:|---|---|"]
+            "| unrepeated training images | critic seeds of the memoriser | the memoriser "
+            "claim can be |",
+            "|---|---:|---:|---|---:|---|"]
     for p in PROFILES:
         cfg = settings("nnd_floor", p)
-        draws = sampler_draws(cfg)
         testable = rules.can_draw_fresh(cfg)
         rows.append(
-            f"| `{p}` | {draws:,} | {cfg['n_train']:,} | "
-            f"{gap_rule.fmt_views(draws / cfg['n_train'])} | "
-            + ("tested (paired over critic seeds) | confirmed, or contradicted if detected |"
-               if testable else
-               "not testable (no image can be drawn only once) | confirmed only; most models "
-               "above the memoriser reads *not testable* |"))
+            f"| `{p}` | {sampler_draws(cfg):,} | {cfg['n_train']:,} | "
+            + (f"last the run: detection tested (paired over critic seeds) | "
+               f"{cfg['critic_seeds']} | confirmed, not reproduced or contradicted (each only "
+               f"where the critic detects the memoriser), else not testable |"
+               if testable and cfg["critic_seeds"] >= rules.MIN_CRITIC_SEEDS else
+               f"last the run, but too few critic seeds | {cfg['critic_seeds']} | not "
+               f"testable |" if testable else
+               f"run out after {cfg['n_train']:,} draws: detection not testable | 1 | not "
+               f"testable (one critic seed) |"))
     return "\n".join(rows)
+
+
+def gpu_memoriser_text(gpu_critic: dict[str, Any], gpu_floor: dict[str, Any], gpu_seeds: int,
+                       stored: bool) -> str:
+    """What the ``gpu`` profile can decide by chapter "Generalization"'s rules, in words:
+    ``gpu_critic`` its ``generalization_baselines`` settings, ``gpu_floor`` its ``nnd_floor``
+    settings, ``gpu_seeds`` its generators' seeds per width; ``stored``: whether its
+    baselines are stored. Views per training image are training draws only (steps times
+    batch over the training images), as elsewhere in the chapter."""
+    from ..metrics import nnd as N
+    from ..metrics.generalization import sampler_draws
+
+    n_train = gpu_critic["n_train"]
+    views = gpu_critic["steps"] * gpu_critic["batch_size"] / n_train
+    text = (f"The `gpu` profile's critic trains {gpu_critic['steps']:,} steps at batch "
+            f"{gpu_critic['batch_size']}, showing each training image about {views:.0f} times "
+            f"in training (the reference: {N.REFERENCE_STEPS * N.BATCH / n_train:.0f}). ")
+    if rules.can_draw_fresh(gpu_floor):
+        text += (f"Unrepeated training images last its critic runs, so the memoriser is scored "
+                 f"over {gpu_floor['critic_seeds']} critic seeds against them and the "
+                 f"memoriser claim can go either way there. ")
+    else:
+        text += (f"One critic run there draws {sampler_draws(gpu_floor):,} samples, and "
+                 f"unrepeated training images run out after {gpu_floor['n_train']:,} draws, "
+                 f"so whether the critic detects the memoriser cannot be tested and the "
+                 f"memoriser is scored with one critic seed: the memoriser claim is not "
+                 f"testable there. ")
+    text += (f"With {gpu_seeds} seeds per width it can decide the NND trend with $k$ (marked as "
+             f"far from the data if its models' FID is), and the copying and diversity claims "
+             f"only if its models come close to the data by FID. Section "
+             f"{{ref}}`sec-gpu-prediction` says what this book's own evidence predicts for its "
+             f"NND critic.")
+    return text + ("" if stored else " No `gpu` baselines are stored yet.")
 
 
 def models_vs_baselines(profile: str, scores: dict[str, tuple[np.ndarray, np.ndarray]],
@@ -174,9 +210,16 @@ def verdict_summary(fits: dict[str, list[Verdict]], critic: tuple[bool, str] | N
             cells = [_short(fits[s][i].outcome) for s in fits]
             lines.append(f"| {c} | " + " | ".join(cells) + " |")
     if critic is not None:
-        lines += ["", f"NND critic (the instrument): {'no learning' if critic[0] else 'learning'}"
-                      f" of its own real images detected by the group test at this budget."]
+        lines += ["", critic_line(critic[0])]
     return "\n".join(lines)
+
+
+def critic_line(no_learning: bool) -> str:
+    """The summary's line for the NND critic's row (``no_learning``: its check passed)."""
+    return ("NND critic (the instrument): "
+            + ("no learning of its own real images detected" if no_learning else
+               "learning of its own real images detected")
+            + " by the group test at this budget.")
 
 
 def _short(outcome: str) -> str:

@@ -68,7 +68,7 @@ def claims_state(verdicts: list[Verdict]) -> bool | None:
     True when every one is confirmed; False when one is judged against the paper
     (contradicted or not reproduced); None (cannot tell) otherwise: a claim not testable at
     the profile, or only early-training evidence. A claim the instrument cannot reach (the
-    memoriser claim where detection is untestable and most models score above the
+    memoriser claim on one critic seed, or where the critic is not shown to detect the
     memoriser) keeps the row open; it does not fail it."""
     outcomes = [v.outcome for v in verdicts]
     if any(o in (CONTRADICTED, NOT_REPRODUCED) for o in outcomes):
