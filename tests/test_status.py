@@ -88,6 +88,24 @@ def test_each_rule_demotes(monkeypatch):
     assert "no automatic check" in claim_status(unchecked).reason
 
 
+def test_a_capped_claim_is_at_most_partial_and_the_celeba_row_is_capped():
+    """Review 2, finding 8: CelebA's `paper` profile is an offline subset, not the paper's
+    setting, so its row never reads reproduced; a failing check still reads not reproduced."""
+    from dataclasses import replace
+
+    _put("e1", "cpu", {"value": 1.0})
+    _put("e2", "cpu", {"value": 0.0})
+    capped = replace(CLAIM, capped="a subset of the data")
+    s = claim_status(capped)
+    assert s.verdict == "partial"
+    assert s.reason.startswith("capped at partial: a subset of the data. value > 0")
+    _put("e1", "cpu", {"value": -1.0})
+    assert claim_status(capped).verdict == "not reproduced"
+    celeba = status.CLAIMS_BY_KEY["fig4-celeba"]
+    assert "offline" in celeba.capped and "12,000 passes" in celeba.capped
+    assert not status.CLAIMS_BY_KEY["fig4-cifar"].capped
+
+
 def test_largest_common_full_profile_is_used():
     _put("e1", "cpu", {"value": -1.0})
     _put("e2", "cpu", {"value": 0.0})

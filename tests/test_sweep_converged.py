@@ -9,7 +9,7 @@ import pytest
 
 from overgan_lib import sweep
 from overgan_lib.store import Record
-from overgan_lib.sweep.summary import PRACTICAL_MARGIN, still_learning
+from overgan_lib.sweep.summary import INCONCLUSIVE, PRACTICAL_MARGIN, still_learning
 
 K = np.array([8, 16, 32, 64, 128])
 PAPER_LIKE = np.array([60.0, 45.0, 35.0, 30.0, 29.0])  # FID falls, then a small gain past 64
@@ -28,7 +28,7 @@ def _spread(F: np.ndarray, i: int, j: int) -> float:
 def test_a_precise_paper_like_plateau_is_confirmed_not_contradicted_by_seed_noise():
     precise = _seeds(PAPER_LIKE, 0.3)
     # the former rule: a wider width better by more than the combined seed sd (0.42) called
-    # the plateau "contradicted"; here the gain is 1.0, 3% of the 30-point fall to k=64
+    # the plateau "contradicted"; here the gain is 1.0, a thirtieth of the FID at k=64
     assert PAPER_LIKE[3] - PAPER_LIKE[4] > _spread(precise, 3, 4)
     v = sweep.saturates_beyond(K, precise, 64)
     assert v.outcome == "confirmed", v
@@ -38,9 +38,22 @@ def test_a_precise_paper_like_plateau_is_confirmed_not_contradicted_by_seed_nois
     falling = PAPER_LIKE.copy()
     falling[4] = 24.0
     assert sweep.saturates_beyond(K, _seeds(falling, 0.3), 64).outcome == "contradicted"
-    # so noisy that nothing can be told: not reproduced, in either direction
-    assert sweep.saturates_beyond(K, _seeds(PAPER_LIKE, 8.0), 64).outcome == \
-        "not reproduced at this budget"
+    # so noisy that nothing can be told: inconclusive, with the difference it could detect
+    noisy = sweep.saturates_beyond(K, _seeds(PAPER_LIKE, 8.0), 64)
+    assert noisy.outcome == INCONCLUSIVE and "4 times in 5" in noisy.evidence
+
+
+def test_the_plateau_margin_is_tied_to_the_saturation_width_not_the_narrowest():
+    """Review 2, findings 1 and 6: the former margin, a tenth of the fall from the narrowest
+    width, grew with a collapsed narrowest width and excused a 27% gain beyond k=64; and the
+    former rule demanded k=32 worse than k=64 by the margin (a knee exactly at 64)."""
+    collapsed_narrowest = sweep.saturates_beyond(K, _seeds(np.array([150, 60, 45, 30, 22.]),
+                                                           1.0), 64)
+    assert collapsed_narrowest.outcome == "contradicted"  # formerly confirmed (margin 12.0)
+    assert "practical margin 3.0 FID (10% of the FID at k=64)" in collapsed_narrowest.evidence
+    plateau_from_32 = _seeds(np.array([60, 45, 31, 30, 29.5]), 0.5)
+    assert sweep.saturates_beyond(K, plateau_from_32, 64).outcome == "confirmed"  # formerly
+    # not reproduced: the rule reads no gain beyond 64, the narrower widths are not tested
 
 
 def test_a_small_growth_of_the_gap_is_not_a_growing_gap():
@@ -51,14 +64,35 @@ def test_a_small_growth_of_the_gap_is_not_a_growing_gap():
     assert 0.4 > 2 * gap_sd  # the former rule's "contradicted" (rise above twice the sd)
     v = sweep.gap_does_not_grow(K, train, test)
     assert v.outcome == "confirmed", v
-    # a gap growing by 10 points, three times the margin of 3.1: contradicted
+    # a gap growing by 10 points, over three times the margin of 2.9: contradicted
     grown = train + 2.0 + np.linspace(0.0, 10.0, 5)[:, None] + 0.06 * Z[None, ::-1]
     assert sweep.gap_does_not_grow(K, train, grown).outcome == "contradicted"
     # a noisier sweep confirms less easily: a rise of 2.5 within a seed sd of 5 passed the
-    # former rule (rise <= sd); its confidence bound now reaches past the margin
+    # former rule (rise <= sd); its confidence bound now reaches past the margin, and the
+    # data cannot tell
     noisy = train + 20.0 + np.linspace(0.0, 2.5, 5)[:, None] + 5.0 * Z[None, ::-1]
     assert 2.5 <= np.std(noisy - train, axis=1, ddof=1).max()
-    assert sweep.gap_does_not_grow(K, train, noisy).outcome == "not reproduced at this budget"
+    assert sweep.gap_does_not_grow(K, train, noisy).outcome == INCONCLUSIVE
+
+
+@pytest.mark.parametrize("gaps", [[6, 2, 2, 2, 6], [2, 2, 2, 2, 8]])
+def test_a_gap_that_grows_beyond_the_saturation_width_is_caught(gaps):
+    """Review 2, finding 2: a straight line over the whole range averaged away a gap growing
+    by 4 (or 6) points from k=64 to 128, above the margin of 3.0 (formerly confirmed, or not
+    reproduced)."""
+    train = _seeds(PAPER_LIKE, 0.3)
+    test = train + np.array(gaps, float)[:, None] + 0.1 * Z[None, ::-1]
+    v = sweep.gap_does_not_grow(K, train, test, saturation=64)
+    assert v.outcome == "contradicted", v
+    assert f"largest rise from k=64 to a wider width {gaps[-1] - 2:.2f}" in v.evidence
+
+
+def test_an_uptick_the_seeds_cannot_resolve_is_inconclusive_not_a_failure():
+    """Review 2, finding 3: a marginal rise (0.75 FID, seed sd 1) is neither shown nor
+    refuted: inconclusive with the detectable difference, not "not reproduced"."""
+    k = np.array([16, 64, 256, 1024, 2048])
+    v = sweep.uptick_between(k, _seeds(np.array([60, 40, 30, 20, 20.75]), 1.0), 1024, 2048)
+    assert v.outcome == INCONCLUSIVE and "the paper gives it no size" in v.evidence
 
 
 def _curves(late_fall: float) -> dict:
@@ -69,23 +103,44 @@ def _curves(late_fall: float) -> dict:
 
 def test_still_learning_reads_the_late_window_of_the_stored_curves():
     assert still_learning(_curves(0.0)) == ""
-    assert still_learning(_curves(2.0)) == ""  # under a tenth of the 40-point fall
+    assert still_learning(_curves(2.0)) == ""  # bounds inside a tenth of the FID (~5.8)
     why = still_learning(_curves(15.0))
-    assert "k=8 fell 15.0 from iteration 2,000 to 3,000" in why
+    assert "k=8 changed -15.0 from iteration 2,000 to 3,000" in why
     assert "No FID curve" in still_learning({})
-    assert "k=64 rose 15.0 from iteration 2,000" in still_learning(_curves(-15.0))  # not flat
+    assert "k=64 changed +15.0 from iteration 2,000" in still_learning(_curves(-15.0))  # not flat
+    # only the widths a rule reads are asked
+    rising = {**_curves(0.0), 8: _curves(-15.0)[8]}
+    assert still_learning(rising, widths=[64]) == "" and still_learning(rising) != ""
 
 
-def _view(profile: str, late_fall: float):
+def test_still_learning_pools_the_late_evaluations_and_bounds_the_change():
+    """Review 2, finding 5: the former gate compared a seed-averaged change between two
+    evaluations with one run's spread. A gpu-like run (3 evaluations) still falling 1.6 late
+    with seed sd 3 passed it; a flat curve at paper scale whose late-window opening
+    evaluation happened to sit 1.2 low was blocked."""
+    steps = np.array([1000, 2000, 3000])
+    falling = np.array([[100.0, 31.6 + e, 30.0 + e2] for e, e2 in zip(3 * Z[:3], 3 * Z[2::-1],
+                                                                        strict=True)])
+    assert "k=64 changed" in still_learning({64: (steps, falling)}, widths=[64], margin=3.0)
+    steps = np.arange(10_000, 300_001, 10_000)
+    flat = 30.0 + 8.0 * np.exp(-steps / 20_000.0)[None, :] + np.zeros((5, 1))
+    flat[:, list(steps).index(200_000)] -= 1.2  # the late window opens on a low evaluation
+    flat[:, -1] += 0.5 * Z
+    assert still_learning({64: (steps, flat)}, widths=[64], margin=3.0) == ""
+
+
+def _view(profile: str, late_fall: float, only: int | None = None):
     """A stored-looking cifar10_dcgan sweep, close to the data (no floor stored), with a
-    plateau beyond 64, a constant gap and three evaluations per run."""
+    plateau beyond 64, a constant gap and three evaluations per run (``late_fall`` at width
+    ``only``, 0.5 elsewhere, when given)."""
     from overgan_lib.sweep.view import SweepView
 
     cfgs = sweep.grid("cifar10", "dcgan", K.tolist(), [0, 1, 2])
     recs = []
     for c in cfgs:
         end = PAPER_LIKE[list(K).index(c.k_g)] + 0.3 * (c.seed - 1)
-        fids = (end + 40.0, end + late_fall, end)
+        late = late_fall if only in (None, c.k_g) else 0.5
+        fids = (end + 40.0, end + late, end)
         recs.append(Record("train", c.record(), {}, {
             "status": "completed", "message": "",
             "final": {"fid_train": end, "fid_test": end + 2.0},
@@ -104,11 +159,29 @@ def test_sweep_verdicts_gate_converged_rules_on_flat_curves_and_say_reduced_scal
     learning = sweep.sweep_verdicts(_view("gpu", 20.0))
     for rule in ("saturation", "gap"):
         assert learning[rule].outcome == "not testable at this profile"
-        assert "Still learning at the end" in learning[rule].evidence
+        assert "Not shown to have stopped learning" in learning[rule].evidence
     assert learning["trend"].outcome == "confirmed"  # a trend is not a converged-model claim
+    # a late rise of 5 at k=8 blocks the rules that read k=8 (the gap's line), not the plateau
+    narrow = sweep.sweep_verdicts(_view("paper", -5.0, only=8))
+    assert narrow["saturation"].outcome == "confirmed"
+    assert narrow["gap"].outcome == "not testable at this profile"
+    assert "k=8 changed +5.0" in narrow["gap"].evidence
     paper = sweep.sweep_verdicts(_view("paper", 0.5))
     assert paper["saturation"].outcome == "confirmed"
     assert "Reduced scale" not in paper["saturation"].evidence
+
+
+def test_run_reading_says_collapse_separates_widths_only_when_fid_ranks_them_so():
+    """Review 2, finding 7: the reading asserted that FID separates collapsed from varied
+    widths even where a collapsed width had the lower mean FID."""
+    from overgan_lib.sweep import chapter
+
+    view = _view("cpu", 0.5)  # mean FID falls with k: 60, 45, 35, 30, 29
+    ranked = chapter.run_reading(view, [8, 16], [32, 64, 128])
+    assert "so the fall of FID with k mostly separates widths that escaped" in ranked
+    mixed = chapter.run_reading(view, [16], [8, 32])  # k=16 (collapsed) beats k=8 (varied)
+    assert "mostly separates" not in mixed
+    assert "does not rank every collapsed width below every varied one" in mixed
 
 
 @pytest.mark.needs_data("cifar10")
@@ -142,6 +215,8 @@ def test_image_reading_names_collapsed_grids_and_rising_curves():
     assert "k = 8: 3 of 3 seeds" in text and "k = 16: 0 of 3 seeds" in text
     assert "sample grids of k = 8 are collapsed and those of k = 16, 32 are not" in text
     assert "rose by 21.0 at k = 32" in text and "fell by 57.0 at k = 8" in text
+    # k=32 (varied) ends worse than k=8 (collapsed): no "separates widths that escaped"
+    assert "does not rank every collapsed width below every varied one" in text
 
 
 def test_settings_table_shows_the_planned_profiles_and_training_settings(monkeypatch):

@@ -39,6 +39,9 @@ class Claim:
     #: Whose claim it is: "paper" (Balaji et al.), "related" (a related paper's, Part III) or
     #: "book" (this book's own extension); the status page counts them apart.
     source: str = "paper"
+    #: Why even the claim's full-scale results are not the paper's setting ('' when they
+    #: are): a row with a reason here is at most *partial*, its passing check quoted beside.
+    capped: str = ""
 
 
 @dataclass
@@ -173,6 +176,8 @@ def claim_status(claim: Claim) -> Status:
         st.verdict, st.reason = {True: ("reproduced", why),
                                  None: ("partial", f"cannot tell: {why}"),
                                  False: ("not reproduced", f"check fails: {why}")}[ok]
+        if ok and claim.capped:  # full scale by the profile, not by the paper's setting
+            st.verdict, st.reason = "partial", f"capped at partial: {claim.capped}. {why}"
     if unknown:
         st.reason += (f" (whether the code changed since cannot be checked without the git "
                       f"history: {', '.join(unknown)})")

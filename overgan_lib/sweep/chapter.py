@@ -68,7 +68,8 @@ def settings_table(views: Views) -> None:
                       else f"planned (not run yet): `{v.command}`")
             rows.append(f"| `{name}` | {p} | {', '.join(map(str, c['widths']))} | "
                         f"{c.get('fixed', '—')} | {c['seeds']} | {c['iters']:,} | "
-                        f"{c['eval_every'] or 'end'} | {c['eval_n']:,} | {status} |")
+                        f"{format(c['eval_every'], ',') if c['eval_every'] else 'end'} | "
+                        f"{c['eval_n']:,} | {status} |")
     t = TrainConfig()
     display(Markdown("\n".join(rows) + "\n\nEvery run: WGAN-GP, gradient penalty weight "
                      f"λ = {t.gp_weight:g}, {t.n_critic} critic steps per generator step, "
@@ -79,11 +80,12 @@ def settings_table(views: Views) -> None:
 
 def parameter_tables(views: Views) -> None:
     """Parameter counts of G and D for every (k_g, k_d) in the grids of the shown profiles
-    and of `paper`, with the profiles whose grid holds each pair."""
+    and of `gpu` and `paper`, with the profiles whose grid holds each pair."""
     for name, by_profile in views.items():
         grids = {p: v.configs for p, v in by_profile.items()}
-        if "paper" not in grids:
-            grids["paper"] = experiment_configs(name, settings(name, "paper"))
+        for planned in ("gpu", "paper"):  # the planned grids too, as the settings table has
+            if planned not in grids:
+                grids[planned] = experiment_configs(name, settings(name, planned))
         where: dict[tuple[int, int], list[str]] = {}
         for p, cfgs in grids.items():
             for c in cfgs:
@@ -521,9 +523,11 @@ def _hours(h: float) -> str:
 def run_reading(view: SweepView, collapsed: list[int], varied: list[int],
                 extra: tuple[str, ...] = (), figure: str = "Fig. 3") -> str:
     """Chapter 6's closing reading of a sweep (prose, from its verdicts): which widths' sample
-    grids are collapsed (``collapsed``; the others ``varied``) and so what the FID trend
-    separates; the paper's uptick pair as measured; the sentences ``extra``; how many verdicts
-    judge a claim at all (early-training evidence and "not testable" do not); and, below
+    grids are collapsed (``collapsed``; the others ``varied``) and, when every collapsed width
+    has a higher mean FID than every varied one, that the FID trend mostly separates the two
+    (otherwise the means, and that it does not); the paper's uptick pair as measured; the
+    sentences ``extra``; how many verdicts judge a claim at all (early-training evidence and
+    "not testable" do not); and, below
     `paper`, that the profile is reduced (``figure``: the paper's figure of trained models)."""
     from .summary import CONFIRMED, CONTRADICTED, NOT_REPRODUCED
 
@@ -532,10 +536,21 @@ def run_reading(view: SweepView, collapsed: list[int], varied: list[int],
     _, Ft = width_matrix(view.configs, view.recs, "fid_test")
     ks = lambda ws: ", ".join(str(int(w)) for w in ws)  # noqa: E731
     iters = int(view.cfg["iters"])
+    means = {int(w): float(np.nanmean(r)) for w, r in zip(k, F, strict=True)
+             if np.isfinite(r).any()}
     if collapsed and varied:
         parts = [f"At this profile the sample grids of k = {ks(collapsed)} are collapsed and those "
-                 f"of k = {ks(varied)} are not, so the fall of FID with k mostly separates widths "
-                 f"that escaped collapse within {iters:,} iterations from widths that did not."]
+                 f"of k = {ks(varied)} are not"]
+        worse = [means[c] > means[v] for c in collapsed for v in varied
+                 if c in means and v in means]
+        if worse and all(worse):
+            parts[0] += (f", so the fall of FID with k mostly separates widths that escaped "
+                         f"collapse within {iters:,} iterations from widths that did not.")
+        else:
+            parts[0] += (", yet FID does not rank every collapsed width below every varied one ("
+                         + ", ".join(f"k = {w}: {means[w]:.1f}" for w in sorted(means)
+                                     if w in collapsed or w in varied)
+                         + " mean FID), so the trend is not simply collapse against escape.")
     elif collapsed:
         parts = ["Every sample grid is collapsed at this profile, so FID differences between "
                  "widths compare failed models."]
@@ -560,14 +575,14 @@ def run_reading(view: SweepView, collapsed: list[int], varied: list[int],
     judged = sum(v.outcome in (CONFIRMED, CONTRADICTED, NOT_REPRODUCED) for v in found.values())
     parts.append(f"Of this sweep's {len(found)} verdicts, {judged} "
                  f"judge{'s' if judged == 1 else ''} a claim; the others are not testable here, "
-                 f"inconclusive or early-training evidence only.")
+                 f"inconclusive (the data cannot tell) or early-training evidence only.")
     if view.profile != "paper":
         share = iters / settings(view.spec.name, "paper")["iters"]
         # plain words: glued text is shown as is, without Markdown
+        also = "" if view.profile == "gpu" else " (the gpu profile is reduced scale too)"
         parts.append(f"The {view.profile} profile trains {100 * share:.2g}% of the paper "
                      f"profile's iterations, so none of this says how {figure}'s trained models "
-                     f"compare; "
-                     f"that needs the paper profile (the gpu profile is reduced scale too).")
+                     f"compare; that needs the paper profile{also}.")
     return " ".join(parts)
 
 
@@ -629,6 +644,12 @@ def image_reading(view: SweepView) -> str:
             "show): " + "; ".join(
                 f"{name} = {k}: {counts[k]} of {len(ds)} seeds (diversity "
                 + ", ".join(f"{d:.2f}" for d in ds) + ")" for k, ds in div.items()) + ".")
+        odd = {k: ds[0] < COLLAPSE_CUT for k, ds in div.items()
+               if ds and (ds[0] < COLLAPSE_CUT) != (k in collapsed)}
+        if odd:
+            head.append("The grid the figures show (the first seed's) is " + "; ".join(
+                f"{'collapsed' if c else 'varied'} at {name} = {k}, unlike most of its seeds'"
+                for k, c in odd.items()) + ".")
     curves = eval_curves(view.configs, view.recs)
     if len(curves) > 1:
         change = {k: float(np.mean(c[:, -1]) - np.mean(c[:, 0])) for k, (_, c) in curves.items()}
@@ -659,9 +680,9 @@ def glue_readings(views: Views, profile: str) -> None:
              f"{name} at {profile}: {v.status()}; nothing to read yet.")
 
 
-# CelebA's full size and its official training partition (Liu et al., 2015): the offline
-# subset's card (:data:`..data.CARDS`) has only the subset's counts.
-CELEBA_IMAGES, CELEBA_OFFICIAL_TRAIN = 202_599, 162_770
+# CelebA's full size and its official training partition: in .cost, which the status page
+# imports without IPython (the GPU image has none).
+CELEBA_IMAGES, CELEBA_OFFICIAL_TRAIN = cost.CELEBA_IMAGES, cost.CELEBA_OFFICIAL_TRAIN
 
 
 def glue_celeba_budget(name: str = "celeba_dcgan") -> None:

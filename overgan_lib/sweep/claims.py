@@ -27,6 +27,7 @@ from .matrices import diverged_matrix, eval_curves, width_matrix, width_name
 from .summary import (
     CONFIRMED,
     CONTRADICTED,
+    INCONCLUSIVE,
     NOT_REPRODUCED,
     NOT_TESTABLE,
     Verdict,
@@ -34,9 +35,11 @@ from .summary import (
     far_from_data,
     gap_does_not_grow,
     gap_grows_between,
+    gap_reference,
     improves_with_width,
     lost_runs,
     lower_throughout,
+    margin_at,
     more_stable,
     saturates_beyond,
     still_learning,
@@ -79,7 +82,7 @@ def sweep_verdicts(view: SweepView) -> dict[str, Verdict]:
         paper_fixed = settings(spec.name, "paper").get("fixed")
         found["fixed"] = worse_beyond_fixed(k, f_train, view.cfg["fixed"], floor, width,
                                             paper_fixed)
-    found["gap"] = gap_does_not_grow(k, f_train, f_test, floor, width)
+    found["gap"] = gap_does_not_grow(k, f_train, f_test, floor, width, spec.saturation)
     if not spec.gap_stated:
         found["gap"] = replace(found["gap"], claim=found["gap"].claim
                                + " (Fig. 4's claim; the paper does not state it for this sweep)")
@@ -89,7 +92,7 @@ def sweep_verdicts(view: SweepView) -> dict[str, Verdict]:
             if rule in found:
                 found[rule] = replace(found[rule], evidence=found[rule].evidence + note)
     curves = eval_curves(view.configs, view.recs)
-    found = _converged_only_if_flat(found, curves, width)
+    found = _converged_only_if_flat(found, curves, width, _reads(view, k, f_train))
     if spec.convergence:
         per_width = dict(zip(k.tolist(), lost.sum(1).tolist(), strict=True))
         far = far_from_data(f_train, floor, trend=True, what="rate")
@@ -108,27 +111,47 @@ def sweep_verdicts(view: SweepView) -> dict[str, Verdict]:
 
 # The rules on converged models (:mod:`.summary.converged`), gated on flat curves.
 CONVERGED_RULES = ("saturation", "uptick", "uptick_gap", "fixed", "gap")
-_JUDGED = (CONFIRMED, CONTRADICTED, NOT_REPRODUCED)
+_JUDGED = (CONFIRMED, CONTRADICTED, NOT_REPRODUCED, INCONCLUSIVE)
 
 
-def _converged_only_if_flat(found: dict[str, Verdict], curves, width: str
-                            ) -> dict[str, Verdict]:
+def _reads(view: SweepView, k: np.ndarray, f_train: np.ndarray
+           ) -> dict[str, tuple[list[int], float]]:
+    """Per converged-model rule: the widths it reads and its margin in FID points
+    (:func:`.summary.converged.margin_at` at its reference width), for the gate."""
+    spec, ks = view.spec, [int(w) for w in k]
+    out: dict[str, tuple[list[int], float]] = {}
+    if spec.saturation in ks:
+        out["saturation"] = ([w for w in ks if w >= spec.saturation],
+                             margin_at(k, f_train, spec.saturation))
+    if spec.uptick and all(w in ks for w in spec.uptick):
+        lo, hi = spec.uptick
+        out["uptick"] = out["uptick_gap"] = ([lo, hi], margin_at(k, f_train, lo))
+    if spec.vary != "both" and view.cfg["fixed"] in ks:
+        fixed = int(view.cfg["fixed"])
+        out["fixed"] = ([fixed, ks[-1]], margin_at(k, f_train, fixed))
+    out["gap"] = (ks, margin_at(k, f_train, gap_reference(k, f_train, spec.saturation)))
+    return out
+
+
+def _converged_only_if_flat(found: dict[str, Verdict], curves, width: str,
+                            reads: dict[str, tuple[list[int], float]]) -> dict[str, Verdict]:
     """A converged-model verdict that judged its claim becomes *not testable* when the stored
-    curves show the runs still learning (:func:`.summary.still_learning`), with the reason."""
-    if not any(found[r].outcome in _JUDGED for r in CONVERGED_RULES if r in found):
-        return found
-    why = still_learning(curves, width)
-    if not why:
-        return found
-    return {r: (replace(v, outcome=NOT_TESTABLE, evidence=f"{v.evidence} {why}")
-                if r in CONVERGED_RULES and v.outcome in _JUDGED else v)
-            for r, v in found.items()}
+    curves do not show the widths it reads (``reads``: rule -> widths, margin) to have
+    stopped learning within its margin (:func:`.summary.still_learning`), with the reason."""
+    out = dict(found)
+    for r in CONVERGED_RULES:
+        if r in found and found[r].outcome in _JUDGED:
+            widths, margin = reads.get(r, (None, None))
+            if why := still_learning(curves, width, widths, margin):
+                out[r] = replace(found[r], outcome=NOT_TESTABLE,
+                                 evidence=f"{found[r].evidence} {why}")
+    return out
 
 
 def _reduced_scale(found: dict[str, Verdict], view: SweepView) -> dict[str, Verdict]:
     """Below the `paper` profile, every verdict that judges its claim (confirmed,
-    contradicted, not reproduced) says in its own text that it is on reduced-scale runs, with
-    the share of the paper's iterations and the N of its FIDs."""
+    contradicted, not reproduced, inconclusive) says in its own text that it is on
+    reduced-scale runs, with the share of the paper's iterations and the N of its FIDs."""
     if view.profile == "paper":
         return found
     paper = settings(view.spec.name, "paper")

@@ -16,6 +16,10 @@ from ..store import Record
 from ..train import TrainConfig
 from .matrices import run_matrix, width_matrix
 
+# CelebA's full size and its official training partition (Liu et al., 2015): the offline
+# subset's card (:data:`overgan_lib.data.CARDS`) has only the subset's counts.
+CELEBA_IMAGES, CELEBA_OFFICIAL_TRAIN = 202_599, 162_770
+
 
 def speeds(configs: list[TrainConfig], recs: list[Record | None]) -> dict[int, float]:
     """Mean measured generator iterations/s per varied width (training only: ``train_s``

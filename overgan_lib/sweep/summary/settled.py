@@ -10,8 +10,9 @@ whether the runs have flattened, and are not judged where they have not.
 from __future__ import annotations
 
 import numpy as np
+from scipy import stats
 
-from .converged import PRACTICAL_MARGIN
+from .outcomes import ALPHA
 
 Curves = dict[int, tuple[np.ndarray, np.ndarray]]
 LATE_FROM = 2 / 3  # the late window: evaluations from this fraction of the last step on
@@ -25,31 +26,68 @@ def late_window(steps: np.ndarray) -> int:
     return int(before[-1]) if before.size else 0
 
 
-def still_learning(curves: Curves, name: str = "k") -> str:
-    """Why the runs cannot count as converged ('' when every width has flattened).
+def late_change(steps: np.ndarray, c: np.ndarray) -> tuple[float, float, float]:
+    """The change of FID over the late window (:func:`late_window` to the last evaluation)
+    from one line fitted to every run's late evaluations at once (pooled over seeds: a common
+    slope, each run its own level), with its two one-sided (1 − ALPHA) confidence bounds
+    (Student's t on points − runs − 1 degrees of freedom; infinite bounds without any).
+    ``c``: runs x evaluations; runs with a non-finite late value are left out."""
+    j = late_window(steps)
+    x = np.asarray(steps[j:], float)
+    y = np.asarray(c, float)[:, j:]
+    y = y[np.isfinite(y).all(1)]
+    span = float(x[-1] - x[0])
+    if not len(y) or span <= 0:
+        return float("nan"), -float("inf"), float("inf")
+    xc = np.broadcast_to(x - x.mean(), y.shape)
+    yc = y - y.mean(1, keepdims=True)
+    sxx = float((xc * xc).sum())
+    slope = float((xc * yc).sum()) / sxx
+    dof = y.size - len(y) - 1
+    if dof <= 0:
+        return slope * span, -float("inf"), float("inf")
+    resid = yc - slope * xc
+    se = float(np.sqrt((resid * resid).sum() / dof / sxx))
+    half = float(stats.t.ppf(1 - ALPHA, dof)) * se * span
+    return slope * span, slope * span - half, slope * span + half
 
-    Per width, the mean over its runs of the change of FID over the late window (from
-    :func:`late_window` to the last evaluation). A width is not settled when the size of that
-    change exceeds both :data:`.converged.PRACTICAL_MARGIN` of the size of its mean change
-    over all its evaluations and the sample standard deviation of its runs' last FID (the
-    seed noise, so a flat curve's noise does not count). A late rise counts as a late fall
-    does: neither curve is flat. Without curves of at least two
-    evaluations nothing shows that the runs have flattened, which is also a reason."""
+
+def still_learning(curves: Curves, name: str = "k", widths=None, margin: float | None = None
+                   ) -> str:
+    """Why the runs at ``widths`` (default: every width with a curve) cannot count as
+    converged ('' when each has been shown flat).
+
+    A width counts as flat when both confidence bounds of its late-window change
+    (:func:`late_change`: pooled over its runs, every late evaluation) lie within ±``margin``
+    FID points: the margin of the rule that reads it (default: the practical margin at the
+    width itself, :data:`.converged.PRACTICAL_MARGIN` of its mean last FID). A late rise
+    counts as a late fall does: neither curve is flat; and a change the few late evaluations
+    cannot bound is not shown flat either. Only the widths a rule reads are asked, so one
+    unsettled width does not block the rules that do not read it. Without curves of at least
+    two evaluations nothing shows that the runs have flattened, which is also a reason."""
+    from .converged import PRACTICAL_MARGIN
+
+    widths = sorted(curves) if widths is None else [int(w) for w in widths]
     if not curves or min(c.shape[1] for _, c in curves.values()) < 2:
         return ("No FID curve over training with two or more evaluations is stored, so nothing "
                 "shows the runs have flattened (the paper judges converged models).")
     learning = []
-    for k, (steps, c) in sorted(curves.items()):
+    for k in widths:
+        if k not in curves:
+            learning.append(f"{name}={k} has no stored FID curve")
+            continue
+        steps, c = curves[k]
         j = late_window(steps)
-        late = float(np.mean(c[:, -1] - c[:, j]))
-        whole = float(np.mean(c[:, -1] - c[:, 0]))
-        noise = float(np.std(c[:, -1], ddof=1)) if len(c) > 1 else 0.0
-        if abs(late) > max(PRACTICAL_MARGIN * abs(whole), noise):
-            learning.append(f"{name}={k} {'rose' if late > 0 else 'fell'} {abs(late):.1f} from "
-                            f"iteration {int(steps[j]):,} to {int(steps[-1]):,}")
+        tol = (PRACTICAL_MARGIN * float(np.nanmean(c[:, -1])) if margin is None
+               else float(margin))
+        change, low, high = late_change(steps, c)
+        if not (low >= -tol and high <= tol):
+            learning.append(f"{name}={k} changed {change:+.1f} from iteration {int(steps[j]):,} "
+                            f"to {int(steps[-1]):,} ({1 - ALPHA:.0%} one-sided bounds {low:+.1f} "
+                            f"and {high:+.1f}; margin ±{tol:.1f})")
     if not learning:
         return ""
-    return ("Still learning at the end (mean FID over the late window changed by more than "
-            f"{PRACTICAL_MARGIN:.0%} of its whole change and more than the seeds' spread): "
-            + "; ".join(learning) + ". The paper judges converged models, so this claim is not "
-            "judged on these runs.")
+    return ("Not shown to have stopped learning (a line through every run's late-window "
+            "evaluations, pooled over seeds, changes by an amount whose confidence bounds are "
+            "not both within the rule's margin): " + "; ".join(learning) + ". The paper judges "
+            "converged models, so this claim is not judged on these runs.")
