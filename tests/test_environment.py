@@ -44,5 +44,6 @@ def test_every_chapter_is_in_the_toc_and_has_parameters():
         text = md.read_text()
         assert ":tags: [parameters]" in text and 'profile = "cpu"' in text and "seed = 0" in text
         # every chapter stamps its figures, directly or through the sweep chapters' helpers
-        # (whose stamping tests/test_runner.py checks)
-        assert "label_profile" in text or "chapter.glue_figures(" in text
+        # (whose stamping tests/test_runner.py and tests/test_generalization_figures.py check)
+        assert ("label_profile" in text or "chapter.glue_figures(" in text
+                or "generalization_figures" in text)
