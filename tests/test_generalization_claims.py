@@ -548,8 +548,7 @@ def test_difference_moves_with_the_split():
 def test_claims_state_keeps_an_unreachable_claim_open_instead_of_failing_the_row():
     """Figs. 6/10's status row used to fail whenever a verdict was not confirmed, so a claim
     the instrument cannot reach at full scale kept the row from ever passing."""
-    from overgan_lib.sweep.generalization_claims import claims_state
-    from overgan_lib.sweep.summary import Verdict
+    from overgan_lib.sweep.summary import Verdict, claims_state
 
     def vs(*outcomes: str) -> list[Verdict]:
         return [Verdict(f"claim {i}", o, "") for i, o in enumerate(outcomes)]

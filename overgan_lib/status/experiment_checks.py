@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 
 from ..store import Record
-from .rules import Check, chapter_configs
+from .rules import Check, all_of, chapter_configs
 from .theory_checks import _one
 
 
@@ -34,7 +34,7 @@ def _sweep_claims(names: tuple[str, ...], rules: tuple[str, ...],
     def check(recs: dict[str, list[Record]]) -> tuple[bool | None, str]:
         from ..sweep.claims import sweep_verdicts
         from ..sweep.matrices import width_name
-        from ..sweep.summary import CONFIRMED, CONTRADICTED, NOT_REPRODUCED
+        from ..sweep.summary import claims_state
         from ..sweep.view import sweep_view
 
         profile = str(recs[f"sweep_{names[0]}"][0].provenance["profile"])
@@ -47,10 +47,7 @@ def _sweep_claims(names: tuple[str, ...], rules: tuple[str, ...],
                 continue
             found = sweep_verdicts(view)
             judged = [r for r in rules if r in found]
-            outcomes = [found[r].outcome for r in judged]
-            states.append(True if all(o == CONFIRMED for o in outcomes) else
-                          False if any(o in (CONTRADICTED, NOT_REPRODUCED) for o in outcomes)
-                          else None)
+            states.append(claims_state([found[r] for r in judged]))
             width = width_name(view.configs)  # k, or the varied side (Fig. 7)
 
             def label(r: str) -> str:
@@ -78,7 +75,7 @@ def _sweep_claims(names: tuple[str, ...], rules: tuple[str, ...],
                 states[-1], said = None, (f"{said} · no FID floor stored, converged-model rules "
                                           f"unjudged")
             parts.append(f"{name}: {said}")
-        ok = False if False in states else None if None in states else True
+        ok = all_of(states)
         return ok, "; ".join(parts)
 
     return check
@@ -101,9 +98,10 @@ def _generalization(recs: dict[str, list[Record]]) -> tuple[bool | None, str]:
     (:func:`overgan_lib.sweep.generalization_claims.generalization_verdicts`) on each sweep's
     stored scores; passes when every one is confirmed, fails when one is contradicted or not
     reproduced, and otherwise cannot tell
-    (:func:`~overgan_lib.sweep.generalization_claims.claims_state`)."""
+    (:func:`~overgan_lib.sweep.summary.claims_state`)."""
     from ..profiles import settings
-    from ..sweep.generalization_claims import claims_state, far_reason, generalization_verdicts
+    from ..sweep.generalization_claims import far_reason, generalization_verdicts
+    from ..sweep.summary import claims_state
     from ..sweep.view import sweep_view
 
     profile = str(recs["generalization"][0].provenance["profile"])
@@ -127,7 +125,7 @@ def _generalization(recs: dict[str, list[Record]]) -> tuple[bool | None, str]:
         states.append(claims_state(found))
         parts.append(f"{name}: " + " · ".join(
             f"{v.claim}: {v.outcome.replace(' at this profile', '')}" for v in found))
-    ok = False if False in states else None if None in states else True
+    ok = all_of(states)
     return ok, "; ".join(parts)
 
 

@@ -130,6 +130,12 @@ def _backing(record: Record) -> list[Record]:
     return [record, *sweep_view(name, str(record.provenance["profile"])).done]
 
 
+def all_of(oks: Sequence[bool | None]) -> bool | None:
+    """Several checks' outcomes as one: False if any is False, else None (cannot tell) if any
+    is None, else True."""
+    return False if any(ok is False for ok in oks) else None if None in oks else True
+
+
 def claim_status(claim: Claim) -> Status:
     """Apply the module's rules to what the store holds for ``claim``."""
     by_exp = {e: _stored(e) for e in claim.experiments}

@@ -9,16 +9,11 @@ import numpy as np
 
 from .. import summaries
 from ..store import Record
-from .rules import Check
+from .rules import Check, all_of
 
 
 def _one(recs: dict[str, list[Record]], experiment: str) -> dict[str, Any]:
     return recs[experiment][0].data
-
-
-def _all_of(oks: list[bool | None]) -> bool | None:
-    """False if any is False, else None (cannot tell) if any is None, else True."""
-    return False if any(ok is False for ok in oks) else None if None in oks else True
 
 
 def _data_dim(rec: Record) -> int:
@@ -39,7 +34,7 @@ def _width_trend(experiment: str, keys: tuple[str, ...]) -> Check:
         rec = recs[experiment][0]
         res = [(key, *summaries.width_trend(rec.data["widths"], np.median(
             np.asarray(rec.data[key], dtype=float), axis=1), _data_dim(rec))) for key in keys]
-        return _all_of([ok for _, ok, _ in res]), "; ".join(f"{key}: {why}" for key, _, why in res)
+        return all_of([ok for _, ok, _ in res]), "; ".join(f"{key}: {why}" for key, _, why in res)
 
     return check
 
@@ -116,16 +111,6 @@ def _theorem_a4(recs: dict[str, list[Record]]) -> tuple[bool, str]:
         "at the stored horizon T)")
 
 
-def _all_checks(*checks: Check) -> Check:
-    """A check that passes iff every one of ``checks`` passes; reasons joined."""
-
-    def check(recs: dict[str, list[Record]]) -> tuple[bool, str]:
-        res = [c(recs) for c in checks]
-        return all(ok for ok, _ in res), "; ".join(why for _, why in res)
-
-    return check
-
-
 def _diter_width_gain(recs: dict[str, list[Record]]) -> tuple[bool | None, str]:
     """Fig. 9 (c), width (the caption's claim): every d_iter variant improves with width by
     :func:`summaries.width_trend` (m from the record: two moons, m = 2)."""
@@ -133,7 +118,7 @@ def _diter_width_gain(recs: dict[str, list[Record]]) -> tuple[bool | None, str]:
     d = rec.data
     med = np.median(np.asarray(d["diter_final"], dtype=float), axis=2)  # d_iters x widths
     res = [summaries.width_trend(d["widths"], row, _data_dim(rec)) for row in med]
-    ok = _all_of([r for r, _ in res])
+    ok = all_of([r for r, _ in res])
     its = [str(int(i)) for i in d["d_iters"]]
     if ok:
         return ok, f"width trend holds for every d_iter = {', '.join(its)}"

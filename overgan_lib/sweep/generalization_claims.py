@@ -17,7 +17,7 @@ import numpy as np
 
 from . import generalization as rules
 from .matrices import width_matrix
-from .summary import CONFIRMED, CONTRADICTED, NOT_REPRODUCED, Verdict, far_from_data
+from .summary import Verdict, far_from_data
 from .view import SweepView
 
 
@@ -63,14 +63,3 @@ def generalization_verdicts(scores: dict[str, Any], baselines: dict[str, Any], f
     ]
 
 
-def claims_state(verdicts: list[Verdict]) -> bool | None:
-    """The status page's reading of Figs. 6/10's verdicts, as for the sweep chapters' rows:
-    True when every one is confirmed; False when one is judged against the paper
-    (contradicted or not reproduced); None (cannot tell) otherwise: a claim not testable at
-    the profile, or only early-training evidence. A claim the instrument cannot reach (the
-    memoriser claim on one critic seed, or where the critic is not shown to detect the
-    memoriser) keeps the row open; it does not fail it."""
-    outcomes = [v.outcome for v in verdicts]
-    if any(o in (CONTRADICTED, NOT_REPRODUCED) for o in outcomes):
-        return False
-    return True if all(o == CONFIRMED for o in outcomes) else None

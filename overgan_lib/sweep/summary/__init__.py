@@ -60,6 +60,7 @@ from .outcomes import (
     NOT_TESTABLE,
     ONE_SEED,
     Verdict,
+    claims_state,
     far_from_data,
     far_qualified,
     lost_runs,
@@ -72,7 +73,8 @@ from .trend import improves_with_width, trend_with_width
 __all__ = [
     "ALPHA", "CONFIRMED", "CONTRADICTED", "EARLY_AGAINST", "EARLY_FOR", "EARLY_NEITHER",
     "FAR_FROM_DATA", "INCONCLUSIVE", "MIN_EVALS", "NOT_REPRODUCED", "NOT_TESTABLE", "ONE_SEED",
-    "Verdict", "converges_faster", "far_from_data", "far_qualified", "gap_does_not_grow",
+    "Verdict", "claims_state", "converges_faster", "far_from_data", "far_qualified",
+    "gap_does_not_grow",
     "gap_grows_between", "improves_with_width", "lost_runs", "lower_throughout", "more_stable",
     "saturates_beyond", "time_to_reach", "trend_with_width", "uptick_between", "welch_outcome",
     "worse_beyond_fixed",

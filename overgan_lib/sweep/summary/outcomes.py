@@ -91,6 +91,18 @@ def far_qualified(verdict: Verdict, far: str) -> Verdict:
     return Verdict(verdict.claim, _EARLY[verdict.outcome], f"{verdict.evidence} {far}")
 
 
+def claims_state(verdicts: list[Verdict]) -> bool | None:
+    """What the status page reads from a row's verdicts: True when every one is confirmed;
+    False when one is judged against the paper (contradicted or not reproduced); None (cannot
+    tell) otherwise: a claim not testable at the profile, inconclusive, or only early-training
+    evidence. A claim the instrument cannot reach (e.g. Fig. 6's memoriser claim on one critic
+    seed) keeps the row open; it does not fail it."""
+    outcomes = [v.outcome for v in verdicts]
+    if any(o in (CONTRADICTED, NOT_REPRODUCED) for o in outcomes):
+        return False
+    return True if all(o == CONFIRMED for o in outcomes) else None
+
+
 def one_seed(F: np.ndarray, *rows: int) -> bool:
     """Fewer than two finite seeds in any of ``rows``: no spread to judge a change by."""
     return any(int(np.isfinite(F[r]).sum()) < 2 for r in rows)
