@@ -69,13 +69,11 @@ DEPENDS: dict[str, tuple[str, ...]] = {
                       "overgan_lib/related/experiments.py", "overgan_lib/bench/heatmap.py"),
     "bench_theory": (*_THEORY, "overgan_lib/bench/theory.py", "overgan_lib/bench/timing.py",
                      "overgan_lib/bench/load.py", "overgan_lib/threads.py"),
-    "bench_train": (*_TRAINING, "overgan_lib/bench/training.py", "overgan_lib/bench/timing.py",
-                    "overgan_lib/bench/load.py", "overgan_lib/threads.py"),
-    "bench_sweep": (*_TRAINING, "overgan_lib/bench/training.py", "overgan_lib/bench/timing.py",
-                    "overgan_lib/bench/load.py", "overgan_lib/threads.py"),
-    "bench_gpu_sweep": (*_TRAINING, "overgan_lib/bench/training.py",
-                        "overgan_lib/bench/timing.py", "overgan_lib/bench/load.py",
-                        "overgan_lib/threads.py"),
+    # The training benches (engine vs reference, a CPU sweep, graphed runs together on a GPU)
+    # all live in bench/training.py.
+    **{f"bench_{name}": (*_TRAINING, "overgan_lib/bench/training.py",
+                         "overgan_lib/bench/timing.py", "overgan_lib/bench/load.py",
+                         "overgan_lib/threads.py") for name in ("train", "sweep", "gpu_sweep")},
     # FID on a device vs the CPU (and overgan's tensor path vs pytorch-fid's files).
     "bench_fid": ("overgan_lib/metrics/fid.py", "overgan_lib/metrics/inception.py",
                   "overgan_lib/metrics/reference.py", "overgan_lib/data",

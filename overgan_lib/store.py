@@ -7,6 +7,7 @@ Layout: ``<root>/<experiment>/<profile>/<config-hash>.json``. The root is
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
@@ -110,6 +111,7 @@ def device_name() -> str:
     return f"cpu:{cpu_model()} x{torch.get_num_threads()} threads"
 
 
+@functools.lru_cache(maxsize=1)  # read once per process: every record's provenance names it
 def cpu_model() -> str:
     """The CPU's model name (Linux's /proc/cpuinfo), else what :mod:`platform` says. Recorded
     because CPU results are bitwise reproducible on the same CPU and torch build only: other
