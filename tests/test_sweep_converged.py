@@ -249,3 +249,26 @@ def test_celeba_budget_counts_passes_over_the_subset(monkeypatch):
     assert got["celeba_epochs"] == f"{seen / CARDS['celeba'].counts['train']:,.0f}"
     assert got["celeba_official_epochs"] == f"{seen / 162_770:,.0f}"
     assert "54 px" in got["celeba_preprocessing"]
+
+
+def test_line_slope_is_least_squares_with_one_level_or_one_per_group():
+    """The line behind the gap rule (one level) and the still-learning gate (one level per
+    run): its slope equals numpy's least squares with those intercepts, and its bounds are
+    slope ± t·SE on n − levels − 1 degrees of freedom."""
+    from scipy import stats
+
+    from overgan_lib.sweep.significance import line_slope
+
+    rng = np.random.default_rng(3)
+    x = np.tile(np.arange(5.0), 3)
+    groups = np.repeat(np.arange(3), 5)
+    y = 0.7 * x + groups * 10 + rng.normal(0, 0.3, x.size)
+    for g, design in ((None, np.c_[x, np.ones_like(x)]), (groups, np.c_[x, np.eye(3)[groups]])):
+        coef, res, *_ = np.linalg.lstsq(design, y, rcond=None)
+        dof = len(y) - design.shape[1]
+        se = np.sqrt(res[0] / dof * np.linalg.inv(design.T @ design)[0, 0])
+        slope, low, high = line_slope(x, y, g)
+        assert np.isclose(slope, coef[0])
+        assert np.isclose(high - slope, stats.t.ppf(0.95, dof) * se)
+        assert np.isclose(slope - low, high - slope)
+    assert line_slope(np.arange(2.0), np.arange(2.0))[1:] == (-np.inf, np.inf)

@@ -54,6 +54,10 @@ CONVERGENCE_CARRIED = (" (Fig. 5's claim, shown for DCGAN only; the paper does n
                        "this sweep)")
 # ... and where the paper states convergence for the sweep in other words (Fig. 7's caption).
 CONVERGENCE_READ = " ({}, read with Fig. 5's rules; the figure shows final FIDs only)"
+# The rules on converged models (:mod:`.summary.converged`): they see finite runs only and are
+# gated on flat curves.
+CONVERGED_RULES = ("saturation", "uptick", "uptick_gap", "fixed", "gap")
+_JUDGED = (CONFIRMED, CONTRADICTED, NOT_REPRODUCED, INCONCLUSIVE)
 
 
 def sweep_verdicts(view: SweepView) -> dict[str, Verdict]:
@@ -88,7 +92,7 @@ def sweep_verdicts(view: SweepView) -> dict[str, Verdict]:
                                + " (Fig. 4's claim; the paper does not state it for this sweep)")
     if lost.any():  # the converged-model rules see finite runs only: say which were left out
         note = lost_runs(k, lost, width, lead="Left out, diverged")
-        for rule in ("saturation", "uptick", "uptick_gap", "fixed", "gap"):
+        for rule in CONVERGED_RULES:
             if rule in found:
                 found[rule] = replace(found[rule], evidence=found[rule].evidence + note)
     curves = eval_curves(view.configs, view.recs)
@@ -107,11 +111,6 @@ def sweep_verdicts(view: SweepView) -> dict[str, Verdict]:
             for rule in CONVERGENCE_RULES:
                 found[rule] = replace(found[rule], claim=found[rule].claim + note)
     return _reduced_scale(found, view)
-
-
-# The rules on converged models (:mod:`.summary.converged`), gated on flat curves.
-CONVERGED_RULES = ("saturation", "uptick", "uptick_gap", "fixed", "gap")
-_JUDGED = (CONFIRMED, CONTRADICTED, NOT_REPRODUCED, INCONCLUSIVE)
 
 
 def _reads(view: SweepView, k: np.ndarray, f_train: np.ndarray

@@ -54,6 +54,30 @@ def detectable_difference(a: np.ndarray, b: np.ndarray, alpha: float = 0.05,
     return float((stats.t.ppf(1 - alpha, df) + stats.t.ppf(power, df)) * se)
 
 
+def line_slope(x: np.ndarray, y: np.ndarray, groups: np.ndarray | None = None,
+               alpha: float = 0.05) -> tuple[float, float, float]:
+    """The least-squares slope of ``y`` on ``x`` (1-d, finite) and its one-sided
+    (1 − ``alpha``) lower and upper confidence bounds (Student's t on n − levels − 1 degrees
+    of freedom; infinite bounds without any). ``groups``: None for one line, else a label per
+    point, each group its own level and all one slope (runs pooled over seeds)."""
+    x, y = np.asarray(x, float), np.asarray(y, float)
+    if groups is None:
+        xc, yc, levels = x - x.mean(), y - y.mean(), 1
+    else:
+        _, g = np.unique(groups, return_inverse=True)
+        levels = int(g.max()) + 1
+        xc = x - (np.bincount(g, x) / np.bincount(g))[g]
+        yc = y - (np.bincount(g, y) / np.bincount(g))[g]
+    sxx = float(xc @ xc)
+    slope = float(xc @ yc) / sxx
+    dof = len(y) - levels - 1
+    if dof <= 0:
+        return slope, -float("inf"), float("inf")
+    resid = yc - slope * xc
+    half = float(stats.t.ppf(1 - alpha, dof)) * float(np.sqrt(resid @ resid / dof / sxx))
+    return slope, slope - half, slope + half
+
+
 EXACT_UP_TO = 8  # runs up to which the rank test enumerates every permutation
 PERMUTATIONS = 200_000  # seeded random permutations above that (standard error <= 0.0005)
 

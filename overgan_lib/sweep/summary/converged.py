@@ -19,9 +19,8 @@ which the paper gives no size, are inconclusive too when neither direction is si
 from __future__ import annotations
 
 import numpy as np
-from scipy import stats
 
-from ..significance import detectable_difference, fmt_p, p_pair, welch_greater
+from ..significance import detectable_difference, fmt_p, line_slope, p_pair, welch_greater
 from .outcomes import (
     ALPHA,
     CONFIRMED,
@@ -196,20 +195,12 @@ def gap_does_not_grow(k: np.ndarray, F_train: np.ndarray, F_test: np.ndarray,
 
 def _fitted_rise(k: np.ndarray, M: np.ndarray) -> tuple[float, float, float]:
     """The least-squares line through every finite run of ``M`` (widths x seeds) against
-    log2 k: its rise over the sweep's range and the one-sided (1 − ALPHA) lower and upper
-    confidence bounds of that rise (Student's t, runs − 2 degrees of freedom)."""
+    log2 k (:func:`..significance.line_slope`): its rise over the sweep's range and the
+    one-sided (1 − ALPHA) lower and upper confidence bounds of that rise."""
     x = np.broadcast_to(np.log2(np.asarray(k, float))[:, None], M.shape)
     ok = np.isfinite(M)
-    x, y = x[ok], M[ok]
     span = float(np.log2(k[-1] / k[0]))
-    xc = x - x.mean()
-    sxx = float(xc @ xc)
-    slope = float(xc @ (y - y.mean())) / sxx
-    resid = y - y.mean() - slope * xc
-    dof = len(y) - 2
-    se = float(np.sqrt(resid @ resid / dof / sxx)) if dof > 0 else float("inf")
-    half = float(stats.t.ppf(1 - ALPHA, dof)) * se if dof > 0 else float("inf")
-    return slope * span, (slope * span - half * span), (slope * span + half * span)
+    return tuple(span * v for v in line_slope(x[ok], M[ok], alpha=ALPHA))
 
 
 def gap_grows_between(k: np.ndarray, F_train: np.ndarray, F_test: np.ndarray, lo: int,

@@ -10,8 +10,8 @@ whether the runs have flattened, and are not judged where they have not.
 from __future__ import annotations
 
 import numpy as np
-from scipy import stats
 
+from ..significance import line_slope
 from .outcomes import ALPHA
 
 Curves = dict[int, tuple[np.ndarray, np.ndarray]]
@@ -39,17 +39,9 @@ def late_change(steps: np.ndarray, c: np.ndarray) -> tuple[float, float, float]:
     span = float(x[-1] - x[0])
     if not len(y) or span <= 0:
         return float("nan"), -float("inf"), float("inf")
-    xc = np.broadcast_to(x - x.mean(), y.shape)
-    yc = y - y.mean(1, keepdims=True)
-    sxx = float((xc * xc).sum())
-    slope = float((xc * yc).sum()) / sxx
-    dof = y.size - len(y) - 1
-    if dof <= 0:
-        return slope * span, -float("inf"), float("inf")
-    resid = yc - slope * xc
-    se = float(np.sqrt((resid * resid).sum() / dof / sxx))
-    half = float(stats.t.ppf(1 - ALPHA, dof)) * se * span
-    return slope * span, slope * span - half, slope * span + half
+    runs = np.repeat(np.arange(len(y)), y.shape[1])
+    slope, low, high = line_slope(np.tile(x, len(y)), y.ravel(), runs, ALPHA)
+    return slope * span, low * span, high * span
 
 
 def still_learning(curves: Curves, name: str = "k", widths=None, margin: float | None = None
