@@ -43,7 +43,7 @@ from typing import Any
 
 import numpy as np
 
-from .real_gap import _gap_of, fmt_gap, learnt, z_learnt
+from .real_gap import _gap_of, fmt_gap, group_mean_test, learnt
 from .summary import ALPHA
 
 
@@ -165,16 +165,10 @@ def crossover_reading(ps: list[CrossedPair], who: str) -> str:
 
 def group_test(ps: list[CrossedPair]) -> tuple[float, float, bool] | None:
     """(mean learning estimate, z(1 - ALPHA) times the mean error, whether the first exceeds
-    the second) over the pairs with a known error: a one-sided test of the group's mean
-    learning that holds however the pairs depend on each other (the standard deviation of a
-    mean is at most the mean of the standard deviations) and inherits each error's
-    conservatism. None when no pair has a known error."""
-    ps = [p for p in ps if p.learnt() is not None]
-    if not ps:
-        return None
-    mean = float(np.mean([p.learning for p in ps]))
-    bar = z_learnt() * float(np.mean([p.se for p in ps]))
-    return mean, bar, bool(mean > bar)
+    the second) over the pairs with a known error (:func:`.real_gap.group_mean_test`): a
+    one-sided test of the group's mean learning that holds however the pairs depend on each
+    other and inherits each error's conservatism. None when no pair has a known error."""
+    return group_mean_test((p.learning, p.se) for p in ps)
 
 
 def learning_by_width(ps: list[CrossedPair]) -> str:

@@ -152,20 +152,25 @@ def fit_views_reading(views: dict[str, Any]) -> str:
     return text.rstrip()
 
 
+def _floor_critics(floor: dict[str, Any] | None) -> list[dict[str, float]]:
+    """Every critic seed of an ``nnd_floor`` record (memoriser and unrepeated training
+    images) as a result with one gap; none for a record stored before the gap was."""
+    if floor is None:
+        return []
+    return [{"real_gap": g, "real_gap_se": e} for name in ("memorise", "fresh")
+            if "real_gap" in floor[name]
+            for g, e in zip(floor[name]["real_gap"], floor[name]["real_gap_se"], strict=True)]
+
+
 def seed_gaps(floor: dict[str, Any]) -> tuple[int, int, int]:
     """(critics that learnt their fit images, critics with a known gap, critics with a
     positive gap) over every critic seed of an ``nnd_floor`` record (memoriser and unrepeated
     images); 0, 0, 0 for a record stored before the gap was."""
-    got = known = positive = 0
-    for name in ("memorise", "fresh"):
-        rec = floor[name]
-        if "real_gap" not in rec:
-            continue
-        for g, e in zip(rec["real_gap"], rec["real_gap_se"], strict=True):
-            seen = learnt(g, e)
-            if seen is not None:
-                got, known, positive = got + seen, known + 1, positive + (g > 0)
-    return got, known, positive
+    critics = _floor_critics(floor)
+    got, known, _ = count_learnt(critics)
+    positive = sum(c["real_gap"] > 0 for c in critics
+                   if learnt(c["real_gap"], c["real_gap_se"]) is not None)
+    return got, known, int(positive)
 
 
 def seed_gaps_reading(floor: dict[str, Any]) -> str:
@@ -219,13 +224,14 @@ def sweep_gaps_reading(scored: list[dict[str, Any]],
     return text
 
 
-def first_gap_group(results: Iterable[dict[str, Any]]) -> tuple[float, float, bool] | None:
-    """The group test of :func:`.crossover.group_test` on first gaps: (mean gap, z times the
-    mean standard error, whether the first exceeds the second) over the critics with a known
-    gap. Valid however the critics depend on each other (the standard deviation of a mean is
-    at most the mean of the standard deviations); the first gaps carry the fixed split's
-    offset, which the crossed pairs cancel. None when no gap is known."""
-    known = [(g, e) for g, e in (_gap_of(r) for r in results) if learnt(g, e) is not None]
+def group_mean_test(estimates: Iterable[tuple[float, float]]
+                    ) -> tuple[float, float, bool] | None:
+    """The group test on (estimate, standard error) pairs: (mean estimate, z times the mean
+    standard error, whether the first exceeds the second) over the pairs with a known error
+    (:func:`learnt` not None). Valid however the estimates depend on each other (the standard
+    deviation of a mean is at most the mean of the standard deviations). None when no error
+    is known."""
+    known = [(g, e) for g, e in estimates if learnt(g, e) is not None]
     if not known:
         return None
     mean = float(np.mean([g for g, _ in known]))
@@ -233,14 +239,11 @@ def first_gap_group(results: Iterable[dict[str, Any]]) -> tuple[float, float, bo
     return mean, bar, bool(mean > bar)
 
 
-def _floor_critics(floor: dict[str, Any] | None) -> list[dict[str, float]]:
-    """Every critic seed of an ``nnd_floor`` record (memoriser and unrepeated training
-    images) as a result with one gap; none for a record stored before the gap was."""
-    if floor is None:
-        return []
-    return [{"real_gap": g, "real_gap_se": e} for name in ("memorise", "fresh")
-            if "real_gap" in floor[name]
-            for g, e in zip(floor[name]["real_gap"], floor[name]["real_gap_se"], strict=True)]
+def first_gap_group(results: Iterable[dict[str, Any]]) -> tuple[float, float, bool] | None:
+    """:func:`group_mean_test` on the first gaps of NND results (the crossed pairs' version is
+    :func:`.crossover.group_test`); the first gaps carry the fixed split's offset, which the
+    crossed pairs cancel. None when no gap is known."""
+    return group_mean_test(_gap_of(r) for r in results)
 
 
 def critic_check(baselines: dict[str, Any], views: dict[str, Any],
