@@ -587,8 +587,8 @@ def run_reading(view: SweepView, collapsed: list[int], varied: list[int],
 
 
 # A sample grid counts as collapsed below this fraction of the real images' diversity
-# (:func:`..summaries.sample_diversity` after 4x4 block averaging): chapter 6's threshold, a
-# choice made by eye, not a calibrated test.
+# (:func:`..summaries.sample_diversity` after 4x4 block averaging), in every sweep chapter
+# (chapter 6 reads it from here): a choice made by eye, not a calibrated test.
 COLLAPSE_CUT = 0.5
 
 
