@@ -238,7 +238,7 @@ def width_trend(widths: np.ndarray, med: np.ndarray, m: int, floor: float = CONV
     start = int(np.argmax(widths >= m)) if (widths >= m).any() else len(widths)
     if len(widths) - start < 2:
         return None, f"cannot tell: fewer than two widths >= m={m}"
-    conv = med[start:] < floor
+    conv = converged(med[start:], level=floor)
     k0, kw = int(widths[start]), int(widths[-1])
     mono = bool((np.diff(np.maximum(med[start:], floor)) <= 0).all())
     trend = (f"{'non-increasing' if mono else 'not monotone'} from k={k0} (clipped at "
