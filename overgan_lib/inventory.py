@@ -50,10 +50,14 @@ class StoredResult:
     changed: bool | None  # code changed since (None: cannot be told)
     device: str
     wall_s: float
+    retrained: bool = False  # generators it scored were retrained since
 
     @property
     def state(self) -> str:
-        """``current``, ``stale`` (code changed since) or ``unknown``."""
+        """``current``, ``stale`` (code changed since, or the generators it scored were
+        retrained since: :func:`.provenance.retrained_since`) or ``unknown``."""
+        if self.retrained:
+            return "stale"
         return {False: "current", True: "stale", None: "unknown"}[self.changed]
 
 
@@ -82,7 +86,8 @@ def stored_results(experiments: Iterable[str] = (), profile: str | None = None,
             out.append(StoredResult(
                 str(path.relative_to(root)), rec.experiment, p["profile"], int(p["seed"]),
                 rec.config, st["sha"], st["clean"], st["changed"],
-                str(p.get("device", "unknown")), float(p.get("wall_time_s", 0.0))))
+                str(p.get("device", "unknown")), float(p.get("wall_time_s", 0.0)),
+                st["retrained"]))
     return out
 
 
@@ -158,7 +163,8 @@ def summary(results: list[StoredResult]) -> str:
     n = {s: sum(r.state == s for r in results) for s in ("current", "stale", "unknown")}
     dirty = sum(r.clean is False for r in results)
     lines = [f"{len(results)} results: {n['current']} current, {n['stale']} stale (code "
-             f"changed since), {n['unknown']} unknown (no git or commit)"
+             f"changed since, or scored generators retrained), {n['unknown']} unknown (no git "
+             f"or commit)"
              + (f"; {dirty} from a dirty tree" if dirty else "")]
     stale = [r for r in results if r.state == "stale"]
     if stale:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import ast
 import functools
+import json
 import subprocess
 from typing import Any
 
@@ -161,8 +162,72 @@ def _stripped(source: str) -> str:
     return ast.dump(tree, include_attributes=False)
 
 
+def scored_runs(record: Record) -> list[str]:
+    """The training runs (record keys under ``train/<profile>/``) whose kept generators
+    ``record`` scored: a ``generalization`` record's ``runs``; for an ``nnd_crossover``
+    record of a sweep, those of the ``generalization`` record it pairs with (same sweep,
+    seeds and seed). Empty for every other record, and where the paired record is gone."""
+    if record.experiment == "generalization":
+        return [str(r) for r in getattr(record, "data", {}).get("runs", [])]
+    cfg = getattr(record, "config", None)
+    cfg = cfg if isinstance(cfg, dict) else {}
+    if record.experiment != "nnd_crossover" or cfg.get("source", "baselines") == "baselines":
+        return []
+    paired = store.load("generalization", str(record.provenance["profile"]),
+                        {"sweep": cfg["source"], "seeds": cfg["seeds"], "seed": cfg["seed"]})
+    return [] if paired is None else scored_runs(paired)
+
+
+def retrained_since(record: Record) -> bool:
+    """Were any of the generators ``record`` scored (:func:`scored_runs`) retrained, with other
+    weights, after it was computed? A score is keyed by its sweep and seeds, not by the weights
+    it read, so a sweep rerun with ``--rerun`` (on another CPU model, or after a change in the
+    training code) leaves the old score looking current. A run counts when its training record
+    is newer than the score and its kept weights (sha256, in that record) differ from those
+    its record held at the score's commit, or git cannot tell (results outside the
+    repository, a run not committed then): a rerun that only brings back bitwise-equal
+    weights (README, "Kept generators") leaves the score current. A run whose record is gone
+    is not counted."""
+    runs = scored_runs(record)
+    if not runs:
+        return False
+    root = store.results_root()
+    folder = root / "train" / str(record.provenance["profile"])
+    prov = record.provenance
+    for run in runs:
+        path = folder / f"{run}.json"
+        if not path.exists():
+            continue
+        now = json.loads(path.read_text())
+        if str(now["provenance"].get("created_utc", "")) <= str(prov.get("created_utc", "")):
+            continue  # trained before the score: what it read
+        then = _committed(path, str(prov.get("git_sha", "")))
+        if then is None or _weights(then) != _weights(now):
+            return True
+    return False
+
+
+def _weights(doc: dict[str, Any]) -> str | None:
+    weights = doc.get("data", {}).get("weights")
+    return weights.get("sha256") if isinstance(weights, dict) else None
+
+
+def _committed(path, sha: str) -> dict[str, Any] | None:
+    """The JSON document at ``path`` as commit ``sha`` held it; None where git cannot tell."""
+    root = store.REPO_ROOT
+    try:
+        rel = path.resolve().relative_to(root.resolve())
+    except ValueError:  # a store outside the repository
+        return None
+    if not sha or sha == "unknown":
+        return None
+    text = _git(root, "show", f"{sha}:{rel.as_posix()}")
+    return None if text is None else json.loads(text)
+
+
 def provenance_status(record: Record) -> dict[str, Any]:
-    """What a reader needs to trust a record: clean tree? code changed since? (see DEPENDS)."""
+    """What a reader needs to trust a record: clean tree? code changed since? (see DEPENDS)
+    Generators it scored retrained since (:func:`retrained_since`)?"""
     p = record.provenance
     sha = p.get("git_sha", "unknown")
     paths = DEPENDS.get(record.experiment, ("overgan_lib",))
@@ -173,6 +238,7 @@ def provenance_status(record: Record) -> dict[str, Any]:
         "clean": None if sha == "unknown" else not p.get("git_dirty", False),
         "changed": code_changed_since(sha, depends_for(record.experiment,
                                                        str(p.get("device", "")))),
+        "retrained": retrained_since(record),
         "paths": paths,
     }
 
@@ -188,11 +254,15 @@ def provenance_note(*records: Record) -> str:
 
     dirty, changed = names(lambda s: s["clean"] is False), names(lambda s: s["changed"])
     unknown = names(lambda s: s["clean"] is None or s["changed"] is None)
+    retrained = names(lambda s: s["retrained"])
     other_data = _other_data(records)
     verdict = ["computed now" if any(not s["reused"] for s in st) else "stored results"]
     verdict.append(f"from a dirty tree: {dirty}" if dirty else "clean tree")
     verdict.append(f"code changed since: {changed}" if changed else
                    "code unchanged since computed")
+    if retrained:
+        verdict.append(f"scored generators retrained since (rerun this chapter with "
+                       f"rerun=True): {retrained}")
     if unknown:
         verdict.append(f"not checkable outside git: {unknown}")
     if other_data:
@@ -216,7 +286,7 @@ def provenance_note(*records: Record) -> str:
             f"| {exp} | {len(members)} | {prof} | {seeds} | `{sha[:8]}` | {tree} | "
             f"{', '.join(f'`{x}`' for x in members[0][0]['paths'])} | {word[chg]} | {dev} | "
             f"{wall:.0f} s | {when} |")
-    kind = "warning" if dirty or changed or unknown or other_data else "note"
+    kind = "warning" if dirty or changed or unknown or retrained or other_data else "note"
     body = "\n".join(rows)
     return (f"```{{admonition}} Provenance: {'; '.join(verdict)}\n:class: dropdown {kind}\n\n"
             f"{body}\n\n'Changed since' compares the result's commit with the book's "

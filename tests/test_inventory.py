@@ -41,8 +41,9 @@ def test_states_counts_and_cost_of_the_stale_results(monkeypatch):
         f"cone/gpu/{store.config_key({'a': 1})}.json": "unknown"}
     assert [r.clean for r in rows if r.experiment == "fig2"] == [False]
     text = inventory.summary(rows)
-    assert text.splitlines()[0] == ("4 results: 1 current, 2 stale (code changed since), "
-                                    "1 unknown (no git or commit); 1 from a dirty tree")
+    assert text.splitlines()[0] == ("4 results: 1 current, 2 stale (code changed since, or "
+                                    "scored generators retrained), 1 unknown (no git or "
+                                    "commit); 1 from a dirty tree")
     assert "repeats 2 min of stored wall time" in text  # 100 + 20 s; fig2's 7000 s is current
     assert 'eigen (gpu, 1, 2 min): make chapter CH=02_eigen_analysis PROFILE=gpu' in text
     assert "eigen (cpu, 1, under 1 min): make chapter CH=02_eigen_analysis PROFILE=cpu" in text
@@ -127,8 +128,53 @@ def test_cli_lists_json_and_only_the_stale(capsys, monkeypatch):
     out = capsys.readouterr().out.splitlines()
     assert out[0].startswith("eigen/gpu/") and " stale " in out[0]
     assert not any(line.startswith("fig2/") for line in out)
-    assert out[1] == ("2 results: 1 current, 1 stale (code changed since), 0 unknown (no git "
-                      "or commit)")
+    assert out[1] == ("2 results: 1 current, 1 stale (code changed since, or scored "
+                      "generators retrained), 0 unknown (no git or commit)")
     assert main(["results", "--json", "--experiment", "fig2"]) == 0
     (row,) = json.loads(capsys.readouterr().out)
     assert row["experiment"] == "fig2" and row["state"] == "current" and row["wall_s"] == 4.0
+
+
+def _stamp(rec: store.Record, created: str) -> store.Record:
+    """``rec`` rewritten as if computed at ``created`` (UTC, the provenance's format)."""
+    doc = json.loads(rec.path.read_text())
+    doc["provenance"]["created_utc"] = created
+    rec.path.write_text(json.dumps(doc))
+    return store._read(rec.path)
+
+
+def test_scores_of_generators_retrained_since_are_stale(monkeypatch):
+    """A generalization score and its crossed critics are keyed by sweep and seeds, not by
+    the weights they read: once a scored run is retrained (its training record newer than
+    the score), both are stale everywhere a reader looks (provenance box, `overgan results`);
+    the baselines' crossed critics, which score no generator, are not."""
+    monkeypatch.setattr(provenance, "code_changed_since", lambda sha, paths, root=None: False)
+    runs = [store.save("train", "cpu", {"k": k}, {"x": 1.0}, seed=0, wall_time_s=1.0)
+            for k in (8, 16)]
+    for r in runs:
+        _stamp(r, "2026-01-01T00:00:00Z")
+    cfg = {"sweep": "s", "seeds": 2, "seed": 0}
+    scores = _stamp(store.save("generalization", "cpu", cfg,
+                               {"runs": [r.path.stem for r in runs]}, seed=0, wall_time_s=1.0),
+                    "2026-01-02T00:00:00Z")
+    crossed = _stamp(store.save("nnd_crossover", "cpu", {"source": "s", "seeds": 2, "seed": 0},
+                                {"x": 1.0}, seed=0, wall_time_s=1.0), "2026-01-03T00:00:00Z")
+    base = _stamp(store.save("nnd_crossover", "cpu", {"source": "baselines", "seeds": 2,
+                                                      "seed": 0}, {"x": 1.0}, seed=0,
+                             wall_time_s=1.0), "2026-01-03T00:00:00Z")
+    assert provenance.scored_runs(crossed) == [r.path.stem for r in runs]
+    assert provenance.scored_runs(base) == []
+    assert not any(provenance.retrained_since(r) for r in (scores, crossed, base))
+    assert {r.state for r in inventory.stored_results()} == {"current"}
+    assert "retrained" not in provenance.provenance_note(scores, crossed)
+
+    _stamp(runs[1], "2026-01-04T00:00:00Z")  # `overgan sweep s --rerun`, after the scores
+    assert [provenance.retrained_since(r) for r in (scores, crossed, base)] == [True, True, False]
+    states = {r.experiment + r.config.get("source", ""): r.state
+              for r in inventory.stored_results()}
+    assert states == {"train": "current", "generalization": "stale", "nnd_crossovers": "stale",
+                      "nnd_crossoverbaselines": "current"}
+    note = provenance.provenance_note(scores, crossed, base)
+    assert "scored generators retrained since (rerun this chapter with rerun=True): " \
+           "generalization, nnd_crossover" in note and "dropdown warning" in note
+    assert "1 current" not in inventory.summary(inventory.stored_results())

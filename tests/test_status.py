@@ -77,6 +77,11 @@ def test_each_rule_demotes(monkeypatch):
         s = claim_status(CLAIM)
     assert s.verdict == "partial" and s.reason.startswith("code changed since computed: e1, e2")
     assert s.reason.endswith("At cpu, as stored: value > 0")
+    with monkeypatch.context() as m:  # e2 scored generators that were retrained since
+        m.setattr(provenance, "retrained_since", lambda rec: rec.experiment == "e2")
+        s = claim_status(CLAIM)
+    assert s.verdict == "partial" and s.reason.startswith(
+        "generators scored retrained since: e2 (`overgan results --stale`")
     _put("e1", "cpu", {"value": 1.0}, dirty=True)
     s = claim_status(CLAIM)
     assert s.verdict == "partial" and "dirty" in s.reason and s.dirty is True

@@ -158,15 +158,18 @@ def claim_status(claim: Claim) -> Status:
         devices=sorted({str(p.get("device", "?")) for p in prov}),
         runs=len(flat),
     )
-    changed = {r.experiment: [provenance_status(b)["changed"] for b in _backing(r)]
-               for r in flat}
+    backing = {r.experiment: [provenance_status(b) for b in _backing(r)] for r in flat}
+    changed = {e: [s["changed"] for s in sts] for e, sts in backing.items()}
+    retrained = sorted(e for e, sts in backing.items() if any(s["retrained"] for s in sts))
     stale = sorted(e for e, c in changed.items() if any(c))
     # No git history for a result's commit (e.g. a source archive): nothing says it is stale,
     # and nothing says it is not; the verdict stands with that said.
     unknown = sorted(e for e, c in changed.items() if None in c and not any(c))
-    if stale:  # the code its results depend on changed since: recompute before judging
-        st.reason = (f"code changed since computed: {', '.join(stale)} (`overgan results "
-                     f"--stale` lists them with the commands that recompute them)")
+    if stale or retrained:  # recompute before judging
+        why = ([f"code changed since computed: {', '.join(stale)}"] if stale else []) + (
+            [f"generators scored retrained since: {', '.join(retrained)}"] if retrained else [])
+        st.reason = (f"{'; '.join(why)} (`overgan results --stale` lists them with the "
+                     f"commands that recompute them)")
         if claim.check is not None:
             st.reason += f". At {best}, as stored: {_run_check(claim.check, recs)[1]}"
     elif best not in claim.full_profiles:
