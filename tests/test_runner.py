@@ -574,7 +574,7 @@ def test_paper_cost_counts_training_and_evaluation(isolated, monkeypatch):
     assert cost.paper_cost_hours(cost.speeds(view.configs, view.recs))[8] == \
         pytest.approx(5 * 300_000 / 2.0 / 3600)
     shown = []
-    monkeypatch.setattr(chapter, "display", shown.append)
+    monkeypatch.setattr(chapter.device_hours, "display", shown.append)
     chapter.cost_table({"cifar10_dcgan": {"cpu": view}})
     table = shown[0].data
     # 2 runs at once (the workers): training 208 h / 2, evaluation 62.5 h / 2, total 135
@@ -604,7 +604,7 @@ def test_cost_table_gives_the_speed_spread_the_runs_threads_and_slow_narrow_widt
     assert cost.slower_narrower(its) == [(8, 16), (8, 32)]  # k = 32 is wider: not flagged
     assert chapter.run_device(view) == "cpu:x86_64, 1 thread per run"
     shown = []
-    monkeypatch.setattr(chapter, "display", shown.append)
+    monkeypatch.setattr(chapter.device_hours, "display", shown.append)
     chapter.cost_table({"cifar10_dcgan": {"cpu": view}})
     table = shown[0].data
     paper = settings("cifar10_dcgan", "paper")
@@ -641,7 +641,7 @@ def test_fid_over_training_is_drawn_only_from_runs_with_enough_evaluations(monke
             Path("x")) for c in cfgs]
         view = SweepView(sweep.spec("cifar10_resnet_d"), "cpu", {}, cfgs, recs, None)
         out = []
-        monkeypatch.setattr(chapter, "display", out.append)
+        monkeypatch.setattr(chapter.figure_glue, "display", out.append)
         chapter.curve_figures({"cifar10_resnet_d": {"cpu": view}}, "cpu")
         return out
 

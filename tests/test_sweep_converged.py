@@ -224,7 +224,7 @@ def test_settings_table_shows_the_planned_profiles_and_training_settings(monkeyp
     from overgan_lib.sweep import chapter
 
     shown = []
-    monkeypatch.setattr(chapter, "display", lambda m: shown.append(m.data))
+    monkeypatch.setattr(chapter.training_setup, "display", lambda m: shown.append(m.data))
     view = sweep.sweep_view("cifar10_dcgan", "cpu")  # nothing stored in the test's results
     chapter.settings_table({"cifar10_dcgan": {"cpu": view}})
     text = shown[0]

@@ -1,0 +1,97 @@
+"""The sections every sweep chapter shows, for a set of named sweeps at several profiles.
+
+``views`` maps a sweep name to its :class:`~..view.SweepView` per profile (from
+:func:`~..view.available_views`). Each function draws or prints one section, labelled with
+the profiles it shows, so the CIFAR-10, CelebA and one-component chapters differ only in
+their prose and the sweeps they name.
+
+Chapters import the package (``from overgan_lib.sweep import chapter``) and call the names
+below; each module holds one kind of section:
+
+- :mod:`.stored`: the provenance box (:func:`show_provenance`), the runs several sweeps share
+  (:func:`shared_runs`, :func:`shared_runs_markdown`) and what is not stored yet
+  (:func:`pending`, :func:`pending_markdown`).
+- :mod:`.training_setup`: the setup sections: :func:`settings_table`, :func:`architecture`,
+  :func:`parameter_tables`, the seed counts (:func:`seed_counts_text`,
+  :func:`glue_seed_counts`), the `paper` grid (:func:`glue_paper_grid`) and CelebA's data
+  budget (:func:`glue_celeba_budget`, :data:`CELEBA_IMAGES`, :data:`CELEBA_OFFICIAL_TRAIN`).
+- :mod:`.figure_glue`: the glued figures (:func:`glue_figures`, :func:`glue_fig1`) and FID over
+  training or the line in its place (:func:`curve_figures`, :func:`curve_note`).
+- :mod:`.result_tables`: the tables beside the figures (:func:`kid_table`,
+  :func:`curve_tables`).
+- :mod:`.verdict_glue`: the claims judged (:func:`verdicts`) and the rules' constants glued
+  (:func:`glue_rules`).
+- :mod:`.device_hours`: the cost section: :func:`cost_table`, :func:`glue_cost`,
+  :func:`paper_hours`, how runs shared the device (:func:`concurrent_runs`,
+  :func:`concurrency_text`) and on which device and threads (:func:`run_device`,
+  :func:`threads_note`). The arithmetic it reads is in :mod:`..cost`.
+- :mod:`.readings`: the closing readings (:func:`run_reading`, :func:`image_reading`,
+  :func:`glue_readings`) and the sample grids' diversity (:func:`grid_diversity`,
+  :data:`COLLAPSE_CUT`).
+- :mod:`._types`: ``Views``, the type the section functions take.
+"""
+
+from ._types import Views
+from .device_hours import (
+    concurrency_text,
+    concurrent_runs,
+    cost_table,
+    glue_cost,
+    paper_hours,
+    run_device,
+    threads_note,
+)
+from .figure_glue import curve_figures, curve_note, glue_fig1, glue_figures
+from .readings import COLLAPSE_CUT, glue_readings, grid_diversity, image_reading, run_reading
+from .result_tables import curve_tables, kid_table
+from .stored import pending, pending_markdown, shared_runs, shared_runs_markdown, show_provenance
+from .training_setup import (
+    CELEBA_IMAGES,
+    CELEBA_OFFICIAL_TRAIN,
+    architecture,
+    glue_celeba_budget,
+    glue_paper_grid,
+    glue_seed_counts,
+    parameter_tables,
+    seed_counts_text,
+    settings_table,
+)
+from .verdict_glue import glue_rules, verdicts
+
+__all__ = [
+    "CELEBA_IMAGES",
+    "CELEBA_OFFICIAL_TRAIN",
+    "COLLAPSE_CUT",
+    "Views",
+    "architecture",
+    "concurrency_text",
+    "concurrent_runs",
+    "cost_table",
+    "curve_figures",
+    "curve_note",
+    "curve_tables",
+    "glue_celeba_budget",
+    "glue_cost",
+    "glue_fig1",
+    "glue_figures",
+    "glue_paper_grid",
+    "glue_readings",
+    "glue_rules",
+    "glue_seed_counts",
+    "grid_diversity",
+    "image_reading",
+    "kid_table",
+    "paper_hours",
+    "parameter_tables",
+    "pending",
+    "pending_markdown",
+    "run_device",
+    "run_reading",
+    "seed_counts_text",
+    "settings_table",
+    "shared_runs",
+    "shared_runs_markdown",
+    "show_provenance",
+    "threads_note",
+    "verdicts",
+]

@@ -1,0 +1,91 @@
+"""A sweep chapter's figures: the glued FID, curve and sample figures and Fig. 1's summary
+(with its caption's numbers), and FID over training drawn only where runs evaluate often
+enough, a line in place of it elsewhere. The drawing itself is in :mod:`..figures`."""
+
+from __future__ import annotations
+
+from IPython.display import Markdown, display
+
+from ...profiles import settings
+from .. import figures
+from ..view import SweepView
+from ._types import Views
+
+
+def glue_figures(views: Views, profile: str, seed: int, curves: bool = True) -> None:
+    """Glue ``<sweep>-fid``, ``<sweep>-curves`` (unless ``curves`` is False: a chapter that
+    shows them with :func:`curve_figures`) and ``<sweep>-samples`` for every sweep, for the
+    chapter's numbered, captioned ``{glue:figure}`` directives."""
+    from ...book import glue_figure
+
+    for name, by_profile in views.items():
+        glue_figure(f"{name}-fid", figures.fid_vs_width_figure(name, by_profile, profile))
+        if curves:
+            glue_figure(f"{name}-curves",
+                        figures.fid_over_iterations_figure(name, by_profile, profile))
+        glue_figure(f"{name}-samples", figures.samples_figure(name, by_profile, profile, seed))
+
+
+def curve_figures(views: Views, profile: str) -> None:
+    """FID over training (:func:`..figures.fid_over_iterations_figure`) per sweep, drawn only
+    from the profiles whose runs have at least :data:`..figures.MIN_CURVE_EVALS` evaluations
+    each; in place of the others, one line per profile (:func:`curve_note`)."""
+    import matplotlib.pyplot as plt
+
+    short: dict[str, list[SweepView]] = {}
+    for name, by_profile in views.items():
+        drawn = {p: v for p, v in by_profile.items()
+                 if figures.evals_per_run(v) >= figures.MIN_CURVE_EVALS}
+        for p, v in by_profile.items():
+            if p not in drawn:
+                short.setdefault(p, []).append(v)
+        if drawn:
+            fig = figures.fid_over_iterations_figure(name, drawn, profile)
+            display(fig)
+            plt.close(fig)
+    for p, shown in short.items():
+        display(Markdown(curve_note(p, shown)))
+
+
+def curve_note(profile: str, shown: list[SweepView]) -> str:
+    """The line that replaces FID over training at ``profile``, where ``shown``'s runs have
+    fewer than :data:`..figures.MIN_CURVE_EVALS` evaluations each: how many (and when), and
+    the profiles whose settings evaluate often enough."""
+    from ...profiles import PROFILES
+
+    need = figures.MIN_CURVE_EVALS
+    names = [v.spec.name for v in shown]
+    enough = [f"`{p}` ({m} per run)" for p in PROFILES
+              if (m := min(figures.planned_evals(settings(x, p)) for x in names)) >= need]
+    listed = (", ".join(enough[:-1]) + " and " + enough[-1] if len(enough) > 1
+              else "".join(enough))
+    where = f"; it is drawn at {listed}" if enough else ""
+    stored = [v for v in shown if v.done]
+    if not stored:
+        return f"FID over training is not drawn at `{profile}`: no run is stored yet{where}."
+    n = min(figures.evals_per_run(v) for v in stored)
+    steps = [int(e["step"]) for e in stored[0].done[0]["evals"]][:n]
+    plural = "s" if n != 1 else ""
+    table = (" The table below gives each width's first and last evaluation." if n >= 2
+             else "")
+    return (f"FID over training is not drawn at `{profile}`: its runs have {n} FID evaluation"
+            f"{plural} each (iteration{plural} {' and '.join(f'{x:,}' for x in steps)}), "
+            f"fewer than the {need} a curve needs (the minimum of Fig. 5's rules){where}."
+            f"{table}")
+
+
+def glue_fig1(by_profile: dict[str, SweepView], profile: str, seed: int) -> None:
+    """Glue ``fig1`` (:func:`..figures.fig1_summary` of the executed profile's sweep) and,
+    for its caption, the profile (``fig1_profile``), the widths whose samples it shows
+    (``fig1_narrow``, ``fig1_wide``), the sweep's widths, iterations and N."""
+    from ...book import glue, glue_figure
+
+    v = by_profile[profile]
+    glue_figure("fig1", figures.fig1_summary(v, profile, seed))
+    ends = [getattr(c, figures.varied_side(v.configs)) for c, _ in figures.sample_ends(v, seed)]
+    glue("fig1_profile", v.profile)
+    glue("fig1_narrow", str(ends[0]) if ends else "—")
+    glue("fig1_wide", str(ends[-1]) if ends else "—")
+    glue("fig1_widths", ", ".join(map(str, v.cfg["widths"])))
+    glue("fig1_iters", v.cfg["iters"], ",")
+    glue("fig1_n", v.cfg["eval_n"], ",")
