@@ -141,3 +141,18 @@ def test_provenance_note_warns_when_the_data_copy_differs(monkeypatch):
     same = {**prov, "datasets": {"cifar10": "torchvision"}}
     rec = Record("nnd_floor", {"dataset": "cifar10"}, same, {}, Path("x.json"), reused=True)
     assert "another copy" not in provenance.provenance_note(rec)
+
+
+def test_a_failed_download_is_one_line_naming_the_dataset_and_the_fix(monkeypatch, capsys):
+    """torchvision's own errors (no network, Google Drive's quota) reach the user as one
+    line that names the dataset and what to do, not a traceback."""
+    from overgan_lib.cli import main
+
+    def refuse(*args, **kwargs):
+        raise RuntimeError("Too many users have viewed or downloaded this file recently.\nmore")
+
+    monkeypatch.setattr(data, "load_uint8", refuse)
+    assert main(["data", "download", "--dataset", "celeba"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "download of 'celeba' failed (RuntimeError: Too many" in err
+    assert "offline copies" in err and "more" not in err

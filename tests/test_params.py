@@ -198,6 +198,18 @@ def test_floor_sizes_beyond_a_training_split_are_one_line_errors():
     assert profiles.settings("data_metrics", "cpu", n=9000, datasets=["cifar10"])["n"] == 9000
 
 
+def test_curve_sizes_beyond_the_curves_pool_are_one_line_errors():
+    """The FID-against-N curve draws from n images per side, capped at the curve dataset's
+    test split: a larger N would be computed at the pool's size and plotted at N."""
+    with pytest.raises(ParameterError, match=r"curve_ns contains 5000 > 1,000, .*cifar10: "
+                                             r"n=1000.*use curve_ns <= 1000$"):
+        profiles.settings("data_metrics", "cpu", curve_ns=[50, 5000])
+    with pytest.raises(ParameterError, match=r"5000 > 2,000, .*\(celeba: n=8000, 2,000 test"):
+        profiles.settings("data_metrics", "gpu", datasets=["celeba"], curve_ns=[100, 5000])
+    assert profiles.settings("data_metrics", "gpu", datasets=["celeba"],
+                             curve_ns=[100, 2000])["curve_ns"] == [100, 2000]
+
+
 def test_mnist_optimisers_are_the_engines_not_the_2d_ones():
     """The reverse graft exists for the 2D benchmarks only; asking the MNIST engine for it is
     a one-line error up front, not a failure inside training."""

@@ -51,7 +51,17 @@ def cmd_data(args: argparse.Namespace) -> int:
         raise ParameterError(f"`overgan data {args.action}` needs --dataset "
                              f"({', '.join(data.CARDS)})")
     if args.action == "download":
-        arr = data.load_uint8(args.dataset, args.split, args.root, download=True)
+        try:
+            arr = data.load_uint8(args.dataset, args.split, args.root, download=True)
+        except data.DataError:
+            raise
+        except Exception as exc:  # torchvision's own errors (network, Google Drive quota)
+            first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+            raise data.DataError(
+                f"torchvision's download of {args.dataset!r} failed ({type(exc).__name__}: "
+                f"{first}); retry later (CelebA comes from Google Drive, which limits "
+                f"downloads per file and day) or use the offline copies (README, 'Data')"
+            ) from exc
         print(f"{args.dataset}/{args.split}: {arr.shape}")
         return 0
     from ..images import save_grid

@@ -49,6 +49,8 @@ def validate_settings(cfg: dict[str, Any]) -> dict[str, Any]:
             check_choice("datasets entry", name, ("mnist", "cifar10", "celeba"))
         if "n" in cfg:
             _check_train_split(cfg["n"], cfg["datasets"])
+            if "curve_ns" in cfg:
+                _check_curve_ns(cfg["curve_ns"], cfg["n"], cfg["datasets"])
     if "targets" in cfg:
         _check_targets(cfg["targets"])
     if "sweep" in cfg or "sweeps" in cfg:
@@ -81,6 +83,21 @@ def _check_train_split(n: int, datasets: list[str]) -> None:
     if n > have:
         raise ParameterError(f"n={n} exceeds the {have:,} training images of {name}; "
                              f"use n <= {have}")
+
+
+def _check_curve_ns(curve_ns: list[int], n: int, datasets: list[str]) -> None:
+    """Chapter 5's FID-against-N curve draws each N from a pool of ``n`` training and at most
+    ``n`` test images of its dataset (CIFAR-10 where listed, else the first;
+    :func:`overgan_lib.metrics.floors.data_metrics`): a larger N would be computed at the pool's
+    size but stored and plotted at the N asked for."""
+    from ..data import CARDS
+
+    name = "cifar10" if "cifar10" in datasets else datasets[0]
+    pool = min(n, CARDS[name].counts["test"])
+    if max(curve_ns) > pool:
+        raise ParameterError(f"curve_ns contains {max(curve_ns)} > {pool:,}, the images per side "
+                             f"of the curve's pool ({name}: n={n}, {CARDS[name].counts['test']:,} "
+                             f"test images); use curve_ns <= {pool}")
 
 
 def _check_targets(targets: object) -> None:
