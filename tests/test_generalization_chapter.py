@@ -164,3 +164,204 @@ def test_tables_have_one_row_per_entry_and_apply_the_rule():
            "memorise": {"fid_train": 9.0, "fid_test": 11.0, "kid_train": 0.0, "kid_test": 0.002}}
     table, words = GC.fid_comparison(fid, SimpleNamespace(complete=False), "cpu")
     assert len(table.splitlines()) == 4 and "not stored at the same N" in words
+
+
+def test_package_re_exports_every_public_name():
+    """The split package keeps the old module's names importable from one place."""
+    import importlib
+
+    for name in GC.__all__:
+        assert getattr(GC, name) is not None, name
+    for name in ("label", "floor_text", "sweep_table", "crossover_table", "diagnostics_reading"):
+        assert name in GC.__all__
+    gf = importlib.import_module("overgan_lib.sweep.generalization_figures")
+    assert gf.label is GC.label and gf.baseline_points is GC.baseline_points
+
+
+def test_small_memorisers_and_pool_size():
+    assert GC.small_memorisers(BASE["baselines"]) == ["memorise_500"]
+    assert GC.small_memorisers(["memorise", "blur"]) == []
+    assert GC.pool_size("memorise_12000") == 12000
+    assert GC.label("memorise_12000") == "memoriser of 12,000 images"
+    assert GC.neighbour_label("test") == "held-out test images"
+    assert GC.neighbour_label("blur") == "blurred training images"
+
+
+def _crossed_record(names, gaps):
+    return {"names": names, **{n: {"nnd": 1.0 + i, "real_gap": g, "real_gap_se": 0.1}
+                               for i, (n, g) in enumerate(zip(names, gaps, strict=True))}}
+
+
+def test_crossed_pairs_pairs_each_source_with_its_first_critics_and_notes_the_rest():
+    first_sweep = {"k8": {"nnd": 3.0, "real_gap": 0.2, "real_gap_se": 0.1},
+                   "k64": {"nnd": 2.0, "real_gap": -0.1, "real_gap_se": 0.1}}
+    crossed = {"baselines": _crossed_record(["memorise", "blur"], [0.3, 0.5]),
+               "dcgan": _crossed_record(["k8", "k64"], [0.4, 0.3]),
+               "resnet": _crossed_record(["k8"], [0.0])}
+    scored = {"dcgan": {"nnd": first_sweep}, "resnet": {"nnd": {}}}
+    pairs, notes = GC.crossed_pairs(BASE, scored, crossed, "cpu")
+    assert set(pairs) == {"baselines", "dcgan"}
+    assert [p.name for p in pairs["dcgan"]] == ["k8", "k64"]
+    # learning (a + b) / 2 from the first critic's gap and the crossed one's
+    assert [p.learning for p in pairs["dcgan"]] == [(0.2 + 0.4) / 2, (-0.1 + 0.3) / 2]
+    assert pairs["baselines"][1].learning == (0.1 + 0.5) / 2
+    assert pairs["baselines"][0].nnd_first == 0.4 and pairs["baselines"][0].nnd_crossed == 1.0
+    assert len(notes) == 1 and notes[0].startswith("**Not paired at profile `cpu`, `resnet`:**")
+    assert GC.pending_sweep("dcgan", "gpu", "no runs").endswith(
+        "`overgan sweep dcgan --profile gpu`, then this chapter.")
+    assert "crossed critics of `resnet`" in GC.pending_crossed("resnet", "cpu")
+
+
+SCORED = {"s": {"k": [8, 8, 64, 64], "names": ["a", "b", "c", "d"],
+                "nnd": {n: {"nnd": v, "real_gap": g, "real_gap_se": 0.1}
+                        for n, v, g in (("a", 3.0, -0.2), ("b", 2.5, 0.0), ("c", 1.5, 0.5),
+                                        ("d", 1.0, -0.4))},
+                "neighbours": {n: {"pixel_distances": np.zeros((m, 3))}
+                               for n, m in (("a", 10), ("b", 11), ("c", 12), ("d", 13))}},
+          "t": {"k": [4], "names": ["x"], "nnd": {"x": {"nnd": 9.0}},
+                "neighbours": {"x": {"pixel_distances": np.zeros((50, 3))}}}}
+
+
+def test_sweep_scores_and_pooled_samples():
+    k, f = GC.sweep_scores(SCORED)["s"]
+    assert k.tolist() == [8, 8, 64, 64] and f.tolist() == [3.0, 2.5, 1.5, 1.0]
+    assert GC.sweep_scores(SCORED)["t"][1].tolist() == [9.0]
+    assert GC.pooled_samples(SCORED, 99) == 12 + 13  # the first sweep's widest width, every seed
+    assert GC.pooled_samples({}, 99) == 99
+
+
+def test_copy_power_text_names_the_pool_and_the_detectable_share():
+    from overgan_lib.sweep import copy_test
+    from overgan_lib.sweep import generalization as claims
+
+    share = copy_test.detectable_copy_share(200, 100, claims.COPY_POWER)
+    text = GC.copy_power_text(100, 200, "dcgan")
+    assert text.startswith("With 100 held-out images and 200 pooled samples (the widest width "
+                           "of `dcgan`), the test finds, with 80% power")
+    assert f"copies at least {100 * share:.0f}% of the time" in text
+    assert "no sweep is scored yet" in GC.copy_power_text(100, 200, None)
+    assert "(1,234 at this profile)" in GC.copy_like_note(1234)
+
+
+def test_below_text_counts_strictly_below_the_cut():
+    assert GC.below_text(np.array([0.1, 0.6, 0.59, 0.9]), 0.6) == "2 of 4"
+
+
+def test_perturbed_sources_counts_where_the_source_is_found():
+    rng = np.random.default_rng(0)
+    src = np.array([5, 6, 7, 8])
+    mem = {"pixel_indices": np.stack([src, src + 1], 1), "pixel_distances": np.zeros((4, 2)),
+           "inception_indices": np.zeros((4, 3), int)}
+    blur = np.array([[5, 1, 2], [0, 6, 2], [0, 1, 2], [8, 7, 2]])  # nearest 2, among 3: 3
+    noise = np.array([[5, 1, 2], [6, 1, 2], [7, 1, 2], [0, 1, 8]])  # 3 nearest, 4 among 3
+    dist = np.sort(rng.uniform(1, 2, (4, 3)), axis=1)
+    dist[:, 0] = [0.1, 1.0, 1.0, 1.0]  # one clearly copy-like blurred sample
+    nr = {"memorise": mem, "test": {"inception_distances": np.sort(
+              rng.uniform(1, 2, (40, 3)), axis=1)},
+          "blur": {"inception_indices": blur, "inception_distances": dist},
+          "noise": {"inception_indices": noise, "inception_distances": dist + 0.5}}
+    got = GC.perturbed_sources(nr)
+    assert got.found == {"blur": ("2 of 4", "3 of 4"), "noise": ("3 of 4", "4 of 4")}
+    assert got.nearest["blur"] == np.median(dist[:, 0])
+    assert got.nearest["noise"] == np.median(dist[:, 0] + 0.5)
+    test = nr["test"]["inception_distances"]
+    cut = np.sort(test[:, 0] / test[:, 1])[int(np.ceil(0.05 * 40)) - 1]  # the tail's 2nd
+    assert got.copy_like["blur"] == f"{int(np.sum(dist[:, 0] / dist[:, 1] < cut))} of 4"
+    assert got.copy_like["blur"] != "0 of 4" and got.expected == 2 * 4 / 41
+    assert got.blur_text() == "in 2 of 4 cases and among its 3 nearest in 3 of 4"
+    assert got.exact and got.noise_text() == "3 of 4 and 4 of 4"
+    mem["pixel_distances"][0, 0] = 0.2
+    assert GC.perturbed_sources(nr).noise_text().endswith("so these counts are approximate")
+
+
+def test_markdown_builders_have_one_row_per_entry():
+    from types import SimpleNamespace
+
+    from overgan_lib.profiles import settings
+
+    cfg = settings("generalization_baselines", "cpu")
+    table = GC.critic_settings_table(cfg, {"n_fit": 5000, "n_score": 5000}, "cpu").splitlines()
+    assert table[0] == "| setting | reference | this profile (`cpu`) |" and len(table) == 8
+    assert table[2] == f"| critic steps | 100,000 | {cfg['steps']:,} |"
+    base = {"baselines": ["memorise", "blur"],
+            **{n: {"nnd": v, "curve_raw": [0.0, v + 1], "seconds": 61.4}
+               for n, v in (("memorise", 0.4), ("blur", 2.9))}}
+    rows = GC.baseline_nnd_table(base).splitlines()
+    assert rows[3] == "| blurred training images | 2.900 | 3.900 | 61 s |" and len(rows) == 4
+    nr = {"baselines": ["test", "memorise"], "test": {"pixel_ratio": 1.0, "inception_ratio": 0.99},
+          "memorise": {"pixel_ratio": 0.0, "inception_ratio": 0.0}}
+    rows = GC.neighbour_table(nr).splitlines()
+    assert rows[2] == "| held-out test images | 1.000 | 0.990 |" and len(rows) == 4
+    views = {"dcgan": SimpleNamespace(cfg={"widths": [8, 64], "iters": 2000, "seeds": 3})}
+    assert GC.sweeps_trained(views, "cpu") == ("- `dcgan` at `cpu`: widths 8, 64; 2,000 "
+                                               "generator iterations; 3 seeds per width")
+
+
+def test_verdict_headings():
+    fits = {"a": [Verdict("c1", "confirmed", "why")]}
+    assert GC.summary_markdown("cpu", fits, None).startswith(
+        "**Verdicts at profile `cpu`** (their evidence is listed with Fig. 6 below):\n\n| claim |")
+    assert GC.verdicts_markdown("cpu", fits) == (
+        "**Verdicts at profile `cpu`, with their evidence:**\n\n`a`:\n\n"
+        "- **c1**: confirmed. why\n")
+
+
+def test_critic_texts():
+    text = GC.scored_critics_text(SCORED, BASE)
+    assert text.startswith("The critics that scored these generators (section {ref}")
+    assert "gaps run from -0.40 to +0.50" in text  # over both sweeps' critics that store one
+    views = {**VIEWS, "real_gap_raw": [0.0, 0.5, 0.0], "real_gap_raw_se": [0.1] * 3}
+    cfg = {"ema": 0.99, "steps": 100}
+    raw = GC.raw_gap_text(views, cfg)
+    assert f"trails it by about {1 / (1 - 0.99):.0f} steps" in raw
+    assert f"still holds {100 * 0.99 ** 100:.0f}% of the initial critic" in raw
+    assert raw.endswith("from 500 fit images (26 views each).")
+    first = {**views, "real_gap_raw": [0.5, 0.0, 0.0]}
+    assert GC.raw_gap_text(first, cfg).endswith("(2.6 views each) already.")
+    none = {**views, "real_gap_raw": [0.0] * 3}
+    assert GC.raw_gap_text(none, cfg).endswith("shows no gap beyond the rule at any size.")
+    spread = GC.seed_spread_text(FLOOR)
+    assert f"{np.std([0.5, 0.4, 0.6], ddof=1):.2f} (sample standard deviation over 3 " in spread
+    assert "not measured" in GC.seed_spread_text(None)
+    assert "rests on one critic seed per baseline" in GC.gap_seeds_text(None)
+    assert GC.critic_row_text((False, "why")).endswith("does not pass at this profile (why).")
+    assert " passes at this profile" in GC.critic_row_text((True, "why"))
+
+
+def test_crossover_texts_gather_every_source():
+    from overgan_lib.sweep import crossover as cross
+
+    base = [CrossedPair("memorise", 0.2, 0.1, 0.1, 0.1, 0.5, 0.9),
+            CrossedPair("fresh", 0.1, 0.1, 0.0, 0.1, 0.2, 0.3)]
+    gens = [CrossedPair("k=8 seed=0", -0.1, 0.1, 0.3, 0.1, 3.0, 3.5),
+            CrossedPair("k=64 seed=0", -0.2, 0.1, 0.2, 0.1, 2.0, 2.1)]
+    pairs = {"baselines": base, "dcgan": gens}
+    move = GC.memoriser_move_text(base, FLOOR)
+    assert "is +0.30 on the first split and +0.60 on the crossed one" in move
+    assert f"a move of +0.30, against the memoriser's sample standard deviation over critic " \
+           f"seeds of {np.std([0.5, 0.4, 0.6], ddof=1):.2f}:" in move
+    assert "not measured here" in GC.memoriser_move_text(gens, None)
+    assert GC.shift_text(pairs) == ("For `dcgan`, the shifts differ between its generators by up "
+                                    "to 0.40, against first NNDs that differ by up to 1.00.")
+    only = {"baselines": base}
+    assert GC.shift_text(only) == GC.generators_reading(only) == (
+        "No sweep's generators are crossed over at this profile.")
+    assert GC.generators_reading(pairs) == cross.crossover_reading(
+        gens, "the critics of `dcgan`'s generators")
+    bottom = GC.bottom_lines(pairs)
+    assert bottom.startswith(cross.bottom_line(base, "the baselines' critics"))
+    assert bottom.endswith(" By width: k=8 +0.100, k=64 +0.000.")
+    assert GC.lean_text(pairs) == cross.lean_decomposition(gens, base)
+    assert GC.lean_text(only).startswith("With only one kind of critic crossed")
+
+
+def test_cost_texts():
+    cfg = {"steps": 100, "curve_at": [50, 100], "eval_batches": 5}
+    base = {"baselines": ["a", "b"], "a": {"seconds": 120.0}, "b": {"seconds": 240.0}}
+    assert GC.seconds_per_step(base, cfg) == (120 / 120 + 240 / 120) / 2
+    bench = {"threads": 1, "load_average_1min": 2.04, "s_per_step": 0.5,
+             "eval_batches_per_s": 4.0, "reference_hours": 14.2}
+    text = GC.bench_text(bench)
+    assert "batch 256 on this CPU (1 thread, load average 2.0 while it ran): 0.50 s" in text
+    assert "0.25 s per scoring batch" in text and "about 14 hours per generator" in text
+    assert GC.bench_text(None).startswith("No `overgan bench nnd` record at batch 256")

@@ -42,13 +42,6 @@ def _require(what: str, mapping: Mapping[str, Any], keys: Sequence[str]) -> None
                              f"chapter's stored record data")
 
 
-def neighbour_label(name: str) -> str:
-    """A baseline's name in the neighbour table and grid titles (the held-out test images and
-    the memoriser, which copies the searched subset, named for what they are)."""
-    return ("held-out test images" if name == "test" else
-            "memoriser (images of the searched subset)" if name == "memorise" else label(name))
-
-
 def nnd_baselines_figure(baselines: Mapping[str, Any], ema: float, profile: str,
                          record: Record | None = None) -> plt.Figure:
     """The baselines' NND against critic steps (the calibration behind Fig. 6): the EMA

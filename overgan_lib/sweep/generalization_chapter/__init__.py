@@ -1,0 +1,110 @@
+"""Chapter "Generalization"'s readings: the words and tables it prints from stored records.
+
+Like :mod:`..chapter` for the sweep chapters, this keeps the chapter's branching conclusions
+out of the notebook, where they could not be tested. The rules themselves live in
+:mod:`..generalization` (Figs. 6 and 10), :mod:`..real_gap` and :mod:`..crossover` (the NND
+critic); the functions here only word their results, and use the same baselines and
+references as the rules. By module:
+
+:mod:`.baselines`
+    the baselines' printed names (:func:`label`, :func:`neighbour_label`, :func:`pool_size`,
+    :func:`small_memorisers`), the per-critic table cell (:func:`learnt_cell`) and the
+    strip's points (:func:`baseline_points`);
+:mod:`.records`
+    the records assembled: pending notes (:func:`pending_sweep`, :func:`pending_crossed`),
+    crossed critics paired with their first critics (:func:`crossed_pairs`), each sweep's
+    final NND per run (:func:`sweep_scores`);
+:mod:`.verdicts`
+    the opening summary table (:func:`verdict_summary`, :func:`summary_markdown`,
+    :func:`critic_line`) and the verdicts with their evidence (:func:`verdicts_markdown`);
+:mod:`.memoriser`
+    the memoriser claim in words: the no-repeat floor (:func:`floor_text`), what each profile
+    can test (:func:`memoriser_scope`), what `gpu` can decide (:func:`gpu_memoriser_text`),
+    the models against the baselines (:func:`models_vs_baselines`);
+:mod:`.copying`
+    the copy tests' readings: copy-like counts (:func:`below_text`), the perturbed
+    baselines' sources (:func:`perturbed_sources`), the test's sensitivity
+    (:func:`pooled_samples`, :func:`copy_power_text`) and the sweeps' table note
+    (:func:`copy_like_note`);
+:mod:`.critic`
+    the NND critic's diagnostics in words: the fit-set experiment's prediction for `gpu`
+    (:func:`fit_views_prediction`), the one reading of first and crossed gaps
+    (:func:`diagnostics_reading`), the scored critics' gaps (:func:`scored_critics_text`),
+    the raw critic (:func:`raw_gap_text`), the critic seeds (:func:`gap_seeds_text`,
+    :func:`seed_spread_text`), the status row (:func:`critic_row_text`);
+:mod:`.crossover_texts`
+    the crossed critics over all sources: :func:`generators_reading`,
+    :func:`bottom_lines`, :func:`memoriser_move_text`, :func:`shift_text`, :func:`lean_text`;
+:mod:`.nnd_tables`
+    Markdown tables of the critic: its settings (:func:`critic_settings_table`), the
+    baselines' NND (:func:`baseline_nnd_table`) and gaps (:func:`baseline_gaps_table`), the
+    fit-set experiment (:func:`fit_views_table`), the crossed pairs (:func:`crossover_table`);
+:mod:`.sweep_tables`
+    Markdown of the sweeps and copy ratios: what each sweep trained
+    (:func:`sweeps_trained`), the Figs. 6/10 table (:func:`sweep_table`, :func:`sweep_row`),
+    FID of the baselines (:func:`fid_comparison`), their copy ratios
+    (:func:`neighbour_table`);
+:mod:`.cost`
+    seconds per critic step (:func:`seconds_per_step`) and the bench record
+    (:func:`bench_text`).
+"""
+
+from .baselines import (
+    LABELS,
+    baseline_points,
+    label,
+    learnt_cell,
+    neighbour_label,
+    pool_size,
+    small_memorisers,
+)
+from .copying import (
+    PerturbedSources,
+    below_text,
+    copy_like_note,
+    copy_power_text,
+    perturbed_sources,
+    pooled_samples,
+)
+from .cost import bench_text, seconds_per_step
+from .critic import (
+    critic_row_text,
+    diagnostics_reading,
+    fit_views_prediction,
+    gap_seeds_text,
+    raw_gap_text,
+    scored_critics_text,
+    seed_spread_text,
+)
+from .crossover_texts import (
+    bottom_lines,
+    generators_reading,
+    lean_text,
+    memoriser_move_text,
+    shift_text,
+)
+from .memoriser import floor_text, gpu_memoriser_text, memoriser_scope, models_vs_baselines
+from .nnd_tables import (
+    baseline_gaps_table,
+    baseline_nnd_table,
+    critic_settings_table,
+    crossover_table,
+    fit_views_table,
+)
+from .records import crossed_pairs, pending_crossed, pending_sweep, sweep_scores
+from .sweep_tables import fid_comparison, neighbour_table, sweep_row, sweep_table, sweeps_trained
+from .verdicts import critic_line, summary_markdown, verdict_summary, verdicts_markdown
+
+__all__ = [
+    "LABELS", "PerturbedSources", "baseline_gaps_table", "baseline_nnd_table",
+    "baseline_points", "below_text", "bench_text", "bottom_lines", "copy_like_note",
+    "copy_power_text", "critic_line", "critic_row_text", "critic_settings_table",
+    "crossed_pairs", "crossover_table", "diagnostics_reading", "fid_comparison",
+    "fit_views_prediction", "fit_views_table", "floor_text", "gap_seeds_text",
+    "generators_reading", "gpu_memoriser_text", "label", "lean_text", "learnt_cell",
+    "memoriser_move_text", "memoriser_scope", "models_vs_baselines", "neighbour_label",
+    "neighbour_table", "pending_crossed", "pending_sweep", "perturbed_sources", "pool_size",
+    "pooled_samples", "raw_gap_text", "scored_critics_text", "seconds_per_step",
+    "seed_spread_text", "shift_text", "small_memorisers", "summary_markdown", "sweep_row",
+    "sweep_scores", "sweep_table", "sweeps_trained", "verdict_summary", "verdicts_markdown",
+]

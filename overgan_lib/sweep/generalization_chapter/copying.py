@@ -1,0 +1,105 @@
+"""Chapter "Generalization"'s readings of the copy tests (Fig. 10): copy-like counts, where
+the perturbed baselines' sources sit in Inception space, and how rare a copying the test
+finds at this profile. The tests are :mod:`..copy_test`'s; these only count and word them."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from .. import copy_test
+from .. import generalization as claims
+from ..summary import ALPHA
+
+
+def below_text(values: np.ndarray, cut: float) -> str:
+    """How many of ``values`` lie below ``cut``, as "<count> of <total>"."""
+    values = np.asarray(values)
+    return f"{int(np.sum(values < cut))} of {len(values)}"
+
+
+@dataclass(frozen=True)
+class PerturbedSources:
+    """The blurred and noisy baselines against the memoriser's images they perturb, in
+    Inception space (:func:`perturbed_sources`); per sampler name ("blur", "noise")."""
+
+    found: dict[str, tuple[str, str]]  # source is the nearest; source among the k nearest
+    nearest: dict[str, float]  # median Inception distance to the nearest training image
+    copy_like: dict[str, str]  # copy-like samples, "<count> of <samples>"
+    expected: float  # copy-like samples expected without copying (the same for both)
+    exact: bool  # the memoriser's nearest pixel distances are all 0 (its sources are exact)
+    top: int  # the memoriser's nearest Inception neighbours searched
+
+    def blur_text(self) -> str:
+        """Where the blurred images' sources are found, for the chapter's prose."""
+        return (f"in {self.found['blur'][0]} cases and among its {self.top} nearest in "
+                f"{self.found['blur'][1]}")
+
+    def noise_text(self) -> str:
+        """Where the noisy images' sources are found, flagged approximate unless exact."""
+        return f"{self.found['noise'][0]} and {self.found['noise'][1]}" + (
+            "" if self.exact else "; the memoriser's nearest pixel distances are not all 0 at "
+            "this profile, so these counts are approximate")
+
+
+def perturbed_sources(neighbours: Mapping[str, Any]) -> PerturbedSources:
+    """Is the source of a blurred or noisy image its Inception nearest neighbour anyway?
+    ``neighbours``: the ``neighbour_baselines`` record. The blurred and noisy images are
+    drawn with the memoriser's seed, so they perturb the memoriser's images, whose pixel
+    nearest neighbour (at distance 0) is the source; the copy-like counts test them against
+    the held-out images' nearest over second-nearest Inception distance."""
+    mem = neighbours["memorise"]
+    sources = mem["pixel_indices"][:, 0]
+    test_ratio = copy_test.nearest_over_second(neighbours["test"]["inception_distances"])
+    found, nearest, like = {}, {}, {}
+    expected = float("nan")
+    for n in ("blur", "noise"):
+        idx, dist = neighbours[n]["inception_indices"], neighbours[n]["inception_distances"]
+        found[n] = (f"{copy_test.source_found(idx, sources, 1)} of {len(idx)}",
+                    f"{copy_test.source_found(idx, sources, idx.shape[1])} of {len(idx)}")
+        nearest[n] = float(np.median(dist[:, 0]))
+        count, expected, _ = copy_test.copy_like(copy_test.nearest_over_second(dist),
+                                                 test_ratio)
+        like[n] = f"{count} of {len(idx)}"
+    return PerturbedSources(found, nearest, like, expected,
+                            bool(np.all(mem["pixel_distances"][:, 0] == 0)),
+                            mem["inception_indices"].shape[1])
+
+
+def pooled_samples(scored: Mapping[str, Mapping[str, Any]], fallback: int) -> int:
+    """The samples the copying verdict pools: those of the first scored sweep's widest width,
+    every seed (``scored``: sweep -> ``generalization`` record data); ``fallback`` (samples
+    per run times seeds per width) where no sweep is scored."""
+    first = next(iter(scored.values()), None)
+    if first is None:
+        return fallback
+    k = np.asarray(first["k"])
+    return sum(len(first["neighbours"][n]["pixel_distances"])
+               for n, w in zip(first["names"], k, strict=True) if w == k.max())
+
+
+def copy_power_text(n_test: int, n_pooled: int, sweep: str | None) -> str:
+    """The copying test's sensitivity at this profile, in words: the rarest copying it
+    finds with power :data:`..generalization.COPY_POWER` from ``n_test`` held-out images and
+    ``n_pooled`` samples (``sweep``: the sweep they come from, None if none is scored)."""
+    share = copy_test.detectable_copy_share(n_pooled, n_test, claims.COPY_POWER)
+    return (f"With {n_test} held-out images and {n_pooled} pooled samples "
+            + (f"(the widest width of `{sweep}`" if sweep is not None else
+               "(samples per run times seeds per width at this profile; no sweep is scored yet")
+            + f"), the test finds, with {100 * claims.COPY_POWER:.0f}% power at level {ALPHA}, "
+            f"a generator that copies at least {100 * share:.0f}% of the time (its copies below "
+            f"the tail, its other samples like new images); rarer copying is not found "
+            f"reliably.")
+
+
+def copy_like_note(n_cached: int) -> str:
+    """The note under the sweeps' table: what the copy-like count is, and that the
+    Inception ratio searches only the ``n_cached`` training images with cached features."""
+    return ("Copy-like samples: those in the held-out images' lower tail of nearest over "
+            "second-nearest distance, the count the copying verdict tests (pooled over the "
+            "widest width's seeds). The Inception copy ratio searches only the training images "
+            f"whose features are cached ({n_cached:,} at this profile), so a copy of any other "
+            "training image is invisible to it.")
