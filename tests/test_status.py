@@ -89,6 +89,10 @@ def test_each_rule_demotes(monkeypatch):
     s = claim_status(reduced)
     assert s.verdict == "partial" and s.reason.startswith("reduced scale (cpu)")
     assert "At cpu: value > 0" in s.reason  # what the reduced results say, still partial
+    assert s.reading == "for"  # which way the partial verdict leans, not a verdict
+    _put("e1", "cpu", {"value": -1.0})
+    assert claim_status(reduced).reading == "against"
+    assert claim_status(CLAIM).reading is None  # a verdict of record needs no reading
     unchecked = Claim("c", "a claim", "x", ("e2",), ("cpu",))
     assert "no automatic check" in claim_status(unchecked).reason
 
@@ -560,30 +564,38 @@ def test_fig7_row_requires_its_captions_convergence_and_reads_inconclusive_as_pa
 
 
 def test_the_page_counts_the_papers_claims_apart_and_names_what_is_reproduced():
-    """The summary counts the paper's claims, the related papers' and the book's own apart,
-    lists the paper's reproduced claims by name and says whether an image experiment is."""
+    """The summary counts the paper's theory claims and its image experiments apart, then the
+    related papers' and the book's own; it names the paper's reproduced claims and says which
+    way the partial claims' reduced-scale readings lean."""
     from overgan_lib.status.rules import Status, summary_text
 
-    def row(key, what, verdict, full=status.THEORY_FULL, source="paper"):
-        return Status(Claim(key, what, "x", ("e",), full, source=source), verdict, "", [])
+    def row(key, what, verdict, full=status.THEORY_FULL, source="paper", reading=None):
+        return Status(Claim(key, what, "x", ("e",), full, source=source), verdict, "", [],
+                      reading=reading)
 
     rows = [row("a", "Fig. 2: width helps", "reproduced"),
             row("b", "Fig. 9 (c): more steps", "not reproduced"),
-            row("c", "Fig. 3: MNIST", "partial", status.PAPER_ONLY),
+            row("c", "Fig. 3: MNIST", "partial", status.PAPER_ONLY, reading="against"),
+            row("f", "Fig. 4: CIFAR", "partial", status.PAPER_ONLY, reading="cannot tell"),
+            row("g", "Fig. 5: CIFAR", "partial", status.PAPER_ONLY, reading="cannot tell"),
             row("d", "Related: Li et al. (2018), first-order", "reproduced", source="related"),
-            row("e", "Beyond the paper: reach", "partial", source="book")]
+            row("e", "Beyond the paper: reach", "partial", source="book", reading="for")]
     text = summary_text(rows)
-    assert text.startswith("Of the paper's 3 claims: 1 reproduced, 1 not reproduced, 1 partial, "
-                           "0 pending. Reproduced: Fig. 2.")
-    assert "Of its image experiments (1 claim, full scale at the paper profile), none is " \
-        "reproduced." in text
-    assert "Of the related papers' 1 claim: 1 reproduced" in text
-    assert text.endswith("Of the book's own 1 claim: 0 reproduced, 0 not reproduced, 1 partial, "
-                         "0 pending.")
-    rows[2].verdict = "reproduced"
-    assert "Reproduced: Fig. 2; Fig. 3. Of its image experiments (1 claim, full scale at the " \
-        "paper profile), Fig. 3 is reproduced." in summary_text(rows)
-    assert status.short_name(rows[3].claim) == "Li et al. (2018)"
+    assert text.startswith("Of the paper's 5 claims, 2 are theory checks and small simulations, "
+                           "judged at the sizes the chapters state, and 3 are image experiments")
+    assert ("Theory and simulations (2): 1 reproduced, 1 not reproduced, 0 partial, 0 pending; "
+            "reproduced: Fig. 2.") in text
+    assert ("Image experiments (3): 0 reproduced, 0 not reproduced, 3 partial, 0 pending; "
+            "reproduced: none; reduced-scale readings of the partial ones (not verdicts): 1 "
+            "against, 2 cannot tell.") in text
+    assert "Of the related papers' claims (1): 1 reproduced" in text
+    assert status.short_name(rows[5].claim) == "Li et al. (2018)"
+    assert text.endswith("Of the book's own claims (1): 0 reproduced, 0 not reproduced, 1 "
+                         "partial, 0 pending; reduced-scale readings of the partial ones (not "
+                         "verdicts): 1 for.")
+    table = status.markdown_table(rows)
+    assert "| **partial** (reduced-scale reading: against) |" in table
+    assert "| **reproduced** |" in table
 
 
 def test_a_sweep_row_is_stale_when_one_of_its_runs_is(monkeypatch):

@@ -17,6 +17,8 @@ VERDICTS = ("reproduced", "not reproduced", "partial", "pending")
 #: reduced below ``paper``.
 THEORY_FULL = ("cpu", "gpu", "paper")
 PAPER_ONLY = ("paper",)
+# What a check says of reduced-scale results, by its answer (Status.reading).
+READINGS = {True: "for", False: "against", None: "cannot tell"}
 
 #: A claim's check: (True: the finding holds, False: it fails, None: cannot tell, e.g. not
 #: testable on these results; the row is then partial), and why.
@@ -58,6 +60,9 @@ class Status:
     wall_time_s: float | None = None
     devices: list[str] = field(default_factory=list)
     runs: int = 0
+    # A partial claim's check run on its reduced-scale results: "for", "against" or "cannot
+    # tell" (None where no check ran there). Never a verdict: it says which way "partial" leans.
+    reading: str | None = None
 
 
 def chapter_configs(experiment: str, profile: str) -> list[dict] | None:
@@ -175,7 +180,9 @@ def claim_status(claim: Claim) -> Status:
     elif best not in claim.full_profiles:
         st.reason = f"reduced scale ({best}); full scale needs {'/'.join(claim.full_profiles)}"
         if claim.check is not None:  # what the reduced results say, never a verdict of record
-            st.reason += f". At {best}: {_run_check(claim.check, recs)[1]}"
+            ok, why = _run_check(claim.check, recs)
+            st.reason += f". At {best}: {why}"
+            st.reading = READINGS[ok]
     elif st.dirty:
         st.reason = "computed from a dirty tree (uncommitted code)"
     elif claim.check is None:
@@ -212,7 +219,8 @@ def markdown_table(rows: Sequence[Status], book_dir: Path | None = None) -> str:
         wall = "—" if s.wall_time_s is None else f"{s.wall_time_s:,.0f} s ({runs})"
         profs = ", ".join(f"**{p}**" if p == s.profile else p for p in s.profiles) or "—"
         cells = [s.claim.what, _chapter_cell(s.claim.chapter, book_dir), profs,
-                 f"**{s.verdict}**", s.reason, " ".join(s.shas) or "—", tree, wall,
+                 f"**{s.verdict}**" + (f" (reduced-scale reading: {s.reading})"
+                                       if s.reading else ""), s.reason, " ".join(s.shas) or "—", tree, wall,
                  "; ".join(s.devices) or "—"]
         lines.append("| " + " | ".join(c.replace("|", "/") for c in cells) + " |")
     return "\n".join(lines)
@@ -226,29 +234,43 @@ def short_name(claim: Claim) -> str:
 
 
 def summary_text(rows: Sequence[Status]) -> str:
-    """The status page's reading of its table: the counts of the paper's claims, of the
-    related papers' and of the book's own apart (infrastructure rows are not claims), which of
-    the paper's are reproduced, and whether any of its image experiments is."""
+    """The status page's reading of its table: the paper's claims in two groups (theory and
+    small simulations, judged at the sizes the chapters state; image experiments, full scale
+    only at the paper profile), then the related papers' and the book's own (infrastructure
+    rows are not claims). Each group gives its counts, its reproduced claims by name, and
+    which way its partial claims' reduced-scale readings lean (:attr:`Status.reading`)."""
 
-    def tally(source: str) -> tuple[list[Status], str]:
-        mine = [r for r in rows if r.claim.source == source and not r.claim.infrastructure]
-        n = counts(mine)
-        return mine, ", ".join(f"{n[v]} {v}" for v in VERDICTS)
+    def claims(source: str) -> list[Status]:
+        return [r for r in rows if r.claim.source == source and not r.claim.infrastructure]
 
-    paper, paper_n = tally("paper")
-    done = [short_name(r.claim) for r in paper if r.verdict == "reproduced"]
+    paper = claims("paper")
     images = [r for r in paper if r.claim.full_profiles == PAPER_ONLY]
-    shown = [short_name(r.claim) for r in images if r.verdict == "reproduced"]
-    text = (f"Of the paper's {len(paper)} claims: {paper_n}. Reproduced: "
-            f"{'; '.join(done) or 'none'}.")
-    text += (f" Of its image experiments ({len(images)} claim{'s' if len(images) != 1 else ''}, "
-             f"full scale at the paper profile), {'; '.join(shown) if shown else 'none'} "
-             f"{'is' if len(shown) < 2 else 'are'} reproduced.")
-    for source, who in (("related", "the related papers'"), ("book", "the book's own")):
-        mine, n = tally(source)
-        if mine:
-            text += f" Of {who} {len(mine)} claim{'s' if len(mine) != 1 else ''}: {n}."
+    theory = [r for r in paper if r.claim.full_profiles != PAPER_ONLY]
+    text = (f"Of the paper's {len(paper)} claims, {len(theory)} are theory checks and small "
+            f"simulations, judged at the sizes the chapters state, and {len(images)} are image "
+            f"experiments, at full scale only at the paper profile.")
+    groups = ((theory, "Theory and simulations", True), (images, "Image experiments", True),
+              (claims("related"), "Of the related papers' claims", False),
+              (claims("book"), "Of the book's own claims", False))
+    for group, what, named in groups:
+        if group:
+            text += " " + _group_text(group, what, named)
     return text
+
+
+def _group_text(group: Sequence[Status], what: str, named: bool) -> str:
+    """One group's sentence of :func:`summary_text`: counts, reproduced names (``named``) and
+    the partial claims' reduced-scale readings."""
+    n = counts(group)
+    text = f"{what} ({len(group)}): " + ", ".join(f"{n[v]} {v}" for v in VERDICTS)
+    if named:
+        done = [short_name(r.claim) for r in group if r.verdict == "reproduced"]
+        text += f"; reproduced: {'; '.join(done) or 'none'}"
+    leaning = [r.reading for r in group if r.verdict == "partial" and r.reading]
+    if leaning:
+        text += ("; reduced-scale readings of the partial ones (not verdicts): " + ", ".join(
+            f"{leaning.count(w)} {w}" for w in READINGS.values() if w in leaning))
+    return text + "."
 
 
 def counts(rows: Sequence[Status]) -> dict[str, int]:
