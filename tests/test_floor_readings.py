@@ -135,5 +135,6 @@ def test_kid_spread_against_the_pool():
     # identical repeats at the pool's value: t = 0 (no division by a zero SE)
     same = fr.kid_spread(ns[:1], np.array([[-0.19, -0.19]]), -0.19)
     assert same.t[0] == 0.0 and same.t_crit == pytest.approx(student_t.ppf(0.975, 1))
+    assert "1 degree of freedom" in fr.kid_flat_text(same)
     with pytest.raises(ParameterError, match="at least 2 repeats"):
         fr.kid_spread(ns, y[:, :1], -0.19)

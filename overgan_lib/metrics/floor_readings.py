@@ -112,7 +112,8 @@ def kid_flat_text(k: KidSpread, i: int = 0, unit: str = " ×10⁻³") -> str:
             f"{k.se[i]:.2f}{unit} (mean ± standard error; SD {k.sd[i]:.2f}), "
             f"{abs(k.t[i]):.1f} standard errors {'below' if k.t[i] < 0 else 'above'} the "
             f"pool's {k.pool:.2f}{unit}. With {k.repeats} repeats the standard error has "
-            f"{k.repeats - 1} degrees of freedom, so a two-sided 5% test needs |t| above "
+            f"{k.repeats - 1} degree{'s' if k.repeats != 2 else ''} of freedom, so a "
+            f"two-sided 5% test needs |t| above "
             f"{k.t_crit:.2f} (here p = {k.p[i]:.2f}): the point is {verdict}, but "
             f"{k.repeats} repeats make this a weak test, which can neither confirm nor rule "
             "out a rise at small N.")
