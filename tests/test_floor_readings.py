@@ -9,6 +9,7 @@ from types import SimpleNamespace
 import numpy as np
 import pytest
 
+from overgan_lib.errors import ParameterError
 from overgan_lib.metrics import fid
 from overgan_lib.metrics import floor_readings as fr
 from overgan_lib.store import Record
@@ -77,6 +78,9 @@ def test_eval_throughput_from_stored_runs():
     text = fr.throughput_text(t, images=2100)
     assert "median 7.0 images/s" in text and "4.0 to 10.0 over 2 runs" in text
     assert "about 5 minutes" in text  # 2,100 / 7 / 60
+    text = fr.throughput_text(t, images=4200)  # 10 minutes, 5 of them for the generated half
+    assert "about 10 minutes for the 4,200 images" in text
+    assert "about 5 minutes for its generated half" in text
     empty = SimpleNamespace(done=runs[2:], spec=view.spec, profile="cpu", cfg={})
     assert fr.eval_throughput(empty) is None
     assert fr.throughput_text(None).startswith("No sweep run")
@@ -105,3 +109,32 @@ def test_curve_kid_subsets_is_what_data_metrics_passes(monkeypatch):
     table = len(cfg["datasets"])
     assert seen[:table] == [fr.kid_protocol()[0]] * table
     assert seen[table:] == [fr.curve_kid_subsets()] * (len(cfg["curve_ns"]) * cfg["repeats"])
+
+
+def test_kid_spread_against_the_pool():
+    """Review m8: the per-N spread of the stored KID curve and whether a point is consistent
+    with a flat curve at the pool's KID (Student's t on repeats - 1 degrees of freedom)."""
+    from scipy.stats import t as student_t
+
+    ns = np.array([50, 100, 1000])
+    y = np.array([[-4.0, -4.3, -1.5], [-1.0, -0.5, -0.1], [-0.2, -0.18, -0.15]])
+    k = fr.kid_spread(ns, y, pool_kid=-0.19)
+    assert k.repeats == 3 and k.t_crit == pytest.approx(4.303, abs=1e-3)
+    assert k.mean[0] == pytest.approx(-3.2667, abs=1e-4)
+    assert k.sd[0] == pytest.approx(np.std(y[0], ddof=1))
+    assert k.se[0] == pytest.approx(k.sd[0] / np.sqrt(3))
+    assert k.t[0] == pytest.approx((k.mean[0] + 0.19) / k.se[0])
+    assert k.flat[0]  # |t| = 3.5 < 4.30: within the noise of three repeats
+    assert 0.05 < k.p[0] < 0.1 and k.p[0] == pytest.approx(2 * student_t.sf(abs(k.t[0]), 2))
+    text = fr.kid_flat_text(k)
+    assert "consistent with a flat curve" in text and "not consistent" not in text
+    assert f"-3.27 ± {k.se[0]:.2f}" in text and "2 degrees of freedom" in text
+    # the same mean with repeats that agree closely is far from the pool: not flat
+    tight = fr.kid_spread(ns, np.array([[-3.3, -3.25, -3.25]] + y[1:].tolist()), -0.19)
+    assert not tight.flat[0] and "not consistent" in fr.kid_flat_text(tight)
+    # identical repeats at the pool's value: t = 0 (no division by a zero SE)
+    same = fr.kid_spread(ns[:1], np.array([[-0.19, -0.19]]), -0.19)
+    assert same.t[0] == 0.0 and same.t_crit == pytest.approx(student_t.ppf(0.975, 1))
+    assert "1 degree of freedom" in fr.kid_flat_text(same)
+    with pytest.raises(ParameterError, match="at least 2 repeats"):
+        fr.kid_spread(ns, y[:, :1], -0.19)

@@ -57,7 +57,15 @@ def test_width_reading_and_start_text():
     r = lr.reach(left, 0.1, 1)
     assert (r.inside, r.reached, r.at_T, r.missed_had_reached) == (0, 1.0, 0.0, 1.0)
     assert [x.k for x in lr.not_staying(left, 0.1, opt_rate=1.0)] == [8]
-    assert "So for k = 8" in lr.width_reach_text(left, 0.1, 1.0)
+    text = lr.width_reach_text(left, 0.1, 1.0)
+    assert "So for k = 8" in text
+    # both shares name their denominator (review n5): runs starting outside vs all runs
+    assert f"of the {r.outside:,} separated runs that start outside" in text
+    assert f"all {r.runs:,} separated runs" in text
+    inside = {**left, "grid_x": np.array([-0.5, 0.5, 1.0, 2.0])}  # cells (-.5, .5), (.5, -.5)
+    r_in = lr.reach(inside, 0.1, 1)
+    assert r_in.inside == 20 and r_in.outside == r_in.runs - 20
+    assert f"of the {r_in.outside:,} separated runs" in lr.width_reach_text(inside, 0.1, 1.0)
     never = _study(codes_at_T=dy.MERGED, ever=0.0)  # nobody ever reached them
     assert lr.not_staying(never, 0.1, 1.0) == []
     assert "At no width above k = 2" in lr.width_reach_text(never, 0.1, 1.0)

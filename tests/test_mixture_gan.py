@@ -194,19 +194,46 @@ def test_width_answer_words_and_single_width():
     ans = lv.width_answer([1, 2, 4, 8], [c(0.0), c(0.1), c(0.3), c(0.2)], c(1.0))
     assert (ans["best_k"], ans["effect"], ans["widest_k"], ans["widest"]) == (
         4, "raises success", 8, "raises success")
+    assert ans["raises_at"] == [4, 8] and ans["lowers_at"] == []
     assert ans["vs_optimal"] == "below" and ans["monotone"] is False  # 8 is below 4
-    assert ans["verdict"] == ("raises success, still below the optimal discriminator's, "
-                              "not monotone in k")
+    assert ans["below_optimal_everywhere"] is True
+    assert ans["verdict"] == ("widest k = 8: raises success; raises at k = 4 and 8; every "
+                              "width still below the optimal discriminator's; not monotone in k")
     ans = lv.width_answer([2, 4, 8], [c(0.1), c(0.3), c(0.5)], c(0.5))
     assert ans["monotone"] is True and ans["vs_optimal"] == "same"
-    assert ans["verdict"] == "raises success"
+    assert ans["verdict"] == "widest k = 8: raises success; raises at k = 4 and 8"
     ans = lv.width_answer([2, 16], [c(0.3), c(0.1)], c(1.0))
-    assert ans["effect"] == ans["widest"] == "lowers success"
+    assert ans["effect"] == ans["widest"] == "lowers success" and ans["lowers_at"] == [16]
     # a single width (the paper profile: widths=[2]) cannot be compared with itself
     for widths, cells in (([2], [c(0.07)]), ([1, 2], [c(0.0), c(0.07)])):
         ans = lv.width_answer(widths, cells, c(1.0))
         assert ans["verdict"] == ans["effect"] == ans["widest"] == lv.NOT_TESTED
         assert ans["best_k"] is None and ans["base_rate"] == pytest.approx(0.07)
+
+
+def _varied(base, shift):
+    """90 per-cell rates with cell effects around ``base``, shifted by ``shift`` in every cell
+    (so the paired difference is exactly ``shift`` with standard error 0)."""
+    return base + 0.04 * np.sin(np.arange(90)) + shift
+
+
+def test_width_answer_is_symmetric_and_decided_at_the_widest():
+    """The review's case (m2): one wider width a little higher, the others far lower. The old
+    rule said 'raises success' because *any* wider width was higher; the decision is now the
+    widest width's, and the verdict lists where success rises and where it falls."""
+    base = 0.5
+    cells = [_varied(base, 0), _varied(base, 0.06), _varied(base, -0.40), _varied(base, -0.45)]
+    ans = lv.width_answer([2, 4, 8, 16], cells, np.ones(90))
+    assert ans["effect"] == ans["widest"] == "lowers success"
+    assert (ans["raises_at"], ans["lowers_at"]) == ([4], [8, 16])
+    assert ans["best_k"] == 4  # described, but not what decides
+    assert ans["verdict"] == ("widest k = 16: lowers success; raises at k = 4; lowers at "
+                              "k = 8 and 16; not monotone in k")
+    # the mirror image is decided the same way
+    cells = [_varied(base, 0), _varied(base, -0.06), _varied(base, 0.30), _varied(base, 0.35)]
+    ans = lv.width_answer([2, 4, 8, 16], cells, np.ones(90))
+    assert ans["effect"] == "raises success"
+    assert (ans["raises_at"], ans["lowers_at"]) == ([8, 16], [4])
 
 
 def test_d_steps_answer_reports_every_d():
@@ -216,12 +243,23 @@ def test_d_steps_answer_reports_every_d():
     assert [(r["d"], r["word"]) for r in ans["rows"]] == [
         (1, "(base)"), (2, "raises"), (5, "raises")]
     assert ans["best_d"] == 2 and ans["monotone"] is True  # 13.3% vs 15.1%: not significant
-    assert ans["verdict"] == "more D steps raise success (d = 2, 5 vs 1)"
+    assert ans["verdict"] == "most D steps d = 5: raises success; raises at d = 2 and 5"
     ans = lv.d_steps_answer([1, 2, 50], [c(0.1), c(0.3), c(0.2)])
-    assert ans["verdict"] == "more D steps raise success (d = 2, 50 vs 1); not monotone in d"
+    assert ans["verdict"] == ("most D steps d = 50: raises success; raises at d = 2 and 50; "
+                              "not monotone in d")
     assert lv.d_steps_answer([1, 5], [c(0.3), c(0.1)])["rows"][1]["word"] == "lowers"
     assert lv.d_steps_answer([1, 5], [c(0.3), c(0.31)])["verdict"] == (
-        "more D steps do not raise success")
+        "most D steps d = 5: no clear effect")
+
+
+def test_d_steps_answer_is_symmetric():
+    """The review's case (m2): d = 2 a little higher, d = 5 and 20 far lower. The old rule said
+    'more D steps raise success (d = 2 vs 1)'."""
+    cells = [_varied(0.5, 0), _varied(0.5, 0.06), _varied(0.5, -0.40), _varied(0.5, -0.40)]
+    ans = lv.d_steps_answer([1, 2, 5, 20], cells)
+    assert ans["effect"] == "lowers success" and ans["largest_d"] == 20
+    assert (ans["raises_at"], ans["lowers_at"]) == ([2], [5, 20])
+    assert "raise success (" not in ans["verdict"] and "lowers at d = 5 and 20" in ans["verdict"]
 
 
 def test_example_summary_counts_merges_and_drift():
@@ -338,6 +376,17 @@ def test_verdicts_need_lower_success_and_lasting_shares_of_both_modes():
     assert lv.verdict_first_order(fo, opt, 0.5, s - 0.01) == "partly reproduced"
     assert lv.verdict_first_order(fo, opt, s - 0.01, s - 0.01) == "not reproduced"
     assert lv.verdict_first_order(np.full(90, 0.98), opt, 0.5, 0.5) == "not reproduced"
+    # the claim is 'fail where the optimal discriminator succeeds' (review m3): first-order
+    # success 0 against an optimal 6% is lower, and both modes are common, but the optimal
+    # discriminator does not succeed, so the claim is not reproduced
+    assert lv.verdict_first_order(np.zeros(90), np.full(90, 0.06), 0.5, 0.5) == (
+        "not reproduced")
+    assert lv.verdict_first_order(fo, opt, 0.5, 0.5, optimal="partly reproduced") == (
+        "partly reproduced")
+    assert lv.verdict_first_order(fo, opt, 0.5, 0.5, optimal="not reproduced") == (
+        "not reproduced")
+    with pytest.raises(ParameterError, match="verdict_optimal"):
+        lv.verdict_first_order(fo, opt, 0.5, 0.5, optimal="yes")
     assert lv.verdict_optimal(1.0, 90) == "reproduced"
     assert lv.verdict_optimal(0.95, 90) == "partly reproduced"
     assert lv.verdict_optimal(0.5, 90) == "not reproduced"
@@ -390,3 +439,29 @@ def test_verdict_outcome_codes_are_the_dynamics_codes():
 
     assert (li_verdicts._SUCCESS, li_verdicts._MERGED, li_verdicts._DEGENERATE) == (
         dynamics.SUCCESS, dynamics.MERGED, dynamics.DEGENERATE)
+
+
+def test_multiplicity_counts_comparisons_and_what_bonferroni_drops():
+    one = [("a", 0.06, 0.025)]  # z = 2.4: counts at z = 2
+    m = lv.multiplicity(one)
+    assert m["n"] == 1 and m["z_bonferroni"] == pytest.approx(lv.Z) and m["lost"] == []
+    many = one + [(f"x{i}", 0.0, 0.01) for i in range(19)]
+    m = lv.multiplicity(many)
+    assert m["n"] == 20 and 3.0 < m["z_bonferroni"] < 3.1  # Phi^-1(1 - 0.02275 / 20)
+    assert m["counted"] == ["a"] and m["lost"] == ["a"]
+    assert lv.multiplicity([("big", 0.3, 0.01)] * 20)["lost"] == []
+    with pytest.raises(ParameterError, match="no comparisons"):
+        lv.multiplicity([])
+
+
+def test_rule_comparisons_list_each_pair_once():
+    assert [c[0] for c in lv.rule_comparisons(_synthetic_study())] == ["k=2 vs optimal"]
+    R = _synthetic_study(G=3)
+    R["k"], R["d_steps"] = np.array([2, 4, 8, 2, 2]), np.array([1, 1, 1, 5, 20])
+    R["fo_cell_success"] = np.stack([np.full((3, 3), p) for p in (0.1, 0.2, 0.3, 0.1, 0.4)])
+    labels = [c[0] for c in lv.rule_comparisons(R)]
+    assert labels == ["k=2 vs optimal", "k=4 vs k=2", "k=8 vs k=2", "k=4 vs optimal",
+                      "k=8 vs optimal", "k=8 vs k=4", "d=5 vs d=1", "d=20 vs d=1",
+                      "d=20 vs d=5"]
+    assert dict((c[0], c[1]) for c in lv.rule_comparisons(R))["d=20 vs d=5"] == (
+        pytest.approx(0.3))

@@ -140,8 +140,9 @@ def frechet(mu1: np.ndarray, s1: np.ndarray, mu2: np.ndarray, s2: np.ndarray) ->
 def frechet_features(f1: np.ndarray, f2: np.ndarray) -> float:
     """``frechet(*statistics(f1), *statistics(f2))``, by the cheaper of two exact routes.
 
-    With fewer samples than feature dimensions (N < 2048: every CPU-profile evaluation) the
-    covariances have rank < N, and with centred features A_i (S_i = A_i^T A_i / (N_i - 1))
+    With fewer samples than feature dimensions on either side (min(N1, N2) < 2048: every
+    CPU-profile evaluation) the covariances' product has rank < min(N1, N2), and with centred
+    features A_i (S_i = A_i^T A_i / (N_i - 1))
     the non-zero eigenvalues of S1 S2 are the squared singular values of A1 A2^T divided by
     (N1 - 1)(N2 - 1). So tr((S1 S2)^(1/2)) is a sum of singular values of an N1 x N2 matrix,
     and the 2048 x 2048 decompositions are never formed. Otherwise :func:`frechet`.

@@ -4,6 +4,9 @@
   how many random subsets, of how many images per side, the book's KIDs average, read from
   :func:`.fid.kid`, :func:`.fid.score_features` and :func:`.floors.data_metrics` themselves
   so the text cannot drift from the code.
+* The spread of the KID-vs-N curve over its repeats (:func:`kid_spread`,
+  :func:`kid_flat_text`): whether a point is consistent with the flat curve KID's
+  unbiasedness predicts, from the repeats the ``data_metrics`` record already holds.
 * Evaluation throughput of a sweep's stored runs (:func:`eval_throughput`): each training run
   stores ``eval_s``, the time its FID evaluations took (sampling, Inception features, scoring),
   over many more images than chapter 5's one timing. Images per second from it are a lower
@@ -19,6 +22,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..errors import ParameterError
 from ..store import Record
 from .fid import kid, score_features
 
@@ -47,6 +51,72 @@ def kid_subset_size(n_fake: int, n_real: int) -> int:
     """Images per side in each of KID's random subsets for sets of ``n_fake`` and ``n_real``:
     the largest size, capped at half of each set (as :func:`.fid.kid` draws them)."""
     return min(kid_protocol()[1], n_fake // 2, n_real // 2)
+
+
+@dataclass(frozen=True)
+class KidSpread:
+    """Chapter 5's KID-vs-N curve over its repeats, per N, against the whole pool's KID.
+
+    ``mean``, ``sd`` (ddof 1) and ``se`` = sd / sqrt(repeats) of each N's repeats (x 10^3 if
+    the caller scaled them); ``t`` = (mean - pool) / se; ``t_crit`` the two-sided 5% quantile
+    of Student's t with repeats - 1 degrees of freedom. A random subset's KID has the pool's
+    KID as its expectation, so a flat curve predicts |t| <= t_crit at every N (``flat``).
+    The repeats of one N are independent draws of subsets from the same pool.
+    """
+
+    ns: np.ndarray
+    mean: np.ndarray
+    sd: np.ndarray
+    se: np.ndarray
+    t: np.ndarray
+    pool: float
+    repeats: int
+    t_crit: float
+
+    @property
+    def flat(self) -> np.ndarray:
+        return np.abs(self.t) <= self.t_crit
+
+    @property
+    def p(self) -> np.ndarray:
+        """Two-sided p-values of ``t`` (Student's t, repeats - 1 degrees of freedom)."""
+        from scipy.stats import t as student_t
+
+        return 2 * student_t.sf(np.abs(self.t), self.repeats - 1)
+
+
+def kid_spread(ns: np.ndarray, curve_kid: np.ndarray, pool_kid: float) -> KidSpread:
+    """:class:`KidSpread` of a stored KID-vs-N curve ``curve_kid`` (len(ns), repeats) against
+    the pool's KID ``pool_kid`` (the record's own, same units). Needs at least 2 repeats."""
+    from scipy.stats import t as student_t
+
+    ns, y = np.asarray(ns), np.asarray(curve_kid, dtype=float)
+    if y.ndim != 2 or len(y) != len(ns) or y.shape[1] < 2:
+        raise ParameterError(f"KID curve of shape {y.shape} for {len(ns)} N values: give "
+                         "(len(ns), repeats) with at least 2 repeats")
+    reps = y.shape[1]
+    mean, sd = y.mean(1), y.std(1, ddof=1)
+    se = sd / np.sqrt(reps)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        t = np.where(se > 0, (mean - pool_kid) / se, np.where(mean == pool_kid, 0.0, np.inf))
+    return KidSpread(ns, mean, sd, se, t, float(pool_kid), reps,
+                     float(student_t.ppf(0.975, reps - 1)))
+
+
+def kid_flat_text(k: KidSpread, i: int = 0, unit: str = " ×10⁻³") -> str:
+    """Chapter 5's sentence on whether point ``i`` of the KID curve (its smallest N by
+    default) is consistent with a flat curve at the pool's KID."""
+    verdict = ("consistent with a flat curve at the pool's value" if k.flat[i] else
+               "not consistent with a flat curve at the pool's value")
+    return (f"At N = {int(k.ns[i]):,} the {k.repeats} repeats give {k.mean[i]:.2f} ± "
+            f"{k.se[i]:.2f}{unit} (mean ± standard error; SD {k.sd[i]:.2f}), "
+            f"{abs(k.t[i]):.1f} standard errors {'below' if k.t[i] < 0 else 'above'} the "
+            f"pool's {k.pool:.2f}{unit}. With {k.repeats} repeats the standard error has "
+            f"{k.repeats - 1} degree{'s' if k.repeats != 2 else ''} of freedom, so a "
+            f"two-sided 5% test needs |t| above "
+            f"{k.t_crit:.2f} (here p = {k.p[i]:.2f}): the point is {verdict}, but "
+            f"{k.repeats} repeats make this a weak test, which can neither confirm nor rule "
+            "out a rise at small N.")
 
 
 def images_per_second(rec: Record) -> float:
@@ -93,7 +163,8 @@ def eval_throughput(view) -> EvalThroughput | None:
 
 def throughput_text(t: EvalThroughput | None, images: int = 20_000) -> str:
     """Chapter 5's second estimate of the feature rate, from a sweep's stored runs, and what
-    an FID on ``images`` images (both sides) costs one of its workers at that rate."""
+    an FID on ``images`` images (both sides, half of them real) costs one of its workers at
+    that rate: all of them, and the generated half alone (the real features are cached)."""
     if t is None:
         return ("No sweep run with a stored evaluation time exists at this profile, so there "
                 "is no second estimate here.")
@@ -104,4 +175,6 @@ def throughput_text(t: EvalThroughput | None, images: int = 20_000) -> str:
             f"{t.device}, {t.workers} worker process{'es' if t.workers != 1 else ''} "
             f"training side by side). This rate includes sampling and scoring, so feature "
             f"extraction alone is at least as fast; at it, one worker needs about "
-            f"{images / t.median / 60:.0f} minutes for the {images:,} images of one FID.")
+            f"{images / t.median / 60:.0f} minutes for the {images:,} images of one FID, or "
+            f"about {images / 2 / t.median / 60:.0f} minutes for its generated half once the "
+            f"real half's features are cached.")

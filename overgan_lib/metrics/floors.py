@@ -49,9 +49,10 @@ def data_metrics(cfg: dict[str, Any], seed: int, progress: bool = True) -> dict[
 
 
 def fid_floor(dataset: str, n: int) -> dict[str, float]:
-    """FID and KID between ``n`` train and ``n`` test images: the best score a generator
-    evaluated at this N can expect (the sweeps' reference line). Uses the cached reference
-    features the sweeps' evaluations use."""
+    """FID and KID between ``n`` train and ``n`` test images: one draw of the score of a
+    sampler that draws independently from the data distribution, at this N (the sweeps'
+    reference line). Not a lower bound: a generator that outputs the reference images
+    themselves scores 0. Uses the cached reference features the sweeps' evaluations use."""
     n_test = min(n, data.CARDS[dataset].counts["test"])
     s = score_features(reference_features(dataset, "train", n, progress=False),
                        reference_features(dataset, "test", n_test, progress=False))

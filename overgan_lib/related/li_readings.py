@@ -115,24 +115,37 @@ def _pct(xs: list[float]) -> str:
     return _listing([f"{x:.1%}" for x in xs])
 
 
+def _runs(xs: list[int]) -> str:
+    """'1,760' when every width has the same count, else '1,760, 1,700 and 1,650'."""
+    return f"{xs[0]:,}" if len(set(xs)) == 1 else _listing([f"{x:,}" for x in xs])
+
+
 def width_reach_text(R: dict[str, Any], tol: float, opt_rate: float, base_k: int = 2) -> str:
-    """The width verdict's reading of reaching vs staying, as a sentence of the chapter."""
+    """The width verdict's reading of reaching vs staying, as a sentence of the chapter. Every
+    share names its denominator: the runs of separated cells that start outside the tolerance
+    (not all separated runs, the denominator of the success rates at T elsewhere)."""
     wider = [reach(R, tol, i) for i in width_rows(R) if int(R["k"][i]) > base_k]
     if not wider:
         return f"No width above k = {base_k} is run at this profile."
     hit = not_staying(R, tol, opt_rate, base_k)
+    out = _runs([r.outside for r in wider])
     head = (f"At k = {_listing([str(r.k) for r in wider])}, "
-            f"{_pct([r.reached for r in wider])} of the runs that start outside the tolerance "
-            f"meet the criterion at some recorded step t > 0, and "
-            f"{_pct([r.at_T for r in wider])} are there at T: of those that miss the targets "
-            f"at T, {_pct([r.missed_had_reached for r in wider])} had met the criterion "
-            f"earlier.")
+            f"{_pct([r.reached for r in wider])} of the {out} separated runs that start "
+            f"outside the tolerance meet the criterion at some recorded step t > 0, and "
+            f"{_pct([r.at_T for r in wider])} of those {out} are there at T (these differ from "
+            f"the rates above, whose denominator is all {_runs([r.runs for r in wider])} "
+            f"separated runs): of those that miss the targets at T, "
+            f"{_pct([r.missed_had_reached for r in wider])} had met the criterion earlier.")
     if not hit:
         return head + (f" At no width above k = {base_k} had more than {MOST:.0%} of the runs "
                        "that miss the targets at T met the criterion earlier.")
-    return head + (f" So for k = {_listing([str(r.k) for r in hit])} the gap to the optimal "
-                   f"discriminator's {opt_rate:.1%} is mostly runs not staying at the targets, "
-                   "not runs failing to find them.")
+    return head + (f" So for k = {_listing([str(r.k) for r in hit])} most runs that miss the "
+                   "targets at T had been within the tolerance at some recorded step: the gap "
+                   f"to the optimal discriminator's {opt_rate:.1%} is mostly runs that are not "
+                   "there at T although they came there before. Meeting the criterion at one "
+                   "recorded step is not convergence: a run that oscillates around the "
+                   "targets and crosses the tolerance box once counts, so this does not show "
+                   "that these runs had found the targets in any stronger sense.")
 
 
 def start_text(r: Reach) -> str:

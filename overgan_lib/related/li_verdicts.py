@@ -119,21 +119,29 @@ def verdict_optimal(rate: float, cells: int) -> str:
 
 
 def verdict_first_order(fo_cells: np.ndarray, opt_cells: np.ndarray, merged: float,
-                        degenerate: float, min_share: float = MIN_SHARE) -> str:
-    """Claim: first-order dynamics fail where the optimal ones succeed, by means merging or
+                        degenerate: float, min_share: float = MIN_SHARE,
+                        optimal: str | None = None) -> str:
+    """Claim: first-order dynamics fail *where the optimal ones succeed*, by means merging or
     intervals degenerating.
 
     ``fo_cells`` and ``opt_cells`` are per-cell success rates at T over the same cells;
     ``merged`` and ``degenerate`` are the shares of first-order runs that end in that mode and
-    hold it (:func:`persistent`). Reproduced when first-order success is lower
-    (:func:`compare_cells`) and both modes reach ``min_share``; partly when lower and one does;
-    otherwise not reproduced.
+    hold it (:func:`persistent`). ``optimal`` is the optimal claim's verdict
+    (:func:`verdict_optimal`; by default that rule applied to ``opt_cells``' mean). The claim's
+    premise is that the optimal discriminator succeeds, so the first-order claim is never rated
+    above the optimal one. Reproduced when the optimal claim is, first-order success is lower
+    (:func:`compare_cells`) and both modes reach ``min_share``; partly when lower and one mode
+    does, or both do but the optimal claim is only partly reproduced; otherwise not reproduced.
     """
+    if optimal is None:
+        optimal = verdict_optimal(float(np.mean(opt_cells)), len(np.asarray(opt_cells)))
+    if optimal not in ("reproduced", "partly reproduced", "not reproduced"):
+        raise ParameterError(f"optimal={optimal!r}; give a verdict_optimal verdict")
     lower = compare_cells(opt_cells, fo_cells) == "lower"
     modes = sum(share >= min_share for share in (merged, degenerate))
-    if lower and modes == 2:
-        return "reproduced"
-    return "partly reproduced" if lower and modes == 1 else "not reproduced"
+    if not lower or modes == 0 or optimal == "not reproduced":
+        return "not reproduced"
+    return "reproduced" if modes == 2 and optimal == "reproduced" else "partly reproduced"
 
 
 def _check_lengths(name: str, values: list, cells: list) -> None:
@@ -148,17 +156,27 @@ def _monotone(order: list[np.ndarray]) -> bool:
                    for i, a in enumerate(order) for b in order[i + 1:])
 
 
+def _k_list(ks: list[int]) -> str:
+    """'4', '4 and 8', '4, 8 and 16'."""
+    xs = [str(k) for k in ks]
+    return xs[0] if len(xs) == 1 else ", ".join(xs[:-1]) + " and " + xs[-1]
+
+
 def width_answer(widths: list[int], cells: list[np.ndarray], opt_cells: np.ndarray,
                  base: int = 2) -> dict[str, Any]:
     """Does a wider discriminator (more intervals) change first-order success vs k = ``base``?
 
     ``cells[i]`` holds the per-cell success rates of width ``widths[i]`` (same cells for all).
-    ``effect`` compares the best width wider than ``base`` with ``base`` (compare_cells):
-    'raises success', 'lowers success' (every wider width lower) or 'no clear effect'.
-    ``vs_optimal`` compares that width with the optimal discriminator ('below' / 'same' /
-    'above'); ``monotone`` is False when some width is significantly below a narrower one
-    (among k >= base). ``verdict`` joins them in words; with no width but ``base`` every word
-    is :data:`NOT_TESTED`.
+    Every width above ``base`` is compared with ``base`` (:func:`compare_cells`): ``raises_at``,
+    ``lowers_at`` and ``same_at`` list the widths that raise, lower or do not clearly change
+    success. The decision, ``effect``, is the comparison at the **widest** width, fixed before
+    looking at the rates (so it is symmetric and not the best width picked after the fact):
+    'raises success', 'lowers success' or 'no clear effect'. ``vs_optimal`` compares the widest
+    width with the optimal discriminator ('below' / 'same' / 'above') and
+    ``below_optimal_everywhere`` says whether every width above ``base`` is below it.
+    ``best_k`` (the highest rate) is description only. ``monotone`` is False when some width is
+    significantly below a narrower one (among k >= base). ``verdict`` joins them in words; with
+    no width but ``base`` every word is :data:`NOT_TESTED`.
     """
     _check_lengths("widths", widths, cells)
     if base not in widths:
@@ -166,32 +184,42 @@ def width_answer(widths: list[int], cells: list[np.ndarray], opt_cells: np.ndarr
     rates = [float(np.mean(c)) for c in cells]
     c0 = cells[widths.index(base)]
     out: dict[str, Any] = {"base_k": base, "base_rate": rates[widths.index(base)]}
-    wider = [i for i, k in enumerate(widths) if k > base]
+    wider = sorted((i for i, k in enumerate(widths) if k > base), key=lambda i: widths[i])
     if not wider:
-        return {**out, "best_k": None, "best_rate": None, "best_ties": 0, "widest_k": None,
+        return {**out, "best_k": None, "best_rate": None, "widest_k": None,
                 "widest_rate": None, "effect": NOT_TESTED, "widest": NOT_TESTED,
-                "vs_optimal": NOT_TESTED, "monotone": None, "verdict": NOT_TESTED}
+                "raises_at": [], "lowers_at": [], "same_at": [],
+                "vs_optimal": NOT_TESTED, "below_optimal_everywhere": None, "monotone": None,
+                "verdict": NOT_TESTED}
     word = {"higher": "raises success", "lower": "lowers success", "same": "no clear effect"}
+    cmp = {i: compare_cells(c0, cells[i]) for i in wider}
+    at = {c: [int(widths[i]) for i in wider if cmp[i] == c] for c in ("higher", "lower", "same")}
     best = max(wider, key=lambda i: rates[i])
-    widest = max(wider, key=lambda i: widths[i])
-    cmp = [compare_cells(c0, cells[i]) for i in wider]
-    effect = ("raises success" if "higher" in cmp else
-              "lowers success" if all(c == "lower" for c in cmp) else "no clear effect")
-    vs_opt = {"lower": "below", "same": "same", "higher": "above"}[
-        compare_cells(opt_cells, cells[best])]
+    widest = wider[-1]
+    effect = word[cmp[widest]]
+    vs = {i: {"lower": "below", "same": "same", "higher": "above"}[
+        compare_cells(opt_cells, cells[i])] for i in wider}
+    below_all = all(v == "below" for v in vs.values())
     order = [cells[i] for i in sorted(range(len(widths)), key=lambda i: widths[i])
              if widths[i] >= base]
     monotone = _monotone(order)
-    parts = [effect]
-    if effect == "raises success" and vs_opt == "below":
-        parts.append("still below the optimal discriminator's")
+    parts = [f"widest k = {widths[widest]}: {effect}"]
+    if at["higher"]:
+        parts.append(f"raises at k = {_k_list(at['higher'])}")
+    if at["lower"]:
+        parts.append(f"lowers at k = {_k_list(at['lower'])}")
+    if effect == "raises success" and below_all:
+        parts.append("every width still below the optimal discriminator's")
     if not monotone:
         parts.append("not monotone in k")
     return {**out, "best_k": int(widths[best]), "best_rate": rates[best],
             "best_vs_base": paired_difference(c0, cells[best]),
             "widest_k": int(widths[widest]), "widest_rate": rates[widest],
-            "effect": effect, "widest": word[compare_cells(c0, cells[widest])],
-            "vs_optimal": vs_opt, "monotone": monotone, "verdict": ", ".join(parts)}
+            "widest_vs_base": paired_difference(c0, cells[widest]),
+            "effect": effect, "widest": effect,
+            "raises_at": at["higher"], "lowers_at": at["lower"], "same_at": at["same"],
+            "vs_optimal": vs[widest], "below_optimal_everywhere": below_all,
+            "monotone": monotone, "verdict": "; ".join(parts)}
 
 
 def d_steps_answer(d_steps: list[int], cells: list[np.ndarray]) -> dict[str, Any]:
@@ -199,9 +227,12 @@ def d_steps_answer(d_steps: list[int], cells: list[np.ndarray]) -> dict[str, Any
 
     ``cells[i]`` holds the per-cell success rates with ``d_steps[i]`` D steps. ``rows`` gives
     every d with its rate and its word against d = 1 ('raises' / 'lowers' / 'does not clearly
-    change', compare_cells); ``best_d`` is the d > 1 with the highest rate (the fewest steps on
-    a tie) and ``monotone`` is False when some d is significantly below a smaller d > 1.
-    ``verdict`` joins them; with d = 1 the only setting every word is :data:`NOT_TESTED`.
+    change', compare_cells); ``raises_at`` and ``lowers_at`` list the d that raise or lower
+    success. The decision, ``effect``, is the word at the **largest** d, fixed before looking at
+    the rates (symmetric: one d that raises does not outvote the others); ``best_d`` (the d > 1
+    with the highest rate, the fewest steps on a tie) is description only. ``monotone`` is
+    False when some d is significantly below a smaller d > 1. ``verdict`` joins them; with d = 1
+    the only setting every word is :data:`NOT_TESTED`.
     """
     _check_lengths("d_steps", d_steps, cells)
     if 1 not in d_steps:
@@ -215,16 +246,25 @@ def d_steps_answer(d_steps: list[int], cells: list[np.ndarray]) -> dict[str, Any
     more = [r for r in rows if r["d"] > 1]
     if not more:
         return {"rows": rows, "base_rate": rows[0]["rate"], "best_d": None, "best_rate": None,
+                "largest_d": None, "effect": NOT_TESTED, "raises_at": [], "lowers_at": [],
                 "monotone": None, "verdict": NOT_TESTED}
     best = max(more, key=lambda r: (r["rate"], -r["d"]))
     monotone = _monotone([cells[i] for i in order if d_steps[i] > 1])
     raised = [r["d"] for r in more if r["word"] == "raises"]
-    verdict = (f"more D steps raise success (d = {', '.join(map(str, raised))} vs 1)"
-               if raised else "more D steps do not raise success")
+    lowered = [r["d"] for r in more if r["word"] == "lowers"]
+    effect = {"raises": "raises success", "lowers": "lowers success",
+              "does not clearly change": "no clear effect"}[more[-1]["word"]]
+    parts = [f"most D steps d = {more[-1]['d']}: {effect}"]
+    if raised:
+        parts.append(f"raises at d = {_k_list(raised)}")
+    if lowered:
+        parts.append(f"lowers at d = {_k_list(lowered)}")
     if not monotone:
-        verdict += "; not monotone in d"
+        parts.append("not monotone in d")
     return {"rows": rows, "base_rate": rows[0]["rate"], "best_d": best["d"],
-            "best_rate": best["rate"], "monotone": monotone, "verdict": verdict}
+            "best_rate": best["rate"], "largest_d": more[-1]["d"], "effect": effect,
+            "raises_at": raised, "lowers_at": lowered, "monotone": monotone,
+            "verdict": "; ".join(parts)}
 
 
 def late_mean(steps: np.ndarray, curves: np.ndarray, start_frac: float = 0.5) -> np.ndarray:
@@ -264,6 +304,49 @@ def start_in_tolerance(grid_x: np.ndarray, targets: np.ndarray, tol: float) -> n
     return np.minimum(same, swap) < tol
 
 
+def rule_comparisons(R: dict[str, Any]) -> list[tuple[str, float, float]]:
+    """Every paired comparison the chapter's rules make on a stored study ``R``, as (label,
+    mean per-cell difference, its standard error): first-order k = 2 vs the optimal
+    discriminator; each width above 2 vs k = 2 and vs the optimal discriminator; every pair of
+    widths k >= 2 (monotonicity); each d > 1 vs d = 1; every pair of d > 1 (monotonicity)."""
+    opt = cell_vector(R["opt_codes"] == _SUCCESS)
+    k, d = np.asarray(R["k"]), np.asarray(R["d_steps"])
+    cells = {(int(k[i]), int(d[i])): cell_vector(R["fo_cell_success"][i]) for i in range(len(k))}
+    pairs = [("k=2 vs optimal", opt, cells[(2, 1)])]
+    ws = sorted(kk for kk, dd in cells if dd == 1 and kk >= 2)
+    pairs += [(f"k={w} vs k=2", cells[(2, 1)], cells[(w, 1)]) for w in ws if w > 2]
+    pairs += [(f"k={w} vs optimal", opt, cells[(w, 1)]) for w in ws if w > 2]
+    pairs += [(f"k={b} vs k={a}", cells[(a, 1)], cells[(b, 1)])
+              for i, a in enumerate(ws) for b in ws[i + 1:] if a > 2]  # a = 2: vs k=2 above
+    ds = sorted(dd for kk, dd in cells if kk == 2 and dd > 1)
+    pairs += [(f"d={x} vs d=1", cells[(2, 1)], cells[(2, x)]) for x in ds]
+    pairs += [(f"d={b} vs d={a}", cells[(2, a)], cells[(2, b)])
+              for i, a in enumerate(ds) for b in ds[i + 1:]]
+    return [(label, *paired_difference(a, b)) for label, a, b in pairs]
+
+
+def multiplicity(comparisons: list[tuple[str, float, float]], z: float = Z,
+                 min_diff: float = MIN_DIFF) -> dict[str, Any]:
+    """What a Bonferroni correction would change in ``comparisons`` ((label, diff, se), as
+    :func:`rule_comparisons`). Each rule tests at ``z`` standard errors (two-sided level
+    2 * (1 - Phi(z))) with no correction; Bonferroni over n comparisons at the same family-wise
+    level needs ``z_bonferroni`` = Phi^-1(1 - (1 - Phi(z)) / n). ``counted``: labels whose
+    difference counts by :func:`compare_cells`' rule; ``lost``: those of them that would not
+    count at ``z_bonferroni`` (the ``min_diff`` floor applies to both)."""
+    from statistics import NormalDist
+
+    if not comparisons:
+        raise ParameterError("no comparisons given; give (label, diff, se) tuples")
+    nd = NormalDist()
+    n = len(comparisons)
+    z_b = nd.inv_cdf(1 - (1 - nd.cdf(z)) / n)
+    counts = lambda diff, se, zz: abs(diff) > max(min_diff, zz * se)  # noqa: E731
+    counted = [lab for lab, diff, se in comparisons if counts(diff, se, z)]
+    lost = [lab for lab, diff, se in comparisons if counts(diff, se, z)
+            and not counts(diff, se, z_b)]
+    return {"n": n, "z": z, "z_bonferroni": z_b, "counted": counted, "lost": lost}
+
+
 def study_verdicts(R: dict[str, Any]) -> dict[str, Any]:
     """Every verdict of the chapter from a stored study ``R`` (T: its last recorded step)."""
     T = int(np.asarray(R["steps"])[-1])
@@ -276,17 +359,18 @@ def study_verdicts(R: dict[str, Any]) -> dict[str, Any]:
     shares = {name: float(persistent(codes, settled, code, T).mean())
               for name, code in (("merged", _MERGED), ("degenerate", _DEGENERATE))}
     fo_cells = cell_vector(R["fo_cell_success"][i_heat])
+    optimal = verdict_optimal(float(opt_persist.mean()), len(opt_cells))
     w_rows = sorted(np.flatnonzero(d == 1), key=lambda i: k[i])
     d_rows = sorted(np.flatnonzero(k == 2), key=lambda i: d[i])
     widths = [int(k[i]) for i in w_rows]
     return {
         "T": T, "i_heat": i_heat, "opt_rate": float(opt_cells.mean()),
         "opt_persistent_rate": float(opt_persist.mean()), "cells": len(opt_cells),
-        "optimal": verdict_optimal(float(opt_persist.mean()), len(opt_cells)),
+        "optimal": optimal,
         "fo_rate": float(fo_cells.mean()), "fo_se": cell_se(fo_cells),
         "fo_vs_opt": paired_difference(opt_cells, fo_cells), "persistent": shares,
         "first_order": verdict_first_order(fo_cells, opt_cells, shares["merged"],
-                                           shares["degenerate"]),
+                                           shares["degenerate"], optimal=optimal),
         "width": (width_answer(widths, [cell_vector(R["fo_cell_success"][i]) for i in w_rows],
                                opt_cells) if 2 in widths else None),
         "d_steps": d_steps_answer([int(d[i]) for i in d_rows],
