@@ -218,10 +218,10 @@ def markdown_table(rows: Sequence[Status], book_dir: Path | None = None) -> str:
         runs = f"{s.runs} stored result" + ("s" if s.runs != 1 else "")
         wall = "—" if s.wall_time_s is None else f"{s.wall_time_s:,.0f} s ({runs})"
         profs = ", ".join(f"**{p}**" if p == s.profile else p for p in s.profiles) or "—"
-        cells = [s.claim.what, _chapter_cell(s.claim.chapter, book_dir), profs,
-                 f"**{s.verdict}**" + (f" (reduced-scale reading: {s.reading})"
-                                       if s.reading else ""), s.reason, " ".join(s.shas) or "—", tree, wall,
-                 "; ".join(s.devices) or "—"]
+        verdict = f"**{s.verdict}**" + (f" (reduced-scale reading: {s.reading})"
+                                        if s.reading else "")
+        cells = [s.claim.what, _chapter_cell(s.claim.chapter, book_dir), profs, verdict,
+                 s.reason, " ".join(s.shas) or "—", tree, wall, "; ".join(s.devices) or "—"]
         lines.append("| " + " | ".join(c.replace("|", "/") for c in cells) + " |")
     return "\n".join(lines)
 

@@ -205,10 +205,16 @@ def _memoriser_verdict(nnd_by_k: np.ndarray, memoriser: float,
                        f"every baseline (highest: {worst}, {baselines[worst]:.2f}, one critic "
                        f"seed): the models are farther from the data than any imperfect copy "
                        f"of it, so the claim about good GANs is not tested. {seen}")
-    if floor is None or seeds < MIN_CRITIC_SEEDS:
+    if floor is None:  # the training split's size, not the budget: more seeds would not help
+        return Verdict(claim, NOT_TESTABLE, (
+            f"The memoriser's NND ({how}) is {ref:.2f}. Not testable: {NO_FLOOR} More "
+            f"critic seeds of the memoriser would not change that: models "
+            f"that copied would sit level with it, and a critic blind to memorisation would "
+            f"score it like real data."))
+    if seeds < MIN_CRITIC_SEEDS:
         return Verdict(claim, NOT_TESTABLE, (
             f"The memoriser's NND ({how}) is {ref:.2f}. Not testable: "
-            + ("one critic seed" if seeds == 1 else f"{seeds} critic seeds")
+            + f"{seeds} critic seed{'s' if seeds != 1 else ''}"
             + f" (at least {MIN_CRITIC_SEEDS} needed): the memoriser's critic-seed noise is "
             f"unknown, and models that copied would sit level with the memoriser, so whether "
             f"most of them fall below one noisy score is chance. {seen}"))

@@ -27,8 +27,9 @@ def floor_text(floor: dict[str, Any] | None, draws: int, n_train: int,
         return (f"The no-repeat floor cannot be measured at this profile: its images would "
                 f"have to be drawn without repeats, and one critic run here draws {draws:,} "
                 f"samples, so unrepeated images run out after {n_train:,} draws. Whether the "
-                f"critic detects the memoriser cannot then be tested, and the memoriser has "
-                f"one critic seed here, so the memoriser claim below is not testable.")
+                f"critic detects the memoriser cannot then be tested, so the memoriser claim "
+                f"below is not testable here, however many critic seeds scored the memoriser "
+                f"(it has one here): the limit is the training split's size, not the budget.")
     m, f = floor["memorise"], floor["fresh"]
     _, seen = rules.memoriser_detected(m["nnd"], f["nnd"])
     _, seen_raw = rules.memoriser_detected(m["nnd_raw"], f["nnd_raw"])
@@ -69,7 +70,7 @@ def memoriser_scope() -> str:
                f"last the run, but too few critic seeds | {cfg['critic_seeds']} | not "
                f"testable |" if testable else
                f"run out after {cfg['n_train']:,} draws: detection not testable | 1 | not "
-               f"testable (one critic seed) |"))
+               f"testable (no detection test, whatever the critic seeds) |"))
     return "\n".join(rows)
 
 
@@ -95,9 +96,10 @@ def gpu_memoriser_text(gpu_critic: dict[str, Any], gpu_floor: dict[str, Any], gp
     else:
         text += (f"One critic run there draws {sampler_draws(gpu_floor):,} samples, and "
                  f"unrepeated training images run out after {gpu_floor['n_train']:,} draws, "
-                 f"so whether the critic detects the memoriser cannot be tested and the "
-                 f"memoriser is scored with one critic seed: the memoriser claim is not "
-                 f"testable there. ")
+                 f"so whether the critic detects the memoriser cannot be tested: the memoriser "
+                 f"claim is not testable there, and scoring the memoriser with more critic "
+                 f"seeds (it has one) would not change that; only more real images than "
+                 f"CIFAR-10's training split holds would. ")
     text += (f"With {gpu_seeds} seeds per width it can decide the NND trend with $k$ (marked as "
              f"far from the data if its models' FID is), and the copying and diversity claims "
              f"only if its models come close to the data by FID. Section "
