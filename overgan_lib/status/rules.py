@@ -220,7 +220,8 @@ def markdown_table(rows: Sequence[Status], book_dir: Path | None = None) -> str:
         profs = ", ".join(f"**{p}**" if p == s.profile else p for p in s.profiles) or "—"
         cells = [s.claim.what, _chapter_cell(s.claim.chapter, book_dir), profs,
                  f"**{s.verdict}**" + (f" (reduced-scale reading: {s.reading})"
-                                       if s.reading else ""), s.reason, " ".join(s.shas) or "—", tree, wall,
+                                       if s.reading else ""), s.reason,
+                 " ".join(s.shas) or "—", tree, wall,
                  "; ".join(s.devices) or "—"]
         lines.append("| " + " | ".join(c.replace("|", "/") for c in cells) + " |")
     return "\n".join(lines)
