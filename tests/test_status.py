@@ -371,13 +371,15 @@ def test_li2018_row_on_the_committed_store(monkeypatch):
                          "not reproduced" if not s.dirty else "partial")
 
 
-def _jelassi_records(hq_sgda: float, graft: int = 8) -> dict[str, list]:
+def _jelassi_records(hq_sgda: float, graft: int = 8, hq_graft: float = 0.9
+                     ) -> dict[str, list]:
     """Synthetic 2D and MNIST records: nSGDA and Adam learn all 8 ring modes, grafting
-    ``graft``; SGDA gets 3 modes at high-quality fraction ``hq_sgda``."""
+    ``graft`` at high-quality fraction ``hq_graft``; SGDA gets 3 modes at ``hq_sgda``."""
     names = ["sgda", "nsgda", "adam", "graft"]
     m = np.broadcast_to(np.array([3, 8, 8, graft])[None, None, :, None], (1, 2, 4, 3)).copy()
     q = np.full(m.shape, 0.9)
     q[:, :, 0] = hq_sgda
+    q[:, :, 3] = hq_graft
     d2 = {"widths": np.array([8, 32]), "benchmarks": ["ring"], "n_modes": np.array([8]),
           "names": names, "modes": m, "hq_fraction": q}
     dm = {"confident": np.full((4, 2, 1), 0.6), "names": names, "widths": np.array([64, 256]),
@@ -412,6 +414,13 @@ def test_jelassi_check_uses_the_chapters_verdicts():
         p.unlink()
     ok, why = check(_jelassi_records(0.9, graft=4))
     assert ok is False and "graft ≈ Adam: not reproduced" in why
+    assert why.startswith("no profile reproduces the paper's setting")
+    for p in store.results_root().glob("jelassi_*/cpu/*.json"):
+        p.unlink()
+    # grafting below the bar: a one-sided 'not reproduced at this budget' cannot fail the row
+    # either (review major 5: it used to give False while the one-sided pass gave None)
+    ok, why = check(_jelassi_records(0.9, hq_graft=0.01))
+    assert ok is None and "graft ≈ Adam: not reproduced at this budget" in why
 
 
 def test_a_check_that_cannot_read_its_records_demotes_only_its_row():

@@ -9,7 +9,7 @@ from typing import Any
 import numpy as np
 
 from ...errors import ParameterError
-from .claims import MIN_HQ, READINGS, claim_verdicts
+from .claims import COLLAPSED_MODES, MIN_HQ, READINGS, claim_verdicts
 from .width import TREND_TOL, quality_by_width, quality_trend, width_claim, width_verdict
 
 
@@ -47,7 +47,7 @@ def verdicts_2d(data: dict[str, Any], cfg: dict[str, Any], min_hq: float = MIN_H
         out[ds] = claim_verdicts(M[w0], Q[w0], list(data["names"]), n, tol, min_hq, measure,
                                  bar)
         out[ds]["width"] = width_claim(M, Q, list(data["names"]), widths, tol, min_hq,
-                                       bar=bar)
+                                       bar=bar, max_modes=COLLAPSED_MODES)
     return out
 
 

@@ -9,7 +9,7 @@ from typing import Any
 import numpy as np
 
 from ...errors import ParameterError
-from .claims import MIN_HQ, READINGS, best_spec, claim_verdicts, short
+from .claims import COLLAPSED_MODES, MIN_HQ, READINGS, best_spec, claim_verdicts, short
 from .records import reading_arrays
 
 #: The probe arrays (modes, quality) of a stored record per reading of :data:`READINGS`.
@@ -53,11 +53,13 @@ def verdicts_with_probes(data: dict[str, Any], cfg: dict[str, Any], reading: str
 
 
 def representatives(modes_: np.ndarray, quality: np.ndarray, names: list[str],
-                    labels: list[str], min_hq: float = MIN_HQ) -> dict[str, str | None]:
-    """Per optimiser, the label of its :func:`best_spec` (None: below the bar)."""
+                    labels: list[str], min_hq: float = MIN_HQ,
+                    max_modes: int | None = COLLAPSED_MODES) -> dict[str, str | None]:
+    """Per optimiser, the label of its :func:`best_spec` (None: below the bar), by the rule
+    the 2D verdicts use (collapsed seeds do not clear the bar)."""
     out: dict[str, str | None] = {}
     for n in dict.fromkeys(names):
-        j = best_spec(modes_, quality, names, n, min_hq)
+        j = best_spec(modes_, quality, names, n, min_hq, max_modes)
         out[n] = None if j is None else labels[j]
     return out
 
