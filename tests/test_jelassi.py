@@ -806,3 +806,20 @@ def test_collapsed_and_bimodal_passes_do_not_make_a_representative():
 def test_width_verdict_sign_changes(gaps, expected):
     """Review minor 6: a change from - to + was "widens", and + - + "unchanged"."""
     assert jv.width_verdict(np.array(gaps), tol=1.0) == expected
+
+
+def test_the_readings_split_sentence_names_only_claims_that_split_that_way():
+    """Chapter 12 says where the precise reading is a one-sided 'not reproduced at this
+    budget' and the recovery reading 'reproduced'; with no such claim it says so instead of
+    describing a split that the results do not show."""
+    B = jv.BUDGET
+    pairs = [("graft_vs_adam on the ring", f"not reproduced {B} (x)", "reproduced (y)"),
+             ("nsgda_vs_sgda on the ring", f"not reproduced {B} (x)", f"reproduced {B} (y)"),
+             ("graft_vs_adam on the grid", "not reproduced (x)", "reproduced (y)"),
+             ("nsgda_vs_adam on the grid", f"not reproduced {B} (x)", "inconclusive (y)")]
+    assert jv.readings_split(pairs) == ["graft_vs_adam on the ring", "nsgda_vs_sgda on the ring"]
+    text = jv.readings_split_text(jv.readings_split(pairs), 32)
+    assert text.startswith('At k=32 the precise reading says "not reproduced at this budget"')
+    assert "for graft_vs_adam on the ring; nsgda_vs_sgda on the ring:" in text
+    none = jv.readings_split_text(jv.readings_split(pairs[2:]), 8)
+    assert none.startswith("At k=8 no claim has the precise reading")

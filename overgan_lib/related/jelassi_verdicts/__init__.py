@@ -27,6 +27,8 @@ from .claims import (
     clears,
     half_width,
     learned,
+    readings_split,
+    readings_split_text,
     seed_margin,
     short,
     shown_spec,
@@ -56,7 +58,8 @@ __all__ = ["BUDGET", "CLAIMS", "COLLAPSED_MODES", "MIN_HQ", "PROBE_KEYS", "READI
            "SMEAR_MARGIN", "THIN_MARGIN", "TREND_TOL", "across_widths", "beats_smear",
            "best_spec", "claim_verdict", "claim_verdicts", "clears", "collapsed_passes",
            "half_width", "learned", "mnist_bar", "mnist_verdict", "quality_by_width",
-           "quality_trend", "quality_trends", "reading_arrays", "representatives",
+           "quality_trend", "quality_trends", "reading_arrays", "readings_split",
+           "readings_split_text", "representatives",
            "seed_margin", "short", "shown_spec", "substance", "thin_passes", "top_quality",
            "verdicts_2d", "verdicts_with_probes", "width_claim", "width_gaps", "width_verdict",
            "with_probes"]

@@ -306,3 +306,27 @@ def substance(verdict: str) -> str:
     verdicts that differ only in the marker ("reproduced" and "reproduced at this budget") say
     the same thing about the claim."""
     return short(verdict).replace(f" {BUDGET}", "")
+
+
+def readings_split(pairs: list[tuple[str, str, str]]) -> list[str]:
+    """The claims (``pairs``: label, precise verdict, recovery verdict) where the precise
+    reading says "not reproduced at this budget" and the recovery reading says "reproduced"
+    (with or without the :data:`BUDGET` marker): the optimiser recovered the modes but its
+    samples were less precise at the last step."""
+    return [label for label, precise, recovers in pairs
+            if short(precise) == f"not reproduced {BUDGET}" and substance(recovers) == "reproduced"]
+
+
+def readings_split_text(split: list[str], k: int) -> str:
+    """Chapter 12's sentence on :func:`readings_split` at width ``k``: which claims, if any,
+    and what such a split means."""
+    meaning = ("the optimiser recovered as many modes as Adam within the tolerance, with fewer "
+               "samples near them and less precise samples at the last step; such a verdict "
+               "also depends on the radius (above) and the width (the \"across widths\" line), "
+               "the abstract's claims are then neither confirmed nor refuted by this run, and a "
+               "longer run, a decaying step size or an averaged generator is what would tell.")
+    if not split:
+        return (f"At k={k} no claim has the precise reading \"not reproduced at this budget\" "
+                f"against a recovery reading of \"reproduced\". Where that happens, " + meaning)
+    return (f"At k={k} the precise reading says \"not reproduced at this budget\" and the "
+            f"recovery reading \"reproduced\" for {'; '.join(split)}: " + meaning)
