@@ -86,7 +86,7 @@ def shown_spec(modes_: np.ndarray, hq: np.ndarray, names: list[str], name: str,
     j = best_spec(modes_, hq, names, name, min_hq, max_modes)
     if j is not None:
         return j, True
-    return max(_indices(names, name), key=lambda i: _mean(hq[i])), False
+    return _top_spec(hq, names, name), False
 
 
 def thin_passes(modes_: np.ndarray, hq: np.ndarray, names: list[str], min_hq: float,
@@ -103,9 +103,14 @@ def thin_passes(modes_: np.ndarray, hq: np.ndarray, names: list[str], min_hq: fl
     return out
 
 
+def _top_spec(hq: np.ndarray, names: list[str], name: str) -> int:
+    """Index of the setting called ``name`` with the highest mean high-quality fraction."""
+    return max(_indices(names, name), key=lambda i: _mean(hq[i]))
+
+
 def top_quality(hq: np.ndarray, names: list[str], name: str) -> float:
     """The highest mean high-quality fraction among the settings called ``name``."""
-    return max(_mean(hq[j]) for j in _indices(names, name))
+    return _mean(hq[_top_spec(hq, names, name)])
 
 
 def half_width(a: np.ndarray, b: np.ndarray, conf: float = 0.95, paired: bool = True
@@ -205,18 +210,19 @@ def _top(modes_: np.ndarray, hq: np.ndarray, names: list[str], name: str, min_hq
          max_modes: int | None) -> tuple[float, int, int, int]:
     """(mean quality, seeds clearing the bar, seeds, seeds reaching it collapsed) of
     ``name``'s highest-quality setting."""
-    j = max(_indices(names, name), key=lambda i: _mean(hq[i]))
+    j = _top_spec(hq, names, name)
     ok = int(clears(modes_[j], hq[j], min_hq, max_modes).sum())
     return _mean(hq[j]), ok, int(np.size(hq[j])), int(clears(modes_[j], hq[j], min_hq).sum()) - ok
 
 
-def _thin_note(reps: dict[str, int], hq: np.ndarray, min_hq: float) -> str:
-    """"; thin pass: X lowest seed Y%" for the representatives whose lowest seed is below
-    ``min_hq`` + :data:`THIN_MARGIN` (a verdict resting on them could turn with another
-    seed); empty when none is."""
-    thin = [f"{n}'s lowest seed {float(np.min(hq[j])):.1%}" for n, j in reps.items()
-            if float(np.min(hq[j])) < min_hq + THIN_MARGIN]
-    return f"thin pass: {', '.join(thin)}" if thin else ""
+def _thin_note(who: tuple[str, ...], modes_: np.ndarray, hq: np.ndarray, names: list[str],
+               min_hq: float, max_modes: int | None) -> str:
+    """"thin pass: X's lowest seed Y%" for the optimisers ``who`` whose representative is a
+    thin pass (:func:`thin_passes` at :data:`THIN_MARGIN`: a verdict resting on them could
+    turn with another seed); empty when none is."""
+    thin = thin_passes(modes_, hq, names, min_hq, THIN_MARGIN, max_modes)
+    said = [f"{n}'s lowest seed {thin[n][1]:.1%}" for n in who if n in thin]
+    return f"thin pass: {', '.join(said)}" if said else ""
 
 
 def _with_note(verdict: str, note: str) -> str:
@@ -261,12 +267,12 @@ def claim_verdict(key: str, modes_: np.ndarray, hq: np.ndarray, names: list[str]
     lost = [n for n in (a, b) if best[n] is None]
     top = {n: _top(modes_, hq, names, n, min_hq, max_modes) for n in (a, b)}
     reps = {n: j for n, j in best.items() if j is not None}
-    note = _thin_note(reps, hq, min_hq)
+    note = _thin_note((a, b), modes_, hq, names, min_hq, max_modes)
     if len(lost) == 2 or (kind == "match" and b in lost):
         return f"inconclusive ({_unlearned(lost, top, min_hq, measure, bar)})"
     if lost:  # one-sided: the represented optimiser must lead in quality by the margin
         (won,), (low,) = reps, lost
-        jl = max(_indices(names, low), key=lambda i: _mean(hq[i]))
+        jl = _top_spec(hq, names, low)
         lead = _mean(hq[reps[won]]) - _mean(hq[jl])
         margin = seed_margin(hq[reps[won]], hq[jl], THIN_MARGIN, paired=True)
         why = _unlearned([low], top, min_hq, measure, bar)
