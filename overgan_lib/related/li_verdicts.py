@@ -67,6 +67,12 @@ def paired_difference(a: np.ndarray, b: np.ndarray) -> tuple[float, float]:
     return float(diff.mean()), cell_se(diff)
 
 
+def difference_counts(diff: float, se: float, min_diff: float = MIN_DIFF, z: float = Z) -> bool:
+    """Does a mean per-cell difference ``diff`` with standard error ``se`` count: beyond both
+    ``min_diff`` and ``z`` standard errors (the rule of :func:`compare_cells`)?"""
+    return abs(diff) > max(min_diff, z * se)
+
+
 def compare_cells(a: np.ndarray, b: np.ndarray, min_diff: float = MIN_DIFF,
                   z: float = Z) -> str:
     """'higher', 'lower' or 'same': is the success rate b above or below a?
@@ -81,7 +87,7 @@ def compare_cells(a: np.ndarray, b: np.ndarray, min_diff: float = MIN_DIFF,
         if v.size and (v.min() < 0 or v.max() > 1):
             raise ParameterError(f"{name} has rates outside [0, 1]; give per-cell success rates")
     diff, se = paired_difference(a, b)
-    if abs(diff) > max(min_diff, z * se):
+    if difference_counts(diff, se, min_diff, z):
         return "higher" if diff > 0 else "lower"
     return "same"
 
@@ -340,10 +346,9 @@ def multiplicity(comparisons: list[tuple[str, float, float]], z: float = Z,
     nd = NormalDist()
     n = len(comparisons)
     z_b = nd.inv_cdf(1 - (1 - nd.cdf(z)) / n)
-    counts = lambda diff, se, zz: abs(diff) > max(min_diff, zz * se)  # noqa: E731
-    counted = [lab for lab, diff, se in comparisons if counts(diff, se, z)]
-    lost = [lab for lab, diff, se in comparisons if counts(diff, se, z)
-            and not counts(diff, se, z_b)]
+    counted = [lab for lab, diff, se in comparisons if difference_counts(diff, se, min_diff, z)]
+    lost = [lab for lab, diff, se in comparisons if difference_counts(diff, se, min_diff, z)
+            and not difference_counts(diff, se, min_diff, z_b)]
     return {"n": n, "z": z, "z_bonferroni": z_b, "counted": counted, "lost": lost}
 
 
