@@ -35,6 +35,18 @@ def welch_greater(a: np.ndarray, b: np.ndarray) -> float:
         return float(stats.ttest_ind(a, b, equal_var=False, alternative="greater").pvalue)
 
 
+def welch_se(a: np.ndarray, b: np.ndarray) -> tuple[float, float]:
+    """(standard error, degrees of freedom) of mean(a) - mean(b) for Welch's t: the SE
+    sqrt(s_a²/n_a + s_b²/n_b) (ddof 1) and the Welch–Satterthwaite degrees of freedom (NaN
+    when the SE is 0). Needs two or more entries in each sample."""
+    a, b = np.asarray(a, float), np.asarray(b, float)
+    va, vb = np.var(a, ddof=1) / len(a), np.var(b, ddof=1) / len(b)
+    se = float(np.sqrt(va + vb))
+    if se == 0:
+        return 0.0, float("nan")
+    return se, float((va + vb) ** 2 / (va ** 2 / (len(a) - 1) + vb ** 2 / (len(b) - 1)))
+
+
 def detectable_difference(a: np.ndarray, b: np.ndarray, alpha: float = 0.05,
                           power: float = 0.8) -> float:
     """The difference of means that Welch's one-sided test at level ``alpha`` finds with
@@ -46,11 +58,9 @@ def detectable_difference(a: np.ndarray, b: np.ndarray, alpha: float = 0.05,
     a, b = a[np.isfinite(a)], b[np.isfinite(b)]
     if len(a) < 2 or len(b) < 2:
         return float("nan")
-    va, vb = np.var(a, ddof=1) / len(a), np.var(b, ddof=1) / len(b)
-    se = float(np.sqrt(va + vb))
+    se, df = welch_se(a, b)
     if se == 0:
         return 0.0
-    df = (va + vb) ** 2 / (va ** 2 / (len(a) - 1) + vb ** 2 / (len(b) - 1))
     return float((stats.t.ppf(1 - alpha, df) + stats.t.ppf(power, df)) * se)
 
 

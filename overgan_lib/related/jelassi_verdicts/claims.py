@@ -127,6 +127,8 @@ def half_width(a: np.ndarray, b: np.ndarray, conf: float = 0.95, paired: bool = 
     """
     from scipy import stats
 
+    from ...sweep.significance import welch_se
+
     a, b = np.asarray(a, dtype=float).ravel(), np.asarray(b, dtype=float).ravel()
     if min(len(a), len(b)) < 2:
         return float("inf")
@@ -134,9 +136,7 @@ def half_width(a: np.ndarray, b: np.ndarray, conf: float = 0.95, paired: bool = 
         d = a - b
         se, df = float(np.std(d, ddof=1) / np.sqrt(len(d))), len(d) - 1
     else:
-        va, vb = np.var(a, ddof=1) / len(a), np.var(b, ddof=1) / len(b)
-        se = float(np.sqrt(va + vb))
-        df = (va + vb) ** 2 / (va ** 2 / (len(a) - 1) + vb ** 2 / (len(b) - 1)) if se else 1
+        se, df = welch_se(a, b)
     return 0.0 if se == 0 else float(stats.t.ppf(0.5 + conf / 2, df)) * se
 
 
