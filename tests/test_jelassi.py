@@ -823,3 +823,65 @@ def test_the_readings_split_sentence_names_only_claims_that_split_that_way():
     assert "for graft_vs_adam on the ring; nsgda_vs_sgda on the ring:" in text
     none = jv.readings_split_text(jv.readings_split(pairs[2:]), 8)
     assert none.startswith("At k=8 no claim has the precise reading")
+
+
+def test_learned_mask_is_the_verdicts_majority_rule_per_cell():
+    # (benchmark, width, spec, seed): a mean above the bar on one seed, a collapsed majority,
+    # a clean majority, and a clean majority with one seed collapsed
+    hq = np.array([[[[0.9, 0.1, 0.1], [0.9, 0.9, 0.2], [0.6, 0.7, 0.1], [0.6, 0.7, 0.8]]]])
+    modes_ = np.array([[[[8, 8, 8], [1, 1, 8], [8, 8, 8], [8, 8, 1]]]])
+    assert hq[0, 0, 0].mean() < 0.5 < hq[0, 0, 1].mean()
+    mask = jv.learned_mask(modes_, hq)
+    assert mask.shape == (1, 1, 4) and mask[0, 0].tolist() == [False, False, True, True]
+    for j in range(4):
+        assert mask[0, 0, j] == jv.learned(modes_[0, 0, j], hq[0, 0, j], jv.MIN_HQ,
+                                           jv.COLLAPSED_MODES)
+    assert jv.learned_mask(modes_, hq, max_modes=None)[0, 0].tolist() == [False, True, True,
+                                                                           True]
+
+
+def _rgraft_record(probe_rate_learns: bool) -> dict:
+    """Ring only, widths 8 and 32: Adam learns all 8 modes; the sweep's reverse graft (0.03)
+    learns nothing; a probe at 0.1 learns all modes or, if not ``probe_rate_learns``, nothing."""
+    names = ["sgda", "nsgda", "adam", "graft", "rgraft"]
+    m = np.broadcast_to(np.array([1, 2, 8, 8, 0])[None, None, :, None], (1, 2, 5, 3)).copy()
+    q = np.broadcast_to(np.array([0.02, 0.05, 0.8, 0.8, 0.01])[None, None, :, None],
+                        m.shape).copy()
+    pm = np.array([[[8, 8, 8] if probe_rate_learns else [0, 1, 0]]])
+    pq = np.array([[[0.7, 0.8, 0.75] if probe_rate_learns else [0.01, 0.02, 0.01]]])
+    return {"widths": np.array([8, 32]), "benchmarks": ["ring"], "n_modes": np.array([8]),
+            "names": names, "labels": [f"{n} η=x" for n in names[:4]] + ["rgraft η=0.03"],
+            "modes": m, "hq_fraction": q, "near_modes": m, "near_fraction": q,
+            "near_sigmas": 10.0, "probe_names": ["rgraft"], "probe_labels": ["rgraft η=0.1"],
+            "probe_modes": pm, "probe_hq": pq, "probe_near_modes": pm, "probe_near": pq}
+
+
+def test_rate_check_counts_the_reverse_grafts_probes_in_claim_1b():
+    cfg = {"k_show": 32, "tol_frac": 0.1}
+    data = _rgraft_record(True)
+    check = jv.rate_check(data, cfg, "rgraft", "rgraft_vs_adam")
+    assert check["labels"] == ["rgraft η=0.03", "rgraft η=0.1"] and check["sweep"] == 1
+    ring = check["benchmarks"]["ring"]
+    assert ring["near_modes"].tolist() == [[0, 0, 0], [8, 8, 8]]
+    assert np.allclose(ring["hq"], [0.01, 0.75])
+    sweep, both = ring["verdicts"]["precise"]
+    assert jv.short(sweep) == "reproduced at this budget"  # rgraft below the bar at 0.03
+    assert both == "not reproduced"  # at 0.1 it matches Adam's modes
+    text = jv.rate_check_text(check, 32)
+    assert "at rgraft η=0.03 in the sweep (every width) and at rgraft η=0.1 as probes" in text
+    assert "0/0/0 (1% near, 1% high quality), rgraft η=0.1: 8/8/8 (75% near" in text
+    assert ("changes claim 1b's verdict: ring (precise): reproduced at this budget → not "
+            "reproduced; ring (recovers): reproduced at this budget → not reproduced") in text
+    # a probe that fails as well leaves the verdicts as they were, and the text says so
+    text = jv.rate_check_text(jv.rate_check(_rgraft_record(False), cfg, "rgraft",
+                                            "rgraft_vs_adam"), 32)
+    assert "changes none of claim 1b's verdicts at this width" in text
+    # one rate only: the verdict is conditional on it
+    one = {k: v for k, v in data.items() if not k.startswith("probe")}
+    text = jv.rate_check_text(jv.rate_check(one, cfg, "rgraft", "rgraft_vs_adam"), 32)
+    assert text.startswith("the reverse graft runs only at rgraft η=0.03, and no probe")
+    assert text.endswith("is conditional on it")
+    # no reverse graft in the sweep
+    no = {**one, "names": one["names"][:4]}
+    assert jv.rate_check(no, cfg, "rgraft", "rgraft_vs_adam") is None
+    assert "not in this profile's sweep" in jv.rate_check_text(None, 32)

@@ -59,6 +59,15 @@ def learned(modes_: np.ndarray, hq: np.ndarray, min_hq: float,
     return bool(c.sum() > c.size / 2)
 
 
+def learned_mask(modes_: np.ndarray, hq: np.ndarray, min_hq: float = MIN_HQ,
+                 max_modes: int | None = COLLAPSED_MODES) -> np.ndarray:
+    """:func:`learned` of every setting at once: arrays (..., seed) to a boolean mask (...),
+    e.g. (benchmark, width, spec, seed) to which cells of a sweep learned (the chapter's
+    count of cells reaching the bar uses the verdicts' rule, not the mean over seeds)."""
+    c = clears(modes_, hq, min_hq, max_modes)
+    return c.sum(-1) > c.shape[-1] / 2
+
+
 def best_spec(modes_: np.ndarray, hq: np.ndarray, names: list[str], name: str,
               min_hq: float, max_modes: int | None = None) -> int | None:
     """Index of the spec called ``name`` that stands for that optimiser, by a rule a smear
