@@ -885,3 +885,59 @@ def test_rate_check_counts_the_reverse_grafts_probes_in_claim_1b():
     no = {**one, "names": one["names"][:4]}
     assert jv.rate_check(no, cfg, "rgraft", "rgraft_vs_adam") is None
     assert "not in this profile's sweep" in jv.rate_check_text(None, 32)
+
+
+def _sweep_record(graft_modes: list[int]) -> dict:
+    """Ring only, widths 8 and 32, three seeds: Adam learns all 8 modes at both widths,
+    grafting learns ``graft_modes`` per seed; SGDA and nSGDA a smear. With curves (two
+    checkpoints) whose first one is equal across calls."""
+    names = ["sgda", "nsgda", "adam", "graft"]
+    m = np.zeros((1, 2, 4, 3), dtype=np.int64)
+    m[0, :, 2], m[0, :, 3] = 8, graft_modes
+    q = np.broadcast_to(np.array([0.02, 0.03, 0.8, 0.8])[None, None, :, None], m.shape).copy()
+    curves = np.stack([np.full(q.shape, 0.1), q], axis=-2)
+    return {"widths": np.array([8, 32]), "benchmarks": ["ring"], "n_modes": np.array([8]),
+            "names": names, "labels": names, "modes": m, "hq_fraction": q,
+            "near_modes": m.copy(), "near_fraction": q.copy(), "near_sigmas": 10.0,
+            "hq_curves": curves, "curve_steps": np.array([500, 1000])}
+
+
+def test_a_rerun_of_the_same_sweep_names_the_verdicts_its_rounding_turns():
+    cfg = {"k_show": 32, "tol_frac": 0.1}
+    here, there = _sweep_record([8, 8, 8]), _sweep_record([8, 8, 8])
+    changes, total = jv.rerun_changes(here, there, cfg)
+    assert changes == [] and total == 2 * 2 * 4  # readings x widths x (3 claims + width)
+    there = _sweep_record([4, 3, 5])  # grafting now far behind Adam: "graft ≈ Adam" fails
+    changes, total = jv.rerun_changes(here, there, cfg)
+    assert total == 16
+    assert sorted((r, k, key, a, b) for r, k, _, key, a, b in changes) == [
+        (r, k, "graft_vs_adam", "reproduced", "not reproduced")
+        for r in ("precise", "recovers") for k in (8, 32)]
+    for r, k, ds, key, a, b in changes:
+        assert a == jv.short(jv.verdicts_2d(here, cfg, reading=r, k=k)[ds][key])
+        assert b == jv.short(jv.verdicts_2d(there, cfg, reading=r, k=k)[ds][key])
+    spread = jv.rerun_spread(here, there)
+    assert spread["first_equal"] == 1.0 and spread["first_max"] == 0.0
+    assert spread["modes_equal"] == pytest.approx(1 - 6 / 24) and spread["first_step"] == 500
+    text = jv.rerun_text(changes, total, spread, "machine A", "machine B",
+                         {"graft_vs_adam": "claim 1a"})
+    assert "2 of the 8 precise verdicts; 2 of the 8 recovers verdicts differ" in text
+    assert ("claim 1a on the ring at k=8 (precise): reproduced here, not reproduced there"
+            in text)
+    assert "0 of the 8" in jv.rerun_text([], total, spread, "A", "B")
+    with pytest.raises(ParameterError, match="train different sweeps"):
+        jv.rerun_changes(here, {**there, "widths": np.array([8, 16])}, cfg)
+
+
+def test_other_records_are_the_same_sweep_stored_again(isolated):
+    from overgan_lib import store
+
+    cfg = {"k_show": 32, "tol_frac": 0.1, "steps": 10, "probes": [["adam", 1e-3, 1e-3]]}
+    shown = store.save("jelassi_2d", "cpu", cfg, _sweep_record([8, 8, 8]), 0, 1.0)
+    assert jv.other_records(shown) == []
+    rerun = store.save("jelassi_2d", "cpu", {**cfg, "probes": []}, _sweep_record([8, 8, 8]),
+                       0, 1.0)
+    store.save("jelassi_2d", "cpu", {**cfg, "steps": 20}, _sweep_record([8, 8, 8]), 0, 1.0)
+    assert jv.same_sweep(shown.config, rerun.config)
+    assert [r.path for r in jv.other_records(shown)] == [rerun.path]
+    assert jv.describe(rerun).startswith(f"{rerun.provenance['device']} at commit ")

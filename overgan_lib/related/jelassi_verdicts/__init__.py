@@ -9,7 +9,8 @@ Modules: :mod:`.claims` (one width: :func:`best_spec`, :func:`claim_verdict`),
 :mod:`.width` (across widths: :func:`width_claim`, :func:`quality_trend`) and :mod:`.records`
 (from a stored record: :func:`verdicts_2d`, :func:`quality_trends`, :func:`mnist_verdict`) and
 :mod:`.robustness` (with the probes, across widths: :func:`verdicts_with_probes`,
-:func:`across_widths`, :func:`rate_check`).
+:func:`across_widths`, :func:`rate_check`) and :mod:`.reruns` (the same sweep stored from two
+machines: :func:`rerun_changes`).
 """
 
 from .claims import (
@@ -38,6 +39,7 @@ from .claims import (
     top_quality,
 )
 from .records import mnist_bar, mnist_verdict, quality_trends, reading_arrays, verdicts_2d
+from .reruns import describe, other_records, rerun_changes, rerun_spread, rerun_text, same_sweep
 from .robustness import (
     PROBE_KEYS,
     across_widths,
@@ -60,9 +62,11 @@ from .width import (
 __all__ = ["BUDGET", "CLAIMS", "COLLAPSED_MODES", "MIN_HQ", "PROBE_KEYS", "READINGS",
            "SMEAR_MARGIN", "THIN_MARGIN", "TREND_TOL", "across_widths", "beats_smear",
            "best_spec", "claim_verdict", "claim_verdicts", "clears", "collapsed_passes",
-           "half_width", "learned", "learned_mask", "mnist_bar", "mnist_verdict",
-           "quality_by_width", "quality_trend", "quality_trends", "rate_check",
-           "rate_check_text", "reading_arrays", "readings_split", "readings_split_text",
-           "representatives", "seed_margin", "short", "shown_spec", "substance",
-           "thin_passes", "top_quality", "verdicts_2d", "verdicts_with_probes",
-           "width_claim", "width_gaps", "width_verdict", "with_probes"]
+           "describe", "half_width", "learned", "learned_mask", "mnist_bar",
+           "mnist_verdict", "other_records", "quality_by_width", "quality_trend",
+           "quality_trends", "rate_check", "rate_check_text", "reading_arrays",
+           "readings_split", "readings_split_text", "representatives", "rerun_changes",
+           "rerun_spread", "rerun_text", "same_sweep", "seed_margin", "short",
+           "shown_spec", "substance", "thin_passes", "top_quality", "verdicts_2d",
+           "verdicts_with_probes", "width_claim", "width_gaps", "width_verdict",
+           "with_probes"]
