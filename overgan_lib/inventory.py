@@ -128,6 +128,8 @@ def recompute_command(result: StoredResult) -> str:
                 else _sweep_of_run(prof).get(Path(result.path).stem))
         return (f"overgan sweep {name} --profile {prof} --rerun" if name else
                 "the `overgan sweep` that trained it, with --rerun")
+    if exp == "reproduce":
+        return f"overgan reproduce {result.config.get('result')}"
     if exp.startswith("bench_"):
         return _bench_command(exp.removeprefix("bench_").replace("_", "-"), result.config, prof)
     chapter = chapter_of(exp)

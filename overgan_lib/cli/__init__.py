@@ -1,4 +1,4 @@
-"""The ``overgan`` command line: train, sweep, bench, check, data, fid, results."""
+"""The ``overgan`` command line: train, sweep, bench, check, data, fid, results, reproduce."""
 
 from __future__ import annotations
 
@@ -88,6 +88,15 @@ def cmd_results(args: argparse.Namespace) -> int:
         print(f"{r.path}  profile={r.profile} seed={r.seed} git={r.sha[:8]} "
               f"tree={tree[r.clean]} {r.state} device={r.device} wall={r.wall_s:.1f}s")
     print(summary(rows))
+    return 0
+
+
+def cmd_reproduce(args: argparse.Namespace) -> int:
+    """Recompute one stored result in a scratch copy of the store and compare."""
+    from ..reproduce import report, reproduce
+
+    out = reproduce(args.result, keep=args.keep)
+    print(json.dumps(out, indent=1, default=float) if args.json else report(out))
     return 0
 
 
@@ -212,6 +221,14 @@ def build_parser() -> argparse.ArgumentParser:
                    help="list only the stale results (the summary still counts all)")
     r.add_argument("--json", action="store_true", help="print the listed results as JSON")
     r.set_defaults(func=cmd_results)
+    rp = sub.add_parser("reproduce", help="recompute one stored result on this machine (in a "
+                        "scratch copy of the store) and compare it with the stored one")
+    rp.add_argument("result", help="the stored result, as `overgan results` prints it "
+                    "(e.g. eigen/cpu/<key>.json)")
+    rp.add_argument("--keep", metavar="FOLDER", help="leave the scratch store and executed "
+                    "notebooks in FOLDER (default: removed)")
+    rp.add_argument("--json", action="store_true", help="print the comparison as JSON")
+    rp.set_defaults(func=cmd_reproduce)
     return ap
 
 

@@ -10,7 +10,7 @@ Modules: :mod:`.claims` (one width: :func:`best_spec`, :func:`claim_verdict`),
 (from a stored record: :func:`verdicts_2d`, :func:`quality_trends`, :func:`mnist_verdict`) and
 :mod:`.robustness` (with the probes, across widths: :func:`verdicts_with_probes`,
 :func:`across_widths`, :func:`rate_check`) and :mod:`.reruns` (the same sweep stored from two
-machines: :func:`rerun_changes`).
+machines: :func:`verdict_pairs`, :func:`verdicts_agreed`).
 """
 
 from .claims import (
@@ -39,7 +39,20 @@ from .claims import (
     top_quality,
 )
 from .records import mnist_bar, mnist_verdict, quality_trends, reading_arrays, verdicts_2d
-from .reruns import describe, other_records, rerun_changes, rerun_spread, rerun_text, same_sweep
+from .reruns import (
+    DISAGREE,
+    Pair,
+    agreed,
+    check_same_sweep,
+    describe,
+    disagreed,
+    pick_rerun,
+    rerun_spread,
+    rerun_text,
+    same_sweep,
+    verdict_pairs,
+    verdicts_agreed,
+)
 from .robustness import (
     PROBE_KEYS,
     across_widths,
@@ -59,14 +72,15 @@ from .width import (
     width_verdict,
 )
 
-__all__ = ["BUDGET", "CLAIMS", "COLLAPSED_MODES", "MIN_HQ", "PROBE_KEYS", "READINGS",
-           "SMEAR_MARGIN", "THIN_MARGIN", "TREND_TOL", "across_widths", "beats_smear",
-           "best_spec", "claim_verdict", "claim_verdicts", "clears", "collapsed_passes",
-           "describe", "half_width", "learned", "learned_mask", "mnist_bar",
-           "mnist_verdict", "other_records", "quality_by_width", "quality_trend",
-           "quality_trends", "rate_check", "rate_check_text", "reading_arrays",
-           "readings_split", "readings_split_text", "representatives", "rerun_changes",
-           "rerun_spread", "rerun_text", "same_sweep", "seed_margin", "short",
-           "shown_spec", "substance", "thin_passes", "top_quality", "verdicts_2d",
-           "verdicts_with_probes", "width_claim", "width_gaps", "width_verdict",
-           "with_probes"]
+__all__ = ["BUDGET", "CLAIMS", "COLLAPSED_MODES", "DISAGREE", "MIN_HQ", "PROBE_KEYS", "READINGS",
+           "SMEAR_MARGIN", "THIN_MARGIN", "TREND_TOL", "Pair", "across_widths",
+           "agreed", "beats_smear", "best_spec", "check_same_sweep", "claim_verdict",
+           "claim_verdicts", "clears", "collapsed_passes", "describe", "disagreed",
+           "half_width", "learned", "learned_mask", "mnist_bar", "mnist_verdict",
+           "pick_rerun", "quality_by_width", "quality_trend", "quality_trends",
+           "rate_check", "rate_check_text", "reading_arrays", "readings_split",
+           "readings_split_text", "representatives", "rerun_spread", "rerun_text",
+           "same_sweep", "seed_margin", "short", "shown_spec", "substance",
+           "thin_passes", "top_quality", "verdict_pairs", "verdicts_2d",
+           "verdicts_agreed", "verdicts_with_probes", "width_claim", "width_gaps",
+           "width_verdict", "with_probes"]

@@ -59,11 +59,11 @@ def learned(modes_: np.ndarray, hq: np.ndarray, min_hq: float,
     return bool(c.sum() > c.size / 2)
 
 
-def learned_mask(modes_: np.ndarray, hq: np.ndarray, min_hq: float = MIN_HQ,
-                 max_modes: int | None = COLLAPSED_MODES) -> np.ndarray:
-    """:func:`learned` of every setting at once: arrays (..., seed) to a boolean mask (...),
-    e.g. (benchmark, width, spec, seed) to which cells of a sweep learned (the chapter's
-    count of cells reaching the bar uses the verdicts' rule, not the mean over seeds)."""
+def learned_mask(modes_: np.ndarray, hq: np.ndarray, min_hq: float,
+                 max_modes: int | None = None) -> np.ndarray:
+    """:func:`learned` of every setting at once (same arguments): arrays (..., seed) to a
+    boolean mask (...), e.g. (benchmark, width, spec, seed) to which cells of a sweep learned.
+    With ``max_modes=COLLAPSED_MODES`` it is the rule the verdicts use (:func:`best_spec`)."""
     c = clears(modes_, hq, min_hq, max_modes)
     return c.sum(-1) > c.shape[-1] / 2
 

@@ -1,16 +1,20 @@
 """Whether chapter 12's verdicts survive a rerun of the same sweep on another machine.
 
-A 2D GAN run is chaotic: two machines that round one floating-point operation differently (a
-CPU model with other vector kernels, another BLAS) train the same code, seeds and settings to
-other numbers, and the difference grows from the first checkpoint on. Bitwise reproducibility
-holds per CPU model and build only. A rerun elsewhere is then a fresh draw of the runs'
-rounding with everything else fixed; the verdicts that change under it rest on it. This module
-compares two stored :func:`~overgan_lib.related.jelassi.pacgan_sweep` records of the same
-sweep (the probes may differ: they are trained apart from the sweep's settings).
+A 2D GAN run is chaotic: two machines that round one floating-point operation differently
+(another CPU model or BLAS) train the same code, seeds and settings to other numbers, and the
+difference grows from the first checkpoint on. Bitwise reproducibility holds per CPU model and
+build only. A rerun elsewhere is then close to a fresh draw of the runs' rounding with everything
+else fixed, and a verdict the two machines disagree on rests on that draw: :func:`agreed` reads
+it as inconclusive. One rerun that agrees is one redraw survived, not a proof of robustness.
+
+This module compares two stored :func:`~overgan_lib.related.jelassi.pacgan_sweep` records of
+the same sweep (their probes may differ: they are trained apart from the sweep's settings, and
+verdicts with the probes are compared over the probes both hold).
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -19,9 +23,14 @@ from ...errors import ParameterError
 from ...store import Record, records
 from .claims import READINGS, short
 from .records import verdicts_2d
+from .robustness import PROBE_KEYS, verdicts_with_probes
 
 #: Config keys that do not touch the sweep's own runs (trained separately, at ``k_show``).
 APART = ("probes",)
+#: The start of a verdict the two machines disagree on (:func:`agreed`).
+DISAGREE = "inconclusive (the machines disagree"
+#: Record entries two records of one sweep must share (:func:`check_same_sweep`).
+_SAME = ("widths", "benchmarks", "n_modes", "names", "labels", "curve_steps")
 
 
 def same_sweep(cfg_a: dict[str, Any], cfg_b: dict[str, Any]) -> bool:
@@ -31,78 +40,213 @@ def same_sweep(cfg_a: dict[str, Any], cfg_b: dict[str, Any]) -> bool:
     return strip(cfg_a) == strip(cfg_b)
 
 
-def other_records(record: Record) -> list[Record]:
-    """The stored records of ``record``'s experiment and profile, other than it, that train the
-    same sweep (:func:`same_sweep`): reruns of it, e.g. from another machine."""
+def pick_rerun(record: Record) -> Record | None:
+    """The stored record of the same sweep (:func:`same_sweep`) to compare ``record`` with:
+    one from another device if any (the newest), else None. A second record from the same
+    device would be a bitwise copy (README, "Determinism"), not a redraw."""
     profile = str(record.provenance.get("profile"))
-    return [r for r in records(record.experiment, profile)
-            if r.path != record.path and same_sweep(r.config, record.config)]
+    device = record.provenance.get("device")
+    others = [r for r in records(record.experiment, profile)
+              if r.path != record.path and same_sweep(r.config, record.config)
+              and r.provenance.get("device") != device]
+    return max(others, key=lambda r: str(r.provenance.get("created_utc", ""))) if others \
+        else None
 
 
 def describe(record: Record) -> str:
-    """Where a record was computed: its device and commit (``"cpu:… at commit 1234567"``)."""
+    """Where a record was computed: its device and commit (``"cpu:… at commit 1234567"``),
+    saying so when the device names no CPU model."""
     prov = record.provenance
-    return f"{prov.get('device', 'an unknown device')} at commit {str(prov.get('git_sha'))[:7]}"
+    device = str(prov.get("device", "an unknown device"))
+    # Records made before December 2026 name only the architecture (store.cpu_model).
+    unnamed = " (CPU model not recorded)" if device.startswith("cpu:") and "(" not in device \
+        else ""
+    return f"{device}{unnamed} at commit {str(prov.get('git_sha'))[:7]}"
 
 
-def rerun_changes(a: dict[str, Any], b: dict[str, Any], cfg: dict[str, Any]
-                  ) -> tuple[list[tuple[str, int, str, str, str, str]], int]:
-    """Every sweep verdict (:func:`verdicts_2d`, both readings, every width) that differs in
-    short form (:func:`short`) between records ``a`` and ``b`` of one sweep, as (reading, k,
-    benchmark, claim, verdict in a, verdict in b), and how many verdicts were compared."""
-    if [int(k) for k in a["widths"]] != [int(k) for k in b["widths"]] or \
-            list(a["names"]) != list(b["names"]):
-        raise ParameterError("the two records train different sweeps (widths or settings "
+def check_same_sweep(a: dict[str, Any], b: dict[str, Any]) -> None:
+    """A one-line error unless two records hold the same sweep's entries (:data:`_SAME`)."""
+    differ = [k for k in _SAME if k in a and k in b
+              and np.asarray(a[k]).tolist() != np.asarray(b[k]).tolist()]
+    if differ:
+        raise ParameterError(f"the two records train different sweeps ({', '.join(differ)} "
                              "differ); compare records whose configs pass same_sweep")
-    changes, total = [], 0
+
+
+def disagreed(verdict: str) -> bool:
+    """Whether a verdict was read as inconclusive because the machines disagree."""
+    return verdict.startswith(DISAGREE)
+
+
+def agreed(here: dict[str, dict[str, str]], there: dict[str, dict[str, str]] | None
+           ) -> dict[str, dict[str, str]]:
+    """Per benchmark and claim, ``here``'s verdict where ``there`` (the same verdicts from the
+    other machine's record, or None) says the same in short form (:func:`short`), else
+    "inconclusive (the machines disagree: X here, Y on the other machine; ...)" with ``here``'s
+    reason kept."""
+    if there is None:
+        return here
+    out: dict[str, dict[str, str]] = {}
+    for ds, claims in here.items():
+        out[ds] = {}
+        for key, v in claims.items():
+            w = there[ds][key]
+            if short(v) == short(w):
+                out[ds][key] = v
+                continue
+            why = v[len(short(v)) + 2:-1] if v != short(v) else ""
+            out[ds][key] = (f"{DISAGREE}: {short(v)} here, {short(w)} on the other machine"
+                            + (f"; here: {why}" if why else "") + ")")
+    return out
+
+
+def _shared_probes(a: dict[str, Any], b: dict[str, Any]) -> tuple[dict, dict] | None:
+    """Both records with only the probes (by label) they both hold, in ``a``'s order; None
+    when either has no probes of every reading or they share none."""
+    keys = ("probe_names", "probe_labels", *PROBE_KEYS["precise"], *PROBE_KEYS["recovers"])
+    if not all(k in a and k in b for k in keys):
+        return None
+    common = [lab for lab in a["probe_labels"] if lab in list(b["probe_labels"])]
+    if not common:
+        return None
+
+    def subset(d: dict[str, Any]) -> dict[str, Any]:
+        idx = [list(d["probe_labels"]).index(lab) for lab in common]
+        out = {**d, "probe_names": [d["probe_names"][j] for j in idx], "probe_labels": common}
+        for k in keys[2:]:
+            out[k] = np.asarray(d[k])[:, idx]
+        return out
+    return subset(a), subset(b)
+
+
+def verdicts_agreed(data: dict[str, Any], cfg: dict[str, Any], other: dict[str, Any] | None,
+                    reading: str = "precise", k: int | None = None
+                    ) -> dict[str, dict[str, str]]:
+    """:func:`verdicts_2d` of ``data``, each read as inconclusive where the same sweep's
+    record from another machine (``other``, or None) disagrees (:func:`agreed`)."""
+    here = verdicts_2d(data, cfg, reading=reading, k=k)
+    if other is None:
+        return here
+    check_same_sweep(data, other)
+    return agreed(here, verdicts_2d(other, cfg, reading=reading, k=k))
+
+
+@dataclass(frozen=True)
+class Pair:
+    """One verdict on both machines."""
+
+    reading: str
+    k: int | None  # None: the width claim, judged across widths
+    benchmark: str
+    claim: str
+    scope: str  # "sweep" or "with probes" (the probes both records hold, at k_show)
+    here: str  # short form
+    there: str
+
+    @property
+    def decisive(self) -> bool:
+        """Whether either machine's verdict decides the claim (is not inconclusive)."""
+        return not (self.here.startswith("inconclusive") and
+                    self.there.startswith("inconclusive"))
+
+    @property
+    def turned(self) -> bool:
+        return self.here != self.there
+
+
+def verdict_pairs(a: dict[str, Any], b: dict[str, Any], cfg: dict[str, Any]) -> list[Pair]:
+    """Every verdict of records ``a`` (here) and ``b`` (the other machine) of one sweep: the
+    claims at every width and the width claim once (:func:`verdicts_2d`), both readings, and
+    the claims at ``k_show`` with the probes both records hold (:func:`verdicts_with_probes`)."""
+    check_same_sweep(a, b)
+    widths = [int(k) for k in a["widths"]]
+    pairs: list[Pair] = []
     for reading in READINGS:
-        for k in (int(k) for k in a["widths"]):
+        for k in widths:
             va = verdicts_2d(a, cfg, reading=reading, k=k)
             vb = verdicts_2d(b, cfg, reading=reading, k=k)
             for ds, claims in va.items():
                 for key, v in claims.items():
-                    total += 1
-                    if short(v) != short(vb[ds][key]):
-                        changes.append((reading, k, ds, key, short(v), short(vb[ds][key])))
-    return changes, total
+                    if key == "width" and k != widths[0]:
+                        continue  # the same verdict at every k
+                    pairs.append(Pair(reading, None if key == "width" else k, ds, key, "sweep",
+                                      short(v), short(vb[ds][key])))
+        shared = _shared_probes(a, b)
+        if shared is not None:
+            pa, pb = (verdicts_with_probes(d, cfg, reading) for d in shared)
+            pairs += [Pair(reading, int(cfg["k_show"]), ds, key, "with probes", short(v),
+                           short(pb[ds][key])) for ds, claims in pa.items()
+                      for key, v in claims.items()]
+    return pairs
 
 
 def rerun_spread(a: dict[str, Any], b: dict[str, Any]) -> dict[str, float]:
     """How far apart two records of one sweep are, per seed and setting: the share of final
-    mode counts that agree; at the first checkpoint, the share of high-quality fractions still
-    equal and the largest difference; the mean difference at the end (fractions of samples)."""
+    mode counts that agree and the mean difference of high-quality fraction at the end, beside
+    (``seed_mean``) the mean difference between two seeds of the same setting in ``a``; at the
+    first checkpoint, among readings not zero on both, the share that are equal and the largest
+    difference (fractions of samples)."""
+    check_same_sweep(a, b)
     ca, cb = np.asarray(a["hq_curves"], dtype=float), np.asarray(b["hq_curves"], dtype=float)
-    first = np.abs(ca[..., 0, :] - cb[..., 0, :])
+    fa, fb = ca[..., 0, :], cb[..., 0, :]
+    live = (fa != 0) | (fb != 0)
+    first = np.abs(fa - fb)[live]
+    q = np.asarray(a["hq_fraction"], dtype=float)  # (..., seed)
+    n = q.shape[-1]
+    seeds = [np.abs(q[..., i] - q[..., j]).mean() for i in range(n) for j in range(i + 1, n)]
     return {"modes_equal": float(np.mean(np.asarray(a["modes"]) == np.asarray(b["modes"]))),
-            "first_equal": float(np.mean(first == 0)), "first_max": float(first.max()),
+            "seed_mean": float(np.mean(seeds)) if seeds else float("nan"),
+            "first_equal": float(np.mean(first == 0)) if first.size else 1.0,
+            "first_max": float(first.max()) if first.size else 0.0,
             "final_mean": float(np.abs(np.asarray(a["hq_fraction"], dtype=float)
                                        - np.asarray(b["hq_fraction"], dtype=float)).mean()),
             "first_step": int(np.asarray(a["curve_steps"])[0])}
 
 
-def rerun_text(changes: list[tuple[str, int, str, str, str, str]], total: int,
-               spread: dict[str, float], here: str, there: str,
+def _counts(pairs: list[Pair]) -> str:
+    """"X of the Y decisive verdicts turn (Z verdicts in all)" for one reading and scope."""
+    decisive = [p for p in pairs if p.decisive]
+    return (f"{sum(p.turned for p in decisive)} of the {len(decisive)} decisive on either "
+            f"machine ({len(pairs)} in all)")
+
+
+def rerun_text(pairs: list[Pair], spread: dict[str, float], here: str, there: str,
                labels: dict[str, str] | None = None) -> str:
-    """Chapter 12's paragraph on ``changes = rerun_changes(shown, other, cfg)`` (and
-    :func:`rerun_spread` of the two): the record shown is described by ``here`` (e.g. its
-    device and commit), the other record of the same sweep by ``there``; ``labels`` names the
-    claims (default: their keys)."""
+    """Chapter 12's paragraph on :func:`verdict_pairs` of the record shown and another of
+    the same sweep (and :func:`rerun_spread` of the two): the record shown is described by
+    ``here`` (e.g. its device and commit), the other by ``there``; ``labels`` names the claims
+    (default: their keys)."""
     labels = labels or {}
-    by_reading = {r: [c for c in changes if c[0] == r] for r in READINGS}
-    per = total // len(READINGS)
-    counts = "; ".join(f"{len(cs)} of the {per} {r} verdicts" for r, cs in by_reading.items())
-    listed = "; ".join(f"{labels.get(key, key)} on the {ds} at k={k} ({r}): {v_here} here, "
-                       f"{v_there} there" for r, k, ds, key, v_here, v_there in changes)
+    if spread["first_equal"] == 1.0 and spread["modes_equal"] == 1.0 and \
+            spread["final_mean"] == 0.0:
+        return (f"The same sweep is stored twice, from {here} and from {there}, and the two "
+                "records hold the same numbers: the rerun drew the same rounding, so it tests "
+                "nothing about how the verdicts depend on it.")
+    first = (f"At the first checkpoint (step {spread['first_step']:,}) their per-seed "
+             "high-quality readings are still equal." if spread["first_equal"] == 1.0 else
+             f"Their runs differ from the first checkpoint on: at step "
+             f"{spread['first_step']:,}, {spread['first_equal']:.0%} of the per-seed "
+             "high-quality readings that are not zero on both are equal, the others up to "
+             f"{100 * spread['first_max']:.1f} points apart, as chaotic training grows a "
+             "difference in floating-point rounding.")
+    counts = "; ".join(
+        f"{r}, {scope}: {_counts([p for p in pairs if p.reading == r and p.scope == scope])}"
+        for r in READINGS for scope in ("sweep", "with probes")
+        if any(p.reading == r and p.scope == scope for p in pairs))
+    turned = [p for p in pairs if p.turned]
+    listed = "; ".join(
+        f"{labels.get(p.claim, p.claim)} on the {p.benchmark}"
+        + (" across widths" if p.k is None else f" at k={p.k}")
+        + f" ({p.reading}{', with probes' if p.scope != 'sweep' else ''}): {p.here} here, "
+        f"{p.there} there" for p in turned)
     return (f"The same sweep (code, seeds and settings) is stored twice: the record shown, from "
-            f"{here}, and one from {there}. Their runs differ from the first checkpoint on "
-            f"(at step {spread['first_step']:,}, {spread['first_equal']:.0%} of the per-seed "
-            f"high-quality fractions are still equal, the others up to "
-            f"{100 * spread['first_max']:.1f} points apart), as chaotic training amplifies a "
-            f"difference in floating-point rounding; at the end {spread['modes_equal']:.0%} of "
-            f"the per-seed mode counts agree and the high-quality fractions differ by "
-            f"{100 * spread['final_mean']:.1f} points on average. Of the verdicts (both "
-            f"readings, every width), {counts} differ between the two"
-            + (f": {listed}." if changes else ".")
-            + " A verdict that changes here rests on the runs' rounding, as it would on another "
-            "draw of seeds; the 95% intervals of the rules are meant to cover that spread, and "
-            "where they do not, the verdict is not yet a finding.")
+            f"{here}, and one from {there}. " + first + f" At the end "
+            f"{spread['modes_equal']:.0%} of the per-seed mode counts agree and the high-quality "
+            f"fractions differ by {100 * spread['final_mean']:.1f} points on average, against "
+            f"{100 * spread['seed_mean']:.1f} points between two seeds of the same setting on "
+            "one machine: a rerun elsewhere is close to another draw of seeds. Verdicts that "
+            "turn between the "
+            f"two ({counts}): " + (listed or "none") + ". Every verdict of this chapter that "
+            "the two machines disagree on reads **inconclusive (the machines disagree)**, in the "
+            "tables and on the status page. A verdict they agree on has survived one such "
+            "redraw; that is not robustness, and more seeds are the remedy.")

@@ -91,75 +91,134 @@ def across_widths(by_width: dict[int, str]) -> str:
                      for v, ks in groups.items())
 
 
-def rate_check(data: dict[str, Any], cfg: dict[str, Any], name: str, key: str
-               ) -> dict[str, Any] | None:
+def _rate(label: str) -> float | None:
+    """The learning rate of a one-rate setting label (``"rgraft η=0.01"``), else None."""
+    head, _, value = label.rpartition("η=")
+    try:
+        return float(value) if head and " " not in value else None
+    except ValueError:
+        return None
+
+
+def rate_check(data: dict[str, Any], cfg: dict[str, Any], name: str, key: str,
+               compare: str = "sgda") -> dict[str, Any] | None:
     """How claim ``key`` depends on the learning rate of optimiser ``name`` at ``k_show``.
 
     Returns None when the sweep has no setting called ``name``; else ``labels`` (its settings:
     the sweep's first, then its probes), ``sweep`` (how many of them the sweep trains at every
-    width), and per benchmark: ``near_modes`` (setting x seed, modes recovered), ``near``
-    (mean near fraction per setting), ``hq`` (mean high-quality fraction per setting), and
-    ``verdicts`` ({reading: (sweep alone, with the probes)}; the second is None without probes
-    of this reading).
+    width), ``rates`` (each label's learning rate, None for split rates), ``compare`` (per
+    label, the label of a ``compare`` setting at the same rate, sweep or probe, or None), and
+    per benchmark: ``near_modes`` (setting x seed, modes recovered), ``near`` and ``hq`` (mean
+    near and high-quality fractions per setting), ``compare_near`` (the ``compare`` setting's
+    mean near fraction, or None), and ``verdicts`` ({reading: (sweep alone, with ``name``'s
+    probes added)}; the second is None without such probes). Probes count only where the
+    record stores both readings of them.
+    Only ``name``'s probes are added, so a turn is due to its other rates, not to another
+    optimiser's probe.
     """
     names = list(data["names"])
     if name not in names:
         return None
-    w0 = [int(k) for k in data["widths"]].index(cfg["k_show"])
-    has_probes = all(k in data for k in ("probe_names", *PROBE_KEYS["recovers"]))
+    widths = [int(k) for k in data["widths"]]
+    if int(cfg["k_show"]) not in widths:
+        raise ParameterError(f"k_show={cfg['k_show']!r} is not one of the record's widths "
+                             f"{widths}")
+    w0 = widths.index(int(cfg["k_show"]))
+    probe_keys = ("probe_names", "probe_labels", *PROBE_KEYS["precise"])
+    # Probes count only with both readings stored (records before the recovery reading lack
+    # it): the per-rate figures quote both.
+    has_probes = all(k in data for k in (*probe_keys, *PROBE_KEYS["recovers"]))
     pj = [j for j, n in enumerate(data["probe_names"]) if n == name] if has_probes else []
     sj = [j for j, n in enumerate(names) if n == name]
     labels = [data["labels"][j] for j in sj] + [data["probe_labels"][j] for j in pj]
-    out: dict[str, Any] = {"labels": labels, "sweep": len(sj), "benchmarks": {}}
+    rates = [_rate(lab) for lab in labels]
+    # Settings of ``compare`` (sweep first, then probes) by rate, at k_show.
+    pool = [("sweep", j, data["labels"][j]) for j, n in enumerate(names) if n == compare]
+    if has_probes:
+        pool += [("probe", j, data["probe_labels"][j])
+                 for j, n in enumerate(data["probe_names"]) if n == compare]
+    same = [next((c for c in pool if r is not None and _rate(c[2]) == r), None) for r in rates]
+    own = {k: v for k, v in data.items() if k not in probe_keys + PROBE_KEYS["recovers"]}
+    if pj:  # the record with ``name``'s probes only
+        own.update(probe_names=[name] * len(pj),
+                   probe_labels=[data["probe_labels"][j] for j in pj])
+        for k in (*PROBE_KEYS["precise"], *PROBE_KEYS["recovers"]):
+            own[k] = np.asarray(data[k])[:, pj]
+    out: dict[str, Any] = {"labels": labels, "sweep": len(sj), "rates": rates,
+                           "compare": [None if c is None else c[2] for c in same],
+                           "benchmarks": {}}
     sweep_v = {r: verdicts_2d(data, cfg, reading=r) for r in READINGS}
-    probe_v = {r: verdicts_with_probes(data, cfg, r) if pj and all(
-        k in data for k in PROBE_KEYS[r]) else None for r in READINGS}
+    probe_v = {r: verdicts_with_probes(own, cfg, r) if pj else None for r in READINGS}
     for i, ds in enumerate(data["benchmarks"]):
         def pick(sweep_key: str, probe_key: str) -> np.ndarray:
             s = np.asarray(data[sweep_key])[i, w0, sj]
             return np.concatenate([s, np.asarray(data[probe_key])[i, pj]]) if pj else s
+
+        def near_of(c: tuple[str, int, str] | None) -> float | None:
+            if c is None:
+                return None
+            arr = (np.asarray(data["near_fraction"])[i, w0, c[1]] if c[0] == "sweep"
+                   else np.asarray(data["probe_near"])[i, c[1]])
+            return float(arr.mean())
         out["benchmarks"][ds] = {
             "near_modes": pick("near_modes", "probe_near_modes"),
             "near": pick("near_fraction", "probe_near").mean(-1),
             "hq": pick("hq_fraction", "probe_hq").mean(-1),
+            "compare_near": [near_of(c) for c in same],
             "verdicts": {r: (sweep_v[r][ds][key],
                              None if probe_v[r] is None else probe_v[r][ds][key])
                          for r in READINGS}}
     return out
 
 
-def rate_check_text(check: dict[str, Any] | None, k_show: int, what: str = "the reverse graft",
-                    claim: str = "1b") -> str:
+def rate_check_text(check: dict[str, Any] | None, k_show: int, steps: int,
+                    what: str = "the reverse graft", claim: str = "1b",
+                    compare: str = "SGDA") -> str:
     """Chapter 12's sentence on :func:`rate_check`: which rates ``what`` was tried at, its
-    modes recovered per seed at each, and whether claim ``claim``'s verdicts at ``k_show``
-    change when the probes are counted. With one rate, it says the claim is conditional on it;
-    with several in the sweep (the gpu rows), that the best represents it.
+    modes recovered per seed at each (with ``compare``'s near fraction at the same rate where
+    one was trained), whether the best rate is an end of the range tried, and whether claim
+    ``claim``'s verdicts at ``k_show`` change when ``what``'s probes are counted. With one rate
+    it says the claim is conditional on it; with several in the sweep, that the best stands
+    for it. ``steps``: the runs' length (a one-sided verdict is about that budget).
     """
     if check is None:
         return f"{what} is not in this profile's sweep, so claim {claim} is not judged"
     labels, n_sweep = check["labels"], check["sweep"]
-    per = "; ".join(
-        f"on the {ds}, " + ", ".join(
-            f"{lab}: {'/'.join(str(int(m)) for m in b['near_modes'][j])} "
-            f"({b['near'][j]:.0%} near, {b['hq'][j]:.0%} high quality)"
-            for j, lab in enumerate(labels))
-        for ds, b in check["benchmarks"].items())
+
+    def one(b: dict[str, Any], j: int) -> str:
+        cmp = b["compare_near"][j]
+        return (f"{labels[j]}: {'/'.join(str(int(m)) for m in b['near_modes'][j])} "
+                f"({b['near'][j]:.0%} near, {b['hq'][j]:.0%} high quality"
+                + (f"; {compare} at that rate {cmp:.0%} near" if cmp is not None else "") + ")")
+    per = "; ".join(f"on the {ds}, " + ", ".join(one(b, j) for j in range(len(labels)))
+                    for ds, b in check["benchmarks"].items())
     head = (f"at k={k_show}, modes recovered per seed (mean near and high-quality fractions) "
             f"{per}")
     if len(labels) == 1:
         return (f"{what} runs only at {labels[0]}, and no probe tries another rate; {head}. "
                 f"So claim {claim}'s verdict measures that step size at least as much as "
                 "direction against magnitude, and is conditional on it")
+    rates = check["rates"]
+    ends = ""
+    if None not in rates and len(set(rates)) > 1:
+        best = {ds: int(np.argmax(b["near"])) for ds, b in check["benchmarks"].items()}
+        edge = [f"{labels[j]} on the {ds} ({'smallest' if rates[j] == min(rates) else 'largest'}"
+                " rate tried)" for ds, j in best.items() if rates[j] in (min(rates), max(rates))]
+        ends = (f" The best rate by near fraction is an end of the range tried for "
+                f"{'; '.join(edge)}, so a better rate may lie beyond it." if edge else
+                " The best rate by near fraction lies inside the range tried on every benchmark.")
     if len(labels) == n_sweep:
         return (f"{what} runs at {', '.join(labels)} at every width, the best of them "
-                f"representing it (the rule of every optimiser); {head}")
-    changed = [f"{ds} ({r}): {short(v[0])} → {short(v[1])}"
-               for ds, b in check["benchmarks"].items() for r, v in b["verdicts"].items()
-               if v[1] is not None and short(v[0]) != short(v[1])]
-    turn = ("counting the probes changes none of claim " + claim + "'s verdicts at this width"
-            if not changed else "counting the probes changes claim " + claim + "'s verdict: "
-            + "; ".join(changed))
+                f"representing it (the rule of every optimiser); {head}.{ends}")
+    changed = [f"{ds} ({r}): {short(sweep)} → {short(both)}"
+               for ds, b in check["benchmarks"].items()
+               for r, (sweep, both) in b["verdicts"].items() if short(sweep) != short(both)]
+    turn = (f"counting them changes claim {claim}'s verdict: " + "; ".join(changed) if changed
+            else f"counting them changes none of claim {claim}'s verdicts at this width")
+    one_sided = (f" Where {what} is below the bar at every rate, the verdict still says only "
+                 f"that no rate tried brings it there within {steps:,} steps.")
     return (f"{what} runs at {', '.join(labels[:n_sweep])} in the sweep (every width) and at "
-            f"{', '.join(labels[n_sweep:])} as probes (k={k_show} only); {head}. With the "
-            f"best of these rates representing it (the same rule as every probe), {turn}. At "
-            f"the other widths the verdict rests on {', '.join(labels[:n_sweep])} alone")
+            f"{', '.join(labels[n_sweep:])} as probes (k={k_show} only); {head}.{ends} With "
+            f"its best rate representing it (the rule of every optimiser; only {what}'s probes "
+            f"added), {turn}.{one_sided} At the other widths the verdict rests on "
+            f"{', '.join(labels[:n_sweep])} alone")
