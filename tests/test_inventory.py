@@ -64,10 +64,10 @@ def test_a_bad_experiment_or_profile_is_a_one_line_error(capsys):
 
 
 def test_every_chapter_experiment_has_its_chapter():
-    """Every experiment that is neither a sweep, a run nor a bench is stored by exactly one
-    chapter's ``ob.run``: the recompute command can name it."""
+    """Every experiment that is neither a sweep, a run, a bench nor a stored comparison is
+    stored by exactly one chapter's ``ob.run``: the recompute command can name it."""
     for exp in provenance.DEPENDS:
-        if exp == "train" or exp.startswith(("sweep_", "bench_")):
+        if exp in ("train", "reproduce") or exp.startswith(("sweep_", "bench_")):
             continue
         chapter = inventory.chapter_of(exp)
         assert chapter is not None, exp
@@ -117,6 +117,9 @@ def test_sweep_and_run_commands_name_the_sweep():
         assert command == f"overgan sweep {held[0]} --profile smoke --rerun"
     lost = inventory.recompute_command(_result("train", {}, "smoke", "train/smoke/0.json"))
     assert lost == "the `overgan sweep` that trained it, with --rerun"
+    # a stored comparison is redone by comparing again
+    assert inventory.recompute_command(_result("reproduce", {"result": "eigen/cpu/a.json"})) == (
+        "overgan reproduce eigen/cpu/a.json")
 
 
 def test_cli_lists_json_and_only_the_stale(capsys, monkeypatch):
