@@ -51,6 +51,7 @@ class Difference:
     key: str  # dotted path into the record's data
     equal: bool  # bitwise (NaN equal to NaN)
     share_equal: float  # of the elements (1.0 or 0.0 for non-numeric entries)
+    n: int  # elements compared (1 for a non-numeric entry, 0 for other shapes)
     max_abs: float  # largest |a - b| (0 where equal; NaN for non-numeric or other shapes)
     max_rel: float  # max_abs over the largest |a| (NaN where that is 0)
     note: str = ""  # "timing", "shape (3,) vs (4,)", "missing in one"
@@ -81,15 +82,15 @@ def compare_entry(key: str, a: Any, b: Any) -> Difference:
     x, y = _numeric(a), _numeric(b)
     if x is None or y is None:
         same = bool(json.dumps(a, default=str) == json.dumps(b, default=str))
-        return Difference(key, same, float(same), np.nan, np.nan, note)
+        return Difference(key, same, float(same), 1, np.nan, np.nan, note)
     if x.shape != y.shape:
-        return Difference(key, False, 0.0, np.nan, np.nan, f"shape {x.shape} vs {y.shape}")
+        return Difference(key, False, 0.0, 0, np.nan, np.nan, f"shape {x.shape} vs {y.shape}")
     same = (x == y) | (np.isnan(x) & np.isnan(y))
     diff = np.where(same, 0.0, np.abs(x - y))
     max_abs = float(np.nanmax(diff)) if diff.size else 0.0
     scale = float(np.nanmax(np.abs(x))) if x.size and np.isfinite(x).any() else 0.0
-    return Difference(key, bool(same.all()), float(same.mean()) if same.size else 1.0, max_abs,
-                      max_abs / scale if scale > 0 else np.nan, note)
+    return Difference(key, bool(same.all()), float(same.mean()) if same.size else 1.0,
+                      int(same.size), max_abs, max_abs / scale if scale > 0 else np.nan, note)
 
 
 def compare_records(a: dict[str, Any], b: dict[str, Any]) -> list[Difference]:
@@ -97,9 +98,9 @@ def compare_records(a: dict[str, Any], b: dict[str, Any]) -> list[Difference]:
     an entry only one of them holds is a difference."""
     fa, fb = _flatten(a), _flatten(b)
     out = [compare_entry(k, fa[k], fb[k]) if k in fb else
-           Difference(k, False, 0.0, np.nan, np.nan, "missing in the recomputed record")
+           Difference(k, False, 0.0, 0, np.nan, np.nan, "missing in the recomputed record")
            for k in fa]
-    out += [Difference(k, False, 0.0, np.nan, np.nan, "missing in the stored record")
+    out += [Difference(k, False, 0.0, 0, np.nan, np.nan, "missing in the stored record")
             for k in fb if k not in fa]
     return out
 
@@ -217,7 +218,8 @@ def report(out: dict[str, Any], limit: int = 12) -> str:
     differ = [d for d in out["entries"] if not d["equal"] and d["note"] != "timing"]
     differ.sort(key=lambda d: -(d["max_rel"] if np.isfinite(d["max_rel"]) else np.inf))
     for d in differ[:limit]:
-        lines.append(f"    {d['key']}: {d['share_equal']:.0%} of elements equal, max |diff| "
+        differ_n = round(d["n"] * (1 - d["share_equal"]))
+        lines.append(f"    {d['key']}: {differ_n} of {d['n']} elements differ, max |diff| "
                      f"{d['max_abs']:.3g} (relative {d['max_rel']:.3g}) {d['note']}".rstrip())
     if len(differ) > limit:
         lines.append(f"    ... and {len(differ) - limit} more")
