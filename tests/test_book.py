@@ -328,3 +328,42 @@ def test_glued_text_is_plain(monkeypatch):
     ob.glue("t", "the `mnist_mlp` sweep **widens**")
     ob.glue("n", 0.5, ".1%")
     assert seen == {"t": "the mnist_mlp sweep widens", "n": "50.0%"}
+
+
+def _code_cells(md: str) -> list[tuple[list[str], str]]:
+    """(tags, source) of every ``{code-cell}`` of a MyST chapter."""
+    import re
+
+    cells = []
+    for m in re.finditer(r"```\{code-cell\}[^\n]*\n(.*?)```", md, flags=re.S):
+        body = m.group(1)
+        tags = re.findall(r"^:tags: \[(.*?)\]", body, flags=re.M)
+        src = "\n".join(line for line in body.splitlines() if not line.startswith(":"))
+        cells.append(([t.strip() for t in tags[0].split(",")] if tags else [], src))
+    return cells
+
+
+def test_no_chapter_rebinds_its_parameters():
+    """A chapter's parameters (profile, seed, rerun, overrides, ...) keep the values papermill
+    injects: a later cell that rebinds one (``rerun = <a record>``) silently changes what every
+    ``ob.run`` after it does (it once made chapter 12 recompute a committed record)."""
+    import ast
+
+    checked = 0
+    for md in sorted((REPO_ROOT / "book").glob("*.md")):
+        cells = _code_cells(md.read_text())
+        params = [src for tags, src in cells if "parameters" in tags]
+        if not params:
+            continue
+        names = {t.id for node in ast.parse(params[0]).body if isinstance(node, ast.Assign)
+                 for t in node.targets if isinstance(t, ast.Name)}
+        for tags, src in cells:
+            if "parameters" in tags:
+                continue
+            tree = ast.parse("\n".join(line for line in src.splitlines()
+                                       if not line.lstrip().startswith(("%", "!"))))
+            bound = {n.id for n in ast.walk(tree)
+                     if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
+            assert not bound & names, f"{md.name} rebinds parameter(s) {sorted(bound & names)}"
+        checked += 1
+    assert checked >= 12

@@ -161,8 +161,8 @@ def _jelassi(recs: dict[str, list[Record]]) -> tuple[bool | None, str]:
 
     r2, rm = recs["jelassi_2d"][0], recs["jelassi_mnist"][0]
     # As the chapter reads them: inconclusive where the same sweep from another machine disagrees.
-    rerun = jv.pick_rerun(r2)
-    other = None if rerun is None else rerun.data
+    other_machine = jv.pick_rerun(r2)
+    other = None if other_machine is None else other_machine.data
     v2 = jv.verdicts_agreed(r2.data, r2.config, other)
     # The paper's claims only (1b, the reverse graft, is the book's inference from the
     # abstract), each reproduced outright. A one-sided verdict ("... at this budget") rests on
