@@ -53,6 +53,15 @@ def test_rate_check_counts_only_the_reverse_grafts_own_probes_in_claim_1b():
     assert ("changes claim 1b's verdict: ring (precise): reproduced at this budget → not "
             "reproduced; ring (recovers): reproduced at this budget → not reproduced") in text
     assert "rgraft η=0.1 on the ring (largest rate tried), so a better rate may lie" in text
+    # the most modes, not the most samples near: a collapsed rate does not count as best
+    inner = {**check, "labels": ["rgraft η=0.01", "rgraft η=0.03", "rgraft η=0.1"],
+             "rates": [0.01, 0.03, 0.1], "sweep": 1, "compare": [None] * 3,
+             "benchmarks": {"ring": {**ring, "near_modes": np.array([[0] * 3, [8] * 3, [1] * 3]),
+                                     "near": np.array([0.1, 0.5, 0.9]),
+                                     "hq": np.array([0.0, 0.4, 0.0]),
+                                     "compare_near": [None] * 3}}}
+    assert "most modes lies inside the range tried (rgraft η=0.03 on the ring)" in \
+        jv.rate_check_text(inner, 32, 6000)
     assert "no rate tried brings it there within 6,000 steps" in text
     # A probe of another optimiser that would turn the verdict is not credited to the rates.
     data = _rgraft_record(False, adam_probe_learns=True)
