@@ -50,6 +50,19 @@ def clears(modes_: np.ndarray, hq: np.ndarray, min_hq: float,
     return ok
 
 
+def counted_quality(modes_: np.ndarray, hq: np.ndarray, min_hq: float,
+                    max_modes: int | None) -> np.ndarray:
+    """``hq`` with every *collapsed pass* set to 0: a seed that reaches ``min_hq`` while holding
+    at most ``max_modes`` modes (unchanged when ``max_modes`` is None). A generator collapsed onto
+    one mode puts all its samples near it: its quality (up to 100%) says nothing about the
+    mixture, so it neither clears the bar (:func:`clears`) nor counts in a quality lead or a
+    best-setting mean. Seeds below the bar keep their quality, whatever their mode count."""
+    hq = np.asarray(hq, dtype=float)
+    if max_modes is None:
+        return hq
+    return np.where((np.asarray(modes_) <= max_modes) & (hq >= min_hq), 0.0, hq)
+
+
 def learned(modes_: np.ndarray, hq: np.ndarray, min_hq: float,
             max_modes: int | None = None) -> bool:
     """Whether one setting (arrays over seeds) *learned*: a majority of its seeds (more than
@@ -218,10 +231,12 @@ def _unlearned(who: list[str], top: dict[str, tuple[float, int, int, int]], min_
 def _top(modes_: np.ndarray, hq: np.ndarray, names: list[str], name: str, min_hq: float,
          max_modes: int | None) -> tuple[float, int, int, int]:
     """(mean quality, seeds clearing the bar, seeds, seeds reaching it collapsed) of
-    ``name``'s highest-quality setting."""
-    j = _top_spec(hq, names, name)
+    ``name``'s highest-quality setting, by :func:`counted_quality` (a collapsed pass counts as
+    no quality in the mean; it is counted apart)."""
+    q = counted_quality(modes_, hq, min_hq, max_modes)
+    j = _top_spec(q, names, name)
     ok = int(clears(modes_[j], hq[j], min_hq, max_modes).sum())
-    return _mean(hq[j]), ok, int(np.size(hq[j])), int(clears(modes_[j], hq[j], min_hq).sum()) - ok
+    return _mean(q[j]), ok, int(np.size(hq[j])), int(clears(modes_[j], hq[j], min_hq).sum()) - ok
 
 
 def _thin_note(who: tuple[str, ...], modes_: np.ndarray, hq: np.ndarray, names: list[str],
@@ -262,7 +277,8 @@ def claim_verdict(key: str, modes_: np.ndarray, hq: np.ndarray, names: list[str]
       this budget" when it is the second of a ``beats`` claim, by whether the first has all
       modes), but only when the other's representative leads the best setting below the bar
       in mean quality by more than the quality margin (the larger of :data:`THIN_MARGIN` and
-      the paired 95% half-width of the quality difference); else inconclusive. Its mode
+      the paired 95% half-width of the quality difference; a collapsed pass counts as no
+      quality, :func:`counted_quality`); else inconclusive. Its mode
       counts are still not read: a smear's mode count is no evidence.
 
     A one-sided verdict says "at this budget" (:data:`BUDGET`) and names the optimiser below
@@ -281,12 +297,13 @@ def claim_verdict(key: str, modes_: np.ndarray, hq: np.ndarray, names: list[str]
         return f"inconclusive ({_unlearned(lost, top, min_hq, measure, bar)})"
     if lost:  # one-sided: the represented optimiser must lead in quality by the margin
         (won,), (low,) = reps, lost
-        jl = _top_spec(hq, names, low)
-        lead = _mean(hq[reps[won]]) - _mean(hq[jl])
-        margin = seed_margin(hq[reps[won]], hq[jl], THIN_MARGIN, paired=True)
+        q = counted_quality(modes_, hq, min_hq, max_modes)  # collapsed passes count as none
+        jl = _top_spec(q, names, low)
+        lead = _mean(q[reps[won]]) - _mean(q[jl])
+        margin = seed_margin(q[reps[won]], q[jl], THIN_MARGIN, paired=True)
         why = _unlearned([low], top, min_hq, measure, bar)
         if lead <= margin:
-            return _with_note(f"inconclusive ({why}; {won} {_mean(hq[reps[won]]):.1%} against "
+            return _with_note(f"inconclusive ({why}; {won} {_mean(q[reps[won]]):.1%} against "
                               f"{low}'s best: a lead of {100 * lead:+.1f} points, within the "
                               f"quality margin of {100 * margin:.1f})", note)
         if low == a:
