@@ -33,6 +33,7 @@ import numpy as np
 
 from . import store
 from .errors import ParameterError
+from .inventory import chapter_of
 
 EXPERIMENT = "reproduce"  # the store's name for comparisons
 #: Data keys that hold a measured duration or speed (names ending so): compared apart.
@@ -68,16 +69,21 @@ def _flatten(data: Any, prefix: str = "") -> dict[str, Any]:
 
 
 def _numeric(x: Any) -> np.ndarray | None:
-    """``x`` as a float array, or None when it is not numbers."""
+    """``x`` as a numeric array (bools, integers and floats as they are), or None when it is
+    not numbers."""
     try:
         a = np.asarray(x)
     except (ValueError, TypeError):
         return None
-    return a.astype(float) if a.dtype.kind in "biuf" else None
+    return a if a.dtype.kind in "biuf" else None
 
 
 def compare_entry(key: str, a: Any, b: Any) -> Difference:
-    """:class:`Difference` of one leaf in two records."""
+    """:class:`Difference` of one leaf in two records (``a`` stored, ``b`` recomputed).
+
+    Equality is exact: integers as integers (no float rounding above 2**53), NaN equal to
+    NaN, a bool never equal to a number. A NaN on one side only is an infinite difference.
+    The relative difference divides by the largest finite ``|a|``."""
     note = "timing" if is_timing(key) else ""
     x, y = _numeric(a), _numeric(b)
     if x is None or y is None:
@@ -85,12 +91,30 @@ def compare_entry(key: str, a: Any, b: Any) -> Difference:
         return Difference(key, same, float(same), 1, np.nan, np.nan, note)
     if x.shape != y.shape:
         return Difference(key, False, 0.0, 0, np.nan, np.nan, f"shape {x.shape} vs {y.shape}")
-    same = (x == y) | (np.isnan(x) & np.isnan(y))
-    diff = np.where(same, 0.0, np.abs(x - y))
+    if (x.dtype.kind == "b") != (y.dtype.kind == "b"):
+        return Difference(key, False, 0.0, int(x.size), np.nan, np.nan,
+                          f"{x.dtype} vs {y.dtype}")
+    if x.dtype.kind in "biu" and y.dtype.kind in "biu":
+        same = x == y
+        xf, yf = x.astype(float), y.astype(float)
+    else:
+        xf, yf = x.astype(float), y.astype(float)
+        same = (xf == yf) | (np.isnan(xf) & np.isnan(yf))
+    one_nan = np.isnan(xf) ^ np.isnan(yf)
+    with np.errstate(invalid="ignore"):  # inf - inf where both are inf (then equal)
+        diff = np.where(same, 0.0, np.abs(xf - yf))
+    diff = np.where(one_nan, np.inf, diff)
     max_abs = float(np.nanmax(diff)) if diff.size else 0.0
-    scale = float(np.nanmax(np.abs(x))) if x.size and np.isfinite(x).any() else 0.0
+    finite = np.abs(xf[np.isfinite(xf)])
+    scale = float(finite.max()) if finite.size else 0.0
+    if one_nan.any():
+        note = (note + "; " if note else "") + "NaN in one record only"
     return Difference(key, bool(same.all()), float(same.mean()) if same.size else 1.0,
                       int(same.size), max_abs, max_abs / scale if scale > 0 else np.nan, note)
+
+
+#: Relative differences at or below this are float rounding (float32 carries ~1e-7).
+ROUNDING = 1e-6
 
 
 def compare_records(a: dict[str, Any], b: dict[str, Any]) -> list[Difference]:
@@ -106,14 +130,23 @@ def compare_records(a: dict[str, Any], b: dict[str, Any]) -> list[Difference]:
 
 
 def verdict(diffs: list[Difference]) -> str:
-    """One line: bitwise equal, or how many results (timings apart) differ and by how much."""
+    """One line: bitwise equal, or how many results (timings apart) differ, how many of them
+    beyond float rounding (:data:`ROUNDING` relative), and the largest such entry with how many
+    of its elements differ."""
     results = [d for d in diffs if d.note != "timing"]
     differ = [d for d in results if not d.equal]
     if not differ:
         return f"bitwise equal ({len(results)} entries; timings not compared)"
-    rel = [d.max_rel for d in differ if np.isfinite(d.max_rel)]
-    return (f"{len(differ)} of {len(results)} entries differ"
-            + (f" (largest relative difference {max(rel):.3g})" if rel else ""))
+    beyond = [d for d in differ if not (np.isfinite(d.max_rel) and d.max_rel <= ROUNDING)]
+    text = (f"{len(differ)} of {len(results)} entries differ; {len(beyond)} beyond rounding "
+            f"(relative > {ROUNDING:g})")
+    if beyond:
+        worst = max(beyond, key=lambda d: d.max_rel if np.isfinite(d.max_rel) else np.inf)
+        what = (worst.note if worst.n == 0 else
+                f"{round(worst.n * (1 - worst.share_equal))} of {worst.n} elements, relative "
+                f"{worst.max_rel:.3g}")
+        text += f", largest {worst.key} ({what})"
+    return text
 
 
 def file_digest(path: Path) -> str:
@@ -139,12 +172,57 @@ def _command(path: str) -> tuple[list[str], str]:
     if r.experiment.startswith("bench_"):
         raise ParameterError(f"{path!r} is a benchmark: it measures this machine's speed and "
                              "cannot be reproduced; run the `overgan bench` it names instead")
+    if r.experiment.startswith("sweep_"):
+        raise ParameterError(f"{path!r} is a sweep's summary of its runs' records; reproduce "
+                             f"one of its runs instead (`overgan results --experiment train "
+                             f"--profile {r.profile}` lists them)")
     cmd = recompute_command(r).replace(" --rerun", "").replace(' PARAMS="-p rerun True"', "")
     if cmd.startswith("make chapter"):
+        _check_chapter_config(r)
         return cmd.split() + [f"SEED={r.seed}"], "chapter"
     if cmd.startswith("overgan sweep"):
+        _check_no_checkpoint(Path(path).stem)
         return cmd.split(), "sweep"
     raise ParameterError(f"{path!r}: no command recomputes it ({cmd})")
+
+
+def _check_chapter_config(r: Any) -> None:
+    """A one-line error unless the record is one its chapter stores when run with the record's
+    seed and no overrides (a superseded config or a rerun with overrides would make the chapter
+    compute something else, and fail only after it)."""
+    from .status.rules import chapter_configs
+
+    configs = chapter_configs(r.experiment, r.profile)
+    if configs is None:
+        return
+    keys = {store.config_key({**c, "seed": r.seed}) for c in configs}
+    if Path(r.path).stem not in keys:
+        raise ParameterError(
+            f"{r.path!r} was stored with other settings than chapter "
+            f"{chapter_of(r.experiment)} uses now at profile {r.profile} (overrides, or a "
+            "superseded config); `overgan reproduce` recomputes what the chapter stores as "
+            "published")
+
+
+def _check_no_checkpoint(key: str) -> None:
+    """A one-line error when a checkpoint of the run exists in the cache (an interrupted run,
+    e.g. an earlier reproduce stopped with Ctrl-C): the recompute would resume from it."""
+    from .data import cache_dir
+
+    ckpt = cache_dir() / "checkpoints" / f"{key}.ckpt"
+    if ckpt.exists():
+        raise ParameterError(f"a checkpoint of this run exists ({ckpt}): the recompute would "
+                             "resume from it, not start afresh; delete it first")
+
+
+def _check_keep(keep: Path, root: Path) -> None:
+    """A one-line error unless ``keep`` is a new or empty folder outside the results store (a
+    folder holding an earlier recompute would be reused; one inside the store would copy the
+    store into itself)."""
+    inside = keep.resolve().is_relative_to(root.resolve())
+    if inside or (keep.exists() and any(keep.iterdir())):
+        raise ParameterError(f"--keep {keep}: give a new or empty folder outside the results "
+                             f"store ({root})")
 
 
 def _execute(argv: list[str], env: dict[str, str]) -> int:
@@ -163,14 +241,16 @@ def reproduce(path: str, keep: str | None = None) -> dict[str, Any]:
     root = store.results_root()
     stored = root / path
     argv, kind = _command(path)
+    if keep is not None:
+        _check_keep(Path(keep), root)
     scratch = Path(keep) if keep else Path(tempfile.mkdtemp(prefix="overgan-reproduce-"))
     try:
         copy = scratch / "results"
         shutil.copytree(root, copy, ignore=lambda d, names: [
             n for n in names if Path(d, n) == stored], dirs_exist_ok=True)
         env = {**os.environ, "OVERGAN_RESULTS": str(copy)}
-        if kind == "chapter":  # its notebooks go to the scratch folder, not _build/
-            argv = argv + [f"BUILD={scratch / '_build'}"]
+        if kind == "chapter":  # notebooks to the scratch folder, not _build/; this Python
+            argv = argv + [f"BUILD={scratch / '_build'}", f"VENV={sys.prefix}"]
         else:  # this interpreter's CLI, whichever `overgan` is on the PATH
             argv = [sys.executable, "-m", "overgan_lib.cli", *argv[1:]]
         code = _execute(argv, env)
@@ -184,8 +264,11 @@ def reproduce(path: str, keep: str | None = None) -> dict[str, Any]:
                                  "(chapter overrides); recompute it with those by hand")
         a, b = (json.loads(p.read_text()) for p in (stored, fresh))
         diffs = compare_records(store._decode(a["data"]), store._decode(b["data"]))
+        from .provenance import provenance_status
+
+        changed = provenance_status(store._read(stored))["changed"]
         out = {"path": path, "stored_file": file_digest(stored), "command": " ".join(argv),
-               "stored": a["provenance"],
+               "stored_changed": changed, "stored": a["provenance"],
                "recomputed": b["provenance"], "verdict": verdict(diffs),
                "entries": [asdict(d) for d in diffs]}
         _save(out, time.perf_counter() - start)
@@ -215,9 +298,15 @@ def report(out: dict[str, Any], limit: int = 12) -> str:
              f"  recomputed: {r.get('device')}, commit {str(r.get('git_sha'))[:8]}, "
              f"{r.get('wall_time_s', float('nan')):.1f} s",
              f"  {out['verdict']}"]
+    if out.get("stored_changed"):
+        lines.append("  (the code the stored record depends on changed since it was made: the "
+                     "two differ by code as well as by machine)")
     differ = [d for d in out["entries"] if not d["equal"] and d["note"] != "timing"]
     differ.sort(key=lambda d: -(d["max_rel"] if np.isfinite(d["max_rel"]) else np.inf))
     for d in differ[:limit]:
+        if d["n"] == 0:  # another shape, or missing on one side
+            lines.append(f"    {d['key']}: {d['note']}")
+            continue
         differ_n = round(d["n"] * (1 - d["share_equal"]))
         lines.append(f"    {d['key']}: {differ_n} of {d['n']} elements differ, max |diff| "
                      f"{d['max_abs']:.3g} (relative {d['max_rel']:.3g}) {d['note']}".rstrip())

@@ -62,13 +62,17 @@ def test_rate_check_counts_only_the_reverse_grafts_own_probes_in_claim_1b():
                                      "compare_near": [None] * 3}}}
     assert "most modes lies inside the range tried (rgraft η=0.03 on the ring)" in \
         jv.rate_check_text(inner, 32, 6000)
-    assert "no rate tried brings it there within 6,000 steps" in text
+    assert "With its best rate that learned representing it" in text
+    assert ring["learned"] == {"precise": True, "recovers": True}
     # A probe of another optimiser that would turn the verdict is not credited to the rates.
     data = _rgraft_record(False, adam_probe_learns=True)
     assert jv.short(jv.verdicts_with_probes(data, CFG)["ring"]["rgraft_vs_adam"]) != \
         jv.short(jv.verdicts_2d(data, CFG)["ring"]["rgraft_vs_adam"])
     text = jv.rate_check_text(jv.rate_check(data, CFG, "rgraft", "rgraft_vs_adam"), 32, 6000)
     assert "changes none of claim 1b's verdicts at this width" in text
+    assert ("At no rate does the reverse graft learn (a majority of seeds at the bar, collapsed "
+            "seeds not counting) on any benchmark in either reading within 6,000 steps") in text
+    assert "best rate that learned" not in text
     # Probes without the recovery reading (older records) do not count: one rate.
     prec = {k: v for k, v in _rgraft_record(True).items()
             if k not in ("probe_near", "probe_near_modes")}
@@ -175,3 +179,47 @@ def test_the_rerun_is_a_record_of_the_same_sweep_from_another_device(isolated, m
     assert jv.describe(other).startswith("cpu:x86_64 x1 threads (CPU model not recorded) at "
                                          "commit ")
     assert "not recorded" not in jv.describe(shown) or "(" not in shown.provenance["device"]
+
+
+def test_agreed_keeps_the_reason_and_ignores_the_budget_marker():
+    here = {"ring": {"a": "reproduced at this budget (below the quality bar: x)",
+                     "b": "not reproduced (behind by 3 modes)", "c": "inconclusive (y)"}}
+    there = {"ring": {"a": "reproduced (ahead by 2 modes)", "b": "inconclusive (z)",
+                      "c": "inconclusive (w)"}}
+    out = jv.agreed(here, there)["ring"]
+    assert out["a"] == here["ring"]["a"] and out["c"] == here["ring"]["c"]
+    assert out["b"] == ("inconclusive (the machines disagree: not reproduced here, inconclusive "
+                        "on the other machine; here: behind by 3 modes)")
+    assert not jv.Pair("precise", 8, "ring", "a", "sweep", "reproduced at this budget",
+                       "reproduced").turned
+
+
+def test_spread_leaves_out_readings_zero_on_both_and_pairs_seeds_in_both_records():
+    here, there = _sweep_record([8, 8, 8]), _sweep_record([8, 8, 8])
+    there["hq_curves"] = there["hq_curves"].copy()
+    there["hq_curves"][0, 0, 2, 0, 0] = 0.3  # one live reading differs at the first checkpoint
+    here["hq_fraction"] = here["hq_fraction"].copy()
+    here["hq_fraction"][..., 0] += 0.06  # seed 0 apart from seeds 1 and 2, in `here` only
+    spread = jv.rerun_spread(here, there)
+    live = 1 * 2 * 4 * 3 - 2 * 3  # SGDA's readings are zero on both
+    assert spread["first_equal"] == pytest.approx(1 - 1 / live)
+    assert spread["first_max"] == pytest.approx(0.2)
+    # pairs within each record: here (0,1) and (0,2) differ by 0.06, (1,2) and all of there by 0
+    assert spread["seed_mean"] == pytest.approx(2 * 0.06 / 6)
+
+
+def test_probe_verdicts_are_compared_over_the_probes_both_records_hold():
+    here, there = _sweep_record([8, 8, 8]), _sweep_record([8, 8, 8])
+    for d, graft_probe in ((here, [8, 8, 8]), (there, [3, 3, 4])):
+        d.update(probe_names=["graft"], probe_labels=["graft p"],
+                 probe_modes=np.array([[graft_probe]]), probe_hq=np.array([[[0.8] * 3]]))
+        d.update(probe_near_modes=d["probe_modes"], probe_near=d["probe_hq"])
+    assert jv.shared_probe_count(here, there) == 1
+    v = jv.probe_verdicts_agreed(here, CFG, there)["ring"]
+    # with the probe, grafting is represented by the sweep's setting (8 modes) on both machines
+    assert v["graft_vs_adam"] == jv.verdicts_with_probes(here, CFG)["ring"]["graft_vs_adam"]
+    there["modes"] = there["modes"].copy()
+    there["modes"][0, :, 3] = [3, 3, 4]  # now the other machine's grafting trails Adam
+    v = jv.probe_verdicts_agreed(here, CFG, there)["ring"]
+    assert jv.disagreed(v["graft_vs_adam"])
+    assert jv.probe_verdicts_agreed(here, CFG, None) == jv.verdicts_with_probes(here, CFG)

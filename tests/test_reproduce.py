@@ -5,13 +5,14 @@ from __future__ import annotations
 import json
 import os
 import subprocess
+import sys
 from pathlib import Path
 
 import numpy as np
 import pytest
 
+from overgan_lib import profiles, store
 from overgan_lib import reproduce as rp
-from overgan_lib import store
 from overgan_lib.cli import main
 from overgan_lib.errors import ParameterError
 from overgan_lib.status import reproductions
@@ -33,51 +34,74 @@ def test_entries_compare_bitwise_with_nan_shapes_and_missing_keys():
     same = rp.compare_records({"x": np.arange(3.0), "wall_s": 1.0},
                               {"x": np.arange(3.0), "wall_s": 2.0})
     assert rp.verdict(same) == "bitwise equal (1 entries; timings not compared)"
-    assert rp.verdict(list(d.values())) == ("4 of 5 entries differ (largest relative "
-                                            "difference 0.25)")
+    assert rp.verdict(list(d.values())) == (
+        "4 of 5 entries differ; 4 beyond rounding (relative > 1e-06), largest n.k "
+        "(shape (2,) vs (3,))")
     assert [k for k in ("seconds", "probe_seconds", "eval_s", "iters_per_s",
                         "images_per_second", "dist_s", "gd_rate", "modes")
             if rp.is_timing(k)] == ["seconds", "probe_seconds", "eval_s", "iters_per_s",
                                     "images_per_second", "dist_s"]
 
 
-def _stored(tmp: Path) -> store.Record:
-    return store.save("eigen", "cpu", {"n": 3, "seed": 0},
-                      {"values": np.array([1.0, 2.0, 3.0]), "seconds": 1.0}, 0, 1.0)
+def test_nan_against_a_number_inf_integers_and_bools_are_differences():
+    e = rp.compare_entry("x", [np.nan, 1.0], [0.0, 1.0])
+    assert not e.equal and e.max_abs == np.inf and "NaN in one record only" in e.note
+    e = rp.compare_entry("x", [np.inf, 2.0], [np.inf, 2.5])
+    assert e.max_rel == 0.25  # divided by the largest finite |a|
+    big = 2**53
+    assert not rp.compare_entry("x", [big], [big + 1]).equal  # exact, not via float
+    assert rp.compare_entry("x", [3], [3]).equal
+    e = rp.compare_entry("x", [True, False], [1, 0])
+    assert not e.equal and e.note == "bool vs int64"
+    assert rp.compare_entry("x", [[1, 2], [3]], [[1, 2], [3]]).equal  # ragged: compared as JSON
+    small = rp.compare_records({"x": np.array([1.0, 2.0])}, {"x": np.array([1.0, 2.0000001])})
+    assert rp.verdict(small) == "1 of 1 entries differ; 0 beyond rounding (relative > 1e-06)"
+
+
+def _stored() -> store.Record:
+    """Chapter 2's record as it stores it at cpu (its settings, seed 0), with made-up data."""
+    cfg = {**profiles.settings("eigen", "cpu"), "seed": 0}
+    return store.save("eigen", "cpu", cfg, {"values": np.array([1.0, 2.0, 3.0]),
+                                            "seconds": 1.0}, 0, 1.0)
 
 
 def test_reproduce_recomputes_in_a_scratch_store_and_stores_the_comparison(
         isolated, monkeypatch):
-    rec = _stored(isolated)
+    rec = _stored()
+    other = store.save("fig2", "cpu", {"x": 1}, {"y": 2}, 0, 1.0)
     path = str(rec.path.relative_to(store.results_root()))
     before = rec.path.read_bytes()
     seen = {}
 
     def fake_run(argv, env):  # the chapter, writing a slightly other record
-        seen.update(argv=argv, results=env["OVERGAN_RESULTS"])
-        assert Path(env["OVERGAN_RESULTS"]) != store.results_root()
-        assert not (Path(env["OVERGAN_RESULTS"]) / path).exists()  # only this one is missing
-        monkeypatch.setenv("OVERGAN_RESULTS", env["OVERGAN_RESULTS"])
-        store.save("eigen", "cpu", {"n": 3, "seed": 0},
-                   {"values": np.array([1.0, 2.0, 3.000001]), "seconds": 9.0}, 0, 1.0)
+        scratch = Path(env["OVERGAN_RESULTS"])
+        seen.update(argv=argv, results=scratch)
+        assert scratch != store.results_root()
+        assert not (scratch / path).exists()  # only this one is missing
+        assert (scratch / other.path.relative_to(store.results_root())).exists()
+        monkeypatch.setenv("OVERGAN_RESULTS", str(scratch))
+        store.save("eigen", "cpu", rec.config, {"values": np.array([1.0, 2.0, 3.000001]),
+                                                "seconds": 9.0}, 0, 1.0)
         monkeypatch.setenv("OVERGAN_RESULTS", str(isolated / "results"))
         return 0
 
     monkeypatch.setattr(rp, "_execute", fake_run)
     out = rp.reproduce(path)
-    assert seen["argv"][:3] == ["make", "chapter", "CH=02_eigen_analysis"]
-    assert "SEED=0" in seen["argv"] and not os.path.exists(seen["results"])  # scratch removed
+    argv = seen["argv"]
+    assert argv[:3] == ["make", "chapter", "CH=02_eigen_analysis"] and "SEED=0" in argv
+    assert not any("rerun" in a for a in argv)
+    assert f"BUILD={seen['results'].parent / '_build'}" in argv  # not the repository's _build/
+    assert f"VENV={sys.prefix}" in argv  # the chapter runs in this interpreter's environment
+    assert not seen["results"].exists()  # scratch removed
     assert rec.path.read_bytes() == before  # the stored record is untouched
-    assert out["verdict"].startswith("1 of 1 entries differ (largest relative difference 3.3")
+    assert out["verdict"] == ("1 of 1 entries differ; 0 beyond rounding (relative > 1e-06)")
     assert "values: 1 of 3 elements differ" in rp.report(out)
     (cmp,) = reproductions.comparisons()
     assert cmp.config["result"] == path and cmp.config["stored_sha"] == rec.provenance["git_sha"]
     assert cmp.config["stored_file"] == rp.file_digest(rec.path)
     assert reproductions.compared_state(cmp) == "stored"
     assert f"| `{path}` |" in reproductions.table() and "| stored |" in reproductions.table()
-    _stored(isolated)  # a rerun that writes the same bytes leaves it standing
-    assert reproductions.compared_state(cmp) == "stored"
-    store.save("eigen", "cpu", {"n": 3, "seed": 0}, {"values": np.zeros(3)}, 0, 1.0)
+    store.save("eigen", "cpu", rec.config, {"values": np.zeros(3)}, 0, 1.0)  # a rerun
     assert reproductions.compared_state(cmp) == "replaced since"
     rec.path.unlink()
     assert reproductions.compared_state(cmp) == "no longer stored"
@@ -86,25 +110,65 @@ def test_reproduce_recomputes_in_a_scratch_store_and_stores_the_comparison(
         rp.reproduce(str(cmp.path.relative_to(store.results_root())))
 
 
-def test_reproduce_errors_are_one_line_and_leave_no_scratch(isolated, monkeypatch):
+def test_reproduce_refuses_what_it_cannot_recompute_and_leaves_no_scratch(
+        isolated, monkeypatch):
     with pytest.raises(ParameterError, match="no stored result 'eigen/cpu/nope.json'"):
         rp.reproduce("eigen/cpu/nope.json")
-    store.save("bench_train", "cpu", {"k": 64}, {"s_per_iter": 1.0}, 0, 1.0)
-    bench = next(iter((isolated / "results" / "bench_train" / "cpu").glob("*.json")))
+    bench = store.save("bench_train", "cpu", {"k": 64}, {"s_per_iter": 1.0}, 0, 1.0)
     with pytest.raises(ParameterError, match="is a benchmark"):
-        rp.reproduce(f"bench_train/cpu/{bench.name}")
-    rec = _stored(isolated)
+        rp.reproduce(str(bench.path.relative_to(store.results_root())))
+    summ = store.save("sweep_mnist_mlp", "cpu", {"runs": []}, {"x": 1}, 0, 1.0)
+    with pytest.raises(ParameterError, match="reproduce one of its runs instead"):
+        rp.reproduce(str(summ.path.relative_to(store.results_root())))
+    over = store.save("eigen", "cpu", {**profiles.settings("eigen", "cpu"), "seed": 0,
+                                       "draws": 7}, {"v": 1}, 0, 1.0)
+    with pytest.raises(ParameterError, match="other settings than chapter 02_eigen_analysis"):
+        rp.reproduce(str(over.path.relative_to(store.results_root())))
+    rec = _stored()
     path = str(rec.path.relative_to(store.results_root()))
-    scratch = isolated / "scratch"
-    monkeypatch.setattr(rp, "_execute", lambda argv, env: 1)
+    made = []
+
+    def failing(argv, env):
+        made.append(Path(env["OVERGAN_RESULTS"]))
+        return 1
+    monkeypatch.setattr(rp, "_execute", failing)
     with pytest.raises(ParameterError, match="exited 1"):
         rp.reproduce(path)
+    assert made and not made[0].exists()  # the scratch is removed on failure too
     monkeypatch.setattr(rp, "_execute", lambda argv, env: 0)
+    scratch = isolated / "scratch"
     with pytest.raises(ParameterError, match="other settings than the command's defaults"):
         rp.reproduce(path, keep=str(scratch))
     assert (scratch / "results").is_dir()  # --keep leaves it for a look
+    with pytest.raises(ParameterError, match="new or empty folder outside the results store"):
+        rp.reproduce(path, keep=str(scratch))  # not empty now
+    with pytest.raises(ParameterError, match="new or empty folder outside the results store"):
+        rp.reproduce(path, keep=str(store.results_root() / "x"))
     assert reproductions.comparisons() == []
     assert main(["reproduce", "eigen/cpu/nope.json"]) == 2
+
+
+def test_a_run_is_retrained_by_its_sweep_with_this_interpreter(isolated, monkeypatch):
+    from overgan_lib.data import cache_dir
+    from overgan_lib.sweep.grid import experiment_configs
+
+    cfg = experiment_configs("mnist_mlp", profiles.settings("mnist_mlp", "smoke"))[0]
+    folder = store.results_root() / "train" / "smoke"
+    folder.mkdir(parents=True)
+    path = folder / f"{cfg.key}.json"
+    path.write_text(json.dumps({"experiment": "train", "config": {"k": 1}, "data": {"a": 1},
+                                "provenance": store.provenance("smoke", 0, 1.0)}))
+    seen = {}
+    monkeypatch.setattr(rp, "_execute", lambda argv, env: seen.update(argv=argv) or 0)
+    with pytest.raises(ParameterError, match="did not store"):
+        rp.reproduce(f"train/smoke/{cfg.key}.json")
+    assert seen["argv"][:4] == [sys.executable, "-m", "overgan_lib.cli", "sweep"]
+    assert "--rerun" not in seen["argv"]
+    ckpt = cache_dir() / "checkpoints" / f"{cfg.key}.ckpt"
+    ckpt.parent.mkdir(parents=True)
+    ckpt.write_bytes(b"x")
+    with pytest.raises(ParameterError, match="a checkpoint of this run exists"):
+        rp.reproduce(f"train/smoke/{cfg.key}.json")
 
 
 @pytest.mark.slow
@@ -113,8 +177,8 @@ def test_a_smoke_chapter_result_reproduces_bitwise_on_the_same_machine(isolated,
     through `make chapter` in a scratch store and finds it bitwise equal."""
     env = {**os.environ, "OVERGAN_RESULTS": str(isolated / "results")}
     subprocess.run(["make", "-s", "chapter", "CH=01_problem_formulation", "PROFILE=smoke",
-                    f"BUILD={isolated / '_build'}"], cwd=store.REPO_ROOT, env=env, check=True,
-                   capture_output=True)
+                    f"BUILD={isolated / '_build'}", f"VENV={sys.prefix}"], cwd=store.REPO_ROOT,
+                   env=env, check=True, capture_output=True)
     (stored,) = (isolated / "results" / "formulation" / "smoke").glob("*.json")
     capsys.readouterr()
     assert main(["reproduce", f"formulation/smoke/{stored.name}", "--json"]) == 0

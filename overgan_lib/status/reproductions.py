@@ -44,6 +44,8 @@ def table(recs: list[Record] | None = None) -> str:
             "compared record |", "| --- | --- | --- | --- | --- |"]
     for r in recs:
         d = r.data
+        stale = ("; its code changed since, so the two differ by code as well as machine"
+                 if d.get("stored_changed") else "")
         rows.append(f"| `{r.config['result']}` | {_where(d['stored'])} | "
-                    f"{_where(d['recomputed'])} | {d['verdict']} | {compared_state(r)} |")
+                    f"{_where(d['recomputed'])} | {d['verdict']} | {compared_state(r)}{stale} |")
     return "\n".join(rows)

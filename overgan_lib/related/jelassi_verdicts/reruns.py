@@ -21,7 +21,7 @@ import numpy as np
 
 from ...errors import ParameterError
 from ...store import Record, records
-from .claims import READINGS, short
+from .claims import READINGS, short, substance
 from .records import verdicts_2d
 from .robustness import PROBE_KEYS, verdicts_with_probes
 
@@ -42,13 +42,18 @@ def same_sweep(cfg_a: dict[str, Any], cfg_b: dict[str, Any]) -> bool:
 
 def pick_rerun(record: Record) -> Record | None:
     """The stored record of the same sweep (:func:`same_sweep`) to compare ``record`` with:
-    one from another device if any (the newest), else None. A second record from the same
-    device would be a bitwise copy (README, "Determinism"), not a redraw."""
+    one from another device whose code has not changed since (the newest), else None. A
+    second record from the same device would be a bitwise copy (README, "Determinism"), not a
+    redraw."""
     profile = str(record.provenance.get("profile"))
     device = record.provenance.get("device")
+    from ...provenance import provenance_status
+
+    # Not a record whose code changed since (it would differ by code as well as machine).
     others = [r for r in records(record.experiment, profile)
               if r.path != record.path and same_sweep(r.config, record.config)
-              and r.provenance.get("device") != device]
+              and r.provenance.get("device") != device
+              and provenance_status(r)["changed"] is not True]
     return max(others, key=lambda r: str(r.provenance.get("created_utc", ""))) if others \
         else None
 
@@ -81,7 +86,8 @@ def disagreed(verdict: str) -> bool:
 def agreed(here: dict[str, dict[str, str]], there: dict[str, dict[str, str]] | None
            ) -> dict[str, dict[str, str]]:
     """Per benchmark and claim, ``here``'s verdict where ``there`` (the same verdicts from the
-    other machine's record, or None) says the same in short form (:func:`short`), else
+    other machine's record, or None) says the same in substance (:func:`substance`: the
+    "at this budget" marker alone is no disagreement), else
     "inconclusive (the machines disagree: X here, Y on the other machine; ...)" with ``here``'s
     reason kept."""
     if there is None:
@@ -91,7 +97,7 @@ def agreed(here: dict[str, dict[str, str]], there: dict[str, dict[str, str]] | N
         out[ds] = {}
         for key, v in claims.items():
             w = there[ds][key]
-            if short(v) == short(w):
+            if substance(v) == substance(w):
                 out[ds][key] = v
                 continue
             why = v[len(short(v)) + 2:-1] if v != short(v) else ""
@@ -117,6 +123,29 @@ def _shared_probes(a: dict[str, Any], b: dict[str, Any]) -> tuple[dict, dict] | 
             out[k] = np.asarray(d[k])[:, idx]
         return out
     return subset(a), subset(b)
+
+
+def shared_probe_count(a: dict[str, Any], b: dict[str, Any]) -> int:
+    """How many probes (by label) two records of one sweep both hold."""
+    shared = _shared_probes(a, b)
+    return 0 if shared is None else len(shared[0]["probe_labels"])
+
+
+def probe_verdicts_agreed(data: dict[str, Any], cfg: dict[str, Any],
+                          other: dict[str, Any] | None, reading: str = "precise"
+                          ) -> dict[str, dict[str, str]]:
+    """:func:`verdicts_with_probes` of ``data`` (all its probes), each read as inconclusive
+    where the two records' verdicts over the probes both hold disagree (:func:`agreed`; a
+    verdict that the extra probes of ``data`` change is not compared)."""
+    here = verdicts_with_probes(data, cfg, reading)
+    shared = None if other is None else _shared_probes(data, other)
+    if shared is None:
+        return here
+    check_same_sweep(data, other)
+    mine, theirs = (verdicts_with_probes(d, cfg, reading) for d in shared)
+    return agreed(here, {ds: {k: (theirs[ds][k] if substance(mine[ds][k]) ==
+                                  substance(here[ds][k]) else here[ds][k])
+                              for k in claims} for ds, claims in mine.items()})
 
 
 def verdicts_agreed(data: dict[str, Any], cfg: dict[str, Any], other: dict[str, Any] | None,
@@ -151,7 +180,8 @@ class Pair:
 
     @property
     def turned(self) -> bool:
-        return self.here != self.there
+        """Whether the two say different things (:func:`substance`: not the marker alone)."""
+        return substance(self.here) != substance(self.there)
 
 
 def verdict_pairs(a: dict[str, Any], b: dict[str, Any], cfg: dict[str, Any]) -> list[Pair]:
@@ -183,7 +213,8 @@ def verdict_pairs(a: dict[str, Any], b: dict[str, Any], cfg: dict[str, Any]) -> 
 def rerun_spread(a: dict[str, Any], b: dict[str, Any]) -> dict[str, float]:
     """How far apart two records of one sweep are, per seed and setting: the share of final
     mode counts that agree and the mean difference of high-quality fraction at the end, beside
-    (``seed_mean``) the mean difference between two seeds of the same setting in ``a``; at the
+    (``seed_mean``) the mean difference between two seeds of the same setting (pairs within
+    each record, both records); at the
     first checkpoint, among readings not zero on both, the share that are equal and the largest
     difference (fractions of samples)."""
     check_same_sweep(a, b)
@@ -191,9 +222,11 @@ def rerun_spread(a: dict[str, Any], b: dict[str, Any]) -> dict[str, float]:
     fa, fb = ca[..., 0, :], cb[..., 0, :]
     live = (fa != 0) | (fb != 0)
     first = np.abs(fa - fb)[live]
-    q = np.asarray(a["hq_fraction"], dtype=float)  # (..., seed)
-    n = q.shape[-1]
-    seeds = [np.abs(q[..., i] - q[..., j]).mean() for i in range(n) for j in range(i + 1, n)]
+    seeds = []
+    for d in (a, b):  # seed pairs within each record, both records
+        q = np.asarray(d["hq_fraction"], dtype=float)  # (..., seed)
+        n = q.shape[-1]
+        seeds += [np.abs(q[..., i] - q[..., j]).mean() for i in range(n) for j in range(i + 1, n)]
     return {"modes_equal": float(np.mean(np.asarray(a["modes"]) == np.asarray(b["modes"]))),
             "seed_mean": float(np.mean(seeds)) if seeds else float("nan"),
             "first_equal": float(np.mean(first == 0)) if first.size else 1.0,
@@ -211,11 +244,12 @@ def _counts(pairs: list[Pair]) -> str:
 
 
 def rerun_text(pairs: list[Pair], spread: dict[str, float], here: str, there: str,
-               labels: dict[str, str] | None = None) -> str:
+               labels: dict[str, str] | None = None, n_shared: int = 0) -> str:
     """Chapter 12's paragraph on :func:`verdict_pairs` of the record shown and another of
     the same sweep (and :func:`rerun_spread` of the two): the record shown is described by
     ``here`` (e.g. its device and commit), the other by ``there``; ``labels`` names the claims
-    (default: their keys)."""
+    (default: their keys); ``n_shared``: how many probes both records hold
+    (:func:`shared_probe_count`)."""
     labels = labels or {}
     if spread["first_equal"] == 1.0 and spread["modes_equal"] == 1.0 and \
             spread["final_mean"] == 0.0:
@@ -239,6 +273,8 @@ def rerun_text(pairs: list[Pair], spread: dict[str, float], here: str, there: st
         + (" across widths" if p.k is None else f" at k={p.k}")
         + f" ({p.reading}{', with probes' if p.scope != 'sweep' else ''}): {p.here} here, "
         f"{p.there} there" for p in turned)
+    probes = (f" (\"with probes\": the {n_shared} probes both records hold)" if n_shared
+              else "")
     return (f"The same sweep (code, seeds and settings) is stored twice: the record shown, from "
             f"{here}, and one from {there}. " + first + f" At the end "
             f"{spread['modes_equal']:.0%} of the per-seed mode counts agree and the high-quality "
@@ -246,7 +282,9 @@ def rerun_text(pairs: list[Pair], spread: dict[str, float], here: str, there: st
             f"{100 * spread['seed_mean']:.1f} points between two seeds of the same setting on "
             "one machine: a rerun elsewhere is close to another draw of seeds. Verdicts that "
             "turn between the "
-            f"two ({counts}): " + (listed or "none") + ". Every verdict of this chapter that "
-            "the two machines disagree on reads **inconclusive (the machines disagree)**, in the "
-            "tables and on the status page. A verdict they agree on has survived one such "
-            "redraw; that is not robustness, and more seeds are the remedy.")
+            f"two{probes} ({counts}): " + (listed or "none") + ". A verdict the two machines "
+            "disagree on reads **inconclusive (the machines disagree)** in both verdict tables, "
+            "the per-claim verdicts, the probe comparison and on the status page (the reverse "
+            "graft's rate check reads this record alone: the other stores no such probes). A "
+            "verdict they agree on has survived one such redraw; that is not robustness, and "
+            "more seeds are the remedy.")

@@ -10,7 +10,15 @@ from typing import Any
 import numpy as np
 
 from ...errors import ParameterError
-from .claims import COLLAPSED_MODES, MIN_HQ, READINGS, best_spec, claim_verdicts, short
+from .claims import (
+    COLLAPSED_MODES,
+    MIN_HQ,
+    READINGS,
+    best_spec,
+    claim_verdicts,
+    learned,
+    short,
+)
 from .records import reading_arrays, verdicts_2d
 
 #: The probe arrays (modes, quality) of a stored record per reading of :data:`READINGS`.
@@ -110,7 +118,9 @@ def rate_check(data: dict[str, Any], cfg: dict[str, Any], name: str, key: str,
     label, the label of a ``compare`` setting at the same rate, sweep or probe, or None), and
     per benchmark: ``near_modes`` (setting x seed, modes recovered), ``near`` and ``hq`` (mean
     near and high-quality fractions per setting), ``compare_near`` (the ``compare`` setting's
-    mean near fraction, or None), and ``verdicts`` ({reading: (sweep alone, with ``name``'s
+    mean near fraction, or None), ``learned`` ({reading: whether any of ``name``'s settings
+    learned, :func:`learned` with collapsed seeds not counting}), and ``verdicts`` ({reading:
+    (sweep alone, with ``name``'s
     probes added)}; the second is None without such probes). Probes count only where the
     record stores both readings of them.
     Only ``name``'s probes are added, so a turn is due to its other rates, not to another
@@ -160,7 +170,15 @@ def rate_check(data: dict[str, Any], cfg: dict[str, Any], name: str, key: str,
             arr = (np.asarray(data["near_fraction"])[i, w0, c[1]] if c[0] == "sweep"
                    else np.asarray(data["probe_near"])[i, c[1]])
             return float(arr.mean())
+        learned_by = {}
+        for r in READINGS:
+            mk, qk = READINGS[r][:2]
+            pk = PROBE_KEYS[r]
+            m_, q_ = pick(mk, pk[0]), pick(qk, pk[1])
+            learned_by[r] = any(learned(m_[j], q_[j], MIN_HQ, COLLAPSED_MODES)
+                                for j in range(len(labels)))
         out["benchmarks"][ds] = {
+            "learned": learned_by,
             "near_modes": pick("near_modes", "probe_near_modes"),
             "near": pick("near_fraction", "probe_near").mean(-1),
             "hq": pick("hq_fraction", "probe_hq").mean(-1),
@@ -222,10 +240,20 @@ def rate_check_text(check: dict[str, Any] | None, k_show: int, steps: int,
                for r, (sweep, both) in b["verdicts"].items() if short(sweep) != short(both)]
     turn = (f"counting them changes claim {claim}'s verdict: " + "; ".join(changed) if changed
             else f"counting them changes none of claim {claim}'s verdicts at this width")
-    one_sided = (f" Where {what} is below the bar at every rate, the verdict still says only "
-                 f"that no rate tried brings it there within {steps:,} steps.")
+    cases = [(ds, r) for ds, b in check["benchmarks"].items() for r, ok in b["learned"].items()]
+    failed = [(ds, r) for ds, b in check["benchmarks"].items()
+              for r, ok in b["learned"].items() if not ok]
+    if len(failed) == len(cases):
+        rep = (f" At no rate does {what} learn (a majority of seeds at the bar, collapsed seeds "
+               f"not counting) on any benchmark in either reading within {steps:,} steps, so "
+               f"no rate represents it and claim {claim}'s verdict is one-sided or inconclusive "
+               f"at every rate; adding its probes (only {what}'s), {turn}.")
+    else:
+        below = "; ".join(f"{ds} ({r})" for ds, r in failed)
+        rep = (f" With its best rate that learned representing it (the rule of every "
+               f"optimiser; only {what}'s probes added), {turn}."
+               + (f" Where no rate learns ({below}), the verdict says only that no rate tried "
+                  f"brings {what} to the bar within {steps:,} steps." if failed else ""))
     return (f"{what} runs at {', '.join(labels[:n_sweep])} in the sweep (every width) and at "
-            f"{', '.join(labels[n_sweep:])} as probes (k={k_show} only); {head}.{ends} With "
-            f"its best rate representing it (the rule of every optimiser; only {what}'s probes "
-            f"added), {turn}.{one_sided} At the other widths the verdict rests on "
-            f"{', '.join(labels[:n_sweep])} alone")
+            f"{', '.join(labels[n_sweep:])} as probes (k={k_show} only); {head}.{ends}{rep} At "
+            f"the other widths the verdict rests on {', '.join(labels[:n_sweep])} alone")
