@@ -238,8 +238,8 @@ def rate_check_text(check: dict[str, Any] | None, k_show: int, steps: int,
     changed = [f"{ds} ({r}): {short(sweep)} → {short(both)}"
                for ds, b in check["benchmarks"].items()
                for r, (sweep, both) in b["verdicts"].items() if short(sweep) != short(both)]
-    turn = (f"counting them changes claim {claim}'s verdict: " + "; ".join(changed) if changed
-            else f"counting them changes none of claim {claim}'s verdicts at this width")
+    turn = (f"changes claim {claim}'s verdict: " + "; ".join(changed) if changed
+            else f"changes none of claim {claim}'s verdicts at this width")
     cases = [(ds, r) for ds, b in check["benchmarks"].items() for r, ok in b["learned"].items()]
     failed = [(ds, r) for ds, b in check["benchmarks"].items()
               for r, ok in b["learned"].items() if not ok]
@@ -247,11 +247,11 @@ def rate_check_text(check: dict[str, Any] | None, k_show: int, steps: int,
         rep = (f" At no rate does {what} learn (a majority of seeds at the bar, collapsed seeds "
                f"not counting) on any benchmark in either reading within {steps:,} steps, so "
                f"no rate represents it and claim {claim}'s verdict is one-sided or inconclusive "
-               f"at every rate; adding its probes (only {what}'s), {turn}.")
+               f"at every rate. Counting its probes (and no other optimiser's) {turn}.")
     else:
         below = "; ".join(f"{ds} ({r})" for ds, r in failed)
         rep = (f" With its best rate that learned representing it (the rule of every "
-               f"optimiser; only {what}'s probes added), {turn}."
+               f"optimiser), counting its probes (and no other optimiser's) {turn}."
                + (f" Where no rate learns ({below}), the verdict says only that no rate tried "
                   f"brings {what} to the bar within {steps:,} steps." if failed else ""))
     return (f"{what} runs at {', '.join(labels[:n_sweep])} in the sweep (every width) and at "
