@@ -59,11 +59,17 @@ class Difference:
 
 
 def _flatten(data: Any, prefix: str = "") -> dict[str, Any]:
-    """A record's data as {dotted key: leaf} (dicts are walked, everything else is a leaf)."""
+    """A record's data as {dotted key: leaf}: dicts are walked, and lists of dicts (e.g. a
+    run's evaluations) by index; everything else is a leaf."""
     if isinstance(data, dict):
         out: dict[str, Any] = {}
         for k, v in data.items():
             out.update(_flatten(v, f"{prefix}{k}."))
+        return out
+    if isinstance(data, list | tuple) and data and all(isinstance(v, dict) for v in data):
+        out = {f"{prefix}len": len(data)}
+        for i, v in enumerate(data):
+            out.update(_flatten(v, f"{prefix}{i}."))
         return out
     return {prefix[:-1]: data}
 
@@ -143,8 +149,8 @@ def verdict(diffs: list[Difference]) -> str:
     if beyond:
         worst = max(beyond, key=lambda d: d.max_rel if np.isfinite(d.max_rel) else np.inf)
         what = (worst.note if worst.n == 0 else
-                f"{round(worst.n * (1 - worst.share_equal))} of {worst.n} elements, relative "
-                f"{worst.max_rel:.3g}")
+                f"{round(worst.n * (1 - worst.share_equal))} of {worst.n} elements"
+                + (f", relative {worst.max_rel:.3g}" if np.isfinite(worst.max_rel) else ""))
         text += f", largest {worst.key} ({what})"
     return text
 

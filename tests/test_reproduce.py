@@ -54,6 +54,17 @@ def test_nan_against_a_number_inf_integers_and_bools_are_differences():
     e = rp.compare_entry("x", [True, False], [1, 0])
     assert not e.equal and e.note == "bool vs int64"
     assert rp.compare_entry("x", [[1, 2], [3]], [[1, 2], [3]]).equal  # ragged: compared as JSON
+    # a list of dicts (a run's evaluations) is walked by index
+    evals = {e.key: e for e in rp.compare_records(
+        {"evals": [{"it": 10, "fid": 300.0}, {"it": 20, "fid": 250.0}]},
+        {"evals": [{"it": 10, "fid": 300.0}, {"it": 20, "fid": 250.5}]})}
+    assert list(evals) == ["evals.len", "evals.0.it", "evals.0.fid", "evals.1.it", "evals.1.fid"]
+    assert not evals["evals.1.fid"].equal and evals["evals.1.fid"].max_rel == 0.002
+    assert rp.verdict(list(evals.values())) == (
+        "1 of 5 entries differ; 1 beyond rounding (relative > 1e-06), largest evals.1.fid "
+        "(1 of 1 elements, relative 0.002)")
+    assert rp.verdict(rp.compare_records({"s": "a"}, {"s": "b"})).endswith("largest s (1 of 1 "
+                                                                          "elements)")
     small = rp.compare_records({"x": np.array([1.0, 2.0])}, {"x": np.array([1.0, 2.0000001])})
     assert rp.verdict(small) == "1 of 1 entries differ; 0 beyond rounding (relative > 1e-06)"
 
