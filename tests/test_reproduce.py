@@ -112,6 +112,8 @@ def test_reproduce_recomputes_in_a_scratch_store_and_stores_the_comparison(
     assert cmp.config["stored_file"] == rp.file_digest(rec.path)
     assert reproductions.compared_state(cmp) == "stored"
     assert f"| `{path}` |" in reproductions.table() and "| stored |" in reproductions.table()
+    assert reproductions._where({"device": "cpu:x86_64 x1 threads", "git_sha": "abcdef12"}) == (
+        "cpu:x86_64 x1 threads (CPU model not recorded), commit `abcdef1`")
     store.save("eigen", "cpu", rec.config, {"values": np.zeros(3)}, 0, 1.0)  # a rerun
     assert reproductions.compared_state(cmp) == "replaced since"
     rec.path.unlink()

@@ -30,7 +30,11 @@ def compared_state(record: Record) -> str:
 def _where(prov: dict) -> str:
     """``device, commit 1234567`` (and "dirty tree" where it was)."""
     dirty = ", dirty tree" if prov.get("git_dirty") else ""
-    return f"{prov.get('device', '?')}, commit `{str(prov.get('git_sha'))[:7]}`{dirty}"
+    device = str(prov.get("device", "?"))
+    # Records made before commit 966b0c1 name only the architecture (store.cpu_model).
+    unnamed = " (CPU model not recorded)" if device.startswith("cpu:") and "(" not in device \
+        else ""
+    return f"{device}{unnamed}, commit `{str(prov.get('git_sha'))[:7]}`{dirty}"
 
 
 def table(recs: list[Record] | None = None) -> str:
