@@ -228,6 +228,14 @@ def _committed(path, sha: str) -> dict[str, Any] | None:
     return None if text is None else json.loads(text)
 
 
+def device_text(device: str) -> str:
+    """A record's ``device`` as shown to readers: records made before commit 966b0c1 name only
+    the architecture (``cpu:x86_64 x1 threads``; :func:`overgan_lib.store.cpu_model` came
+    later), and that is said rather than left for the reader to notice."""
+    unnamed = device.startswith("cpu:") and "(" not in device
+    return f"{device} (CPU model not recorded)" if unnamed else device
+
+
 def provenance_status(record: Record) -> dict[str, Any]:
     """What a reader needs to trust a record: clean tree? code changed since? (see DEPENDS)
     Generators it scored retrained since (:func:`retrained_since`)?"""

@@ -9,6 +9,7 @@ replaced it leaves the comparison about an older record).
 from __future__ import annotations
 
 from ..profiles import PROFILES
+from ..provenance import device_text
 from ..reproduce import EXPERIMENT, file_digest
 from ..store import Record, records, results_root
 
@@ -30,11 +31,8 @@ def compared_state(record: Record) -> str:
 def _where(prov: dict) -> str:
     """``device, commit 1234567`` (and "dirty tree" where it was)."""
     dirty = ", dirty tree" if prov.get("git_dirty") else ""
-    device = str(prov.get("device", "?"))
-    # Records made before commit 966b0c1 name only the architecture (store.cpu_model).
-    unnamed = " (CPU model not recorded)" if device.startswith("cpu:") and "(" not in device \
-        else ""
-    return f"{device}{unnamed}, commit `{str(prov.get('git_sha'))[:7]}`{dirty}"
+    device = device_text(str(prov.get("device", "?")))
+    return f"{device}, commit `{str(prov.get('git_sha'))[:7]}`{dirty}"
 
 
 def table(recs: list[Record] | None = None) -> str:

@@ -62,11 +62,10 @@ def describe(record: Record) -> str:
     """Where a record was computed: its device and commit (``"cpu:… at commit 1234567"``),
     saying so when the device names no CPU model."""
     prov = record.provenance
-    device = str(prov.get("device", "an unknown device"))
-    # Records made before December 2026 name only the architecture (store.cpu_model).
-    unnamed = " (CPU model not recorded)" if device.startswith("cpu:") and "(" not in device \
-        else ""
-    return f"{device}{unnamed} at commit {str(prov.get('git_sha'))[:7]}"
+    from ...provenance import device_text
+
+    device = device_text(str(prov.get("device", "an unknown device")))
+    return f"{device} at commit {str(prov.get('git_sha'))[:7]}"
 
 
 def check_same_sweep(a: dict[str, Any], b: dict[str, Any]) -> None:
