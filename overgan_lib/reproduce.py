@@ -137,8 +137,8 @@ def compare_records(a: dict[str, Any], b: dict[str, Any]) -> list[Difference]:
 
 def verdict(diffs: list[Difference]) -> str:
     """One line: bitwise equal, or how many results (timings apart) differ, how many of them
-    beyond float rounding (:data:`ROUNDING` relative), and the largest such entry with how many
-    of its elements differ."""
+    beyond float rounding (:data:`ROUNDING` relative), and the largest such entry (numeric
+    first) with how many of its elements differ."""
     results = [d for d in diffs if d.note != "timing"]
     differ = [d for d in results if not d.equal]
     if not differ:
@@ -147,7 +147,11 @@ def verdict(diffs: list[Difference]) -> str:
     text = (f"{len(differ)} of {len(results)} entries differ; {len(beyond)} beyond rounding "
             f"(relative > {ROUNDING:g})")
     if beyond:
-        worst = max(beyond, key=lambda d: d.max_rel if np.isfinite(d.max_rel) else np.inf)
+        # The largest numeric difference; a non-numeric one (a weights hash) only when there
+        # is no numeric one, since it says nothing about size.
+        numeric = [d for d in beyond if np.isfinite(d.max_rel)]
+        worst = (max(numeric, key=lambda d: d.max_rel) if numeric else
+                 max(beyond, key=lambda d: d.n))
         what = (worst.note if worst.n == 0 else
                 f"{round(worst.n * (1 - worst.share_equal))} of {worst.n} elements"
                 + (f", relative {worst.max_rel:.3g}" if np.isfinite(worst.max_rel) else ""))

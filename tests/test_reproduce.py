@@ -35,8 +35,8 @@ def test_entries_compare_bitwise_with_nan_shapes_and_missing_keys():
                               {"x": np.arange(3.0), "wall_s": 2.0})
     assert rp.verdict(same) == "bitwise equal (1 entries; timings not compared)"
     assert rp.verdict(list(d.values())) == (
-        "4 of 5 entries differ; 4 beyond rounding (relative > 1e-06), largest n.k "
-        "(shape (2,) vs (3,))")
+        "4 of 5 entries differ; 4 beyond rounding (relative > 1e-06), largest x "
+        "(1 of 3 elements, relative 0.25)")
     assert [k for k in ("seconds", "probe_seconds", "eval_s", "iters_per_s",
                         "images_per_second", "dist_s", "gd_rate", "modes")
             if rp.is_timing(k)] == ["seconds", "probe_seconds", "eval_s", "iters_per_s",
@@ -65,6 +65,9 @@ def test_nan_against_a_number_inf_integers_and_bools_are_differences():
         "(1 of 1 elements, relative 0.002)")
     assert rp.verdict(rp.compare_records({"s": "a"}, {"s": "b"})).endswith("largest s (1 of 1 "
                                                                           "elements)")
+    # a numeric difference is named before a hash that says nothing about size
+    both = rp.compare_records({"sha": "a", "x": [1.0, 2.0]}, {"sha": "b", "x": [1.0, 2.1]})
+    assert rp.verdict(both).endswith("largest x (1 of 2 elements, relative 0.05)")
     small = rp.compare_records({"x": np.array([1.0, 2.0])}, {"x": np.array([1.0, 2.0000001])})
     assert rp.verdict(small) == "1 of 1 entries differ; 0 beyond rounding (relative > 1e-06)"
 
