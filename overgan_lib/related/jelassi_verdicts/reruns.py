@@ -20,10 +20,11 @@ from typing import Any
 import numpy as np
 
 from ...errors import ParameterError
+from ...provenance import device_text, provenance_status
 from ...store import Record, records
 from .claims import READINGS, short, substance
 from .records import verdicts_2d
-from .robustness import PROBE_KEYS, verdicts_with_probes
+from .robustness import PROBE_KEYS, subset_probes, verdicts_with_probes
 
 #: Config keys that do not touch the sweep's own runs (trained separately, at ``k_show``).
 APART = ("probes",)
@@ -47,8 +48,6 @@ def pick_rerun(record: Record) -> Record | None:
     redraw."""
     profile = str(record.provenance.get("profile"))
     device = record.provenance.get("device")
-    from ...provenance import provenance_status
-
     # Not a record whose code changed since (it would differ by code as well as machine).
     others = [r for r in records(record.experiment, profile)
               if r.path != record.path and same_sweep(r.config, record.config)
@@ -62,8 +61,6 @@ def describe(record: Record) -> str:
     """Where a record was computed: its device and commit (``"cpu:… at commit 1234567"``),
     saying so when the device names no CPU model."""
     prov = record.provenance
-    from ...provenance import device_text
-
     device = device_text(str(prov.get("device", "an unknown device")))
     return f"{device} at commit {str(prov.get('git_sha'))[:7]}"
 
@@ -114,14 +111,8 @@ def _shared_probes(a: dict[str, Any], b: dict[str, Any]) -> tuple[dict, dict] | 
     common = [lab for lab in a["probe_labels"] if lab in list(b["probe_labels"])]
     if not common:
         return None
-
-    def subset(d: dict[str, Any]) -> dict[str, Any]:
-        idx = [list(d["probe_labels"]).index(lab) for lab in common]
-        out = {**d, "probe_names": [d["probe_names"][j] for j in idx], "probe_labels": common}
-        for k in keys[2:]:
-            out[k] = np.asarray(d[k])[:, idx]
-        return out
-    return subset(a), subset(b)
+    return tuple(subset_probes(d, [list(d["probe_labels"]).index(lab) for lab in common])
+                 for d in (a, b))
 
 
 def shared_probe_count(a: dict[str, Any], b: dict[str, Any]) -> int:

@@ -26,6 +26,17 @@ PROBE_KEYS = {"precise": ("probe_modes", "probe_hq"),
               "recovers": ("probe_near_modes", "probe_near")}
 
 
+def subset_probes(data: dict[str, Any], idx: list[int]) -> dict[str, Any]:
+    """``data`` (a stored 2D record) with only the probes at positions ``idx``, every probe
+    array (names, labels and :data:`PROBE_KEYS` of both readings) cut alike."""
+    out = {**data, "probe_names": [data["probe_names"][j] for j in idx],
+           "probe_labels": [data["probe_labels"][j] for j in idx]}
+    for keys in PROBE_KEYS.values():
+        for k in keys:
+            out[k] = np.asarray(data[k])[:, idx]
+    return out
+
+
 def with_probes(data: dict[str, Any], cfg: dict[str, Any], reading: str = "precise"
                 ) -> tuple[np.ndarray, np.ndarray, list[str], list[str]]:
     """(modes, quality, names, labels) at ``k_show``: the sweep's settings followed by the
@@ -120,11 +131,9 @@ def rate_check(data: dict[str, Any], cfg: dict[str, Any], name: str, key: str,
     near and high-quality fractions per setting), ``compare_near`` (the ``compare`` setting's
     mean near fraction, or None), ``learned`` ({reading: whether any of ``name``'s settings
     learned, :func:`learned` with collapsed seeds not counting}), and ``verdicts`` ({reading:
-    (sweep alone, with ``name``'s
-    probes added)}; the second is None without such probes). Probes count only where the
-    record stores both readings of them.
-    Only ``name``'s probes are added, so a turn is due to its other rates, not to another
-    optimiser's probe.
+    (sweep alone, with ``name``'s probes added)}; the second is None without such probes).
+    Probes count only where the record stores both readings of them. Only ``name``'s probes
+    are added, so a turn is due to its other rates, not to another optimiser's probe.
     """
     names = list(data["names"])
     if name not in names:
@@ -148,16 +157,11 @@ def rate_check(data: dict[str, Any], cfg: dict[str, Any], name: str, key: str,
         pool += [("probe", j, data["probe_labels"][j])
                  for j, n in enumerate(data["probe_names"]) if n == compare]
     same = [next((c for c in pool if r is not None and _rate(c[2]) == r), None) for r in rates]
-    own = {k: v for k, v in data.items() if k not in probe_keys + PROBE_KEYS["recovers"]}
-    if pj:  # the record with ``name``'s probes only
-        own.update(probe_names=[name] * len(pj),
-                   probe_labels=[data["probe_labels"][j] for j in pj])
-        for k in (*PROBE_KEYS["precise"], *PROBE_KEYS["recovers"]):
-            own[k] = np.asarray(data[k])[:, pj]
     out: dict[str, Any] = {"labels": labels, "sweep": len(sj), "rates": rates,
                            "compare": [None if c is None else c[2] for c in same],
                            "benchmarks": {}}
     sweep_v = {r: verdicts_2d(data, cfg, reading=r) for r in READINGS}
+    own = subset_probes(data, pj) if pj else None  # ``name``'s probes only
     probe_v = {r: verdicts_with_probes(own, cfg, r) if pj else None for r in READINGS}
     for i, ds in enumerate(data["benchmarks"]):
         def pick(sweep_key: str, probe_key: str) -> np.ndarray:
