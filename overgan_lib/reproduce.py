@@ -159,14 +159,19 @@ def verdict(diffs: list[Difference]) -> str:
     return text
 
 
+def _digest(raw: bytes) -> str:
+    return hashlib.sha256(raw).hexdigest()[:16]
+
+
 def file_digest(path: Path) -> str:
     """The first 16 hex digits of a stored record file's sha256: which record was compared."""
-    return hashlib.sha256(Path(path).read_bytes()).hexdigest()[:16]
+    return _digest(Path(path).read_bytes())
 
 
-def _command(path: str) -> tuple[list[str], str]:
-    """(argv, what it is) that recomputes the stored result at ``path`` (relative to the
-    results root) into the store named by ``OVERGAN_RESULTS``."""
+def _command(path: str) -> tuple[list[str], str, bool | None]:
+    """(argv, what it is, whether the code the record depends on changed since) for the
+    stored result at ``path`` (relative to the results root): the command recomputes it into
+    the store named by ``OVERGAN_RESULTS``."""
     from .inventory import recompute_command, stored_results
 
     parts = Path(path).parts
@@ -189,10 +194,10 @@ def _command(path: str) -> tuple[list[str], str]:
     cmd = recompute_command(r).replace(" --rerun", "").replace(' PARAMS="-p rerun True"', "")
     if cmd.startswith("make chapter"):
         _check_chapter_config(r)
-        return cmd.split() + [f"SEED={r.seed}"], "chapter"
+        return cmd.split() + [f"SEED={r.seed}"], "chapter", r.changed
     if cmd.startswith("overgan sweep"):
-        _check_no_checkpoint(Path(path).stem)
-        return cmd.split(), "sweep"
+        _check_no_checkpoint(r.config)
+        return cmd.split(), "sweep", r.changed
     raise ParameterError(f"{path!r}: no command recomputes it ({cmd})")
 
 
@@ -214,12 +219,14 @@ def _check_chapter_config(r: Any) -> None:
             "published")
 
 
-def _check_no_checkpoint(key: str) -> None:
-    """A one-line error when a checkpoint of the run exists in the cache (an interrupted run,
-    e.g. an earlier reproduce stopped with Ctrl-C): the recompute would resume from it."""
-    from .data import cache_dir
+def _check_no_checkpoint(config: dict[str, Any]) -> None:
+    """A one-line error when a checkpoint of the run (its stored ``config``) exists in the
+    cache (an interrupted run, e.g. an earlier reproduce stopped with Ctrl-C): the recompute
+    would resume from it."""
+    from .train import TrainConfig
+    from .train.checkpoints import checkpoint_path
 
-    ckpt = cache_dir() / "checkpoints" / f"{key}.ckpt"
+    ckpt = checkpoint_path(TrainConfig.from_record(config))
     if ckpt.exists():
         raise ParameterError(f"a checkpoint of this run exists ({ckpt}): the recompute would "
                              "resume from it, not start afresh; delete it first")
@@ -250,7 +257,7 @@ def reproduce(path: str, keep: str | None = None) -> dict[str, Any]:
     start = time.perf_counter()
     root = store.results_root()
     stored = root / path
-    argv, kind = _command(path)
+    argv, kind, changed = _command(path)
     if keep is not None:
         _check_keep(Path(keep), root)
     scratch = Path(keep) if keep else Path(tempfile.mkdtemp(prefix="overgan-reproduce-"))
@@ -272,12 +279,10 @@ def reproduce(path: str, keep: str | None = None) -> dict[str, Any]:
             raise ParameterError(f"`{' '.join(argv)}` did not store {path!r}: the record was "
                                  "made with other settings than the command's defaults "
                                  "(chapter overrides); recompute it with those by hand")
-        a, b = (json.loads(p.read_text()) for p in (stored, fresh))
+        raw = stored.read_bytes()  # once: its digest names what was compared
+        a, b = json.loads(raw), json.loads(fresh.read_text())
         diffs = compare_records(store._decode(a["data"]), store._decode(b["data"]))
-        from .provenance import provenance_status
-
-        changed = provenance_status(store._read(stored))["changed"]
-        out = {"path": path, "stored_file": file_digest(stored), "command": " ".join(argv),
+        out = {"path": path, "stored_file": _digest(raw), "command": " ".join(argv),
                "stored_changed": changed, "stored": a["provenance"],
                "recomputed": b["provenance"], "verdict": verdict(diffs),
                "entries": [asdict(d) for d in diffs]}

@@ -172,7 +172,8 @@ def test_a_run_is_retrained_by_its_sweep_with_this_interpreter(isolated, monkeyp
     folder = store.results_root() / "train" / "smoke"
     folder.mkdir(parents=True)
     path = folder / f"{cfg.key}.json"
-    path.write_text(json.dumps({"experiment": "train", "config": {"k": 1}, "data": {"a": 1},
+    path.write_text(json.dumps({"experiment": "train", "config": cfg.record(),
+                                "data": {"a": 1},
                                 "provenance": store.provenance("smoke", 0, 1.0)}))
     seen = {}
     monkeypatch.setattr(rp, "_execute", lambda argv, env: seen.update(argv=argv) or 0)
