@@ -229,3 +229,15 @@ def test_benchmarks_compare_equal_work():
     assert res["speedup"] == pytest.approx(res["reference_s_per_iter"] / res["engine_s_per_iter"])
     res = bench_sweep(models=2, workers=2, k=8, iters=2)
     assert res["sequential_s"] > 0 and res["concurrent_s"] > 0
+
+
+def test_gpu_sweep_bench_alternates_equal_rounds():
+    """``bench gpu-sweep``'s CPU path (the graphed engine's body run eagerly): both sides
+    are timed in every round, and every run did the same iterations on both sides."""
+    from overgan_lib.bench.training import bench_gpu_sweep
+
+    res = bench_gpu_sweep(widths=(4,), seeds=2, iters=1, rounds=3, device="cpu")
+    assert len(res["sequential_rounds_s"]) == len(res["together_rounds_s"]) == 3
+    assert res["iterations_per_run"] == [1 + 2 * 3 * 1] * 2
+    assert res["sequential_s"] == sorted(res["sequential_rounds_s"])[1]
+    assert res["speedup"] == pytest.approx(res["sequential_s"] / res["together_s"])

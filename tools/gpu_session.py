@@ -115,7 +115,8 @@ STAGES: dict[str, list[Cmd]] = {
     "train": [
         Cmd(_cli("bench", "train", "--device", "cuda", "--arch", "dcgan", "--k", "64",
                  "--iters", "50", "--rounds", "3", "--quiet"), 150, 50),
-        Cmd(_cli("bench", "gpu-sweep", "--device", "cuda", "--iters", "100", "--quiet"),
+        Cmd(_cli("bench", "gpu-sweep", "--device", "cuda", "--iters", "50", "--rounds", "3",
+                 "--quiet"),
             180, 50),
         Cmd(_pytest("cuda and not inception"), 150, 50),
     ],

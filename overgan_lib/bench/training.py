@@ -136,15 +136,19 @@ GPU_SWEEP_WIDTHS = (8, 16, 32, 64, 128)
 
 
 def bench_gpu_sweep(widths: tuple[int, ...] = GPU_SWEEP_WIDTHS, seeds: int = 3,
-                    iters: int = 50, device: str = "cuda") -> dict[str, Any]:
+                    iters: int = 50, rounds: int = 3, device: str = "cuda") -> dict[str, Any]:
     """Graphed DCGAN runs (widths x seeds, CIFAR-10) trained together vs one after another.
 
     Together: one round replays every run's graph, each on its own CUDA stream, so the
     runs overlap on the device. One after another: each run alone for ``iters``
-    iterations. Both sides are graphed and warm; aggregate iterations/s are compared.
+    iterations. Both sides are graphed and warm, and are timed in ``rounds`` alternating
+    blocks (one side, then the other, the order swapped every round), so a clock or
+    thermal drift during the bench falls on both; the medians of aggregate iterations/s
+    are compared, and every block's time is kept.
     """
     check_positive_int("iters", iters)
     check_positive_int("seeds", seeds)
+    check_positive_int("rounds", rounds)
     check_device_visible(device)
     images = torch.from_numpy(data.load_uint8("cifar10", "train"))
     capture = device.startswith("cuda")
@@ -170,9 +174,16 @@ def bench_gpu_sweep(widths: tuple[int, ...] = GPU_SWEEP_WIDTHS, seeds: int = 3,
                 with on(s):
                     e.iteration()
 
-    t_seq = _time(sequential, 1, device)
-    t_tog = _time(together, 1, device)
+    sides = {"sequential": sequential, "together": together}
+    times: dict[str, list[float]] = {name: [] for name in sides}
+    for r in range(rounds):
+        for name in (sides if r % 2 == 0 else reversed(sides)):
+            times[name].append(_time(sides[name], 1, device))
+    t_seq, t_tog = (statistics.median(times[name]) for name in sides)
     n = len(engines) * iters
     return {"runs": len(engines), "widths": list(widths), "seeds": seeds, "iters": iters,
-            "device": device, "sequential_s": t_seq, "together_s": t_tog,
-            "sequential_ips": n / t_seq, "together_ips": n / t_tog, "speedup": t_seq / t_tog}
+            "rounds": rounds, "device": device, "sequential_s": t_seq, "together_s": t_tog,
+            "sequential_rounds_s": times["sequential"], "together_rounds_s": times["together"],
+            "sequential_ips": n / t_seq, "together_ips": n / t_tog, "speedup": t_seq / t_tog,
+            # the same work on both sides: warm-up + rounds x (one block of each side)
+            "iterations_per_run": [e.order.index // e.cfg.n_critic for e in engines]}

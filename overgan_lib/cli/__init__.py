@@ -133,7 +133,8 @@ def build_parser() -> argparse.ArgumentParser:
     b.add_argument("--k", type=int, help="train/sweep: width k (default 64)")
     b.add_argument("--iters", type=int, help="train: timed iterations per round (default 5); "
                    "sweep: iterations per model (default 100); nnd: timed steps (default 3)")
-    b.add_argument("--rounds", type=int, default=2, help="train: alternating timed rounds")
+    b.add_argument("--rounds", type=int, help="train, gpu-sweep: alternating timed rounds "
+                   "(default 2 for train, 3 for gpu-sweep)")
     b.add_argument("--dataset", help="train: data (default cifar10; mnist for --arch mlp)")
     b.add_argument("--models", type=int, default=4, help="sweep: number of small models")
     b.add_argument("--workers", type=int, default=2, help="sweep: worker processes")

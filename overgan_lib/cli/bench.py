@@ -148,10 +148,12 @@ def _bench_training(args: argparse.Namespace) -> int:
     with busy_core(args.load):
         if args.target == "train":
             dataset = args.dataset or ("mnist" if args.arch == "mlp" else "cifar10")
+            rounds = 2 if args.rounds is None else args.rounds
             res = training.bench_train(args.arch, args.k or 64, dataset, iters=args.iters or 5,
-                                       rounds=args.rounds, device=device)
+                                       rounds=rounds, device=device)
         elif args.target == "gpu-sweep":
-            res = training.bench_gpu_sweep(iters=args.iters or 50, device=device)
+            rounds = 3 if args.rounds is None else args.rounds
+            res = training.bench_gpu_sweep(iters=args.iters or 50, rounds=rounds, device=device)
         else:
             res = training.bench_sweep(args.models, args.workers, args.k or 64,
                                        args.iters or 100)
@@ -171,7 +173,8 @@ def _bench_training(args: argparse.Namespace) -> int:
                   f"(graphed/engine {res['graphed_vs_engine']:.2f}x)")
     elif args.target == "gpu-sweep":
         print(f"bench gpu-sweep: {res['runs']} graphed DCGAN runs (k in {res['widths']} x "
-              f"{res['seeds']} seeds) x {res['iters']} iterations on {res['device']}")
+              f"{res['seeds']} seeds), {res['rounds']} alternating rounds of {res['iters']} "
+              f"iterations per run on {res['device']} (medians)")
         print(f"  one after another: {res['sequential_s']:8.2f} s "
               f"({res['sequential_ips']:.1f} it/s aggregate)")
         print(f"  together:          {res['together_s']:8.2f} s "
