@@ -416,6 +416,23 @@ def test_converges_faster_finds_a_faster_width_at_the_same_final_fid():
     assert sweep.converges_faster(slow).outcome == "contradicted"
 
 
+def test_a_run_that_dips_and_comes_back_is_not_the_fastest():
+    """Review 4, finding 2: the half-life towards a run's own final FID called a run that
+    fell and rebounded (100 -> 60 -> 95) the fastest of all, so a wide width whose runs are
+    unstable in just that way was "converging faster"."""
+    steps = np.array([1000, 2000, 3000])
+    smooth = np.array([[100.0, 70, 40], [101, 71, 41], [99, 69, 39]])
+    curves = {k: (steps, smooth + 0.1 * i) for i, k in enumerate((16, 32, 64, 128))}
+    curves[256] = (steps, np.array([[100.0, 60, 95], [101, 61, 96], [99, 59, 94]]))
+    v = sweep.converges_faster(curves)
+    assert v.outcome != "confirmed", v
+    assert "came back up by 10% of its lowest value or more (counted as the slowest): " \
+           "3 at k=256" in v.evidence
+    assert sweep.summary.rate.half_life(steps, np.array([100.0, 60, 95]))[1] == "rebounded"
+    # a small rise at the end (within 10% of the lowest FID) is still a fall
+    assert sweep.summary.rate.half_life(steps, np.array([100.0, 60, 64]))[1] == "fell"
+
+
 def test_rank_test_is_a_permutation_test_beyond_the_exact_range():
     """Nine runs on three tied widths (the reviewer's case): SciPy's approximation gave
     0.0338 where enumerating all 9! permutations gives 0.0446; the seeded Monte-Carlo
@@ -912,7 +929,7 @@ def test_a_chapter_needing_missing_runs_stops_with_the_command():
 
 def test_chapter_six_reading_follows_the_verdicts(monkeypatch):
     """The closing reading of the committed cpu MNIST sweep: which grids collapsed, the uptick
-    pair as measured, how many verdicts judge a claim (early evidence does not), and that cpu
+    pair as measured, how many verdicts decide a claim (early evidence does not), and that cpu
     is reduced scale; and its branches when nothing or everything collapsed."""
     from overgan_lib.store import REPO_ROOT
     from overgan_lib.sweep import chapter
@@ -925,7 +942,7 @@ def test_chapter_six_reading_follows_the_verdicts(monkeypatch):
     assert text.startswith("At this profile the sample grids of k = 16, 64 are collapsed and "
                            "those of k = 1024 are not")
     assert "k = 1024 and 2048, the mean FID against the training images goes from" in text
-    assert "Of this sweep's 4 verdicts, 0 judge a claim" in text  # early evidence is no verdict
+    assert "Of this sweep's 4 verdicts, 0 decide a claim" in text  # early evidence is no verdict
     assert "The cpu profile trains 0.2% of the paper profile's iterations" in text
     assert chapter.run_reading(view, [], [16]).startswith("No sample grid is collapsed")
     assert chapter.run_reading(view, [16], []).startswith("Every sample grid is collapsed")

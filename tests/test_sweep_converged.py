@@ -129,10 +129,10 @@ def test_still_learning_pools_the_late_evaluations_and_bounds_the_change():
     assert still_learning({64: (steps, flat)}, widths=[64], margin=3.0) == ""
 
 
-def _view(profile: str, late_fall: float, only: int | None = None):
-    """A stored-looking cifar10_dcgan sweep, close to the data (no floor stored), with a
-    plateau beyond 64, a constant gap and three evaluations per run (``late_fall`` at width
-    ``only``, 0.5 elsewhere, when given)."""
+def _view(profile: str, late_fall: float, only: int | None = None, floor: float | None = 5.0):
+    """A stored-looking cifar10_dcgan sweep, close to the data (its summary's floor 5.0; none
+    stored with ``floor=None``), with a plateau beyond 64, a constant gap and three
+    evaluations per run (``late_fall`` at width ``only``, 0.5 elsewhere, when given)."""
     from overgan_lib.sweep.view import SweepView
 
     cfgs = sweep.grid("cifar10", "dcgan", K.tolist(), [0, 1, 2])
@@ -147,7 +147,9 @@ def _view(profile: str, late_fall: float, only: int | None = None):
             "evals": [{"step": s, "fid_train": f}
                       for s, f in zip((1000, 2000, 3000), fids, strict=True)]}, Path("x")))
     cfg = {"widths": K.tolist(), "iters": 3000, "eval_n": 10_000, "seeds": 3}
-    return SweepView(sweep.spec("cifar10_dcgan"), profile, cfg, cfgs, recs, None)
+    summary = None if floor is None else Record(
+        "sweep_cifar10_dcgan", {}, {}, {"floor": {"fid": floor, "n_train": 10_000}}, Path("s"))
+    return SweepView(sweep.spec("cifar10_dcgan"), profile, cfg, cfgs, recs, summary)
 
 
 def test_sweep_verdicts_gate_converged_rules_on_flat_curves_and_say_reduced_scale():
@@ -160,7 +162,10 @@ def test_sweep_verdicts_gate_converged_rules_on_flat_curves_and_say_reduced_scal
     for rule in ("saturation", "gap"):
         assert learning[rule].outcome == "not testable at this profile"
         assert "Not shown to have stopped learning" in learning[rule].evidence
-    assert learning["trend"].outcome == "confirmed"  # a trend is not a converged-model claim
+    # review 4, finding 5: FID falling with k is a claim about converged models too
+    assert learning["trend"].outcome == "early-training evidence for it (runs still learning)"
+    assert "Not shown to have stopped learning" in learning["trend"].evidence
+    assert flat["trend"].outcome == "confirmed"
     # a late rise of 5 at k=8 blocks the rules that read k=8 (the gap's line), not the plateau
     narrow = sweep.sweep_verdicts(_view("paper", -5.0, only=8))
     assert narrow["saturation"].outcome == "confirmed"
@@ -169,6 +174,62 @@ def test_sweep_verdicts_gate_converged_rules_on_flat_curves_and_say_reduced_scal
     paper = sweep.sweep_verdicts(_view("paper", 0.5))
     assert paper["saturation"].outcome == "confirmed"
     assert "Reduced scale" not in paper["saturation"].evidence
+
+
+def test_without_a_floor_nothing_shows_the_models_close_to_the_data(monkeypatch):
+    """Review 4, finding 1: a sweep with no summary (a chapter's ``overrides`` picking stored
+    runs) had a NaN floor, which the rules read as "close to the data". The floor is now read
+    from any stored summary of the same dataset and N, and where none exists the converged
+    rules are not judged and the trend is early evidence, labelled so."""
+    from overgan_lib import store
+    from overgan_lib.sweep.view import stored_floor
+
+    unknown = sweep.sweep_verdicts(_view("gpu", 0.5, floor=None))
+    assert unknown["saturation"].outcome == "not testable at this profile"
+    assert "No FID floor at this N is stored" in unknown["saturation"].evidence
+    assert unknown["trend"].outcome == ("early-training evidence for it (closeness to the "
+                                        "data not known)")
+    assert np.isnan(stored_floor("cifar10", 10_000, "gpu"))
+    store.save("sweep_cifar10_resnet", "cpu", {"runs": ["a"]},
+               {"floor": {"fid": 7.5, "n_train": 10_000, "n_test": 10_000}}, 0, 1.0)
+    assert stored_floor("cifar10", 10_000, "gpu") == 7.5  # same data and N, any sweep
+    assert np.isnan(stored_floor("cifar10", 5_000, "gpu")) and np.isnan(
+        stored_floor("celeba", 10_000, "gpu"))
+    assert _view("gpu", 0.5, floor=None).floor == 7.5
+    assert sweep.sweep_verdicts(_view("gpu", 0.5, floor=None))["saturation"].outcome == \
+        "confirmed"
+
+
+def test_a_plateau_is_flat_both_ways_and_a_slight_drop_has_a_ceiling():
+    """Review 4, finding 4: "no wider width is better by the margin" confirmed a plateau when
+    FID doubled past it, and Fig. 7's "slightly worse" was confirmed for a tripling."""
+    doubled = sweep.saturates_beyond(K, _seeds(np.array([60, 45, 35, 30, 60.]), 1.0), 64)
+    assert doubled.outcome == "not reproduced at this budget", doubled
+    assert "FID rises beyond k=64 by more than the margin" in doubled.evidence
+    # slightly worse (within the margin of 3.0) is still flat
+    assert sweep.saturates_beyond(K, _seeds(np.array([60, 45, 35, 30, 31.]), 0.3),
+                                  64).outcome == "confirmed"
+    k = np.array([32, 64, 128, 256])
+    tripled = sweep.worse_beyond_fixed(k, _seeds(np.array([40, 35, 30, 90.]), 1.0)[:, :5],
+                                       128, name="k_d")
+    assert tripled.outcome == "not reproduced at this budget", tripled
+    assert "not a slight one" in tripled.evidence
+    slight = sweep.worse_beyond_fixed(k, _seeds(np.array([40, 35, 30, 31.5]), 0.3), 128,
+                                      name="k_d")
+    assert slight.outcome == "confirmed", slight
+
+
+def test_the_gap_rule_says_when_the_gap_rises_within_the_margin():
+    """Review 4, finding 3: a gap that triples (1 -> 3) at FID 30 stays within the margin of
+    3.0, so it is confirmed as "grows by less than the margin", and the evidence says the
+    rise is there."""
+    train = _seeds(np.full(5, 30.0), 0.3)
+    test = train + np.linspace(1.0, 3.0, 5)[:, None] + 0.1 * Z[None, ::-1]
+    v = sweep.gap_does_not_grow(K, train, test)
+    assert v.outcome == "confirmed"
+    assert "The gap does rise over the range" in v.evidence
+    flat = train + 2.0 + 0.1 * Z[None, ::-1]
+    assert "does rise" not in sweep.gap_does_not_grow(K, train, flat).evidence
 
 
 def test_run_reading_says_collapse_separates_widths_only_when_fid_ranks_them_so():

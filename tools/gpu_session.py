@@ -31,7 +31,8 @@ After *every* command, and finally also when the call itself is terminated, ever
 written during the call is packed into ``$OUT/gpu-results-<stamp>-<stage>.tar.gz`` (kept
 generator weights in 15 MiB pieces, as many as fit in the call's return; the rest wait
 for ``fetch``), so a call cut short still returns what finished. The sweep stages
-(``dcgan``, ``celeba``) are resumable: each ``run`` trains the sweep's unfinished runs
+(``dcgan``, ``celeba``: ``overgan_lib.sweep.lent_device.SWEEP_STAGES``, the table the sweep
+chapters' pending lists also read) are resumable: each ``run`` trains the sweep's unfinished runs
 together to the next multiple of :data:`SWEEP_CHUNK` iterations (checkpoints only there)
 and the last chunk stores the records; a chunk cut short is simply run again. ``unpack``
 checks every weight piece against the hashes packed with the records and extracts records
@@ -59,6 +60,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # run as `python3 tools/gpu_session.py` from the checkout
 from overgan_lib.data import CARDS, sha256_file  # noqa: E402
+from overgan_lib.sweep.lent_device import SWEEP_STAGES  # noqa: E402
+from overgan_lib.sweep.registry import SWEEPS  # noqa: E402
 
 CARRY = ROOT / ".gpu-carry"
 STASH = Path(os.environ.get("OVERGAN_GPU_STASH", "/tmp/overgan-gpu"))
@@ -108,6 +111,10 @@ def _chunk(sweep: str, profile: str, steps: int) -> tuple[str, ...]:
 # The test files holding `cuda`-marked tests (tests/test_gpu_session.py checks the list).
 CUDA_TEST_FILES = ("tests/test_runner.py", "tests/test_frechet.py")
 
+# Seconds per chunk of each sweep stage on an H200 (cifar10_dcgan's gpu row: 15 runs x 6000
+# iterations, evaluations at N=10,000 every 2000: ~230 s per chunk).
+SWEEP_ESTIMATE = {"dcgan": 230, "celeba": 200}
+
 # The benches (the issue's headline numbers) before the tests; estimates from the issue's
 # H200 measurements (DCGAN k=64: 0.051 / 0.045 / 0.0096 s per iteration; 283 it/s for 15
 # graphed runs together; ~5,900 Inception images/s) plus start-up and data decoding.
@@ -125,10 +132,11 @@ STAGES: dict[str, list[Cmd]] = {
         Cmd(_pytest("cuda and inception"), 150, 60, weights=True),
         Cmd(_cli("bench", "nnd", "--device", "cuda", "--iters", "50", "--quiet"), 90, 30),
     ],
-    # Resumable: repeat `run dcgan` until its log says the records are stored (gpu row:
-    # 15 runs x 6000 iterations, evaluations at N=10,000 every 2000: ~230 s per chunk).
-    "dcgan": [Cmd(_chunk("cifar10_dcgan", "gpu", SWEEP_CHUNK), 520, 230, weights=True)],
-    "celeba": [Cmd(_chunk("celeba_dcgan", "gpu", SWEEP_CHUNK), 520, 200, weights=True)],
+    # Resumable: repeat `run dcgan` until its log says the records are stored. The stages and
+    # their sweeps are the library's (overgan_lib.sweep.lent_device, which the chapters'
+    # pending lists also read); the estimates per chunk are SWEEP_ESTIMATE's.
+    **{stage: [Cmd(_chunk(sweep, "gpu", SWEEP_CHUNK), 520, SWEEP_ESTIMATE[stage],
+                   weights=True)] for stage, sweep in SWEEP_STAGES.items()},
     # The same path on a CPU, for tests/test_gpu_session.py: a first call without weights
     # (a bench and a first chunk of a sweep), then a call that finishes the sweep (FIDs).
     "smoke-a": [
@@ -138,7 +146,8 @@ STAGES: dict[str, list[Cmd]] = {
     ],
     "smoke": [Cmd(_chunk("cifar10_dcgan", "smoke", 2), 300, 30, weights=True)],
 }
-DATA = {"train": ["cifar10"], "fid": ["cifar10"], "dcgan": ["cifar10"], "celeba": ["celeba"],
+DATA = {"train": ["cifar10"], "fid": ["cifar10"],
+        **{stage: [SWEEPS[sweep].dataset] for stage, sweep in SWEEP_STAGES.items()},
         "smoke-a": ["cifar10"], "smoke": ["cifar10"]}
 # The call budget (--budget) of each stage's run: the call's timeout_s is this plus
 # CALL_MARGIN_S. Sized so that a session of train + fid fits 900 s even if every call

@@ -28,11 +28,14 @@ from .summary import (
     CONFIRMED,
     CONTRADICTED,
     INCONCLUSIVE,
+    LEARNING_LABEL,
     NOT_REPRODUCED,
     NOT_TESTABLE,
+    Reason,
     Verdict,
     converges_faster,
     far_from_data,
+    far_qualified,
     gap_does_not_grow,
     gap_grows_between,
     gap_reference,
@@ -57,7 +60,9 @@ CONVERGENCE_READ = " ({}, read with Fig. 5's rules; the figure shows final FIDs 
 # The rules on converged models (:mod:`.summary.converged`): they see finite runs only and are
 # gated on flat curves.
 CONVERGED_RULES = ("saturation", "uptick", "uptick_gap", "fixed", "gap")
-_JUDGED = (CONFIRMED, CONTRADICTED, NOT_REPRODUCED, INCONCLUSIVE)
+# Outcomes of a rule whose test ran on these runs: a decision, or inconclusive (the data
+# cannot tell). They carry the reduced-scale note and are gated on flat curves.
+_TESTED = (CONFIRMED, CONTRADICTED, NOT_REPRODUCED, INCONCLUSIVE)
 
 
 def sweep_verdicts(view: SweepView) -> dict[str, Verdict]:
@@ -97,6 +102,7 @@ def sweep_verdicts(view: SweepView) -> dict[str, Verdict]:
                 found[rule] = replace(found[rule], evidence=found[rule].evidence + note)
     curves = eval_curves(view.configs, view.recs)
     found = _converged_only_if_flat(found, curves, width, _reads(view, k, f_train))
+    found["trend"] = _trend_if_flat(found["trend"], curves, width)
     if spec.convergence:
         per_width = dict(zip(k.tolist(), lost.sum(1).tolist(), strict=True))
         far = far_from_data(f_train, floor, trend=True, what="rate")
@@ -134,12 +140,12 @@ def _reads(view: SweepView, k: np.ndarray, f_train: np.ndarray
 
 def _converged_only_if_flat(found: dict[str, Verdict], curves, width: str,
                             reads: dict[str, tuple[list[int], float]]) -> dict[str, Verdict]:
-    """A converged-model verdict that judged its claim becomes *not testable* when the stored
+    """A converged-model verdict whose test ran becomes *not testable* when the stored
     curves do not show the widths it reads (``reads``: rule -> widths, margin) to have
     stopped learning within its margin (:func:`.summary.still_learning`), with the reason."""
     out = dict(found)
     for r in CONVERGED_RULES:
-        if r in found and found[r].outcome in _JUDGED:
+        if r in found and found[r].outcome in _TESTED:
             widths, margin = reads.get(r, (None, None))
             if why := still_learning(curves, width, widths, margin):
                 out[r] = replace(found[r], outcome=NOT_TESTABLE,
@@ -147,8 +153,21 @@ def _converged_only_if_flat(found: dict[str, Verdict], curves, width: str,
     return out
 
 
+def _trend_if_flat(trend: Verdict, curves, width: str) -> Verdict:
+    """Fig. 4's "FID falls as k grows" is a claim about converged models too: a trend judged
+    on runs whose stored curves do not show every width to have stopped learning
+    (:func:`.summary.still_learning`, each width at its own practical margin) is
+    early-training evidence (labelled "runs still learning"), as one judged far from the data
+    is. A short run's trend is partly a claim about speed."""
+    if trend.outcome not in (CONFIRMED, CONTRADICTED, NOT_REPRODUCED):
+        return trend
+    if why := still_learning(curves, width):
+        return far_qualified(trend, Reason(why, LEARNING_LABEL))
+    return trend
+
+
 def _reduced_scale(found: dict[str, Verdict], view: SweepView) -> dict[str, Verdict]:
-    """Below the `paper` profile, every verdict that judges its claim (confirmed,
+    """Below the `paper` profile, every verdict whose test ran on these runs (confirmed,
     contradicted, not reproduced, inconclusive) says in its own text that it is on
     reduced-scale runs, with the share of the paper's iterations and the N of its FIDs."""
     if view.profile == "paper":
@@ -158,5 +177,5 @@ def _reduced_scale(found: dict[str, Verdict], view: SweepView) -> dict[str, Verd
             f"{100 * view.cfg['iters'] / paper['iters']:.2g}% of the paper profile's "
             f"{paper['iters']:,} iterations with FID on N = {view.cfg['eval_n']:,}, so this "
             f"judges these runs, not the paper's converged models.")
-    return {r: (replace(v, evidence=f"{note} {v.evidence}") if v.outcome in _JUDGED else v)
+    return {r: (replace(v, evidence=f"{note} {v.evidence}") if v.outcome in _TESTED else v)
             for r, v in found.items()}

@@ -17,7 +17,7 @@ import numpy as np
 
 from . import generalization as rules
 from .matrices import width_matrix
-from .summary import Verdict, far_from_data
+from .summary import FLOOR_UNKNOWN_LABEL, Reason, Verdict, far_from_data
 from .view import SweepView
 
 
@@ -27,11 +27,11 @@ def far_reason(view: SweepView, fid: dict[str, Any], trend: bool = False) -> str
     ``generalization_fid`` record), worded for an untestable claim or (``trend``) for a
     trend that is still judged."""
     if not view.complete:
-        return (f"the sweep is not complete at this profile ({view.status()}), so how far its "
-                "models are from the data is unknown.")
+        return Reason(f"the sweep is not complete at this profile ({view.status()}), so how far "
+                      "its models are from the data is unknown.", FLOOR_UNKNOWN_LABEL)
     if view.cfg["eval_n"] != fid["n"]:
-        return (f"the sweep's FID is not stored at the floor's N = {fid['n']}, so how far its "
-                "models are from the data is unknown.")
+        return Reason(f"the sweep's FID is not stored at the floor's N = {fid['n']}, so how far "
+                      "its models are from the data is unknown.", FLOOR_UNKNOWN_LABEL)
     return far_from_data(width_matrix(view.configs, view.recs, "fid_train")[1],
                          fid["floor"]["fid"], trend=trend)
 

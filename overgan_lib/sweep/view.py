@@ -46,10 +46,13 @@ class SweepView:
 
     @property
     def floor(self) -> float:
-        """FID between train and test images at the sweep's N (stored with the summary)."""
-        if self.summary is None or "floor" not in self.summary.data:
-            return float("nan")
-        return float(self.summary["floor"]["fid"])
+        """FID between train and test images at the sweep's N: stored with the summary, else
+        with another stored sweep summary of the same dataset and N (:func:`stored_floor`:
+        a sweep run on a subset of stored runs, e.g. a chapter's ``overrides``, stores no
+        summary of its own); NaN when none is stored."""
+        if self.summary is not None and "floor" in self.summary.data:
+            return float(self.summary["floor"]["fid"])
+        return stored_floor(self.spec.dataset, int(self.cfg["eval_n"]), self.profile)
 
     def require_complete(self, overrides: dict | None = None) -> None:
         """Raise a one-line error naming the command that trains the missing runs (a chapter
@@ -68,6 +71,23 @@ class SweepView:
         if self.complete:
             return f"{n} of {len(self.recs)} runs stored"
         return f"pending: {n} of {len(self.recs)} runs stored; run `{self.command}`"
+
+
+def stored_floor(dataset: str, n: int, profile: str) -> float:
+    """The data's own train-vs-test FID at ``n`` images (it depends on the dataset and N
+    only) from any stored sweep summary that holds it, this profile's first; NaN when none
+    does."""
+    from ..profiles import PROFILES
+    from ..store import records
+    from .registry import SWEEPS
+
+    for p in (profile, *(q for q in PROFILES if q != profile)):
+        for name in (n_ for n_, s in SWEEPS.items() if s.dataset == dataset):
+            for rec in records(f"sweep_{name}", p):
+                floor = rec.data.get("floor") or {}
+                if floor.get("n_train") == n and "fid" in floor:
+                    return float(floor["fid"])
+    return float("nan")
 
 
 def sweep_view(name: str, profile: str, seed: int = 0, overrides: dict | None = None,

@@ -8,19 +8,25 @@ their prose and the sweeps they name.
 Chapters import the package (``from overgan_lib.sweep import chapter``) and call the names
 below; each module holds one kind of section:
 
+- :mod:`.parameters`: the chapter's ``overrides`` checked against its sweeps
+  (:func:`check_overrides`) and the views of those sweeps (:func:`load_views`).
 - :mod:`.stored`: the provenance box (:func:`show_provenance`), the runs several sweeps share
   (:func:`shared_runs`, :func:`shared_runs_markdown`) and what is not stored yet
-  (:func:`pending`, :func:`pending_markdown`).
+  (:func:`pending`, :func:`pending_markdown`, and at `gpu` where to run it:
+  :func:`where_to_run`).
 - :mod:`.training_setup`: the setup sections: :func:`settings_table`, :func:`architecture`,
   :func:`parameter_tables`, the seed counts (:func:`seed_counts_text`,
   :func:`glue_seed_counts`), the `paper` grid (:func:`glue_paper_grid`) and CelebA's data
   budget (:func:`glue_celeba_budget`, :data:`CELEBA_IMAGES`, :data:`CELEBA_OFFICIAL_TRAIN`).
 - :mod:`.figure_glue`: the glued figures (:func:`glue_figures`, :func:`glue_fig1`) and FID over
-  training or the line in its place (:func:`curve_figures`, :func:`curve_note`).
+  training, or the line in its place where runs evaluate too rarely (:func:`curve_figures`,
+  :func:`curve_note`).
 - :mod:`.result_tables`: the tables beside the figures (:func:`kid_table`,
   :func:`curve_tables`).
-- :mod:`.verdict_glue`: the claims judged (:func:`verdicts`) and the rules' constants glued
-  (:func:`glue_rules`).
+- :mod:`.verdict_glue`: the claims judged (:func:`verdicts`), the rules' constants glued
+  (:func:`glue_rules`, with :func:`settled_rule_text` and the chapter's :func:`gpu_budget`)
+  and the runs with FID test below FID train (:func:`negative_gaps_text`,
+  :func:`glue_negative_gaps`).
 - :mod:`.device_hours`: the cost section: :func:`cost_table`, :func:`glue_cost`,
   :func:`paper_hours`, how runs shared the device (:func:`concurrent_runs`,
   :func:`concurrency_text`) and on which device and threads (:func:`run_device`,
@@ -42,9 +48,17 @@ from .device_hours import (
     threads_note,
 )
 from .figure_glue import curve_figures, curve_note, glue_fig1, glue_figures
+from .parameters import check_overrides, load_views
 from .readings import COLLAPSE_CUT, glue_readings, grid_diversity, image_reading, run_reading
 from .result_tables import curve_tables, kid_table
-from .stored import pending, pending_markdown, shared_runs, shared_runs_markdown, show_provenance
+from .stored import (
+    pending,
+    pending_markdown,
+    shared_runs,
+    shared_runs_markdown,
+    show_provenance,
+    where_to_run,
+)
 from .training_setup import (
     CELEBA_IMAGES,
     CELEBA_OFFICIAL_TRAIN,
@@ -56,7 +70,14 @@ from .training_setup import (
     seed_counts_text,
     settings_table,
 )
-from .verdict_glue import glue_rules, verdicts
+from .verdict_glue import (
+    glue_negative_gaps,
+    glue_rules,
+    gpu_budget,
+    negative_gaps_text,
+    settled_rule_text,
+    verdicts,
+)
 
 __all__ = [
     "CELEBA_IMAGES",
@@ -64,6 +85,7 @@ __all__ = [
     "COLLAPSE_CUT",
     "Views",
     "architecture",
+    "check_overrides",
     "concurrency_text",
     "concurrent_runs",
     "cost_table",
@@ -74,13 +96,17 @@ __all__ = [
     "glue_cost",
     "glue_fig1",
     "glue_figures",
+    "glue_negative_gaps",
     "glue_paper_grid",
     "glue_readings",
     "glue_rules",
     "glue_seed_counts",
+    "gpu_budget",
     "grid_diversity",
     "image_reading",
     "kid_table",
+    "load_views",
+    "negative_gaps_text",
     "paper_hours",
     "parameter_tables",
     "pending",
@@ -88,10 +114,12 @@ __all__ = [
     "run_device",
     "run_reading",
     "seed_counts_text",
+    "settled_rule_text",
     "settings_table",
     "shared_runs",
     "shared_runs_markdown",
     "show_provenance",
     "threads_note",
     "verdicts",
+    "where_to_run",
 ]

@@ -1,6 +1,7 @@
-"""A sweep chapter's figures: the glued FID, curve and sample figures and Fig. 1's summary
-(with its caption's numbers), and FID over training drawn only where runs evaluate often
-enough, a line in place of it elsewhere. The drawing itself is in :mod:`..figures`."""
+"""A sweep chapter's figures: the glued FID and sample figures and Fig. 1's summary (with
+its caption's numbers), and FID over training drawn only where runs evaluate often enough
+(at least :data:`..figures.MIN_CURVE_EVALS` evaluations each), a line in place of it
+elsewhere. The drawing itself is in :mod:`..figures`."""
 
 from __future__ import annotations
 
@@ -12,30 +13,30 @@ from ..view import SweepView
 from ._types import Views
 
 
-def glue_figures(views: Views, profile: str, seed: int, curves: bool = True) -> None:
-    """Glue ``<sweep>-fid``, ``<sweep>-curves`` (unless ``curves`` is False: a chapter that
-    shows them with :func:`curve_figures`) and ``<sweep>-samples`` for every sweep, for the
-    chapter's numbered, captioned ``{glue:figure}`` directives."""
+def glue_figures(views: Views, profile: str, seed: int) -> None:
+    """Glue ``<sweep>-fid`` and ``<sweep>-samples`` for every sweep, for the chapter's
+    numbered, captioned ``{glue:figure}`` directives. FID over training is not glued: it is
+    drawn only where runs evaluate often enough (:func:`curve_figures`)."""
     from ...book import glue_figure
 
     for name, by_profile in views.items():
         glue_figure(f"{name}-fid", figures.fid_vs_width_figure(name, by_profile, profile))
-        if curves:
-            glue_figure(f"{name}-curves",
-                        figures.fid_over_iterations_figure(name, by_profile, profile))
         glue_figure(f"{name}-samples", figures.samples_figure(name, by_profile, profile, seed))
 
 
 def curve_figures(views: Views, profile: str) -> None:
     """FID over training (:func:`..figures.fid_over_iterations_figure`) per sweep, drawn only
     from the profiles whose runs have at least :data:`..figures.MIN_CURVE_EVALS` evaluations
-    each; in place of the others, one line per profile (:func:`curve_note`)."""
+    each; in place of the others, one line per profile (:func:`curve_note`, naming the
+    sweeps it stands for where another sweep is drawn at that profile)."""
     import matplotlib.pyplot as plt
 
     short: dict[str, list[SweepView]] = {}
+    drawn_at: set[str] = set()
     for name, by_profile in views.items():
         drawn = {p: v for p, v in by_profile.items()
                  if figures.evals_per_run(v) >= figures.MIN_CURVE_EVALS}
+        drawn_at.update(drawn)
         for p, v in by_profile.items():
             if p not in drawn:
                 short.setdefault(p, []).append(v)
@@ -44,34 +45,56 @@ def curve_figures(views: Views, profile: str) -> None:
             display(fig)
             plt.close(fig)
     for p, shown in short.items():
-        display(Markdown(curve_note(p, shown)))
+        display(Markdown(curve_note(p, shown, named=p in drawn_at)))
 
 
-def curve_note(profile: str, shown: list[SweepView]) -> str:
+def curve_note(profile: str, shown: list[SweepView], named: bool = False) -> str:
     """The line that replaces FID over training at ``profile``, where ``shown``'s runs have
-    fewer than :data:`..figures.MIN_CURVE_EVALS` evaluations each: how many (and when), and
-    the profiles whose settings evaluate often enough."""
-    from ...profiles import PROFILES
-
+    fewer than :data:`..figures.MIN_CURVE_EVALS` evaluations each or none is stored yet: how
+    many (and when), or how many the profile plans, and the other profiles whose settings
+    evaluate often enough. ``named``: say which sweeps it stands for (where others are drawn
+    at ``profile``)."""
     need = figures.MIN_CURVE_EVALS
     names = [v.spec.name for v in shown]
-    enough = [f"`{p}` ({m} per run)" for p in PROFILES
-              if (m := min(figures.planned_evals(settings(x, p)) for x in names)) >= need]
-    listed = (", ".join(enough[:-1]) + " and " + enough[-1] if len(enough) > 1
-              else "".join(enough))
-    where = f"; it is drawn at {listed}" if enough else ""
+    where = _drawn_elsewhere(profile, names)
+    of = f" of {' and '.join(f'`{n}`' for n in names)}" if named else ""
     stored = [v for v in shown if v.done]
     if not stored:
-        return f"FID over training is not drawn at `{profile}`: no run is stored yet{where}."
+        planned = min(figures.planned_evals(v.cfg) for v in shown)  # overrides included
+        enough = ("enough for a curve" if planned >= need
+                  else f"fewer than the {need} a curve needs")
+        return (f"FID over training{of} is not drawn at `{profile}`: no run is stored yet (its "
+                f"settings evaluate each run {planned} time{'s' if planned != 1 else ''}, "
+                f"{enough}){where}.")
     n = min(figures.evals_per_run(v) for v in stored)
     steps = [int(e["step"]) for e in stored[0].done[0]["evals"]][:n]
     plural = "s" if n != 1 else ""
     table = (" The table below gives each width's first and last evaluation." if n >= 2
              else "")
-    return (f"FID over training is not drawn at `{profile}`: its runs have {n} FID evaluation"
-            f"{plural} each (iteration{plural} {' and '.join(f'{x:,}' for x in steps)}), "
+    return (f"FID over training{of} is not drawn at `{profile}`: its runs have {n} FID "
+            f"evaluation{plural} each (iteration{plural} "
+            f"{' and '.join(f'{x:,}' for x in steps)}), "
             f"fewer than the {need} a curve needs (the minimum of Fig. 5's rules){where}."
             f"{table}")
+
+
+def _planned(profile: str, names: list[str]) -> int:
+    """The fewest FID evaluations per run that the sweeps ``names`` plan at ``profile``."""
+    return min(figures.planned_evals(settings(x, profile)) for x in names)
+
+
+def _drawn_elsewhere(profile: str, names: list[str]) -> str:
+    """'; it is drawn at `gpu` (3 per run) and `paper` (30 per run)': the profiles other
+    than ``profile`` whose settings give every run of ``names`` enough evaluations for a
+    curve ('' when none does)."""
+    from ...profiles import PROFILES
+
+    enough = [f"`{p}` ({m} per run)" for p in PROFILES if p != profile
+              and (m := _planned(p, names)) >= figures.MIN_CURVE_EVALS]
+    if not enough:
+        return ""
+    listed = ", ".join(enough[:-1]) + " and " + enough[-1] if len(enough) > 1 else enough[0]
+    return f"; it is drawn at {listed}"
 
 
 def glue_fig1(by_profile: dict[str, SweepView], profile: str, seed: int) -> None:

@@ -19,7 +19,7 @@ def run_reading(view: SweepView, collapsed: list[int], varied: list[int],
     grids are collapsed (``collapsed``; the others ``varied``) and, when every collapsed width
     has a higher mean FID than every varied one, that the FID trend mostly separates the two
     (otherwise the means, and that it does not); the paper's uptick pair as measured; the
-    sentences ``extra``; how many verdicts judge a claim at all (early-training evidence and
+    sentences ``extra``; how many verdicts decide a claim at all (early-training evidence and
     "not testable" do not); and, below
     `paper`, that the profile is reduced (``figure``: the paper's figure of trained models)."""
     from ..summary import CONFIRMED, CONTRADICTED, NOT_REPRODUCED
@@ -67,8 +67,9 @@ def run_reading(view: SweepView, collapsed: list[int], varied: list[int],
     parts += list(extra)
     judged = sum(v.outcome in (CONFIRMED, CONTRADICTED, NOT_REPRODUCED) for v in found.values())
     parts.append(f"Of this sweep's {len(found)} verdicts, {judged} "
-                 f"judge{'s' if judged == 1 else ''} a claim; the others are not testable here, "
-                 f"inconclusive (the data cannot tell) or early-training evidence only.")
+                 f"decide{'s' if judged == 1 else ''} a claim (confirmed, contradicted or not "
+                 f"reproduced); the others are not testable here, inconclusive (the data cannot "
+                 f"tell) or early-training evidence only.")
     if view.profile != "paper":
         share = iters / settings(view.spec.name, "paper")["iters"]
         # plain words: glued text is shown as is, without Markdown
@@ -118,10 +119,10 @@ def image_reading(view: SweepView) -> str:
     """What an image sweep's stored runs show, in plain words for a chapter's closing
     section: which widths' sample grids are collapsed (:data:`COLLAPSE_CUT`, every seed's
     grid), how FID moved between the first and the last evaluation, what the trend verdict
-    then compares, and the rest of :func:`run_reading` (how many verdicts judge a claim; the
+    then compares, and the rest of :func:`run_reading` (how many verdicts decide a claim; the
     profile is reduced)."""
     from ..matrices import eval_curves, width_name
-    from ..summary import EARLY_AGAINST, EARLY_FOR
+    from ..summary import CONFIRMED, CONTRADICTED, early_test
 
     div = grid_diversity(view)
     name = width_name(view.configs)
@@ -153,7 +154,7 @@ def image_reading(view: SweepView) -> str:
             + ", ".join(f"{'rose' if d > 0 else 'fell'} by {abs(d):.1f} at {name} = {k}"
                         for k, d in change.items()) + ".")
         trend = sweep_verdicts(view)["trend"].outcome
-        if rose and trend in (EARLY_AGAINST, EARLY_FOR):
+        if rose and early_test(trend) in (CONFIRMED, CONTRADICTED):
             parts.append(
                 f"So the trend verdict ({trend}) compares the widths at a last evaluation where "
                 f"FID at {name} = {', '.join(map(str, rose))} had risen since the first: whether "

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from IPython.display import Markdown, display
 
+from ..lent_device import lent_stage
 from ..matrices import final_value
 from ..view import sweep_view
 from ._types import Views
@@ -72,7 +73,7 @@ def pending(views: Views, profiles: tuple[str, ...] = ("cpu", "gpu")) -> None:
 
 def pending_markdown(views: Views, profiles: tuple[str, ...] = ("cpu", "gpu")) -> str:
     """The (sweep, profile) pairs with no complete stored results, with the exact command
-    that produces each."""
+    that produces each (at `gpu`, and where to run it: :func:`where_to_run`)."""
     from ..view import sweep_view
 
     lines = []
@@ -81,10 +82,23 @@ def pending_markdown(views: Views, profiles: tuple[str, ...] = ("cpu", "gpu")) -
             v = by_profile.get(p) or sweep_view(name, p)
             if v.complete:
                 continue
-            where = ("one GPU (on a lent device: `python tools/gpu_session.py prepare`, README)"
-                     if p == "gpu" else "this machine")
-            lines.append(f"- `{name}` at `{p}`: `{v.command}` on {where}; {len(v.done)} of "
-                         f"{len(v.recs)} runs stored")
+            lines.append(f"- `{name}` at `{p}`: `{v.command}` on {where_to_run(name, p)}; "
+                         f"{len(v.done)} of {len(v.recs)} runs stored")
     if not lines:
         return "Every sweep of this chapter is stored at " + ", ".join(profiles) + "."
     return "**Pending:**\n\n" + "\n".join(lines)
+
+
+def where_to_run(name: str, profile: str) -> str:
+    """Where the command that stores sweep ``name`` at ``profile`` runs: this machine below
+    `gpu`; at `gpu`, one GPU, with the lent-device stage that trains it
+    (:func:`..lent_device.lent_stage`) or, for a sweep the plan has no stage for, a GPU
+    machine of one's own."""
+    if profile != "gpu":
+        return "this machine"
+    stage = lent_stage(name)
+    if stage is None:
+        return ("one GPU of your own (the lent-device plan, `tools/gpu_session.py`, has no "
+                "stage for this sweep)")
+    return (f"one GPU (on a lent device: `python tools/gpu_session.py prepare {stage}`, then "
+            f"`run {stage}` until its log says the records are stored; tools/README.md)")

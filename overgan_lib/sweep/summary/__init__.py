@@ -54,15 +54,22 @@ from .outcomes import (
     EARLY_FOR,
     EARLY_NEITHER,
     FAR_FROM_DATA,
+    FAR_LABEL,
+    FLOOR_UNKNOWN_LABEL,
     INCONCLUSIVE,
+    LEARNING_LABEL,
     MIN_EVALS,
     NOT_REPRODUCED,
     NOT_TESTABLE,
     ONE_SEED,
+    Reason,
     Verdict,
     claims_state,
+    early,
+    early_test,
     far_from_data,
     far_qualified,
+    is_early,
     lost_runs,
     welch_outcome,
 )
@@ -80,3 +87,5 @@ __all__ = [
     "worse_beyond_fixed",
 ]
 __all__ += ["PRACTICAL_MARGIN", "gap_reference", "margin_at", "still_learning"]
+__all__ += ["FAR_LABEL", "FLOOR_UNKNOWN_LABEL", "LEARNING_LABEL", "Reason", "early", "early_test",
+            "is_early"]

@@ -15,13 +15,34 @@ NOT_TESTABLE = "not testable at this profile"
 # gives no size: a few seeds cannot tell a slight effect from none, so this is no failed
 # replication (there is no stated margin to test equivalence against).
 INCONCLUSIVE = "inconclusive at this budget (neither direction significant)"
-# A trend judged on models far from the data: the test's outcome says what early training
-# shows, never that the paper's claim (about converged models) is confirmed or contradicted.
-EARLY_FOR, EARLY_AGAINST, EARLY_NEITHER = (
-    "early-training evidence for it (far from the data)",
-    "early-training evidence against it (far from the data)",
-    "inconclusive early-training evidence (far from the data)")
-_EARLY = {CONFIRMED: EARLY_FOR, CONTRADICTED: EARLY_AGAINST, NOT_REPRODUCED: EARLY_NEITHER}
+# A trend judged on models not shown to be converged (far from the data, no floor to tell,
+# or curves still falling): the test's outcome says what early training shows, never that
+# the paper's claim (about converged models) is confirmed or contradicted. The label in
+# brackets says why.
+FAR_LABEL, FLOOR_UNKNOWN_LABEL, LEARNING_LABEL = (
+    "far from the data", "closeness to the data not known", "runs still learning")
+_EARLY_WORDS = {CONFIRMED: "early-training evidence for it",
+                CONTRADICTED: "early-training evidence against it",
+                NOT_REPRODUCED: "inconclusive early-training evidence"}
+
+
+def early(outcome: str, why: str = FAR_LABEL) -> str:
+    """The early-training outcome that a judged trend's ``outcome`` becomes, labelled ``why``."""
+    return f"{_EARLY_WORDS[outcome]} ({why})"
+
+
+def early_test(outcome: str) -> str | None:
+    """The test's own outcome (confirmed, contradicted, not reproduced) behind an
+    early-training ``outcome`` of any label; None for any other outcome."""
+    return next((o for o, w in _EARLY_WORDS.items() if outcome.startswith(w + " (")), None)
+
+
+def is_early(outcome: str) -> bool:
+    """Whether ``outcome`` is early-training evidence (any label)."""
+    return early_test(outcome) is not None
+
+
+EARLY_FOR, EARLY_AGAINST, EARLY_NEITHER = (early(o) for o in _EARLY_WORDS)
 ALPHA = 0.05  # one-sided level of every test
 # Best FID more than this many points above the floor at the same N: converged-model claims
 # untested. A heuristic, not a test. A difference rather than a ratio, because the floor itself
@@ -56,39 +77,59 @@ def row_means(F: np.ndarray) -> np.ndarray:
                      for r in np.asarray(F, float)])
 
 
+class Reason(str):
+    """Why a verdict is qualified (its text), with the ``label`` its early-training outcome
+    carries (:func:`early`)."""
+
+    label: str
+
+    def __new__(cls, text: str, label: str = FAR_LABEL) -> Reason:
+        reason = super().__new__(cls, text)
+        reason.label = label
+        return reason
+
+
 def far_from_data(F: np.ndarray, floor: float | None, trend: bool = False,
                   what: str = "trend") -> str:
     """Why converged-model claims are not testable here ('' when they are): the best mean
-    FID exceeds the data's floor at the same N by more than :data:`FAR_FROM_DATA` points.
-    ``trend`` words it for a ``what`` (a trend, a rate) that is still reported: what it
-    describes."""
-    if floor is None or not np.isfinite(floor):
-        return ""
+    FID exceeds the data's floor at the same N by more than :data:`FAR_FROM_DATA` points, or
+    the floor is NaN: not known (then nothing shows the models are close to the data).
+    ``floor=None``: the caller applies no such gate. ``trend`` words it for a ``what`` (a
+    trend, a rate) that is still reported: what it describes. The result is a
+    :class:`Reason`, whose label :func:`far_qualified` puts in the outcome."""
     means = row_means(F)
-    if not np.isfinite(means).any():
+    if floor is None or not np.isfinite(means).any():
         return ""
+    if not np.isfinite(floor):
+        where = ("No FID floor at this N is stored for this sweep (the data's own train vs "
+                 "test FID, kept with the sweep's summary), so nothing shows these models are "
+                 "close to the data")
+        tail = (f": the {what} is read as early-training evidence." if trend else
+                ": converged-model claims are not judged.")
+        return Reason(where + tail, FLOOR_UNKNOWN_LABEL)
     best = float(np.nanmin(means))
     if best - floor <= FAR_FROM_DATA:
         return ""
     where = (f"The best mean FID ({best:.1f}) is {best - floor:.0f} above the data's own "
              f"floor ({floor:.1f}, train vs test images at the same N)")
     if trend:
-        return (f"{where}: the {what} describes these early, far-from-data models, not the "
-                f"converged models the paper reports.")
-    return (f"{where}: these models are far from the data, where FID differences measure "
-            f"that distance rather than this claim.")
+        return Reason(f"{where}: the {what} describes these early, far-from-data models, not "
+                       f"the converged models the paper reports.", FAR_LABEL)
+    return Reason(f"{where}: these models are far from the data, where FID differences "
+                   f"measure that distance rather than this claim.", FAR_LABEL)
 
 
 def far_qualified(verdict: Verdict, far: str) -> Verdict:
-    """A trend verdict judged on models far from the data (``far``: the reason, from
-    :func:`far_from_data` with ``trend=True``; '' when close enough): its outcome becomes
-    early-training evidence (:data:`EARLY_FOR`, :data:`EARLY_AGAINST`,
-    :data:`EARLY_NEITHER`) and its evidence carries the reason. The paper judges converged
-    models, so such a verdict neither confirms nor contradicts it. Untestable verdicts stay
-    as they are."""
-    if not far or verdict.outcome not in _EARLY:
+    """A trend verdict judged on models not shown to be converged (``far``: the reason, from
+    :func:`far_from_data` with ``trend=True`` or :func:`.settled.still_learning`; '' when
+    there is none): its outcome becomes early-training evidence (:func:`early`, labelled by
+    the reason's :attr:`Reason.label`, "far from the data" for a plain string) and its
+    evidence carries the reason. The paper judges converged models, so such a verdict
+    neither confirms nor contradicts it. Untestable verdicts stay as they are."""
+    if not far or verdict.outcome not in _EARLY_WORDS:
         return verdict
-    return Verdict(verdict.claim, _EARLY[verdict.outcome], f"{verdict.evidence} {far}")
+    label = getattr(far, "label", FAR_LABEL)
+    return Verdict(verdict.claim, early(verdict.outcome, label), f"{verdict.evidence} {far}")
 
 
 def claims_state(verdicts: list[Verdict]) -> bool | None:

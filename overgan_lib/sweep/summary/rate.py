@@ -11,8 +11,10 @@ faster and demonstrate a more stable behavior" (Sec. 3), as three rules on the r
   so neither the missing evaluation at iteration 0 nor the level of each width's plateau
   enters it: a width with a lower plateau is not called faster for that. It measures a rate
   only where the runs have flattened by their last evaluations; on curves still falling at
-  the end, every width's half-life is about half the window. A run whose FID did not fall
-  counts as the slowest (its half-life is the whole window); the evidence counts them.
+  the end, every width's half-life is about half the window. A run whose FID did not fall,
+  or fell and came back up by :data:`REBOUND` of its lowest value or more (it has not
+  converged; a half-life towards its final FID would reward the dip), counts as the slowest
+  (its half-life is the whole window); the evidence counts them.
 * :func:`more_stable`: fewer runs diverge at larger k (the rank test on the diverged
   indicator; not testable when no run diverged). The FID rises between evaluations are
   reported, not judged: on a curve that has levelled off every upward step of FID noise
@@ -122,15 +124,28 @@ def end_evals(n_evals: int) -> int:
     return max(1, n_evals // 5)
 
 
-def half_life(steps: np.ndarray, curve: np.ndarray) -> tuple[float, bool]:
+# A run whose FID ends this share of its lowest value or more above that lowest value has
+# not converged in the window (it fell and came back): the half-life towards its final FID
+# would call it fast for the dip (the practical margin of the converged-model rules).
+REBOUND = 0.1
+
+
+def half_life(steps: np.ndarray, curve: np.ndarray) -> tuple[float, str]:
     """Iterations from the first evaluation until FID has covered half the way from its first
-    value to its final one (mean of the last :func:`end_evals` evaluations), and whether FID
-    fell at all (when not: the whole window, the slowest possible)."""
+    value to its final one (mean of the last :func:`end_evals` evaluations), and how the run
+    went: "fell"; "flat" when FID did not fall at all; "rebounded" when its final FID is
+    :data:`REBOUND` of its lowest value or more above that lowest value (it fell and came
+    back, so it has not converged, however fast it first fell). Runs that did not fall or
+    rebounded get the whole window, the slowest possible."""
     final = float(np.mean(curve[-end_evals(len(curve)):]))
+    window = float(steps[-1] - steps[0])
     if not curve[0] > final:
-        return float(steps[-1] - steps[0]), False
+        return window, "flat"
+    low = float(np.min(curve))
+    if final - low >= REBOUND * low:
+        return window, "rebounded"
     t, _ = time_to_reach(steps, curve, final + 0.5 * (float(curve[0]) - final))
-    return t - float(steps[0]), True
+    return t - float(steps[0]), "fell"
 
 
 def converges_faster(curves: Curves, far: str = "", name: str = "k",
@@ -149,10 +164,13 @@ def converges_faster(curves: Curves, far: str = "", name: str = "k",
                          lost or {}, claim, name,
                          f"Half-life towards the run's own final FID ({last}; "
                          f"{_window(curves)}), iterations:", fmt=",.0f")
-    flat = {k: sum(not fell for _, fell in h) for k, h in lives.items()}
-    no_fall = ", ".join(f"{m} at {name}={k}" for k, m in sorted(flat.items()) if m)
-    said = (f" Runs whose FID did not fall (counted as the slowest): {no_fall}." if no_fall
-            else "")
+    said = ""
+    for how, words in (("flat", "Runs whose FID did not fall"),
+                       ("rebounded", f"Runs whose FID fell and came back up by "
+                                     f"{REBOUND:.0%} of its lowest value or more")):
+        count = {k: sum(h_ == how for _, h_ in h) for k, h in lives.items()}
+        if listed := ", ".join(f"{c} at {name}={k}" for k, c in sorted(count.items()) if c):
+            said += f" {words} (counted as the slowest): {listed}."
     return far_qualified(Verdict(v.claim, v.outcome, v.evidence + said), far)
 
 
