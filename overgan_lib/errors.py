@@ -37,7 +37,12 @@ def check_positive_int(name: str, value: object) -> int:
 
 
 def check_positive_ints(name: str, values: Iterable[object]) -> list[int]:
-    """Validate a non-empty list of positive integers, e.g. a list of widths k."""
+    """Validate a non-empty list of positive integers, e.g. a list of widths k. A single
+    number or a string (``widths=8``, ``widths="8,16"``) is a one-line error asking for a
+    list, not a ``TypeError`` or a complaint about its characters."""
+    if isinstance(values, str | bytes) or not isinstance(values, Iterable):
+        raise ParameterError(f"{name}={values!r} must be a list of positive integers, "
+                             f"e.g. {name}=[8, 16]")
     values = list(values)
     if not values:
         raise ParameterError(f"{name} is empty; give at least one positive integer")

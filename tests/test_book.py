@@ -180,7 +180,8 @@ def test_every_experiment_has_existing_dependency_paths():
     named = set(sweeps())  # a named sweep's table stores "train" runs and a "sweep_<name>"
     names = (set(profiles.experiments()) - named) | {"spectrum", "train"} | {
         f"sweep_{n}" for n in named}
-    assert names <= set(ob.DEPENDS)
+    assert names <= set(ob.DEPENDS), (f"no DEPENDS entry for {sorted(names - set(ob.DEPENDS))}: "
+                                      "add it in overgan_lib/provenance.py")
     for paths in ob.DEPENDS.values():
         assert all((REPO_ROOT / p).exists() for p in paths)
 

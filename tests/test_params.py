@@ -108,6 +108,60 @@ def test_cli_malformed_overrides_are_one_line_errors(args, needle, capsys):
     assert needle in err and err.count("\n") == 1
 
 
+@pytest.mark.parametrize("args,needle", [
+    # a number where a list is meant used to end in a TypeError traceback
+    (["sweep", "cifar10_dcgan", "--profile", "smoke", "--set", "widths=8"],
+     "widths=8 must be a list of positive integers, e.g. widths=[8, 16]"),
+    (["sweep", "cifar10_dcgan", "--profile", "smoke", "--set", "widths=8,16"],
+     "widths='8,16' must be a list of positive integers"),
+    # a list with a typo used to be read as a string and blamed for its characters ('[')
+    (["sweep", "cifar10_dcgan", "--profile", "smoke", "--set", "widths=[8,24"],
+     "'[8,24' is not valid JSON, so not a list; write a list as JSON, e.g. --set "
+     "'widths=[8,16]'"),
+    (["check", "--experiment", "fig2", "--param", "widths=[4,"], "'[4,' is not valid JSON"),
+    # a DATASET:SPLIT:N whose N is not a count used to be a ValueError traceback, and N=0
+    # silently meant the default 1000 images
+    (["fid", "--fake", "cifar10:test:abc", "--real", "cifar10:train"],
+     "'cifar10:test:abc': N='abc' must be a positive integer (images to use), "
+     "e.g. cifar10:test:1000"),
+    (["fid", "--fake", "cifar10:test:0", "--real", "cifar10:train"], "N='0' must be a positive"),
+    (["fid", "--fake", "mnist:train:-5", "--real", "cifar10:train"], "N='-5' must be a positive"),
+    (["fid", "--real", "cifar10:test:0", "--fake", "cifar10:train:10"], "N='0' must be"),
+    (["fid", "--n", "0", "--real", "cifar10:test", "--fake", "cifar10:train"],
+     "--n 0 must be a positive integer"),
+])
+def test_cli_bad_values_are_one_line_errors_before_any_work(args, needle, capsys):
+    from overgan_lib.cli import main
+
+    assert main(args) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("overgan: error: ") and needle in err and err.count("\n") == 1, err
+
+
+def test_library_callers_get_the_same_one_line_error_for_a_number_as_widths():
+    with pytest.raises(ParameterError, match=r"widths=8 must be a list") as exc:
+        profiles.settings("cifar10_dcgan", "smoke", widths=8)
+    assert "\n" not in str(exc.value)
+    with pytest.raises(ParameterError, match=r"widths='\[8,24' must be a list"):
+        profiles.settings("cifar10_dcgan", "smoke", widths="[8,24")
+    assert profiles.settings("cifar10_dcgan", "smoke", widths=(8, 16))["widths"] == (8, 16)
+
+
+def test_cli_train_help_shows_its_defaults(capsys):
+    from overgan_lib.cli import build_parser
+    from overgan_lib.profiles import DEFAULT_PROFILE
+
+    with pytest.raises(SystemExit):
+        build_parser().parse_args(["train", "--help"])
+    text = " ".join(capsys.readouterr().out.split()).split(" options: ", 1)[1]
+    for option, default in (("--dataset DATASET", "mnist"), ("--arch ARCH", "mlp"),
+                            ("--k K", "256"), ("--iters ITERS", "1000"), ("--seed SEED", "0"),
+                            ("--profile PROFILE", DEFAULT_PROFILE)):
+        after = text.split(option, 1)[1].split(" --", 1)[0]
+        assert f"(default: {default})" in after, (option, after)
+    assert DEFAULT_PROFILE == "cpu"
+
+
 @pytest.mark.slow
 @pytest.mark.skipif(shutil.which("make") is None, reason="needs make")
 def test_make_chapter_with_bad_profile_leaves_no_output(tmp_path):

@@ -535,7 +535,8 @@ def _fig1_view(widths=(8, 16, 32), seeds=(0, 1)):
     from overgan_lib.train import grid_path
 
     cfgs = sweep.grid("cifar10", "dcgan", list(widths), list(seeds))
-    recs = _fake_curves(cfgs, lambda c: (400.0 - c.k_g + c.seed, 380.0 - 2 * c.k_g + c.seed))
+    recs = _fake_curves(cfgs, lambda c: (400.0 - c.k_g + c.seed, 390.0 - 2 * c.k_g + c.seed,
+                                         380.0 - 2 * c.k_g + c.seed))
     for c, r in zip(cfgs, recs, strict=True):
         r.data["evals"] = [{**e, "n": 200} for e in r.data["evals"]]
         r.data.update(eval_s=40.0 * (1 + c.seed), iters_per_s=2.0)
@@ -569,6 +570,13 @@ def test_fig1_summary_draws_three_panels_with_the_end_widths_samples(isolated):
     assert [line.get_label() for line in right.lines] == ["k=8", "k=16", "k=32"]
     assert "profile: cpu" in [t.get_text().split(" ·")[0] for t in fig.texts]
     plt.close(fig)
+    # two evaluations per run: no line through them (a line would look like a rate)
+    for r in view.recs:
+        r.data["evals"] = r.data["evals"][:2]
+    fig = figures.fig1_summary(view, "cpu", seed=0)
+    right = fig.axes[2]
+    assert not right.lines and "2 FID evaluations per run: no curve" in right.texts[0].get_text()
+    plt.close(fig)
     empty = sweep.sweep_view("cifar10_dcgan", "cpu")  # isolated store: nothing stored
     fig = figures.fig1_summary(empty, "cpu")
     assert any("overgan sweep cifar10_dcgan --profile cpu" in t.get_text()
@@ -584,18 +592,18 @@ def test_paper_cost_counts_training_and_evaluation(isolated, monkeypatch):
 
     view = _fig1_view()
     spi = cost.eval_seconds_per_image(view.configs, view.recs)
-    assert spi == pytest.approx({8: 0.15, 16: 0.15, 32: 0.15})  # (40 + 80) / 2 / (2 x 200)
+    assert spi == pytest.approx({8: 0.1, 16: 0.1, 32: 0.1})  # (40 + 80) / 2 / (3 x 200)
     paper = settings("cifar10_dcgan", "paper")
     assert cost.paper_images_per_run(paper) == 30 * 10_000
-    assert cost.paper_eval_hours(spi, paper)[8] == pytest.approx(5 * 300_000 * 0.15 / 3600)
+    assert cost.paper_eval_hours(spi, paper)[8] == pytest.approx(5 * 300_000 * 0.1 / 3600)
     assert cost.paper_cost_hours(cost.speeds(view.configs, view.recs))[8] == \
         pytest.approx(5 * 300_000 / 2.0 / 3600)
     shown = []
     monkeypatch.setattr(chapter.device_hours, "display", shown.append)
     chapter.cost_table({"cifar10_dcgan": {"cpu": view}})
     table = shown[0].data
-    # 2 runs at once (the workers): training 208 h / 2, evaluation 62.5 h / 2, total 135
-    assert "| `cifar10_dcgan` | cpu | — | 2 | 8 | 2.00 | 104 | 31 | 135 |" in table
+    # 2 runs at once (the workers): training 208 h / 2, evaluation 41.7 h / 2, total 125
+    assert "| `cifar10_dcgan` | cpu | — | 2 | 8 | 2.00 | 104 | 21 | 125 |" in table
     assert ("| `cifar10_dcgan` | gpu | H200 | 15 (planned) | 8, 16, 32, 64, 128 | pending: "
             "`overgan sweep cifar10_dcgan --profile gpu` |") in table
 
@@ -772,10 +780,10 @@ def test_resume_on_cuda(isolated, tf32_off):
 
 
 def _fake_curves(cfgs, fids):
-    """Records with periodic evaluations: ``fids(c)`` gives the FID at steps 30 and 60."""
+    """Records with periodic evaluations: ``fids(c)`` gives the FID at steps 30, 60, ..."""
     return [Record("train", c.record(), {}, {
         "status": "completed", "message": "", "final": {"fid_train": fids(c)[-1]},
-        "evals": [{"step": s, "fid_train": f} for s, f in zip((30, 60), fids(c), strict=True)]},
+        "evals": [{"step": 30 * (i + 1), "fid_train": f} for i, f in enumerate(fids(c))]},
         Path("x")) for c in cfgs]
 
 

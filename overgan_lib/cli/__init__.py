@@ -177,26 +177,31 @@ def build_parser() -> argparse.ArgumentParser:
     fp.add_argument("--quiet", action="store_true")
     fp.add_argument("--json", action="store_true", help="print the scores as one JSON object")
     fp.set_defaults(func=cmd_fid)
+    # Every option with a default says it in --help ("%(default)s" is argparse's value).
+    dflt = " (default: %(default)s)"
     t = sub.add_parser("train", help="train one WGAN-GP run (App. D settings)")
-    t.add_argument("--dataset", default="mnist")
-    t.add_argument("--arch", default="mlp")
-    t.add_argument("--k", type=int, default=256, help="width k of G and D")
+    t.add_argument("--dataset", default="mnist", help="mnist, cifar10 or celeba" + dflt)
+    t.add_argument("--arch", default="mlp", help="mlp, dcgan or resnet" + dflt)
+    t.add_argument("--k", type=int, default=256, help="width k of G and D" + dflt)
     t.add_argument("--k-g", dest="k_g", type=int, help="generator width (overrides --k)")
     t.add_argument("--k-d", dest="k_d", type=int, help="critic width (overrides --k)")
-    t.add_argument("--iters", type=int, default=1000, help="generator iterations")
-    t.add_argument("--lr", type=float, help="Adam learning rate (default 1e-4)")
-    t.add_argument("--eval-n", dest="eval_n", type=int, help="samples per FID (default 500)")
-    t.add_argument("--eval-every", dest="eval_every", type=int, help="0: only at the end")
-    t.add_argument("--seed", type=int, default=0)
-    t.add_argument("--profile", default=DEFAULT_PROFILE)
+    t.add_argument("--iters", type=int, default=1000, help="generator iterations" + dflt)
+    t.add_argument("--lr", type=float, help="Adam learning rate (default: 1e-4)")
+    t.add_argument("--eval-n", dest="eval_n", type=int, help="samples per FID (default: 500)")
+    t.add_argument("--eval-every", dest="eval_every", type=int,
+                   help="FID every N iterations; 0: only at the end (default: 0)")
+    t.add_argument("--seed", type=int, default=0, help="seed of the run" + dflt)
+    t.add_argument("--profile", default=DEFAULT_PROFILE, help="store the result under "
+                   "train/PROFILE/ of the results store (the options above set the run)"
+                   + dflt)
     t.add_argument("--rerun", action="store_true", help="ignore stored result and checkpoint")
     t.add_argument("--device", choices=["cpu", "cuda"], help="default: cuda when available")
     t.add_argument("--graphs", action=argparse.BooleanOptionalAction, default=None,
                    help="capture each iteration as a CUDA graph (default: on cuda)")
     t.add_argument("--log-every", dest="log_every", type=int, default=10,
-                   help="host-sync and loss-logging cadence")
+                   help="host-sync and loss-logging cadence" + dflt)
     t.add_argument("--ckpt-every", dest="ckpt_every", type=int, default=100,
-                   help="checkpoint cadence")
+                   help="checkpoint cadence" + dflt)
     t.add_argument("--quiet", action="store_true")
     t.set_defaults(func=cmd_train)
     sw = sub.add_parser("sweep", help="run a named width sweep (skips stored runs)")
@@ -207,8 +212,9 @@ def build_parser() -> argparse.ArgumentParser:
                     help="local: this process / worker processes; ray: a Ray cluster")
     sw.add_argument("--address", help="with --executor ray: the cluster (e.g. auto, "
                     "ray://head:10001); default: start a local Ray instance")
-    sw.add_argument("--profile", default=DEFAULT_PROFILE)
-    sw.add_argument("--seed", type=int, default=0, help="first seed")
+    sw.add_argument("--profile", default=DEFAULT_PROFILE, help="the settings row of the "
+                    "sweep (overgan_lib/profiles/sweeps.py)" + dflt)
+    sw.add_argument("--seed", type=int, default=0, help="first seed" + dflt)
     sw.add_argument("--workers", type=int, help="worker processes (default: profile's)")
     sw.add_argument("--set", action="append", default=[], help="KEY=VALUE setting override")
     sw.add_argument("--rerun", action="store_true")

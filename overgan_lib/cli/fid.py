@@ -32,9 +32,22 @@ def _image_source(spec: str):
     name, _, rest = spec.partition(":")
     if name in CARDS:
         split, _, n = rest.partition(":")
-        return "dataset", (name, split or "train", int(n) if n else None)
+        return "dataset", (name, split or "train", _count(spec, n) if n else None)
     raise ParameterError(f"{spec!r} is not a folder, an .npz file or DATASET:SPLIT[:N] "
                          f"(datasets: {', '.join(CARDS)})")
+
+
+def _count(spec: str, n: str) -> int:
+    """The N of a DATASET:SPLIT:N source: a positive integer, else a one-line error (an N of
+    0 would otherwise fall back to the default count without a word)."""
+    try:
+        count = int(n)
+    except ValueError:
+        count = 0
+    if count < 1:
+        raise ParameterError(f"{spec!r}: N={n!r} must be a positive integer (images to use), "
+                             f"e.g. {spec.rpartition(':')[0]}:1000")
+    return count
 
 
 def cmd_fid(args: argparse.Namespace) -> int:
@@ -42,6 +55,9 @@ def cmd_fid(args: argparse.Namespace) -> int:
     from .. import metrics
     from ..metrics.reference import reference_features
 
+    if args.n is not None and args.n < 1:  # 0 would silently mean the default count
+        raise ParameterError(f"--n {args.n} must be a positive integer (images to use), "
+                             f"e.g. --n 1000")
     if args.action == "stats":
         if not args.dataset:
             raise ParameterError("`overgan fid stats` needs --dataset, --split and --n")

@@ -150,7 +150,18 @@ def to_model_range(x: np.ndarray | torch.Tensor) -> torch.Tensor:
 
 def load(name: str, split: str, root: str | Path | None = None, n: int | None = None,
          download: bool = False) -> torch.Tensor:
-    """Float images in [-1, 1], shape (N, C, R, R); the first ``n`` if given."""
+    """Float images in [-1, 1], shape (N, C, R, R); the first ``n`` if given.
+
+    The first ``n`` are not a random sample: they are in the order of the copy read. The
+    offline CIFAR-10 is ordered by class (torchvision's class order, then file number), so
+    ``load("cifar10", "train", n=5000)`` is 5,000 airplanes and ``n=10000`` airplanes and
+    automobiles only; torchvision's CIFAR-10 keeps the original (mixed) order, so the same
+    call gives other images, of every class, there. MNIST is in its original order in
+    both, the offline CelebA in image-number order. For a subset that stands for the split,
+    draw a seeded one, as the library does: training samples batches from a seeded
+    permutation of the whole split (:class:`overgan_lib.train.stream.BatchStream`), and FID
+    references take the first n of a seed-0 permutation
+    (:func:`overgan_lib.metrics.reference.reference_subset`, uint8)."""
     arr = load_uint8(name, split, root, download)
     if n is not None:
         if not (isinstance(n, int) and 0 < n <= len(arr)):

@@ -307,7 +307,8 @@ def fig1_summary(view: SweepView, profile: str, seed: int = 0) -> plt.Figure:
     """Fig. 1 from one sweep (the paper's: DCGAN on CIFAR-10): FID train/test against the
     width with the seed spread and the floor line (left), the first seed's samples at the
     narrowest and the widest stored width (middle), and mean FID train over training, one
-    line per width (right). A sweep with no stored run draws a pending panel."""
+    line per width (right; only with :data:`MIN_CURVE_EVALS` evaluations per run, as the
+    chapters' curve figures). A sweep with no stored run draws a pending panel."""
     fig, axes = plt.subplots(1, 3, figsize=(16, 4.4), width_ratios=[1, 1.5, 1])
     if not view.done:
         for ax in axes:
@@ -318,8 +319,11 @@ def fig1_summary(view: SweepView, profile: str, seed: int = 0) -> plt.Figure:
     axes[0].set_title(f"final FID: {view.cfg['iters']:,} iterations, N={view.cfg['eval_n']:,}"
                       f" [{view.profile}]", fontsize=9)
     _draw_sample_pair(axes[1], view, seed)
-    if not plot_fid_over_iterations(axes[2], view.configs, view.recs):
-        axes[2].text(0.5, 0.5, "no periodic FID at this profile", ha="center",
+    # like the chapters' curve figures: fewer points per run would look like a rate
+    n = evals_per_run(view)
+    if n < MIN_CURVE_EVALS or not plot_fid_over_iterations(axes[2], view.configs, view.recs):
+        axes[2].text(0.5, 0.5, f"{n} FID evaluation{'s' if n != 1 else ''} per run: "
+                     f"no curve\n(a curve needs {MIN_CURVE_EVALS})", ha="center",
                      transform=axes[2].transAxes)
         axes[2].set_axis_off()
     axes[2].set_title(f"FID over training [{view.profile}]", fontsize=9)
