@@ -51,8 +51,12 @@ def test_samples_like_held_out_images_are_not_copies_only_with_power():
     assert share > C.COPY_SHARE_BOUND
     assert f"copies {100 * share:.0f}% of the time or more" in v.evidence
     assert "needs the power to find a generator that copies 5% of the time" in v.evidence
-    v = C.not_copies(K, [_real(1500) for _ in range(4)], TEST_BIG)
+    # samples distributed exactly as the held-out images (three of each): confirmed, and read
+    # as a bound on the copy share, not as "no sample is a copy"
+    alike = np.tile(TEST_BIG, (3, 1))
+    v = C.not_copies(K, [_real(1500), _real(1500), alike[:1500], alike[1500:]], TEST_BIG)
     assert v.outcome == "confirmed" and "3000 samples and 1000 held-out values" in v.evidence
+    assert "copying in 5% of the samples or more is excluded" in v.evidence
 
 
 def test_blurry_samples_near_many_training_images_are_not_copies():
@@ -141,7 +145,7 @@ def test_nnd_verdicts_on_constructed_scores():
     assert mem.outcome == "confirmed"
     assert "training images drawn without repeats 0.50" in mem.evidence
     assert "(mean of 3 critic seeds) is 2.00" in mem.evidence
-    assert "6 of 6 trained models score below the memoriser's lower bound" in mem.evidence
+    assert "5 of 6 trained models score below, 0 above" in mem.evidence  # 1.6 within noise
     # Without detection, most models not below the memoriser contradict nothing (a blind
     # critic scores the memoriser like real data).
     for floor in (unseen, (np.array([2.0, 2.1, 1.9]), np.array([2.1, 2.0, 2.0]))):
@@ -189,9 +193,10 @@ def test_nnd_verdicts_on_constructed_scores():
 def test_memoriser_claim_allows_for_the_memoriser_critic_seed_noise():
     """The old rule compared each model with the memoriser's mean, no margin: models level
     with the memoriser (as copying models would be) were counted below it whenever the mean
-    fell their way. Now the memoriser's one-sided bounds over critic seeds decide: models
-    within its noise neither confirm nor contradict; with detection that is "not
-    reproduced", without it "not testable"."""
+    fell their way. Now each model is compared with the memoriser scored by the models' own
+    critic seed (the first), beyond the noise of a difference of two scores: models within
+    it neither confirm nor contradict; with detection that is "not reproduced", without it
+    "not testable"."""
     k = np.array([8, 8, 8, 64, 64, 64])
     models = np.array([1.35, 1.3, 1.2, 1.1, 1.15, 1.25])
     noisy_seed0 = (np.array([1.4, 0.8, 0.8]), np.array([0.1, 0.0, -0.1]))  # mean 1.0
@@ -200,13 +205,16 @@ def test_memoriser_claim_allows_for_the_memoriser_critic_seed_noise():
     assert lo < 1.0 < hi and (hi - 1.0) == pytest.approx(1.0 - lo)
     _, mem = C.nnd_verdicts(k, models, memoriser=1.4, floor=noisy_seed0)
     assert mem.outcome == "not reproduced at this budget"  # was "contradicted" (0 of 6 below)
-    assert "0 of 6 trained models score below the memoriser's lower bound" in mem.evidence
+    assert "0 of 6 trained models score below, 0 above" in mem.evidence
+    lo, hi = C.paired_bounds(noisy_seed0[0])  # around seed 0's 1.4, not the mean 1.0
+    assert (lo + hi) / 2 == pytest.approx(1.4) and hi - lo > 2 * (1.0 - C.seed_bounds(
+        noisy_seed0[0])[0])
     # Models just below the memoriser's mean but within its noise: the old rule confirmed.
     level = np.array([0.95, 0.9, 0.97, 0.92, 0.99, 0.93])
     assert np.all(level < 1.0)
     _, mem = C.nnd_verdicts(k, level, memoriser=1.4, floor=noisy_seed0)
     assert mem.outcome == "not reproduced at this budget"
-    clear = level - 0.8  # below the lower bound, above the floor's upper bound
+    clear = level - 1.5  # below the paired lower bound
     _, mem = C.nnd_verdicts(k, clear, memoriser=1.4, floor=noisy_seed0)
     assert mem.outcome == "confirmed"
     assert C.memoriser_reference(1.4, noisy_seed0) == (pytest.approx(1.0),
@@ -214,6 +222,24 @@ def test_memoriser_claim_allows_for_the_memoriser_critic_seed_noise():
     assert C.memoriser_reference(1.4) == (1.4, "one critic seed")
     with pytest.raises(ParameterError, match="two or more critic seeds"):
         C.seed_bounds(np.array([1.0]))
+
+
+def test_models_sharing_a_critic_seed_are_not_decided_by_that_seed():
+    """Review 5, finding 2: every model is scored with one critic seed; compared with the
+    memoriser's mean over seeds, that seed's shift decided most models at once (confirmed or
+    contradicted about a quarter of the time for models scored like the memoriser). Paired
+    on the critic seed, such models are decided rarely."""
+    rng = np.random.default_rng(1)
+    k = np.repeat([8, 16, 32, 64], 3)
+    decided = 0
+    for _ in range(300):
+        seed_shift = rng.normal(0, 0.3, 3)  # what each critic seed adds to every sampler
+        memoriser = 1.0 + seed_shift + rng.normal(0, 0.1, 3)
+        fresh = seed_shift + rng.normal(0, 0.1, 3)  # detected: the memoriser scores higher
+        models = 1.0 + seed_shift[0] + rng.normal(0, 0.1, len(k))  # like the memoriser
+        _, mem = C.nnd_verdicts(k, models, memoriser=memoriser[0], floor=(memoriser, fresh))
+        decided += mem.outcome in ("confirmed", "contradicted")
+    assert decided / 300 < 0.02  # the mean-based rule: 0.067 on these draws
 
 
 def test_no_confirmation_without_detection():
@@ -576,7 +602,7 @@ def test_copying_is_contradicted_only_beyond_the_copy_share_bound():
 
     def samples(extra: float) -> np.ndarray:
         r = RNG.uniform(0.7, 1.0, 3000)
-        r[: int(extra * 3000)] = 0.5  # below every held-out ratio
+        r[: int(extra * 3000)] = 0.65  # below every held-out ratio, above COPY_RATIO
         return _with_ratio(r)
 
     shifted = samples(0.03)
@@ -590,5 +616,26 @@ def test_copying_is_contradicted_only_beyond_the_copy_share_bound():
     large = C.not_copies(k, [samples(0.10)], test)
     assert large.outcome == "contradicted" and "implies a copy share of" in large.evidence
     assert C.copy_share(10, 10.0, 100) == 0.0 and C.copy_share(55, 10.0, 100) == 0.5
+
+
+def test_exact_copies_contradict_not_copies_whatever_their_share():
+    """Review 5, finding 1: 22 exact copies in 3,000 samples (0.7%) were "confirmed" as no
+    copying, because the tail test's 5% baseline absorbed them. Near-exact copies (ratio
+    below COPY_RATIO, which held-out images do not reach) now contradict the claim by
+    Fisher's exact test; and samples that sit less copy-like than held-out images (too few in
+    the tail) are not taken as evidence of no copying."""
+    test = _with_ratio(RNG.uniform(0.7, 1.0, 1000))
+    k = np.array([64])
+    r = RNG.uniform(0.7, 1.0, 3000)
+    r[:22] = 0.0  # exact copies
+    v = C.not_copies(k, [_with_ratio(r)], test)
+    assert v.outcome == "contradicted" and "near-exact copies" in v.evidence
+    assert "22 samples and 0 held-out images lie below 0.6" in v.evidence
+    above = _with_ratio(RNG.uniform(0.8, 1.0, 3000))  # none in the held-out tail
+    v = C.not_copies(k, [above], test)
+    assert v.outcome == "not testable at this profile"
+    assert "fewer samples lie in the held-out tail than chance allows" in v.evidence
+    assert CT.copy_like_lower_p(CT.nearest_over_second(above), CT.nearest_over_second(test)) \
+        < 0.05
     with pytest.raises(ParameterError):
         C.copy_share(1, 5.0, 5)

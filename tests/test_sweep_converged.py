@@ -163,7 +163,9 @@ def test_sweep_verdicts_gate_converged_rules_on_flat_curves_and_say_reduced_scal
         assert learning[rule].outcome == "not testable at this profile"
         assert "Not shown to have stopped learning" in learning[rule].evidence
     # review 4, finding 5: FID falling with k is a claim about converged models too
-    assert learning["trend"].outcome == "early-training evidence for it (runs still learning)"
+    assert learning["trend"].outcome == "early-training evidence for it (not shown converged)"
+    assert learning["trend"].evidence.endswith("so the trend is read as early-training "
+                                               "evidence.")
     assert "Not shown to have stopped learning" in learning["trend"].evidence
     assert flat["trend"].outcome == "confirmed"
     # a late rise of 5 at k=8 blocks the rules that read k=8 (the gap's line), not the plateau
@@ -174,6 +176,21 @@ def test_sweep_verdicts_gate_converged_rules_on_flat_curves_and_say_reduced_scal
     paper = sweep.sweep_verdicts(_view("paper", 0.5))
     assert paper["saturation"].outcome == "confirmed"
     assert "Reduced scale" not in paper["saturation"].evidence
+
+
+def test_a_collapsed_width_far_above_the_rest_need_not_be_flat_for_the_trend():
+    """Second review, finding 4: k=8 collapsed and bouncing between 150 and 185, every other
+    width flat: no late change of k=8 can reorder it against k=16 (about 105 points lower),
+    so the trend is judged, not read as early evidence."""
+    view = _view("gpu", 0.5)
+    for c, r in zip(view.configs, view.recs, strict=True):
+        if c.k_g == 8:
+            fids = (170.0 + c.seed, 185.0 - 3 * c.seed, 150.0 + 5 * c.seed)
+            r.data["evals"] = [{**e, "fid_train": f} for e, f in zip(r.data["evals"], fids,
+                                                                      strict=True)]
+            r.data["final"] = {"fid_train": fids[-1], "fid_test": fids[-1] + 2.0}
+    trend = sweep.sweep_verdicts(view)["trend"]
+    assert trend.outcome == "confirmed", trend
 
 
 def test_without_a_floor_nothing_shows_the_models_close_to_the_data(monkeypatch):
@@ -191,8 +208,11 @@ def test_without_a_floor_nothing_shows_the_models_close_to_the_data(monkeypatch)
                                         "data not known)")
     assert np.isnan(stored_floor("cifar10", 10_000, "gpu"))
     store.save("sweep_cifar10_resnet", "cpu", {"runs": ["a"]},
+               {"floor": {"fid": 9.0, "n_train": 10_000, "n_test": 10_000}}, 0, 1.0)
+    assert np.isnan(stored_floor("cifar10", 10_000, "gpu"))  # another profile: not borrowed
+    store.save("sweep_cifar10_resnet", "gpu", {"runs": ["a"]},
                {"floor": {"fid": 7.5, "n_train": 10_000, "n_test": 10_000}}, 0, 1.0)
-    assert stored_floor("cifar10", 10_000, "gpu") == 7.5  # same data and N, any sweep
+    assert stored_floor("cifar10", 10_000, "gpu") == 7.5  # same data, N and profile
     assert np.isnan(stored_floor("cifar10", 5_000, "gpu")) and np.isnan(
         stored_floor("celeba", 10_000, "gpu"))
     assert _view("gpu", 0.5, floor=None).floor == 7.5
@@ -217,6 +237,17 @@ def test_a_plateau_is_flat_both_ways_and_a_slight_drop_has_a_ceiling():
     slight = sweep.worse_beyond_fixed(k, _seeds(np.array([40, 35, 30, 31.5]), 0.3), 128,
                                       name="k_d")
     assert slight.outcome == "confirmed", slight
+    # second review: a drop of twice the margin, significant but not shown beyond the margin,
+    # is no confirmed "slight" drop; it cannot be told
+    twice = np.array([[40, 40, 40], [35, 35, 35], [29, 30, 31], [33, 36, 39]])
+    v = sweep.worse_beyond_fixed(k, twice, 128, name="k_d")
+    assert v.outcome == INCONCLUSIVE and "whether it is slight cannot be told" in v.evidence
+    # and Fig. 3's "marginally" gets the same ceiling: 30 -> 60 is no marginal rise
+    kk = np.array([256, 1024, 2048])
+    up = sweep.uptick_between(kk, _seeds(np.array([40, 30, 60.]), 1.0), 1024, 2048)
+    assert up.outcome == "not reproduced at this budget" and "not a slight one" in up.evidence
+    assert sweep.uptick_between(kk, _seeds(np.array([40, 30, 31.5]), 0.3), 1024,
+                                2048).outcome == "confirmed"
 
 
 def test_the_gap_rule_says_when_the_gap_rises_within_the_margin():
@@ -227,7 +258,7 @@ def test_the_gap_rule_says_when_the_gap_rises_within_the_margin():
     test = train + np.linspace(1.0, 3.0, 5)[:, None] + 0.1 * Z[None, ::-1]
     v = sweep.gap_does_not_grow(K, train, test)
     assert v.outcome == "confirmed"
-    assert "The gap does rise over the range" in v.evidence
+    assert "The gap does rise (the line's lower bound" in v.evidence
     flat = train + 2.0 + 0.1 * Z[None, ::-1]
     assert "does rise" not in sweep.gap_does_not_grow(K, train, flat).evidence
 

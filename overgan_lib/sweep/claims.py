@@ -31,6 +31,7 @@ from .summary import (
     LEARNING_LABEL,
     NOT_REPRODUCED,
     NOT_TESTABLE,
+    PRACTICAL_MARGIN,
     Reason,
     Verdict,
     converges_faster,
@@ -156,14 +157,21 @@ def _converged_only_if_flat(found: dict[str, Verdict], curves, width: str,
 def _trend_if_flat(trend: Verdict, curves, width: str) -> Verdict:
     """Fig. 4's "FID falls as k grows" is a claim about converged models too: a trend judged
     on runs whose stored curves do not show every width to have stopped learning
-    (:func:`.summary.still_learning`, each width at its own practical margin) is
-    early-training evidence (labelled "runs still learning"), as one judged far from the data
-    is. A short run's trend is partly a claim about speed."""
+    (:func:`.summary.still_learning`) is early-training evidence (labelled "not shown
+    converged"), as one judged far from the data is. A width counts as settled *for the
+    trend* when its late change is bounded within its practical margin or within half the
+    distance to the nearest other width's mean last FID, whichever is larger: a change that
+    cannot reach its neighbours cannot reorder the widths (a collapsed width far above the
+    rest need not be flat). A short run's trend is partly a claim about speed."""
     if trend.outcome not in (CONFIRMED, CONTRADICTED, NOT_REPRODUCED):
         return trend
-    if why := still_learning(curves, width):
-        return far_qualified(trend, Reason(why, LEARNING_LABEL))
-    return trend
+    last = {k: float(np.nanmean(c[:, -1])) for k, (_, c) in curves.items()}
+    margins = {k: max(PRACTICAL_MARGIN * v, 0.5 * min((abs(v - w) for j, w in last.items()
+                                                        if j != k), default=0.0))
+               for k, v in last.items()}
+    why = still_learning(curves, width, margin=margins,
+                         conclusion="so the trend is read as early-training evidence")
+    return far_qualified(trend, Reason(why, LEARNING_LABEL)) if why else trend
 
 
 def _reduced_scale(found: dict[str, Verdict], view: SweepView) -> dict[str, Verdict]:

@@ -60,6 +60,31 @@ def copy_like(sample_ratios: np.ndarray, test_ratios: np.ndarray) -> tuple[int, 
     return count, r * n1 / (n2 + 1), float(p)
 
 
+def copy_like_lower_p(sample_ratios: np.ndarray, test_ratios: np.ndarray) -> float:
+    """P(count <= observed) for :func:`copy_like`'s count under the same exact null: small
+    when the samples sit *less* copy-like than held-out images, where the null the tail test
+    and its power rest on does not hold (a baseline of samples above the tail absorbs copies)."""
+    a, b = np.asarray(sample_ratios, float).ravel(), np.sort(np.asarray(test_ratios, float).ravel())
+    r = tail_rank(b.size)
+    count = int(np.sum(a < b[r - 1]))
+    sf = _precedence_sf(a.size, b.size, r)
+    return float(1.0 - sf[count + 1]) if count + 1 <= a.size else 1.0
+
+
+def near_copies(sample_ratios: np.ndarray, test_ratios: np.ndarray,
+                cut: float = COPY_RATIO) -> tuple[int, int, float]:
+    """Samples and held-out images below an absolute ratio ``cut`` (near-exact copies: the
+    nearest training image much closer than the second; an exact copy gives 0), and the
+    one-sided p of Fisher's exact test that samples fall below it more often than held-out
+    images (exact under exchangeability, whatever the rest of the distribution does)."""
+    from scipy import stats
+
+    a, b = np.asarray(sample_ratios, float).ravel(), np.asarray(test_ratios, float).ravel()
+    below_a, below_b = int(np.sum(a < cut)), int(np.sum(b < cut))
+    table = [[below_a, a.size - below_a], [below_b, b.size - below_b]]
+    return below_a, below_b, float(stats.fisher_exact(table, alternative="greater").pvalue)
+
+
 def _precedence_sf(n1: int, n2: int, r: int) -> np.ndarray:
     """P(count >= c), c = 0..n1: of n1 samples exchangeable with n2 held-out values, the
     number below the r-th smallest held-out value (Nelson's negative hypergeometric law,

@@ -6,9 +6,9 @@ a stored score stale.
 
 **Fig. 6 (NND).** "Increasing the value of k decreases the NND score" is judged with the
 sweep summary's trend rule; "the NND score of memorized samples are higher than most of the
-GAN models" by counting the models below the memoriser's NND with an allowance for the
-critic's seed noise: the memoriser's one-sided lower bound over critic seeds
-(:func:`seed_bounds`), so the claim needs at least :data:`MIN_CRITIC_SEEDS` critic seeds of the
+GAN models" by counting the models below the memoriser's NND with the models' own critic,
+beyond critic-seed noise (:func:`paired_bounds`: the spread comes from the memoriser's
+critic seeds), so the claim needs at least :data:`MIN_CRITIC_SEEDS` critic seeds of the
 memoriser and is not testable on one. It is contradicted only where the critic demonstrably
 detects the memoriser (against training images drawn without repeats, paired over critic
 seeds: :func:`memoriser_detected`), and not tested while every model scores above every
@@ -50,8 +50,10 @@ from ..errors import ParameterError
 from .copy_test import (
     COPY_RATIO,
     copy_like,
+    copy_like_lower_p,
     detectable_copy_share,
     distinct_fraction,
+    near_copies,
     nearest_over_second,
     ordinal,
     tail_rank,
@@ -120,6 +122,25 @@ def seed_bounds(scores: np.ndarray) -> tuple[float, float]:
     return float(s.mean()) - half, float(s.mean()) + half
 
 
+def paired_bounds(scores: np.ndarray) -> tuple[float, float]:
+    """(lower, upper) bounds within which one model's NND, scored with critic seed
+    ``scores``' first, is not told from the memoriser's NND with that same critic
+    (``scores``: the memoriser's NND per critic seed, the models' seed first): its score there
+    -/+ t * s * sqrt(2), Student's t at n - 1 degrees of freedom and level :data:`ALPHA` one
+    sided, s the spread over critic seeds, taken as the noise of each of the two scores.
+    Pairing on the critic removes what one critic seed shifts for every sampler alike (the
+    models all share one critic seed, so comparing each with the memoriser's *mean* lets that
+    shift decide most models at once); sqrt(2) because the model's own score is one noisy
+    draw too. Needs at least two seeds."""
+    from scipy import stats
+
+    s = np.asarray(scores, float)
+    if s.ndim != 1 or len(s) < 2:
+        raise ParameterError(f"need two or more critic seeds for a bound, got {s.shape}")
+    half = float(stats.t.ppf(1 - ALPHA, len(s) - 1) * s.std(ddof=1) * np.sqrt(2))
+    return float(s[0]) - half, float(s[0]) + half
+
+
 def can_draw_fresh(cfg: dict[str, Any]) -> bool:
     """Whether unrepeated training images last one critic run under ``cfg`` (an
     ``nnd_floor`` row): they are training images drawn without repeats, so the run may draw at most
@@ -146,18 +167,15 @@ def nnd_verdicts(k: np.ndarray, nnd_by_k: np.ndarray, memoriser: float,
       Without ``floor`` (``gpu`` and ``paper``: unrepeated training images cannot last the
       critic's budget) or with fewer than :data:`MIN_CRITIC_SEEDS` critic seeds the claim is
       NOT_TESTABLE: models that copied would sit level with the memoriser, so whether most
-      fall below one noisy memoriser score is chance. Otherwise, with :func:`seed_bounds`'
-      one-sided bounds of the memoriser's mean (lower L, upper U) and of the no-repeat
-      floor's (upper F), and detection from :func:`memoriser_detected`:
+      fall below one noisy memoriser score is chance. Otherwise, with :func:`paired_bounds`
+      (lower L, upper U: the memoriser scored with the models' critic seed, -/+ the noise of
+      a difference of two scores), :func:`seed_bounds`' upper bound F of the no-repeat
+      floor's mean, and detection from :func:`memoriser_detected`:
 
       * most models below L and the memoriser detected: CONFIRMED;
       * most models below L, not detected: NOT_TESTABLE. Those models then lie within noise
         of the no-repeat floor or below it (not above F): the critic scores them like real
-        data, and the memoriser too. A confirmation without detection ("on the count
-        only") cannot arise: models above F and below L need L > F, and the one-sided bounds
-        separated at level ALPHA imply the paired one-sided test at the same level detects
-        the memoriser (the paired difference's standard error is at most the sum of the
-        two standard errors, with the same n - 1 degrees of freedom);
+        data, and the memoriser too;
       * not most below L and not detected: NOT_TESTABLE (a blind critic gives that count
         whatever the models do);
       * detected, at least half the models above U: CONTRADICTED; otherwise (models within
@@ -218,15 +236,18 @@ def _memoriser_verdict(nnd_by_k: np.ndarray, memoriser: float,
             + f" (at least {MIN_CRITIC_SEEDS} needed): the memoriser's critic-seed noise is "
             f"unknown, and models that copied would sit level with the memoriser, so whether "
             f"most of them fall below one noisy score is chance. {seen}"))
-    m_lo, m_hi = seed_bounds(floor[0])
+    m_lo, m_hi = paired_bounds(floor[0])
     f_hi = seed_bounds(floor[1])[1]
     below = int(np.sum(nnd_by_k < m_lo))
     above = int(np.sum(nnd_by_k > m_hi))
-    evidence = (f"The memoriser's NND ({how}) is {ref:.2f}, one-sided bounds at level "
-                f"{ALPHA} {m_lo:.2f} (lower) and {m_hi:.2f} (upper); training images drawn "
-                f"without repeats score {float(np.mean(floor[1])):.2f} (upper bound "
-                f"{f_hi:.2f}). {below} of {n} trained models score below the memoriser's "
-                f"lower bound, {above} above its upper bound. {seen}")
+    evidence = (f"The memoriser's NND ({how}) is {ref:.2f}; with the models' own critic (its "
+                f"first critic seed, the one every model is scored with) it scores "
+                f"{float(floor[0][0]):.2f}, and a model counts as below or above it beyond "
+                f"critic-seed noise outside {m_lo:.2f} to {m_hi:.2f} (one-sided level {ALPHA} "
+                f"each, for the difference of two scores each with the memoriser's critic-seed "
+                f"spread); training images drawn without repeats score "
+                f"{float(np.mean(floor[1])):.2f} (upper bound {f_hi:.2f}). {below} of {n} "
+                f"trained models score below, {above} above. {seen}")
     if below > n / 2:
         if detected:
             return Verdict(claim, CONFIRMED, evidence)
@@ -284,17 +305,25 @@ def not_copies(k: np.ndarray, sample_distances: list[np.ndarray], test_distances
     held-out test images. ``far`` is :func:`.summary.far_from_data`'s reason ('' when the
     models are close enough to the data to judge).
 
-    Contradicted when more of the widest width's samples than chance lie in the held-out
-    images' lower tail of nearest over second-nearest distance (:func:`copy_like`,
-    p < ALPHA) *and* the excess implies copying more than :data:`COPY_SHARE_BOUND` of the
-    time (:func:`copy_share`): with thousands of samples the exact test finds any small shift
-    of the ratio distribution, which smooth samples or a dense mode give without copying, so
-    a significant excess implying less is not testable. Otherwise not testable when ``far``
-    says the models are too far from the data for the claim, about good GANs, to be tested,
-    or when the test lacks the power to see copying: confirmed only when a generator that
-    copies :data:`COPY_SHARE_BOUND` of the time would be found with power :data:`COPY_POWER`
-    (:func:`.copy_test.detectable_copy_share`, in the evidence). A count within chance from
-    too few samples or held-out images is absence of evidence, not evidence of no copying.
+    Contradicted when more of the widest width's samples than held-out images lie below
+    the absolute ratio :data:`COPY_RATIO` (near-exact copies; Fisher's exact test,
+    :func:`.copy_test.near_copies`, p < ALPHA), whatever share of the samples they are;
+    and contradicted when more than chance lie in the held-out images' lower tail of nearest
+    over second-nearest distance (:func:`copy_like`, p < ALPHA) *and* the excess implies
+    copying more than :data:`COPY_SHARE_BOUND` of the time (:func:`copy_share`): with
+    thousands of samples the exact test finds any small shift of the ratio distribution,
+    which smooth samples or a dense mode give without copying, so a significant excess
+    implying less is not testable. Otherwise not testable when ``far`` says the models are
+    too far from the data for the claim, about good GANs, to be tested; when the samples sit
+    significantly *less* copy-like than held-out images (the tail count's lower-tail p <
+    ALPHA, :func:`.copy_test.copy_like_lower_p`: the null the tail test and its power rest on
+    does not hold, and copies would hide in the tail's baseline); or when the test lacks the
+    power to see copying: confirmed only when a generator that copies
+    :data:`COPY_SHARE_BOUND` of the time would be found with power :data:`COPY_POWER`
+    (:func:`.copy_test.detectable_copy_share`, in the evidence), and then read as "copying in
+    that share of samples or more is excluded", not as "no sample is a copy". A count within
+    chance from too few samples or held-out images is absence of evidence, not evidence of no
+    copying.
 
     The test is the book's, added to Sec. 3's NND conclusion (the paper reads its Fig. 10
     pictures for diversity). Pixel distances are calibrated only on pixel-aligned copies
@@ -308,20 +337,28 @@ def not_copies(k: np.ndarray, sample_distances: list[np.ndarray], test_distances
     ratios = np.concatenate([nearest_over_second(d)
                              for d, w in zip(sample_distances, k, strict=True) if w == hi])
     count, expected, p = copy_like(ratios, test)
+    near, near_test, p_near = near_copies(ratios, test)
+    p_low = copy_like_lower_p(ratios, test)
     r = tail_rank(len(test))
     evidence = (f"Nearest over second-nearest training-image distance at k={hi}: median "
                 f"{np.median(ratios):.3f} over {len(ratios)} samples, against "
                 f"{np.median(test):.3f} for held-out images (an exact copy gives 0); "
                 f"{count} samples lie below the {ordinal(r)} smallest of the {len(test)} "
                 f"held-out values (the lowest {100 * r / len(test):.0f}%), {expected:.1f} "
-                f"expected without copying (exact one-sided p = {fmt_p(p)}); "
-                f"{int(np.sum(ratios < COPY_RATIO))} samples and "
-                f"{int(np.sum(test < COPY_RATIO))} held-out images lie below {COPY_RATIO}.")
+                f"expected without copying (exact one-sided p = {fmt_p(p)} for more, "
+                f"{fmt_p(p_low)} for fewer); {near} samples and {near_test} held-out images "
+                f"lie below {COPY_RATIO} (Fisher's exact one-sided p = {fmt_p(p_near)} for "
+                f"more samples).")
     share = detectable_copy_share(len(ratios), len(test), COPY_POWER)
     evidence += (f" With {len(ratios)} samples and {len(test)} held-out values the test finds, "
                  f"with {100 * COPY_POWER:.0f}% power, a generator that copies "
                  f"{100 * share:.0f}% of the time or more.")
     implied = copy_share(count, expected, len(ratios))
+    if p_near < ALPHA:
+        return Verdict(NOT_COPIES, CONTRADICTED, (
+            f"{evidence} More samples than held-out images lie below {COPY_RATIO}: near-exact "
+            f"copies of training images ({100 * near / len(ratios):.1f}% of the samples), "
+            f"whatever share of the samples they are."))
     if p < ALPHA:
         said = (f" The excess over chance implies a copy share of {100 * implied:.1f}% (a "
                 f"generator that copies a share s of the time puts about s + (1 - s) x "
@@ -334,12 +371,21 @@ def not_copies(k: np.ndarray, sample_distances: list[np.ndarray], test_distances
             f"distribution that smooth samples or a dense mode give without copying."))
     if far:
         return Verdict(NOT_COPIES, NOT_TESTABLE, f"{evidence} Not tested: {far}")
+    if p_low < ALPHA:
+        return Verdict(NOT_COPIES, NOT_TESTABLE, (
+            f"{evidence} Not tested: fewer samples lie in the held-out tail than chance "
+            f"allows, so the samples are not like held-out images there, the null the tail "
+            f"test and its power rest on does not hold, and copies could hide in the tail's "
+            f"baseline."))
     if share > COPY_SHARE_BOUND:
         return Verdict(NOT_COPIES, NOT_TESTABLE,
                        f"{evidence} Not tested: \"no copying\" needs the power to find a "
                        f"generator that copies {100 * COPY_SHARE_BOUND:.0f}% of the time, and "
                        f"this test finds only {100 * share:.0f}% or more.")
-    return Verdict(NOT_COPIES, CONFIRMED, evidence)
+    return Verdict(NOT_COPIES, CONFIRMED, (
+        f"{evidence} Read as: copying in {100 * COPY_SHARE_BOUND:.0f}% of the samples or more "
+        f"is excluded (at {100 * COPY_POWER:.0f}% power), and no excess of near-exact copies is "
+        f"seen; rarer copying is not."))
 
 
 def more_diverse(k: np.ndarray, sample_index: list[np.ndarray], test_index: np.ndarray,

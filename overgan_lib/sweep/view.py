@@ -75,19 +75,17 @@ class SweepView:
 
 def stored_floor(dataset: str, n: int, profile: str) -> float:
     """The data's own train-vs-test FID at ``n`` images (it depends on the dataset and N
-    only) from any stored sweep summary that holds it, this profile's first; NaN when none
-    does."""
-    from ..profiles import PROFILES
+    only) from another stored sweep summary of the same dataset at this profile (the same
+    machine's data copy, as far as a profile's records go), the newest first; NaN when none
+    holds it."""
     from ..store import records
     from .registry import SWEEPS
 
-    for p in (profile, *(q for q in PROFILES if q != profile)):
-        for name in (n_ for n_, s in SWEEPS.items() if s.dataset == dataset):
-            for rec in records(f"sweep_{name}", p):
-                floor = rec.data.get("floor") or {}
-                if floor.get("n_train") == n and "fid" in floor:
-                    return float(floor["fid"])
-    return float("nan")
+    found = [(rec.provenance.get("created_utc", ""), float(rec.data["floor"]["fid"]))
+             for name, s in SWEEPS.items() if s.dataset == dataset
+             for rec in records(f"sweep_{name}", profile)
+             if (rec.data.get("floor") or {}).get("n_train") == n]
+    return max(found)[1] if found else float("nan")
 
 
 def sweep_view(name: str, profile: str, seed: int = 0, overrides: dict | None = None,

@@ -11,16 +11,16 @@ from ..significance import welch_greater
 CONFIRMED, NOT_REPRODUCED, CONTRADICTED = ("confirmed", "not reproduced at this budget",
                                            "contradicted")
 NOT_TESTABLE = "not testable at this profile"
-# A test that finds neither direction, for a claim whose effect the paper calls slight and
-# gives no size: a few seeds cannot tell a slight effect from none, so this is no failed
-# replication (there is no stated margin to test equivalence against).
-INCONCLUSIVE = "inconclusive at this budget (neither direction significant)"
+# A rule whose tests cannot tell: neither direction shown for an effect the paper gives no
+# size, a plateau or gap neither shown inside nor beyond its margin, a slight change whose
+# size cannot be told. No failed replication; the evidence says which.
+INCONCLUSIVE = "inconclusive at this budget (the data cannot tell)"
 # A trend judged on models not shown to be converged (far from the data, no floor to tell,
 # or curves still falling): the test's outcome says what early training shows, never that
 # the paper's claim (about converged models) is confirmed or contradicted. The label in
 # brackets says why.
 FAR_LABEL, FLOOR_UNKNOWN_LABEL, LEARNING_LABEL = (
-    "far from the data", "closeness to the data not known", "runs still learning")
+    "far from the data", "closeness to the data not known", "not shown converged")
 _EARLY_WORDS = {CONFIRMED: "early-training evidence for it",
                 CONTRADICTED: "early-training evidence against it",
                 NOT_REPRODUCED: "inconclusive early-training evidence"}
@@ -101,9 +101,9 @@ def far_from_data(F: np.ndarray, floor: float | None, trend: bool = False,
     if floor is None or not np.isfinite(means).any():
         return ""
     if not np.isfinite(floor):
-        where = ("No FID floor at this N is stored for this sweep (the data's own train vs "
-                 "test FID, kept with the sweep's summary), so nothing shows these models are "
-                 "close to the data")
+        where = ("No FID floor at this N is stored (the data's own train vs test FID, kept "
+                 "with a sweep's summary: neither this sweep's nor another of the same data at "
+                 "this profile holds it), so nothing shows these models are close to the data")
         tail = (f": the {what} is read as early-training evidence." if trend else
                 ": converged-model claims are not judged.")
         return Reason(where + tail, FLOOR_UNKNOWN_LABEL)

@@ -12,9 +12,9 @@ faster and demonstrate a more stable behavior" (Sec. 3), as three rules on the r
   enters it: a width with a lower plateau is not called faster for that. It measures a rate
   only where the runs have flattened by their last evaluations; on curves still falling at
   the end, every width's half-life is about half the window. A run whose FID did not fall,
-  or fell and came back up by :data:`REBOUND` of its lowest value or more (it has not
-  converged; a half-life towards its final FID would reward the dip), counts as the slowest
-  (its half-life is the whole window); the evidence counts them.
+  or fell and came back up by :data:`REBOUND` of that fall or more (it has not converged; a
+  half-life towards its final FID would reward the dip), counts as the slowest (its
+  half-life is the whole window); the evidence counts them.
 * :func:`more_stable`: fewer runs diverge at larger k (the rank test on the diverged
   indicator; not testable when no run diverged). The FID rises between evaluations are
   reported, not judged: on a curve that has levelled off every upward step of FID noise
@@ -124,25 +124,27 @@ def end_evals(n_evals: int) -> int:
     return max(1, n_evals // 5)
 
 
-# A run whose FID ends this share of its lowest value or more above that lowest value has
-# not converged in the window (it fell and came back): the half-life towards its final FID
-# would call it fast for the dip (the practical margin of the converged-model rules).
-REBOUND = 0.1
+# A run rebounded when its final FID has come back up by this share of its fall or more (the
+# fall: from its first evaluation to its lowest point), both ends averaged over the same
+# number of evaluations so that one low, noisy evaluation on a plateau is no "dip".
+REBOUND = 0.25
 
 
 def half_life(steps: np.ndarray, curve: np.ndarray) -> tuple[float, str]:
     """Iterations from the first evaluation until FID has covered half the way from its first
     value to its final one (mean of the last :func:`end_evals` evaluations), and how the run
-    went: "fell"; "flat" when FID did not fall at all; "rebounded" when its final FID is
-    :data:`REBOUND` of its lowest value or more above that lowest value (it fell and came
-    back, so it has not converged, however fast it first fell). Runs that did not fall or
-    rebounded get the whole window, the slowest possible."""
-    final = float(np.mean(curve[-end_evals(len(curve)):]))
+    went: "fell"; "flat" when FID did not fall at all; "rebounded" when the final FID is
+    above the run's lowest point (the lowest moving average over as many evaluations) by
+    :data:`REBOUND` of the fall to that point or more: it fell and came back, so it has not
+    converged, however fast it first fell. Runs that did not fall or rebounded get the whole
+    window, the slowest possible."""
+    m = end_evals(len(curve))
+    final = float(np.mean(curve[-m:]))
     window = float(steps[-1] - steps[0])
     if not curve[0] > final:
         return window, "flat"
-    low = float(np.min(curve))
-    if final - low >= REBOUND * low:
+    low = float(np.min(np.convolve(curve, np.ones(m) / m, mode="valid")))
+    if final - low >= REBOUND * (float(curve[0]) - low):
         return window, "rebounded"
     t, _ = time_to_reach(steps, curve, final + 0.5 * (float(curve[0]) - final))
     return t - float(steps[0]), "fell"
@@ -167,7 +169,7 @@ def converges_faster(curves: Curves, far: str = "", name: str = "k",
     said = ""
     for how, words in (("flat", "Runs whose FID did not fall"),
                        ("rebounded", f"Runs whose FID fell and came back up by "
-                                     f"{REBOUND:.0%} of its lowest value or more")):
+                                     f"{REBOUND:.0%} of that fall or more")):
         count = {k: sum(h_ == how for _, h_ in h) for k, h in lives.items()}
         if listed := ", ".join(f"{c} at {name}={k}" for k, c in sorted(count.items()) if c):
             said += f" {words} (counted as the slowest): {listed}."

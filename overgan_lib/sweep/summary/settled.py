@@ -44,15 +44,21 @@ def late_change(steps: np.ndarray, c: np.ndarray) -> tuple[float, float, float]:
     return slope * span, low * span, high * span
 
 
-def still_learning(curves: Curves, name: str = "k", widths=None, margin: float | None = None
-                   ) -> str:
+NOT_JUDGED = "so this claim is not judged on these runs"
+
+
+def still_learning(curves: Curves, name: str = "k", widths=None,
+                   margin: float | dict[int, float] | None = None,
+                   conclusion: str = NOT_JUDGED) -> str:
     """Why the runs at ``widths`` (default: every width with a curve) cannot count as
     converged ('' when each has been shown flat).
 
     A width counts as flat when both confidence bounds of its late-window change
     (:func:`late_change`: pooled over its runs, every late evaluation) lie within ±``margin``
-    FID points: the margin of the rule that reads it (default: the practical margin at the
-    width itself, :data:`.converged.PRACTICAL_MARGIN` of its mean last FID). A late rise
+    FID points: the margin of the rule that reads it (one for every width, or per width; a
+    width left out, or by default: the practical margin at the width itself,
+    :data:`.converged.PRACTICAL_MARGIN` of its mean last FID). ``conclusion`` ends the
+    reason (what the rule then does with the claim). A late rise
     counts as a late fall does: neither curve is flat; and a change the few late evaluations
     cannot bound is not shown flat either. Only the widths a rule reads are asked, so one
     unsettled width does not block the rules that do not read it. Without curves of at least
@@ -70,8 +76,9 @@ def still_learning(curves: Curves, name: str = "k", widths=None, margin: float |
             continue
         steps, c = curves[k]
         j = late_window(steps)
-        tol = (PRACTICAL_MARGIN * float(np.nanmean(c[:, -1])) if margin is None
-               else float(margin))
+        given = margin.get(k) if isinstance(margin, dict) else margin
+        tol = (PRACTICAL_MARGIN * float(np.nanmean(c[:, -1])) if given is None
+               else float(given))
         change, low, high = late_change(steps, c)
         if not (low >= -tol and high <= tol):
             learning.append(f"{name}={k} changed {change:+.1f} from iteration {int(steps[j]):,} "
@@ -82,4 +89,4 @@ def still_learning(curves: Curves, name: str = "k", widths=None, margin: float |
     return ("Not shown to have stopped learning (a line through every run's late-window "
             "evaluations, pooled over seeds, changes by an amount whose confidence bounds are "
             "not both within the rule's margin): " + "; ".join(learning) + ". The paper judges "
-            "converged models, so this claim is not judged on these runs.")
+            f"converged models, {conclusion}.")
