@@ -364,3 +364,21 @@ def test_line_slope_is_least_squares_with_one_level_or_one_per_group():
         assert np.isclose(high - slope, stats.t.ppf(0.95, dof) * se)
         assert np.isclose(slope - low, high - slope)
     assert line_slope(np.arange(2.0), np.arange(2.0))[1:] == (-np.inf, np.inf)
+
+
+def test_failed_runs_are_a_one_line_error_not_a_silent_pending_sweep():
+    """Researcher review, finding 7: a sweep whose worker processes could not start (a
+    script without a main guard) stored nothing, printed "missing" per run and exited 0; the
+    chapters' sweep_view returned an incomplete view without a word."""
+    from overgan_lib.sweep.view import RunsFailed, check_runs_ran
+
+    rows = [{"key": "a", "status": "completed", "message": ""},
+            {"key": "b", "status": "diverged", "message": "diverged at step 3"},
+            {"key": "c", "status": "failed", "message": "BrokenProcessPool: A process in the "
+                                                         "process pool was terminated"}]
+    summary = Record("sweep_cifar10_dcgan", {}, {}, {"rows": rows}, Path("s"))
+    with pytest.raises(RunsFailed, match=r"cifar10_dcgan: 1 of 3 runs failed, no record stored "
+                                         r"for them; first: BrokenProcessPool.*__main__"):
+        check_runs_ran("cifar10_dcgan", summary)
+    check_runs_ran("cifar10_dcgan", Record("s", {}, {}, {"rows": rows[:2]}, Path("s")))
+    check_runs_ran("cifar10_dcgan", None)  # nothing ran

@@ -63,6 +63,7 @@ def cmd_sweep(args: argparse.Namespace) -> int:
     """Run a named width sweep (missing runs only) and print one line per run."""
     from ..profiles import settings
     from ..sweep import run_experiment
+    from ..sweep.view import check_runs_ran
 
     overrides = parse_overrides("--set", args.set)
     if args.workers is not None:
@@ -89,4 +90,5 @@ def cmd_sweep(args: argparse.Namespace) -> int:
               f"FID train {fid!r} {r['message'] if r else ''}")
     if summary is not None:
         print(f"sweep wall time {summary['wall_s']:.1f} s ({summary['ran']} runs executed)")
+    check_runs_ran(args.sweep, summary)  # a crashed run: one line on stderr, exit status 2
     return 0

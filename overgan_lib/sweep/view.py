@@ -88,6 +88,26 @@ def stored_floor(dataset: str, n: int, profile: str) -> float:
     return max(found)[1] if found else float("nan")
 
 
+class RunsFailed(OneLineError, RuntimeError):
+    """Runs of a sweep failed (crashed, not diverged): what the summary says of them."""
+
+
+def check_runs_ran(name: str, summary: Record | None) -> None:
+    """Raise :class:`RunsFailed` when the sweep ``summary`` just stored lists failed runs (a
+    worker crashed: no record was written), naming how many and the first one's message; a
+    spawned worker pool that cannot start in a script gets the remedy. Diverged runs are
+    results, not failures."""
+    rows = [] if summary is None else [r for r in summary["rows"] if r["status"] == "failed"]
+    if not rows:
+        return
+    first = rows[0]["message"]
+    hint = (" (worker processes could not start: in a script, run the sweep under "
+            "`if __name__ == \"__main__\":`, or set workers=1)"
+            if "BrokenProcessPool" in first or "bootstrapping" in first else "")
+    raise RunsFailed(f"{name}: {len(rows)} of {len(summary['rows'])} runs failed, no record "
+                     f"stored for them; first: {first}{hint}")
+
+
 def sweep_view(name: str, profile: str, seed: int = 0, overrides: dict | None = None,
                train_missing: bool = False, rerun: bool = False, progress: bool = True
                ) -> SweepView:
@@ -97,6 +117,7 @@ def sweep_view(name: str, profile: str, seed: int = 0, overrides: dict | None = 
     configs = experiment_configs(name, cfg, seed)
     if train_missing or rerun:
         recs, summary = run_experiment(name, profile, cfg, seed, rerun=rerun, progress=progress)
+        check_runs_ran(name, summary)
     else:
         recs = records(configs, profile)
         summary = load(f"sweep_{name}", profile, summary_key(configs))
