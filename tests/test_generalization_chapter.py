@@ -4,7 +4,9 @@ constructed records."""
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
+from overgan_lib.errors import ParameterError
 from overgan_lib.sweep import generalization_chapter as GC
 from overgan_lib.sweep.crossover import CrossedPair
 from overgan_lib.sweep.summary import Verdict
@@ -39,15 +41,155 @@ def test_floor_text_in_both_cases():
     assert "the memoriser claim below is not testable" in none
 
 
+def _scope_rows(standings=None) -> dict[str, str]:
+    rows = GC.memoriser_scope(standings).splitlines()[2:]
+    return {r.split("|")[1].strip(" `"): r for r in rows}
+
+
 def test_memoriser_scope_says_gpu_and_paper_are_not_testable_on_one_critic_seed():
-    rows = GC.memoriser_scope().splitlines()[2:]
-    by = {r.split("|")[1].strip(" `"): r for r in rows}
+    by = _scope_rows()
     assert set(by) == {"smoke", "cpu", "gpu", "paper"}
-    assert "contradicted (each only where the critic detects the memoriser)" in by["cpu"]
+    assert ("if its generators come within the baselines: confirmed, not reproduced or "
+            "contradicted (each only where the critic detects the memoriser)") in by["cpu"]
+    assert "none stored" in by["cpu"] and "its numbers mean nothing" in by["smoke"]
     for p in ("gpu", "paper"):
         assert "run out after 50,000 draws" in by[p]
-        assert "not testable (no detection test, whatever the critic seeds)" in by[p]
+        assert "not testable (no detection test, whatever the critic seeds or the generators)" \
+            in by[p]
     assert "draws per training image" not in GC.memoriser_scope()  # one definition: the text's
+
+
+FAR = GC.Standing(False, 13.38, 2.92, "blur", {"cifar10_dcgan": 100, "cifar10_resnet": 60})
+NEAR = GC.Standing(True, 0.2, 2.92, "blur", {"cifar10_dcgan": 100})
+
+
+def test_memoriser_scope_says_what_the_stored_generators_leave():
+    """cpu used to read "confirmed, not reproduced or contradicted" although its stored
+    generators all score above every baseline, which the rule reads as not testable."""
+    far = _scope_rows({"cpu": FAR})["cpu"]
+    assert "every one above every baseline (lowest generator 13.38, highest baseline 2.92; " \
+           "100 and 60 iterations)" in far
+    assert "not testable as stored" in far and "confirmed" not in far
+    near = _scope_rows({"cpu": NEAR})["cpu"]
+    assert "some within the baselines (lowest generator 0.20" in near
+    assert near.endswith("confirmed, not reproduced or contradicted (each only where the critic "
+                         "detects the memoriser), else not testable |")
+
+
+def test_memoriser_standing_text_says_no_profile_decides_the_claim_and_why():
+    from overgan_lib.metrics.generalization import sampler_draws
+    from overgan_lib.profiles import settings
+
+    text = GC.memoriser_standing_text({"cpu": FAR})
+    assert text.startswith("**The memoriser comparison (claim 2) is decided at no profile as "
+                           "the book stands.**")
+    assert "At `smoke`, which proves the code runs and whose numbers mean nothing" in text
+    assert ("At `cpu` every stored generator (100 and 60 iterations, against the paper's "
+            "300,000) scores above every baseline (lowest 13.38, against 2.92 for the blurred "
+            "training images)") in text
+    draws = [f"{sampler_draws(settings('nnd_floor', p)):,}" for p in ("gpu", "paper")]
+    assert (f"At `gpu` and `paper` no no-repeat floor can be measured (one critic run draws "
+            f"{draws[0]} and {draws[1]} samples") in text
+    assert "the memoriser scored over at least 3 critic seeds (it has one there), a no-repeat " \
+           "floor there" in text
+    assert text.count(". ") >= 3  # the headline, a sentence per reason, and the fix
+    assert "no scored generators are stored" in GC.memoriser_standing_text({})
+    near = GC.memoriser_standing_text({"cpu": NEAR, "smoke": NEAR})
+    assert near.startswith("**The memoriser comparison (claim 2) can be decided at `cpu` as")
+
+
+def test_standing_applies_the_rule_per_sweep_against_every_baseline():
+    base = {n: BASE[n]["nnd"] for n in BASE["baselines"]}
+    far = {"a": (np.array([8, 64]), np.array([5.0, 4.0])), "b": (np.array([8]), np.array([3.5]))}
+    st = GC.standing(far, base, {"a": 10, "b": 20})
+    assert not st.within and st.lowest == 3.5 and (st.worst, st.highest) == ("blur", 2.9)
+    mixed = {**far, "b": (np.array([8, 64]), np.array([3.5, 2.0]))}  # below the blurred images
+    assert GC.standing(mixed, base, {}).within
+    with pytest.raises(ParameterError, match="at least one scored sweep"):
+        GC.standing({}, base, {})
+
+
+def test_stored_standing_is_none_in_an_empty_store(isolated):
+    assert GC.stored_standing("cpu") is None
+
+
+@pytest.fixture
+def committed(monkeypatch):
+    """The checkout's committed results, read only (skips where they are absent)."""
+    from overgan_lib import store
+    from overgan_lib.profiles import settings
+
+    monkeypatch.setenv("OVERGAN_RESULTS", str(store.REPO_ROOT / "results"))
+    if store.load("generalization_baselines", "cpu",
+                  {**settings("generalization_baselines", "cpu"), "seed": 0}) is None:
+        pytest.skip("the committed cpu records of chapter 10 are not in this checkout")
+
+
+def test_chapter_records_are_keyed_as_the_committed_cpu_records(committed):
+    """Every record the chapter reads at cpu is stored under the key chapter_records gives,
+    so the stop at gpu and the cost below name the chapter's own records."""
+    from overgan_lib import store
+
+    recs = GC.chapter_records("cpu", 0)
+    assert {r.experiment for r in recs} == {
+        "generalization_baselines", "neighbour_baselines", "nnd_floor", "generalization_fid",
+        "nnd_fit_views", "generalization", "nnd_crossover"}
+    assert all(store.load(r.experiment, "cpu", r.config) is not None for r in recs)
+    assert GC.records_to_compute("cpu", 0) == []
+    st = GC.stored_standing("cpu")
+    assert st is not None and set(st.iters) == {"cifar10_dcgan", "cifar10_resnet"}
+    assert "nnd_floor" not in {r.experiment for r in GC.chapter_records("gpu", 0)}
+
+
+def test_require_stored_stops_at_gpu_and_paper_naming_what_is_missing(isolated):
+    from overgan_lib import store
+    from overgan_lib.errors import OneLineError
+
+    GC.require_stored("smoke", 0, rerun=True)  # below gpu: this machine's work
+    GC.require_stored("cpu", 0, rerun=False)
+    for p in ("gpu", "paper"):
+        with pytest.raises(OneLineError) as err:
+            GC.require_stored(p, 0, rerun=False)
+        msg = str(err.value)
+        assert msg.startswith(f"chapter 10 at profile {p}: 5 records not stored "
+                              f"(generalization_baselines, neighbour_baselines, "
+                              f"generalization_fid, nnd_fit_views, nnd_crossover of baselines)")
+        assert "need a GPU" in msg and "no lent-device stage" in msg and "\n" not in msg
+    for r in GC.records_to_compute("gpu", 0):  # the sweeps are not trained: not asked for
+        store.save(r.experiment, "gpu", r.config, {}, 0, 1800.0)
+    GC.require_stored("gpu", 0, rerun=False)
+    with pytest.raises(OneLineError, match=r"rerun=True would recompute its 5 records \("
+                                           r"generalization_baselines, "):
+        GC.require_stored("gpu", 0, rerun=True)
+    seconds, stored, total, _ = GC.rerun_seconds("gpu", 0)
+    assert (seconds, stored) == (5 * 1800.0, 5) and total == len(GC.chapter_records("gpu", 0))
+
+
+def test_records_to_compute_include_a_trained_sweeps_records(isolated, monkeypatch):
+    """A sweep whose runs are stored gets scored (and crossed over) by the chapter: its
+    records count among those the chapter would compute; an untrained sweep's are pending."""
+    from overgan_lib.sweep.generalization_chapter import stored
+
+    names = [r.name() for r in GC.records_to_compute("gpu", 0)]
+    assert "generalization of cifar10_dcgan" not in names
+    monkeypatch.setattr(stored, "_sweep_trained", lambda sweep, p, s: sweep == "cifar10_dcgan")
+    names = [r.name() for r in GC.records_to_compute("gpu", 0)]
+    assert names[-3:] == ["generalization of cifar10_dcgan", "nnd_crossover of baselines",
+                          "nnd_crossover of cifar10_dcgan"]
+
+
+def test_rerun_cost_text_sums_the_stored_wall_times(isolated):
+    from overgan_lib import store
+
+    assert "cost is unknown" in GC.rerun_cost_text("cpu", 0)
+    first, second = GC.chapter_records("cpu", 0)[:2]
+    store.save(first.experiment, "cpu", first.config, {}, 0, 3600.0)
+    store.save(second.experiment, "cpu", second.config, {}, 0, 1800.0)
+    text = GC.rerun_cost_text("cpu", 0)
+    total = len(GC.chapter_records("cpu", 0))
+    assert text.startswith(f"At profile cpu, rerun=True recomputes all {total} of this "
+                           f"chapter's own records")
+    assert "the 2 of them that are stored took 5,400 s to compute (about 1.5 hours" in text
 
 
 def test_gpu_memoriser_text_branches_on_whether_unrepeated_images_last():
@@ -107,6 +249,38 @@ def test_verdict_summary_table():
                      "detected by the group test at this budget.")
     assert GC.verdict_summary({}, None).startswith("No sweep's generators are scored")
     assert "NND critic" not in GC.verdict_summary(fits, None)
+
+
+def test_critic_line_says_only_just_within_the_edge_of_the_bar():
+    """The summary said "learning ... detected" for a mean of 0.120 against a bar of 0.119."""
+    line = GC.critic_line(False, (0.120, 0.119, True))
+    assert line == ("NND critic (the instrument): learning of its own real images only just "
+                    "detected by the group test at this budget: its mean, +0.120, exceeds its "
+                    "bar, 0.119, by less than 10% of the bar.")
+    assert GC.critic_line(False, (0.2, 0.119, True)).endswith(
+        "detected by the group test at this budget (mean +0.200 against its bar 0.119).")
+    assert "though only just: its mean, +0.110, falls short" in GC.critic_line(
+        True, (0.110, 0.119, False))
+    assert "only just" not in GC.critic_line(True, (0.05, 0.119, False))
+    assert GC.EDGE == 0.1 and GC.near_bar(1.09, 1.0) and not GC.near_bar(1.1, 1.0)
+    summary = GC.summary_markdown("cpu", {}, (False, "why"), (0.120, 0.119, True), "Claim 2.")
+    assert "only just detected" in summary and summary.endswith("\n\nClaim 2.")
+
+
+@pytest.mark.parametrize("b", [0.12, 0.2, 0.1])
+def test_critic_group_is_the_status_rows_test_and_agrees_on_only_just(b):
+    """critic_group gives the numbers the status row (real_gap.critic_check) decides by, and
+    the summary's "only just" matches the row's own "(only just)"."""
+    from overgan_lib.sweep import real_gap
+
+    pairs = [CrossedPair(str(i), b, 0.1, b, 0.1, 1, 1) for i in range(3)]
+    views = {**VIEWS, "real_gap": [0.0] * 3}
+    ok, why = real_gap.critic_check(BASE, views, FLOOR, pairs)
+    mean, bar, beyond = GC.critic_group(BASE, FLOOR, pairs)
+    assert beyond == (not ok) and f"{mean:+.3f}" in why and f"{bar:.3f}" in why
+    assert ("(only just)" in why) == (beyond and GC.near_bar(mean, bar))
+    first = GC.critic_group(BASE, None, [])  # not crossed: the first gaps decide
+    assert first == real_gap.first_gap_group([BASE[n] for n in BASE["baselines"]])
 
 
 def test_diagnostics_reading_is_one_reading_of_first_and_crossed_gaps():
@@ -271,8 +445,34 @@ def test_perturbed_sources_counts_where_the_source_is_found():
     assert got.copy_like["blur"] != "0 of 4" and got.expected == 2 * 4 / 41
     assert got.blur_text() == "in 2 of 4 cases and among its 3 nearest in 3 of 4"
     assert got.exact and got.noise_text() == "3 of 4 and 4 of 4"
+    assert got.like["blur"][1] < 0.05 <= got.like["noise"][1]  # the one copy-like sample
+    assert got.inception_text() == (
+        "a blurred image's own source is its nearest Inception neighbour in only 2 of 4 cases "
+        f"(among its 3 nearest in 3), and {got.like['blur'][0]} of 4 blurred images are "
+        f"copy-like there, more than the {got.expected:.1f} expected without copying: "
+        "Inception space mostly misses blurred copies; a noisy image's own source is its "
+        f"nearest Inception neighbour in 3 of 4 cases (among its 3 nearest in 4), and "
+        f"{got.like['noise'][0]} of 4 noisy images are copy-like there, no more than the "
+        f"{got.expected:.1f} expected without copying: Inception space mostly finds noisy "
+        "copies")
     mem["pixel_distances"][0, 0] = 0.2
     assert GC.perturbed_sources(nr).noise_text().endswith("so these counts are approximate")
+    assert GC.perturbed_sources(nr).inception_text().endswith("the source counts are "
+                                                              "approximate)")
+
+
+def test_perturbed_sources_inception_text_on_the_stored_cpu_record(committed):
+    """The chapter said Inception space "mostly finds" a perturbed copy; for noisy copies the
+    stored counts say it mostly misses them (17 of 64 sources found, 2 copy-like)."""
+    from overgan_lib import store
+    from overgan_lib.profiles import settings
+
+    rec = store.load("neighbour_baselines", "cpu",
+                     {**settings("neighbour_baselines", "cpu"), "seed": 0})
+    text = GC.perturbed_sources(rec.data).inception_text()
+    assert "Inception space mostly finds blurred copies" in text
+    assert "Inception space mostly misses noisy copies" in text
+    assert "copy-like there, more than the" in text.split(";")[0]
 
 
 def test_markdown_builders_have_one_row_per_entry():

@@ -113,7 +113,7 @@ def test_nnd_k_figure_one_column_per_sweep_with_the_reference_lines():
     errbar = top.containers[0]  # means over seeds at k = 8 and 64
     assert np.allclose(errbar.lines[0].get_ydata(), [2.1, 1.6])
     assert not axes[-1].axison and len(axes[-1].get_legend().get_texts()) == 4
-    assert [t.get_text() for t in axes[2].get_xticklabels()] == ["memoriser", "no repeats",
+    assert [t.get_text() for t in axes[2].get_yticklabels()] == ["memoriser", "no repeats",
                                                                   "mem. of 500 images",
                                                                   "blurred training images"]
     assert _stamped(fig, "cpu")
@@ -123,6 +123,35 @@ def test_nnd_k_figure_one_column_per_sweep_with_the_reference_lines():
     assert len(nofloor.axes) == 2 * 2
     assert "training images, no repeats\n(mean of 3 critic seeds)" not in _labels(nofloor.axes[0])
     plt.close(nofloor)
+
+
+def _boxes(fig: plt.Figure, texts) -> list:
+    r = fig.canvas.get_renderer()
+    return [t.get_window_extent(r) for t in texts if t.get_text() and t.get_visible()]
+
+
+@pytest.mark.parametrize("floor", [FLOOR, None])
+def test_nnd_k_figure_strip_labels_clear_the_legends_and_the_panels(floor):
+    """The strip's baseline names used to be rotated x tick labels that ran through the
+    "top row" legend's title and first entry below them: they are horizontal labels on the
+    strip's right now, and touch no legend text and no other panel."""
+    base = {**BASE, "baselines": [*BASE["baselines"], "noise", "fresh"],
+            "noise": {**CURVE, "nnd": 0.6}, "fresh": {**CURVE, "nnd": -0.4}}
+    sweeps = {"cifar10_dcgan": _sweep([8, 8, 64, 64], [2.0, 2.2, 1.5, 1.7]),
+              "cifar10_resnet": _sweep([16, 32], [1.0, 0.8])}
+    fig = GF.nnd_k_figure(sweeps, base, NEIGHBOURS, floor, 0.5, "one critic seed", "cpu")
+    fig.draw_without_rendering()
+    strip, legends = fig.axes[2], fig.axes[-1]
+    labels = _boxes(fig, strip.get_yticklabels())
+    assert len(labels) == 5
+    texts = [t for leg in (*legends.artists, legends.get_legend())
+             for t in (leg.get_title(), *leg.get_texts())]
+    assert len(texts) >= 2 * 2
+    for box in labels:
+        assert not any(box.overlaps(other) for other in _boxes(fig, texts))
+        for ax in fig.axes[:2] + fig.axes[3:5]:  # the sweeps' panels
+            assert not box.overlaps(ax.get_window_extent())
+    plt.close(fig)
 
 
 def test_nnd_k_figure_rejects_no_sweep_and_mismatched_widths():

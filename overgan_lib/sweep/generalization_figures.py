@@ -2,7 +2,8 @@
 
 The NND baselines' critic curves and their nearest-neighbour grids (the calibration of
 Figs. 6 and 10), NND and pixel copy ratio against the width with the baselines as reference
-lines (Fig. 6, and Fig. 10's single number per $k$), the sweeps' neighbour grids (Fig. 10),
+lines (Fig. 6, and the book's summary of the distances behind Fig. 10, whose pictures carry no
+number), the sweeps' neighbour grids (Fig. 10),
 and the NND critic's diagnostics (the fit-set experiment and the crossover). Each function
 returns a finished figure with its profile stamp (:func:`overgan_lib.book.label_profile`),
 ready for :func:`overgan_lib.book.glue_figure`; the words stay in
@@ -113,16 +114,20 @@ def pending_figure(text: str, profile: str) -> plt.Figure:
 
 def _baseline_strip(ax: plt.Axes, baselines: Mapping[str, Any],
                     floor: Mapping[str, Any] | None) -> None:
-    """The baselines' NND on their own scale: one dot per critic seed and a bar at the mean
-    where the profile measures several critic seeds, a square for one critic seed."""
+    """The baselines' NND on their own scale, one row per baseline with its name on the
+    right (horizontal labels, clear of the legends below and of the panel to the left): one
+    dot per critic seed and a bar at the mean where the profile measures several critic
+    seeds, a square for one critic seed."""
     multi, one = baseline_points(baselines, floor)
-    for x, v in enumerate(multi.values()):
-        ax.plot([x] * len(v), v, "o", ms=4, color="C2", alpha=0.6)
-        ax.plot([x - 0.3, x + 0.3], [v.mean()] * 2, color="C2", lw=2)
-    ax.plot(range(len(multi), len(multi) + len(one)), list(one.values()), "s", ms=5, color="C7")
-    ax.axhline(0, color="k", lw=0.6)
-    ax.set_xticks(range(len(multi) + len(one)), [*multi, *one], rotation=45, ha="right",
-                  fontsize=7)
+    for y, v in enumerate(multi.values()):
+        ax.plot(v, [y] * len(v), "o", ms=4, color="C2", alpha=0.6)
+        ax.plot([v.mean()] * 2, [y - 0.3, y + 0.3], color="C2", lw=2)
+    ax.plot(list(one.values()), range(len(multi), len(multi) + len(one)), "s", ms=5, color="C7")
+    ax.axvline(0, color="k", lw=0.6)
+    ax.set_yticks(range(len(multi) + len(one)), [*multi, *one], fontsize=7)
+    ax.yaxis.tick_right()
+    ax.set_ylim(len(multi) + len(one) - 0.5, -0.5)  # the first baseline on top
+    ax.set_xlabel("NND", fontsize=8)
     ax.set_title("baselines (own scale)\n" + ("dots: critic seeds, bar: mean; " if multi else "")
                  + "squares: one seed", fontsize=7)
 
@@ -215,7 +220,7 @@ def fit_views_figure(views: Mapping[str, Any], profile: str, record: Record | No
                      ) -> plt.Figure:
     """The NND critic's real-side gap (left, ± the one-sided rule's z errors) and the
     memoriser's NND (right) against views per fit image, from the ``nnd_fit_views`` record
-    (the book's check of its deviation from the reference's real stream, not a paper figure)."""
+    (the book's check of its deviation from the reference's real images, not a paper figure)."""
     _require("the fit-views record", views, ["n_fit", "views", "real_gap", "real_gap_se",
                                              "real_gap_raw", "real_gap_raw_se", "nnd",
                                              "nnd_raw", "n_score"])

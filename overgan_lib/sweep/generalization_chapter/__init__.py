@@ -18,8 +18,11 @@ references as the rules. By module:
     the opening summary table (:func:`verdict_summary`, :func:`summary_markdown`,
     :func:`critic_line`) and the verdicts with their evidence (:func:`verdicts_markdown`);
 :mod:`.memoriser`
-    the memoriser claim in words: the no-repeat floor (:func:`floor_text`), what each profile
-    can test (:func:`memoriser_scope`), what `gpu` can decide (:func:`gpu_memoriser_text`),
+    the memoriser claim in words: the no-repeat floor (:func:`floor_text`), where each
+    profile's stored generators stand against its baselines (:class:`Standing`,
+    :func:`standing`, :func:`stored_standing`), what each profile can test
+    (:func:`memoriser_scope`) and whether any decides the claim
+    (:func:`memoriser_standing_text`), what `gpu` can decide (:func:`gpu_memoriser_text`),
     the models against the baselines (:func:`models_vs_baselines`);
 :mod:`.copying`
     the copy tests' readings: copy-like counts (:func:`below_text`), the perturbed
@@ -29,7 +32,9 @@ references as the rules. By module:
 :mod:`.critic`
     the NND critic's diagnostics in words: the fit-set experiment's prediction for `gpu`
     (:func:`fit_views_prediction`), the one reading of first and crossed gaps
-    (:func:`diagnostics_reading`), the scored critics' gaps (:func:`scored_critics_text`),
+    (:func:`diagnostics_reading`), the group test the status row decides by and how near its
+    bar it lies (:func:`critic_group`, :func:`near_bar`, :data:`EDGE`), the scored critics'
+    gaps (:func:`scored_critics_text`),
     the raw critic (:func:`raw_gap_text`), the critic seeds (:func:`gap_seeds_text`,
     :func:`seed_spread_text`), the status row (:func:`critic_row_text`);
 :mod:`.crossover_texts`
@@ -46,7 +51,12 @@ references as the rules. By module:
     (:func:`neighbour_table`);
 :mod:`.cost`
     seconds per critic step (:func:`seconds_per_step`) and the bench record
-    (:func:`bench_text`).
+    (:func:`bench_text`);
+:mod:`.stored`
+    the records the chapter reads (:class:`ChapterRecord`, :func:`chapter_records`), those it
+    would compute now (:func:`records_to_compute`), the one-line stop at `gpu` and `paper`
+    (:func:`require_stored`) and the stored records' cost (:func:`rerun_seconds`,
+    :func:`rerun_cost_text`).
 """
 
 from .baselines import (
@@ -68,10 +78,13 @@ from .copying import (
 )
 from .cost import bench_text, seconds_per_step
 from .critic import (
+    EDGE,
+    critic_group,
     critic_row_text,
     diagnostics_reading,
     fit_views_prediction,
     gap_seeds_text,
+    near_bar,
     raw_gap_text,
     scored_critics_text,
     seed_spread_text,
@@ -83,7 +96,16 @@ from .crossover_texts import (
     memoriser_move_text,
     shift_text,
 )
-from .memoriser import floor_text, gpu_memoriser_text, memoriser_scope, models_vs_baselines
+from .memoriser import (
+    Standing,
+    floor_text,
+    gpu_memoriser_text,
+    memoriser_scope,
+    memoriser_standing_text,
+    models_vs_baselines,
+    standing,
+    stored_standing,
+)
 from .nnd_tables import (
     baseline_gaps_table,
     baseline_nnd_table,
@@ -92,19 +114,30 @@ from .nnd_tables import (
     fit_views_table,
 )
 from .records import crossed_pairs, pending_crossed, pending_sweep, sweep_scores
+from .stored import (
+    ChapterRecord,
+    chapter_records,
+    records_to_compute,
+    require_stored,
+    rerun_cost_text,
+    rerun_seconds,
+)
 from .sweep_tables import fid_comparison, neighbour_table, sweep_row, sweep_table, sweeps_trained
 from .verdicts import critic_line, summary_markdown, verdict_summary, verdicts_markdown
 
 __all__ = [
-    "LABELS", "PerturbedSources", "baseline_gaps_table", "baseline_nnd_table",
-    "baseline_points", "below_text", "bench_text", "bottom_lines", "copy_like_note",
-    "copy_power_text", "critic_line", "critic_row_text", "critic_settings_table",
-    "crossed_pairs", "crossover_table", "diagnostics_reading", "fid_comparison",
-    "fit_views_prediction", "fit_views_table", "floor_text", "gap_seeds_text",
-    "generators_reading", "gpu_memoriser_text", "label", "lean_text", "learnt_cell",
-    "memoriser_move_text", "memoriser_scope", "models_vs_baselines", "neighbour_label",
+    "EDGE", "LABELS", "ChapterRecord", "PerturbedSources", "Standing", "baseline_gaps_table",
+    "baseline_nnd_table", "baseline_points", "below_text", "bench_text", "bottom_lines",
+    "chapter_records", "copy_like_note", "copy_power_text", "critic_group", "critic_line",
+    "critic_row_text", "critic_settings_table", "crossed_pairs", "crossover_table",
+    "diagnostics_reading", "fid_comparison", "fit_views_prediction", "fit_views_table",
+    "floor_text", "gap_seeds_text", "generators_reading", "gpu_memoriser_text", "label",
+    "lean_text", "learnt_cell", "memoriser_move_text", "memoriser_scope",
+    "memoriser_standing_text", "models_vs_baselines", "near_bar", "neighbour_label",
     "neighbour_table", "pending_crossed", "pending_sweep", "perturbed_sources", "pool_size",
-    "pooled_samples", "raw_gap_text", "scored_critics_text", "seconds_per_step",
-    "seed_spread_text", "shift_text", "small_memorisers", "summary_markdown", "sweep_row",
-    "sweep_scores", "sweep_table", "sweeps_trained", "verdict_summary", "verdicts_markdown",
+    "pooled_samples", "raw_gap_text", "records_to_compute", "require_stored",
+    "rerun_cost_text", "rerun_seconds", "scored_critics_text", "seconds_per_step",
+    "seed_spread_text", "shift_text", "small_memorisers", "standing", "stored_standing",
+    "summary_markdown", "sweep_row", "sweep_scores", "sweep_table", "sweeps_trained",
+    "verdict_summary", "verdicts_markdown",
 ]

@@ -32,11 +32,35 @@ class PerturbedSources:
     expected: float  # copy-like samples expected without copying (the same for both)
     exact: bool  # the memoriser's nearest pixel distances are all 0 (its sources are exact)
     top: int  # the memoriser's nearest Inception neighbours searched
+    n: int = 0  # samples per baseline
+    hits: dict[str, tuple[int, int]] | None = None  # found's counts (nearest, among top)
+    like: dict[str, tuple[int, float]] | None = None  # copy-like count, its exact p-value
 
     def blur_text(self) -> str:
         """Where the blurred images' sources are found, for the chapter's prose."""
         return (f"in {self.found['blur'][0]} cases and among its {self.top} nearest in "
                 f"{self.found['blur'][1]}")
+
+    def inception_text(self) -> str:
+        """Per perturbation, what Inception space finds, for the chapter's prose: whether a
+        perturbed image's source is mostly (more than half the time) its nearest Inception
+        neighbour, and whether more of them are copy-like there than chance gives (exact
+        one-sided test at level ALPHA)."""
+        assert self.hits is not None and self.like is not None
+        parts = []
+        for name, what in (("blur", "blurred"), ("noise", "noisy")):
+            (first, among), (count, p) = self.hits[name], self.like[name]
+            mostly = first > self.n / 2
+            parts.append(
+                f"a {what} image's own source is its nearest Inception neighbour in "
+                f"{'' if mostly else 'only '}{first} of {self.n} cases (among its {self.top} "
+                f"nearest in {among}), and {count} of {self.n} {what} images are copy-like "
+                f"there, {'more than' if p < ALPHA else 'no more than'} the "
+                f"{self.expected:.1f} expected without copying: Inception space "
+                f"{'mostly finds' if mostly else 'mostly misses'} {what} copies")
+        return "; ".join(parts) + ("" if self.exact else
+                                   " (the memoriser's nearest pixel distances are not all 0 at "
+                                   "this profile, so the source counts are approximate)")
 
     def noise_text(self) -> str:
         """Where the noisy images' sources are found, flagged approximate unless exact."""
@@ -54,19 +78,21 @@ def perturbed_sources(neighbours: Mapping[str, Any]) -> PerturbedSources:
     mem = neighbours["memorise"]
     sources = mem["pixel_indices"][:, 0]
     test_ratio = copy_test.nearest_over_second(neighbours["test"]["inception_distances"])
-    found, nearest, like = {}, {}, {}
+    found, nearest, like, hits, tested = {}, {}, {}, {}, {}
     expected = float("nan")
     for n in ("blur", "noise"):
         idx, dist = neighbours[n]["inception_indices"], neighbours[n]["inception_distances"]
-        found[n] = (f"{copy_test.source_found(idx, sources, 1)} of {len(idx)}",
-                    f"{copy_test.source_found(idx, sources, idx.shape[1])} of {len(idx)}")
+        hits[n] = (int(copy_test.source_found(idx, sources, 1)),
+                   int(copy_test.source_found(idx, sources, idx.shape[1])))
+        found[n] = (f"{hits[n][0]} of {len(idx)}", f"{hits[n][1]} of {len(idx)}")
         nearest[n] = float(np.median(dist[:, 0]))
-        count, expected, _ = copy_test.copy_like(copy_test.nearest_over_second(dist),
+        count, expected, p = copy_test.copy_like(copy_test.nearest_over_second(dist),
                                                  test_ratio)
         like[n] = f"{count} of {len(idx)}"
+        tested[n] = (int(count), float(p))
     return PerturbedSources(found, nearest, like, expected,
                             bool(np.all(mem["pixel_distances"][:, 0] == 0)),
-                            mem["inception_indices"].shape[1])
+                            mem["inception_indices"].shape[1], len(sources), hits, tested)
 
 
 def pooled_samples(scored: Mapping[str, Mapping[str, Any]], fallback: int) -> int:

@@ -12,6 +12,34 @@ import numpy as np
 
 from .. import real_gap as gap_rule
 
+# A group statistic within this share of its bar (above or below) lies "only just" on its
+# side: the 10% that :func:`..real_gap.critic_check` and :func:`..crossover.bottom_line` also
+# mark "(only just)" above the bar.
+EDGE = 0.10
+
+
+def near_bar(mean: float, bar: float) -> bool:
+    """Whether a group test's ``mean`` lies within :data:`EDGE` of its ``bar`` (relative to
+    the bar), on either side: the test then only just decides."""
+    return bool(abs(mean - bar) < EDGE * bar)
+
+
+def critic_group(baselines: Mapping[str, Any], floor: Mapping[str, Any] | None,
+                 crossed: list | None) -> tuple[float, float, bool] | None:
+    """The group test the status row decides by (:func:`..real_gap.critic_check`): (mean,
+    bar, beyond) of the baselines' crossed learning estimates where any has a known error
+    (``crossed``: :class:`..crossover.CrossedPair`), else of the first gaps of the
+    baselines' critics (``baselines``: ``generalization_baselines`` record) and of the
+    floor's critic seeds (``floor``: ``nnd_floor`` record or None). None when no gap is
+    known."""
+    from ..crossover import group_test
+
+    test = group_test(list(crossed or []))
+    if test is not None:
+        return test
+    firsts = [baselines[n] for n in baselines["baselines"]]
+    return gap_rule.first_gap_group([*firsts, *gap_rule._floor_critics(floor)])
+
 
 def fit_views_prediction(views: dict[str, Any], gpu: dict[str, Any], fit_views: float) -> str:
     """What this profile's fit-set experiment (``views``: ``nnd_fit_views`` record) predicts
@@ -72,7 +100,7 @@ def diagnostics_reading(baselines: list[dict[str, Any]], crossed: list) -> str:
     text += (f"Crossed over, {n_learnt} of {len(crossed)} learning estimates cross the "
              f"per-critic rule and their mean, {c_mean:+.3f}, "
              f"{'exceeds' if c_beyond else 'stays below'} the group bar {c_bar:.3f}"
-             + (" (only just)" if c_beyond and c_mean < 1.1 * c_bar else "") + ". ")
+             + (" (only just)" if c_beyond and near_bar(c_mean, c_bar) else "") + ". ")
     if c_beyond and not beyond:
         text += (f"The two agree once the split is accounted for: the split's offset (mean "
                  f"{offset:+.3f}) pulls the first gaps down, hiding learning that the crossed "

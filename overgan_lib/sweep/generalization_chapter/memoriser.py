@@ -1,13 +1,17 @@
 """Chapter "Generalization"'s words on the memoriser claim (Fig. 6): the no-repeat floor,
-what each profile can test, what `gpu` can decide, and where the sweeps' generators sit
+what each profile can test and where its stored generators stand (:class:`Standing`), whether
+any profile decides the claim, what `gpu` can decide, and where the sweeps' generators sit
 against the baselines. The rules are :mod:`..generalization`'s; these only word them."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
+from ...errors import ParameterError
 from ...profiles import PROFILES, settings
 from .. import generalization as rules
 from .baselines import label
@@ -46,32 +50,190 @@ def floor_text(floor: dict[str, Any] | None, draws: int, n_train: int,
             f"not seen before, so this pair mostly measures the critic's seed noise{tail}")
 
 
-def memoriser_scope() -> str:
-    """What the memoriser comparison can and cannot show at each profile, as a Markdown
-    table: whether training images without repeats last the critic's budget (then the
-    memoriser is scored over several critic seeds, whether the critic detects it is tested,
-    and the claim can go either way) or run out (one critic seed of the memoriser: the claim
-    is not testable; :func:`.generalization.nnd_verdicts`)."""
+@dataclass(frozen=True)
+class Standing:
+    """Where one profile's scored generators sit against its baselines' NND: the rule's
+    first condition (:func:`..generalization.models_beyond_baselines`, per sweep)."""
+
+    within: bool  # some sweep's generators are not all above every baseline
+    lowest: float  # the lowest generator NND over every sweep
+    highest: float  # the highest baseline NND
+    worst: str  # the baseline that has it
+    iters: dict[str, int]  # generator iterations per sweep
+
+
+def standing(scores: Mapping[str, tuple[np.ndarray, np.ndarray]],
+             baselines: Mapping[str, float], iters: Mapping[str, int]) -> Standing:
+    """:class:`Standing` of ``scores`` (sweep -> (widths, final NND per run),
+    :func:`.records.sweep_scores`) against ``baselines`` (NND by name, every baseline, as
+    the rule compares); ``iters``: each sweep's generator iterations."""
+    if not scores or not baselines:
+        raise ParameterError("standing needs at least one scored sweep and one baseline")
+    worst = max(baselines, key=baselines.get)
+    within = any(not rules.models_beyond_baselines(f, dict(baselines))
+                 for _, f in scores.values())
+    return Standing(within, float(min(np.min(f) for _, f in scores.values())),
+                    float(baselines[worst]), worst, dict(iters))
+
+
+def stored_standing(profile: str, seed: int = 0) -> Standing | None:
+    """:func:`standing` from the records the chapter stores at ``profile`` (its baselines
+    and every sweep's scored generators that are stored); None when the baselines or every
+    sweep's scores are missing."""
+    from ...store import load
+    from .records import sweep_scores
+    from .stored import chapter_records
+
+    recs = {(r.experiment, r.sweep): r for r in chapter_records(profile, seed)}
+    base = load("generalization_baselines", profile,
+                recs[("generalization_baselines", None)].config)
+    scored = {}
+    for (experiment, sweep), r in recs.items():
+        got = load(experiment, profile, r.config) if experiment == "generalization" else None
+        if got is not None:
+            scored[sweep] = got.data
+    if base is None or not scored:
+        return None
+    return standing(sweep_scores(scored), {b: base.data[b]["nnd"] for b in base.data["baselines"]},
+                    {s: settings(s, profile)["iters"] for s in scored})
+
+
+def _floor_seeds(profile: str) -> tuple[bool, int]:
+    """(whether unrepeated training images last a critic run at ``profile``, the memoriser's
+    critic seeds there: the floor's where it can be drawn, else the baselines' one)."""
+    cfg = settings("nnd_floor", profile)
+    fresh = rules.can_draw_fresh(cfg)
+    return fresh, cfg["critic_seeds"] if fresh else 1
+
+
+def _iters(st: Standing) -> str:
+    """'100 and 60 iterations' for a standing's sweeps."""
+    its = [f"{i:,}" for i in st.iters.values()]
+    return (" and ".join(its) if len(its) < 3 else ", ".join(its[:-1]) + " and " + its[-1]) \
+        + " iterations"
+
+
+def _standing_cell(st: Standing | None) -> str:
+    """A scope-table cell: where the stored generators sit against the baselines."""
+    if st is None:
+        return "none stored"
+    where = "some within the baselines" if st.within else "every one above every baseline"
+    return (f"{where} (lowest generator {st.lowest:.2f}, highest baseline {st.highest:.2f}; "
+            f"{_iters(st)})")
+
+
+def _can_be(profile: str, st: Standing | None) -> str:
+    """What the memoriser claim can be at ``profile`` as the book stands, by the rule's
+    conditions, for the scope table."""
+    fresh, seeds = _floor_seeds(profile)
+    if not fresh:
+        return "not testable (no detection test, whatever the critic seeds or the generators)"
+    if seeds < rules.MIN_CRITIC_SEEDS:
+        return f"not testable (fewer than {rules.MIN_CRITIC_SEEDS} critic seeds)"
+    decides = ("confirmed, not reproduced or contradicted (each only where the critic "
+               "detects the memoriser), else not testable")
+    if st is None:
+        text = f"if its generators come within the baselines: {decides}"
+    elif st.within:
+        text = decides
+    else:
+        text = ("not testable as stored, every generator being above every baseline; "
+                "generators within the baselines could decide it")
+    return text + ("; but `smoke` proves the code runs, its numbers mean nothing"
+                   if profile == "smoke" else "")
+
+
+def memoriser_scope(standings: Mapping[str, Standing | None] | None = None) -> str:
+    """What the memoriser comparison can show at each profile, as a Markdown table, by the
+    rule's conditions (:func:`.generalization.nnd_verdicts`): whether training images without
+    repeats last the critic's budget (then the memoriser is scored over several critic seeds
+    and whether the critic detects it is tested) or run out (one critic seed of the
+    memoriser, no detection test: not testable), and whether the stored generators come
+    within the baselines' NND (``standings``: profile -> :func:`stored_standing`; a profile
+    missing or None has none stored)."""
     from ...metrics.generalization import sampler_draws
 
+    standings = standings or {}
     rows = ["| profile | samples one critic run draws (training and scoring) | training images "
-            "| unrepeated training images | critic seeds of the memoriser | the memoriser "
-            "claim can be |",
-            "|---|---:|---:|---|---:|---|"]
+            "| unrepeated training images | critic seeds of the memoriser | stored generators "
+            "against the baselines' NND | the memoriser claim can be |",
+            "|---|---:|---:|---|---:|---|---|"]
     for p in PROFILES:
         cfg = settings("nnd_floor", p)
-        testable = rules.can_draw_fresh(cfg)
+        fresh, seeds = _floor_seeds(p)
         rows.append(
             f"| `{p}` | {sampler_draws(cfg):,} | {cfg['n_train']:,} | "
-            + (f"last the run: detection tested (paired over critic seeds) | "
-               f"{cfg['critic_seeds']} | confirmed, not reproduced or contradicted (each only "
-               f"where the critic detects the memoriser), else not testable |"
-               if testable and cfg["critic_seeds"] >= rules.MIN_CRITIC_SEEDS else
-               f"last the run, but too few critic seeds | {cfg['critic_seeds']} | not "
-               f"testable |" if testable else
-               f"run out after {cfg['n_train']:,} draws: detection not testable | 1 | not "
-               f"testable (no detection test, whatever the critic seeds) |"))
+            + ("last the run: detection tested (paired over critic seeds)" if fresh else
+               f"run out after {cfg['n_train']:,} draws: detection not testable")
+            + f" | {seeds} | {_standing_cell(standings.get(p))} | "
+            + f"{_can_be(p, standings.get(p))} |")
     return "\n".join(rows)
+
+
+def memoriser_standing_text(standings: Mapping[str, Standing | None]) -> str:
+    """Whether the book decides the paper's memoriser comparison at any profile as it
+    stands, why not at each, and what would make it decidable, in Markdown (one sentence
+    per reason); ``standings``: profile -> :func:`stored_standing`."""
+    from ...metrics.generalization import sampler_draws
+
+    decided, reasons, no_floor = [], [], []
+    for p in PROFILES:
+        fresh, seeds = _floor_seeds(p)
+        st = standings.get(p)
+        if not fresh:
+            no_floor.append(p)
+        elif p == "smoke":
+            reasons.append("At `smoke`, which proves the code runs and whose numbers mean "
+                           "nothing, no verdict decides a claim.")
+        elif seeds < rules.MIN_CRITIC_SEEDS:
+            reasons.append(f"At `{p}` the memoriser has {seeds} critic seed(s), fewer than the "
+                           f"{rules.MIN_CRITIC_SEEDS} the rule needs.")
+        elif st is None:
+            reasons.append(f"At `{p}` no scored generators are stored, so the rule has nothing "
+                           f"to decide on.")
+        elif not st.within:
+            paper = ", ".join(sorted({f"{settings(s, 'paper')['iters']:,}" for s in st.iters}))
+            reasons.append(
+                f"At `{p}` every stored generator ({_iters(st)}, against the paper's {paper}) "
+                f"scores above every baseline (lowest {st.lowest:.2f}, against "
+                f"{st.highest:.2f} for the {label(st.worst)}), so the rule leaves the claim "
+                f"about good GANs untested.")
+        else:
+            decided.append(p)
+    if no_floor:
+        cfgs = [settings("nnd_floor", p) for p in no_floor]
+        reasons.append(
+            f"At {' and '.join(f'`{p}`' for p in no_floor)} no no-repeat floor can be "
+            f"measured (one critic run draws "
+            f"{' and '.join(f'{sampler_draws(c):,}' for c in cfgs)} samples; unrepeated "
+            f"training images run out after {cfgs[0]['n_train']:,}), so whether the critic "
+            f"detects the memoriser is never tested and the verdict is always not testable.")
+    head = ("**The memoriser comparison (claim 2) is decided at no profile as the book "
+            "stands.**" if not decided else
+            f"**The memoriser comparison (claim 2) can be decided at "
+            f"{' and '.join(f'`{p}`' for p in decided)} as the book stands.**")
+    return " ".join([head, *reasons, _gpu_fix()])
+
+
+def _gpu_fix() -> str:
+    """What would make the memoriser comparison decidable at `gpu`, in one sentence: the
+    rule's conditions that `gpu` does not meet as configured."""
+    from ...metrics.generalization import sampler_draws
+
+    gpu = settings("nnd_floor", "gpu")
+    fresh, seeds = _floor_seeds("gpu")
+    needs = []
+    if not fresh or seeds < rules.MIN_CRITIC_SEEDS:
+        needs.append(f"the memoriser scored over at least {rules.MIN_CRITIC_SEEDS} critic seeds "
+                     f"(it has {'one' if seeds == 1 else seeds} there)")
+    if not fresh:
+        needs.append(f"a no-repeat floor there (whole critic runs of unrepeated real images: "
+                     f"{sampler_draws(gpu):,} draws, more than the {gpu['n_train']:,} training "
+                     f"images hold, or a critic that draws fewer)")
+    needs.append("`gpu` generators that come within the baselines' NND")
+    return ("It would become decidable at `gpu` with " + ", ".join(needs[:-1])
+            + (", and " if len(needs) > 2 else " and " if len(needs) == 2 else "")
+            + needs[-1] + ".")
 
 
 def gpu_memoriser_text(gpu_critic: dict[str, Any], gpu_floor: dict[str, Any], gpu_seeds: int,

@@ -22,7 +22,8 @@ def critic_settings_table(cfg: dict[str, Any], baselines: dict[str, Any], profil
         f"| batch (per side) | {N.BATCH} | {cfg['batch_size']} |",
         f"| EMA decay of the scored weights | {N.EMA} | {cfg['ema']} |",
         f"| scoring batches | {N.REFERENCE_EVAL_BATCHES:,} | {cfg['eval_batches']} |",
-        f"| real images: fit / score | one held-out stream for both | {baselines['n_fit']:,} / "
+        f"| real images: fit / score | the same test images for both (Gulrajani et al. 2019) "
+        f"| {baselines['n_fit']:,} / "
         f"{baselines['n_score']:,} (disjoint halves of the test split; our deviation) |",
         "| critic seeds per score | 1 | 1 |"])
 
