@@ -60,7 +60,7 @@ chapter: check
 _run:
 	@$(BIN)/jupytext --quiet --to ipynb --output $(NB)/$(CH).ipynb book/$(CH).md
 	@echo "executing $(CH) (profile=$(PROFILE), seed=$(SEED))"
-	@$(BIN)/papermill -k python3 --cwd book -p profile $(PROFILE) -p seed $(SEED) $(PARAMS) \
+	@OVERGAN_BOOK_BUILD=1 $(BIN)/papermill -k python3 --cwd book -p profile $(PROFILE) -p seed $(SEED) $(PARAMS) \
 		--log-level WARNING $(NB)/$(CH).ipynb $(EXE)/.tmp-$(CH).ipynb \
 		|| { rm -f $(EXE)/.tmp-$(CH).ipynb; exit 1; }
 	@$(BIN)/python -m overgan_lib.bookbuild hide-injected $(EXE)/.tmp-$(CH).ipynb

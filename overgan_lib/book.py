@@ -7,6 +7,7 @@ prose only through :func:`glue`.
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 import matplotlib as mpl
@@ -92,9 +93,33 @@ def label_profile(fig: plt.Figure, profile: str, record: Record | None = None) -
     return fig
 
 
+# Set by the Makefile around papermill: the executed notebook feeds the built book, where
+# glued figures and numbers appear in the prose, so they are not shown a second time in the
+# cells' outputs.
+BOOK_BUILD = "OVERGAN_BOOK_BUILD"
+
+
+def reading_interactively() -> bool:
+    """A reader's own kernel (JupyterLab, a notebook server), not the book's build: there the
+    prose's ``{glue:...}`` roles stay unfilled, so :func:`glue` and :func:`glue_figure` show
+    what they store in the cell's output instead."""
+    if os.environ.get(BOOK_BUILD) == "1":
+        return False
+    try:
+        from IPython import get_ipython
+    except ImportError:
+        return False
+    return get_ipython() is not None
+
+
 def glue_figure(name: str, fig: plt.Figure) -> None:
     """Store a finished figure for a ``{glue:figure}`` directive (numbered, captioned) and
-    close it, so it is shown once, where the prose places it."""
+    close it, so it is shown once, where the prose places it (in a reader's own kernel it is
+    shown in the cell's output, where the unbuilt prose cannot: :func:`reading_interactively`)."""
+    if reading_interactively():
+        from IPython.display import display
+
+        display(fig)
     try:
         from myst_nb import glue as _glue
     except ImportError:
@@ -111,7 +136,8 @@ def plain_text(text: str) -> str:
 
 
 def glue(name: str, value: Any, fmt: str | None = None) -> None:
-    """Store ``value`` for the prose ({glue:text}`name`) without displaying it.
+    """Store ``value`` for the prose ({glue:text}`name`) without displaying it (in a reader's
+    own kernel it is printed as ``name: value``, since the unbuilt prose shows the role).
 
     ``fmt`` formats numbers into a string first, so the text shows what was computed.
     Returns None so that a trailing call never echoes into the cell output.
@@ -121,6 +147,8 @@ def glue(name: str, value: Any, fmt: str | None = None) -> None:
     shown = format(value, fmt) if fmt is not None else value
     if isinstance(shown, str):  # {glue:text} pastes plain text: Markdown marks would show as is
         shown = plain_text(shown)
+    if reading_interactively():  # the prose's {glue:text}`name` is not filled in there
+        print(f"{name}: {shown}")
     try:
         from myst_nb import glue as _glue
     except ImportError:  # plain Python use of a chapter's code: nothing to paste into

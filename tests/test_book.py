@@ -368,3 +368,36 @@ def test_no_chapter_rebinds_its_parameters():
             assert not bound & names, f"{md.name} rebinds parameter(s) {sorted(bound & names)}"
         checked += 1
     assert checked >= 12
+
+
+def test_glued_values_show_in_a_readers_kernel_but_not_in_the_book_build(monkeypatch, capsys):
+    """Theory review, finding 7: in JupyterLab the prose's glue roles stay unfilled and the
+    glued values and figures were nowhere to be seen. In a reader's kernel they are now
+    printed / displayed in the cell output; in the Makefile's papermill run (the book build,
+    OVERGAN_BOOK_BUILD=1) they are not, so the built book shows them once."""
+    import IPython
+    import IPython.display
+    import matplotlib.pyplot as plt
+
+    with monkeypatch.context() as m:  # which kernel is this?
+        m.setattr(IPython, "get_ipython", lambda: object())
+        m.delenv(ob.BOOK_BUILD, raising=False)
+        assert ob.reading_interactively()
+        m.setenv(ob.BOOK_BUILD, "1")
+        assert not ob.reading_interactively()
+        m.setattr(IPython, "get_ipython", lambda: None)  # plain Python: nothing shown
+        m.delenv(ob.BOOK_BUILD)
+        assert not ob.reading_interactively()
+    shown = []
+    # myst-nb's glue also displays, with metadata, what it stores: count only plain displays
+    monkeypatch.setattr(IPython.display, "display",
+                        lambda obj, *more, **kw: None if kw else shown.append(obj))
+    monkeypatch.setattr(ob, "reading_interactively", lambda: True)
+    ob.glue("rate_x", 0.25, ".2f")
+    fig = plt.figure()
+    ob.glue_figure("fig_x", fig)
+    assert capsys.readouterr().out.splitlines()[-1] == "rate_x: 0.25" and shown == [fig]
+    monkeypatch.setattr(ob, "reading_interactively", lambda: False)
+    ob.glue("rate_x", 0.25, ".2f")
+    ob.glue_figure("fig_x", plt.figure())
+    assert "rate_x" not in capsys.readouterr().out and shown == [fig]
