@@ -18,6 +18,43 @@ def relative_slack(rho: np.ndarray, bound: np.ndarray) -> np.ndarray:
     return (bound - rho) / (1 - bound)
 
 
+DECAY_REL_TOL = 1e-6
+"""How far rho(A) may exceed Lemma A.2's rate 1 - eta alpha^2 before a draw counts against it, as a
+fraction of the promised decay eta alpha^2 (:func:`rate_exceeded`). The draws' eta alpha^2 reaches
+1e-7, so an absolute tolerance of 1e-9 would let through a violation of about 1% of the promised
+decay; the dense eigensolver's round-off, measured against the closed form, stays below 1e-8 of
+eta alpha^2 on the stored draws (chapter 2 glues it): this tolerance is round-off with a margin.
+"""
+
+
+def rate_exceeded(rho: np.ndarray, bound: np.ndarray, tol: float = DECAY_REL_TOL) -> np.ndarray:
+    """Where rho(A) exceeds Lemma A.2's bound 1 - eta alpha^2 by more than ``tol`` eta alpha^2,
+    i.e. :func:`relative_slack` below -``tol`` (elementwise)."""
+    return relative_slack(rho, bound) < -tol
+
+
+def falls_throughout(values: np.ndarray) -> bool | None:
+    """Whether the finite entries of ``values`` (one per width in order; NaN where no run
+    converged) never rise from one to the next; None with fewer than two finite entries."""
+    v = np.asarray(values, dtype=float)
+    v = v[np.isfinite(v)]
+    return None if v.size < 2 else bool((np.diff(v) <= 0).all())
+
+
+def width_trend_words(widths: np.ndarray, meds: np.ndarray, fmt: str = ".0%") -> str:
+    """How a per-width median (NaN at widths where no run converged) moves across the widths
+    that have one, as a phrase the prose quotes after its first and last values: "falling at
+    every step in between" (:func:`falls_throughout`), else "not monotone in between (largest,
+    <value>, at k=<width>)"; "not comparable across widths" with fewer than two values."""
+    falls = falls_throughout(meds)
+    if falls is None:
+        return "not comparable across widths (fewer than two widths with converged runs)"
+    if falls:
+        return "falling at every step in between"
+    hi = int(np.nanargmax(np.asarray(meds, dtype=float)))
+    return f"not monotone in between (largest, {meds[hi]:{fmt}}, at k={int(widths[hi])})"
+
+
 def rate_threshold(eta_beta2: float, cond: float | np.ndarray = 1.0) -> float | np.ndarray:
     """Smallest mu / (4 eta beta^2) for which rho(A) <= 1 - eta alpha^2 holds for every
     spectrum inside [alpha^2, beta^2], with beta / alpha = ``cond`` (and mu <= 1).

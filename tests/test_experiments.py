@@ -10,6 +10,19 @@ from overgan_lib.bench import bench_theory
 from overgan_lib.theory import experiments as ex
 
 
+def test_alternating_second_order_matches_the_slow_root():
+    from overgan_lib.theory import linear_system as ls
+    from overgan_lib.theory.experiments.convergence import alternating_second_order
+
+    assert alternating_second_order(0.1, 1) == pytest.approx(9.0)
+    assert alternating_second_order(0.1, 25) == pytest.approx(0.9**25 / (1 - 0.9**25))
+    for mu, it in ((0.1, 1), (0.1, 5), (0.1, 25), (0.5, 2)):
+        c2 = alternating_second_order(mu, it)
+        a = 1e-3 * ls.alternating_complex_threshold(mu, it)  # well inside the real range
+        slow = ls.alternating_eigenvalues(np.array([a]), 1.0, mu, it)[0].real.max()
+        assert (1 - a - slow) / a**2 == pytest.approx(c2, rel=1e-2)
+
+
 def test_fit_geometric_rate_recovers_rate():
     steps = np.arange(0, 400, 10)
     loss = 3.0 * 0.97 ** (2 * steps)  # ||r_t|| contracts by 0.97 per step
@@ -47,6 +60,8 @@ def test_smoke_experiments_run(name, fn):
         assert out["z_gap_max"].shape == shape
         for b in ("ok25", "ok26", "ok27", "ok28"):
             assert out[b].all(), b  # Theorem A.4's bounds at the smoke horizon
+        assert (out["margin25"] >= 1 - 1e-9).all() and (out["margin26"] >= 1 - 1e-9).all()
+        assert (out["z_gap_max"] <= out["b26u"]).all()  # (26)'s t-free form
         assert out["drift_rel"][-1].mean() < out["drift_rel"][0].mean()  # lazier when wider
     if name == "fig9":
         assert out["gd_final"].shape == shape
@@ -54,6 +69,9 @@ def test_smoke_experiments_run(name, fn):
         start = out["gd_curves"][..., 0]  # one initialisation for all three algorithms
         np.testing.assert_array_equal(start, out["gda_curves"][..., 0])
         assert (out["gd_final"] < start).all() and (out["gda_final"] < start).all()
+        # eta s at W_0 for both modes; the largest is eta_bar (eta = eta_bar / ||J_0||^2)
+        assert out["eta_s0"].shape == (*shape, 2)
+        np.testing.assert_allclose(out["eta_s0"][..., -1], cfg["eta_bar"], rtol=1e-10)
     if name == "fig2":
         assert out["gda_final"].shape == (len(cfg["widths"]), cfg["seeds"])
         assert (out["gd_final"] >= out["nnls_floor"] * (1 - 1e-9)).all()

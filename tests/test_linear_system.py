@@ -116,3 +116,61 @@ def test_kappa_step_ratio_inverts_the_closed_form():
         assert ls.kappa_closed_form(2.0, 0.5, 2.0 * 0.5 * k) == pytest.approx(g)
     with pytest.raises(ValueError, match="must exceed"):
         ls.kappa_step_ratio(2.5)
+
+
+def test_slow_eigenvalue_at_the_edge_of_lemma_a3():
+    """At mu = 8 eta s, lambda_+ = 1 - 4 (1 - 1/sqrt 2) eta s, not 1 - mu/2: the worst-kappa block
+    decays only 1.17 times as fast as the rate 1 - eta s."""
+    c = ls.slow_decay_at_edge()
+    assert c == pytest.approx(4 * (1 - 1 / math.sqrt(2)), rel=1e-9)
+    eta, beta2 = 1.0, 1 / 16  # mu = 8 eta beta^2 = 1/2, alpha = beta
+    lam = ls.block_eigenvalues(np.array([beta2]), eta, 8 * eta * beta2)[0].real
+    assert lam.max() == pytest.approx(1 - c * eta * beta2, rel=1e-12)
+    assert lam.max() == pytest.approx(0.9268, abs=1e-4)  # vs 1 - mu/2 = 0.75
+    assert 1 - 8 * eta * beta2 / 2 < lam.max() < ls.lemma_a2_bound(math.sqrt(beta2), eta)
+
+
+def test_slow_projector_norm_limits():
+    assert ls.slow_projector_norm(1e-9, 1.0, 1.0) == pytest.approx(math.sqrt(2), rel=1e-6)
+    s, eta, mu = 0.1, 1.0, 0.8  # mu = 8 eta s
+    V = ls.paper_eigenvectors(s, eta, mu)
+    C = np.array([[1, -eta * s], [mu, 1 - mu]])
+    lam = ls.block_eigenvalues(np.array([s]), eta, mu)[0].real.max()
+    np.testing.assert_allclose(C @ V[:, 1], lam * V[:, 1], atol=1e-14)  # the slow column
+    P = np.outer(V[:, 1], np.linalg.inv(V)[1])
+    np.testing.assert_allclose(P @ P, P, atol=1e-12)
+    assert ls.slow_projector_norm(s, eta, mu) == pytest.approx(np.linalg.norm(P, 2))
+    assert math.sqrt(2) < ls.slow_projector_norm(s, eta, mu) < ls.kappa(s, eta, mu)
+
+
+def test_edge_draw_sits_on_lemma_a3s_boundary():
+    rng = np.random.default_rng(5)
+    for _ in range(20):
+        dr = ls.edge_draw(rng, 5, 12, T=100)
+        sv = np.linalg.svd(dr["J"], compute_uv=False)
+        assert sv.max() == pytest.approx(dr["beta"]) and sv.min() == pytest.approx(dr["alpha"])
+        assert 1 <= dr["beta"] / dr["alpha"] <= ls.EDGE_COND_MAX
+        assert dr["mu"] >= ls.EDGE_MU_STEPS / 100
+        assert dr["mu"] == pytest.approx(8 * dr["eta"] * dr["beta"] ** 2)
+        assert ls.lemma_a3_holds(dr["beta"], dr["eta"], dr["mu"] * (1 + 1e-12))
+        G = dr["J"] @ dr["J"].T
+        gam = ls.transient_constant(G, dr["eta"], dr["mu"], dr["alpha"], 100)
+        kap = max(ls.kappa(s, dr["eta"], dr["mu"]) for s in np.linalg.eigvalsh(G))
+        assert kap == pytest.approx(ls.kappa_closed_form(1.0, 1.0, 8.0), rel=1e-6)
+        assert math.sqrt(2) < gam < kap
+
+
+def test_eigen_checks_adds_edge_draws_after_the_random_ones():
+    from overgan_lib import profiles
+    from overgan_lib.theory.experiments import eigen
+
+    cfg = profiles.settings("eigen", "smoke")
+    out = eigen.eigen_checks(cfg, 0, progress=False)
+    n = min(cfg["draws"], eigen.GAMMA_DRAWS)
+    assert out["a3_gamma_emp"].shape == out["a3_gamma_bound"].shape == (n,)
+    np.testing.assert_array_equal(out["a3_gamma_bound"], out["a3_kappa"][:n])
+    assert out["a3_edge_gamma_emp"].shape == (eigen.GAMMA_DRAWS,)
+    np.testing.assert_allclose(out["a3_edge_step_ratio"], 1.0, rtol=1e-12)
+    assert (out["a3_edge_cond"] <= ls.EDGE_COND_MAX).all()
+    assert (out["a3_edge_gamma_emp"] <= out["a3_edge_kappa"]).all()
+    assert (out["a3_gamma_emp"] <= out["a3_gamma_bound"]).all()

@@ -11,6 +11,8 @@ import torch
 from overgan_lib.theory import spectra
 from overgan_lib.theory.generator import jacobian, jacobian_factor, residual
 from overgan_lib.theory.perturbation import (
+    UNIFORM_26,
+    bound_margin,
     jacobian_pinv_norm,
     run_lockstep,
     theorem_a4_bounds,
@@ -68,6 +70,27 @@ def test_bounds_shape_and_hypotheses():
     assert b["hypotheses_ok"] == (4 * b["gamma"] * 1.2 * 0.01 <= 1.0)
     bad = theorem_a4_bounds(1.0, 1.2, 0.5, 0.04, 0.5, 2.0, 1.0, steps)
     assert not bad["hypotheses_ok"] and bad["hypothesis_ratio"] > 1
+
+
+def test_t_free_form_of_26():
+    # t (1 - x)^(t-1) <= 1 / (15 e ln(16/15) x) for 0 < x <= 1/16, tight as x -> 1/16, t -> 15.5
+    assert UNIFORM_26 == pytest.approx(4 / (15 * math.e * math.log(16 / 15)))
+    assert 1.51 < UNIFORM_26 < 1.53
+    t = np.arange(0, 20_000)[:, None]
+    x = np.linspace(1e-4, 1 / 16, 400)[None, :]
+    lhs = t * (1 - x) ** np.maximum(t - 1, 0)
+    assert (lhs * x * 15 * math.e * math.log(16 / 15) <= 1 + 1e-12).all()
+    assert (lhs * x * 15 * math.e * math.log(16 / 15)).max() > 0.999
+    # so the t-free bound caps (26) for every t whenever mu >= 8 eta beta^2 and mu <= 1
+    b = theorem_a4_bounds(alpha=1.0, beta=1.2, eps=0.01, eta=0.5 / (8 * 1.2**2), mu=0.5, z0=2.0,
+                          pinv_z0=1.0, steps=np.arange(0, 5000))
+    assert (b["b26"] <= b["b26_uniform"]).all()
+    assert b["b26"].max() > 0.95 * b["b26_uniform"]  # and nearly attains it
+
+
+def test_bound_margin_skips_zero_measurements():
+    assert bound_margin(np.array([1.0, 4.0, 9.0]), np.array([0.0, 2.0, 1.0])) == 2.0
+    assert bound_margin(np.array([1.0]), np.array([0.0])) == math.inf
 
 
 def test_lemma_a6_expectations_by_monte_carlo():

@@ -220,9 +220,13 @@ def test_sweep_claims_quote_the_chapters_verdicts_on_the_committed_store(monkeyp
     assert found["uptick"].outcome == "not testable at this profile" and ok is None
 
 
-def _eigen(kappa_max=3.6, gamma_max=1.4, rho_excess=0.0):
-    return {"a2_rho": np.array([0.5, 0.9 + rho_excess]), "a2_bound": np.array([0.6, 0.9]),
-            "a3_kappa": np.array([2.0, kappa_max]), "a3_gamma_emp": np.array([1.0, gamma_max])}
+def _eigen(kappa_max=3.6, gamma_max=1.4, rho_excess=0.0, edge_gamma=1.7, roundoff=1e-15,
+           bound=0.9):
+    return {"a2_rho": np.array([0.5, bound + rho_excess]), "a2_bound": np.array([0.6, bound]),
+            "a2_closed_gap": np.array([roundoff, roundoff]),
+            "a3_kappa": np.array([2.0, kappa_max]), "a3_gamma_emp": np.array([1.0, gamma_max]),
+            "a3_gamma_bound": np.array([2.0, kappa_max]),
+            "a3_edge_kappa": np.array([3.61]), "a3_edge_gamma_emp": np.array([edge_gamma])}
 
 
 def test_lemma_check_covers_a2_and_a3():
@@ -231,10 +235,31 @@ def test_lemma_check_covers_a2_and_a3():
         return status._lemmas_a2_a3({"eigen": store.records("eigen", "cpu")})
 
     ok, why = run(_eigen())
-    assert ok and "A.3" in why and "3.6" in why
-    assert not run(_eigen(kappa_max=5.5))[0]  # A.3's kappa bound broken
-    assert not run(_eigen(gamma_max=6.0))[0]  # A.3's transient bound broken
-    assert not run(_eigen(rho_excess=0.01))[0]  # A.2 broken
+    assert ok is True and "A.3" in why and "3.6" in why and "1.7 at the edge μ = 8ηβ²" in why, why
+    assert run(_eigen(kappa_max=5.5))[0] is False  # A.3's kappa bound broken
+    assert run(_eigen(gamma_max=6.0))[0] is False  # A.3's transient bound broken
+    # each draw's gamma is held to that draw's own max kappa_i, not to the loose 5
+    assert run(_eigen(kappa_max=2.5, gamma_max=3.0))[0] is False
+    assert run(_eigen(edge_gamma=4.0))[0] is False  # an edge draw above its kappa_i = 3.61
+    assert run(_eigen(rho_excess=0.01))[0] is False  # A.2 broken
+    old = {k: v for k, v in _eigen().items() if not k.startswith("a3_edge_")}
+    ok, why = run(old)  # a record stored before the edge draws existed
+    assert ok is None and "no edge draws" in why, why
+
+
+def test_lemma_a2_check_is_relative_to_the_promised_decay():
+    def run(data):
+        _put("eigen", "cpu", data)
+        return status._lemmas_a2_a3({"eigen": store.records("eigen", "cpu")})
+
+    # eta alpha^2 = 1e-7: an excess of 5e-10 is 0.5% of the promised decay (an absolute 1e-9
+    # tolerance would let it through); 1e-14 is 1e-7 of it, within DECAY_REL_TOL = 1e-6
+    assert run(_eigen(bound=1 - 1e-7, rho_excess=5e-10))[0] is False
+    ok, why = run(_eigen(bound=1 - 1e-7, rho_excess=1e-14, roundoff=1e-16))
+    assert ok is True and "0 of 2 draws" in why, why
+    # round-off as large as the tolerance: the check cannot tell
+    ok, why = run(_eigen(bound=1 - 1e-7, roundoff=1e-12))
+    assert ok is None and why.startswith("cannot tell"), why
 
 
 def _pert(hyp, ok):

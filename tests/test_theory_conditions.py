@@ -32,3 +32,13 @@ def test_sigma_product_floor_and_step():
     assert c.theorem21_max_step(64, 8, 64, 1.0, 1 / 8) == pytest.approx(2 * step)  # eta ∝ mu
     assert c.theorem21_rate(1.0, 0.5) == pytest.approx(5e-6)
     assert c.step_condition_ratio(0.5, 1 / 16, 1.0) == pytest.approx(1.0)
+
+
+def test_proof_scale_min_width_is_where_the_proofs_condition_becomes_equality():
+    # (d log d)^{3/2} ||x-bar|| <= c k sigma_v sigma_w sigma_z with sigma_v = 1/sqrt(k)
+    for xbar, d, cc in ((2.5, 8, 1.0), (4.7, 8, 0.5), (1.0, 3, 1.0)):
+        k = c.proof_scale_min_width(xbar, d, cc)
+        assert (d * math.log(d)) ** 1.5 * xbar == pytest.approx(cc * k * k**-0.5)
+    assert 2.8e4 < c.proof_scale_min_width(2.5, 8) < 2.9e4  # far above the widths of Fig. 2
+    with pytest.raises(ValueError):
+        c.proof_scale_min_width(1.0, 1)

@@ -78,3 +78,28 @@ def test_theorem21_step_ratio_matches_the_max_step():
     cap16 = conditions.theorem21_max_step(16, 3, 10, 0.5, 16 ** -0.5)
     np.testing.assert_allclose(r, [[0.25 / cap4, 0.125 / cap4], [0.5 / cap16, 0.5 / cap16]])
     assert r.shape == (2, 2) and r[0, 0] == pytest.approx(2 * r[0, 1])
+
+
+def test_rate_exceeded_is_relative_to_the_promised_decay():
+    bound = np.array([0.9, 0.9, 1 - 1e-7, 1 - 1e-7])  # eta alpha^2 = 0.1, 0.1, 1e-7, 1e-7
+    rho = bound + np.array([-0.01, 1e-8, 5e-10, 1e-14])  # excess 0, 1e-7, 5e-3, 1e-7 of it
+    assert summaries.rate_exceeded(rho, bound).tolist() == [False, False, True, False]
+    # the absolute rule would have passed the 0.5% violation at eta alpha^2 = 1e-7
+    assert not summaries.exceeds(rho, bound)[2]
+    assert summaries.rate_exceeded(rho, bound, tol=1e-8).tolist() == [False, True, True, True]
+
+
+def test_falls_throughout_skips_widths_without_converged_runs():
+    assert summaries.falls_throughout([np.nan, 0.7, 0.65, 0.34, 0.16]) is True
+    assert summaries.falls_throughout([np.nan, 0.18, 0.45, 0.18, 0.11]) is False
+    assert summaries.falls_throughout([0.5, 0.5]) is True  # equal is not a rise
+    assert summaries.falls_throughout([np.nan, 0.3]) is None
+
+
+def test_width_trend_words_follow_the_numbers():
+    k = np.array([8, 16, 32, 64, 128, 256, 512])
+    lin = np.array([np.nan, 0.18, 0.45, 0.18, 0.22, 0.16, 0.11])  # chapter 1, converged runs
+    assert summaries.width_trend_words(k, lin) == "not monotone in between (largest, 45%, at k=32)"
+    drift = np.array([np.nan, 0.69, 0.65, 0.34, 0.33, 0.24, 0.16])
+    assert summaries.width_trend_words(k, drift) == "falling at every step in between"
+    assert summaries.width_trend_words(k[:2], [np.nan, 0.3]).startswith("not comparable")

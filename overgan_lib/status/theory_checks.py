@@ -72,26 +72,51 @@ def _same_saddle(recs: dict[str, list[Record]]) -> tuple[bool, str]:
                         f"({int(conv.sum())} of {conv.size} seeds converged)")
 
 
-def _lemma_a2(recs: dict[str, list[Record]]) -> tuple[bool, str]:
-    """Lemma A.2: the spectral radius never exceeds the bound on any draw."""
+def _lemma_a2(recs: dict[str, list[Record]]) -> tuple[bool | None, str]:
+    """Lemma A.2: on no draw does rho(A) exceed 1 - eta alpha^2 by more than
+    :data:`summaries.DECAY_REL_TOL` of the promised decay eta alpha^2
+    (:func:`summaries.rate_exceeded`). Cannot tell when the eigensolver's round-off (dense rho
+    against the closed form, in units of eta alpha^2) reaches that tolerance."""
     d = _one(recs, "eigen")
-    bad = int(np.sum(summaries.exceeds(d["a2_rho"], d["a2_bound"])))
-    return bad == 0, f"{bad} of {np.size(d['a2_rho'])} draws above the Lemma A.2 bound"
+    rho, bound = np.asarray(d["a2_rho"], dtype=float), np.asarray(d["a2_bound"], dtype=float)
+    bad = int(summaries.rate_exceeded(rho, bound).sum())
+    noise = float((np.asarray(d["a2_closed_gap"], dtype=float) / (1 - bound)).max())
+    tol = summaries.DECAY_REL_TOL
+    why = (f"{bad} of {rho.size} draws with ρ(A) above 1−ηα² by more than {tol:g}·ηα² (smallest "
+           f"slack {summaries.relative_slack(rho, bound).min():.2g}·ηα²; eigensolver round-off "
+           f"≤ {noise:.1g}·ηα²)")
+    if noise >= tol:
+        return None, f"cannot tell: round-off reaches the tolerance; {why}"
+    return bad == 0, why
 
 
-def _lemma_a3(recs: dict[str, list[Record]]) -> tuple[bool, str]:
-    """Lemma A.3: kappa_i <= 5 on every draw; ||A^t|| <= 5 (1 - eta alpha^2)^t where measured."""
+def _lemma_a3(recs: dict[str, list[Record]]) -> tuple[bool | None, str]:
+    """Lemma A.3: kappa_i <= 5 on every draw (its stated constant), and on every draw where it is
+    measured, random or at the edge mu = 8 eta beta^2 (``a3_edge_*``), max_t ||A^t|| /
+    (1 - eta alpha^2)^t is at most that draw's own gamma = max_i kappa_i (the inequality the lemma
+    proves, with the constant its proof gives; to :data:`summaries.REL_TOL`). Cannot tell on a
+    record stored before the edge draws existed."""
     d = _one(recs, "eigen")
-    kap, gam = np.asarray(d["a3_kappa"], dtype=float), np.asarray(d["a3_gamma_emp"], dtype=float)
-    ok = bool(kap.max() <= 5 and gam.max() <= 5)
-    return ok, (f"Lemma A.3: max κ_i {kap.max():.3g} over {kap.size} draws and max_t "
-                f"‖A^t‖/(1−ηα²)^t {gam.max():.3g} over {gam.size} ({'≤' if ok else 'not ≤'} 5)")
+    if "a3_edge_gamma_emp" not in d:
+        return None, "Lemma A.3: cannot tell, the stored record has no edge draws (μ = 8ηβ²)"
+    kap = np.concatenate([np.asarray(d["a3_kappa"], float), np.asarray(d["a3_edge_kappa"], float)])
+    gam = np.concatenate([np.asarray(d["a3_gamma_emp"], float),
+                          np.asarray(d["a3_edge_gamma_emp"], float)])
+    own = np.concatenate([np.asarray(d["a3_gamma_bound"], float),
+                          np.asarray(d["a3_edge_kappa"], float)])
+    above = int(summaries.exceeds(gam, own).sum())
+    ok = bool(kap.max() <= 5 and above == 0)
+    return ok, (f"Lemma A.3: max κ_i {kap.max():.3g} over {kap.size} draws "
+                f"({'≤' if kap.max() <= 5 else 'not ≤'} 5); max_t ‖A^t‖/(1−ηα²)^t above the "
+                f"draw's max κ_i on {above} of {gam.size} draws (largest ratio "
+                f"{(gam / own).max():.2g}; largest γ {np.max(d['a3_gamma_emp']):.3g} on random "
+                f"draws, {np.max(d['a3_edge_gamma_emp']):.3g} at the edge μ = 8ηβ²)")
 
 
-def _lemmas_a2_a3(recs: dict[str, list[Record]]) -> tuple[bool, str]:
+def _lemmas_a2_a3(recs: dict[str, list[Record]]) -> tuple[bool | None, str]:
     """Lemmas A.2 and A.3 both hold on every stored draw."""
     (ok2, why2), (ok3, why3) = _lemma_a2(recs), _lemma_a3(recs)
-    return ok2 and ok3, f"{why2}; {why3}"
+    return all_of([ok2, ok3]), f"{why2}; {why3}"
 
 
 def _theorem_a4(recs: dict[str, list[Record]]) -> tuple[bool, str]:

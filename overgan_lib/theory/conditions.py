@@ -10,7 +10,9 @@ The extracted statements are garbled; what is rebuilt here, from the proofs:
   - n e^{-c2 m d^3 log^2 d}; the e^{-d/216} is Lemma A.6's e^{-d delta^2/54} at delta = 1/2;
 * scales: sigma_v sigma_w sigma_z >= ||x-bar|| / (m d^{5/2} log^{3/2} d) up to a constant (end
   of the proof of Theorem 2.1, where k >= C m d^4 log^3 d turns the proof's condition
-  k sigma_v sigma_w sigma_z >= C' (d log d)^{3/2} ||x-bar|| into this one).
+  k sigma_v sigma_w sigma_z >= C' (d log d)^{3/2} ||x-bar|| into this one). The floor is
+  sufficient for the proof's condition only together with that k; with sigma_v = 1/sqrt(k) the
+  proof's condition is itself a lower bound on k (:func:`proof_scale_min_width`).
 """
 
 from __future__ import annotations
@@ -43,6 +45,17 @@ def sigma_product_floor(xbar_norm: float, m: int, d: int) -> float:
     if d < 2:
         raise ValueError(f"d={d} must be at least 2 (log d > 0)")
     return xbar_norm / (m * d**2.5 * math.log(d) ** 1.5)
+
+
+def proof_scale_min_width(xbar_norm: float, d: int, c: float = 1.0) -> float:
+    """Smallest k meeting the ||x-bar|| part of the proof's closing condition (end of App. A.6),
+    (d log d)^{3/2} ||x-bar|| <= c k sigma_v sigma_w sigma_z, at sigma_v = 1/sqrt(k),
+    sigma_w = sigma_z = 1: sqrt(k) >= (d log d)^{3/2} ||x-bar|| / c, i.e.
+    k >= (d log d)^3 ||x-bar||^2 / c^2 (natural log; c is the proof's unspecified constant, which
+    it takes below 1 in eq. 36, so c = 1 is a generous choice)."""
+    if d < 2:
+        raise ValueError(f"d={d} must be at least 2 (log d > 0)")
+    return (d * math.log(d)) ** 3 * xbar_norm**2 / c**2
 
 
 def jjt_scale(d: int, n: int) -> float:

@@ -96,6 +96,31 @@ def kappa_step_ratio(gamma: float) -> float:
     return float(4 / (1 - q * q))
 
 
+def slow_decay_at_edge() -> float:
+    """(1 - lambda_+) / (eta s) for a block at mu = 8 eta s, the edge of Lemma A.3's hypothesis.
+
+    lambda_+ = 1 - mu (1 - q) / 2 with q = sqrt(1 - 4 eta s / mu) = 1 / sqrt 2 there, so the slow
+    eigenvalue is 1 - 4 (1 - 1/sqrt 2) eta s = 1 - 1.17 eta s: barely faster than Lemma A.2's rate
+    1 - eta alpha^2 when s = beta^2 ~ alpha^2. Computed from :func:`block_eigenvalues` (eta s =
+    1e-3), which is exact in eta s here since both eigenvalues scale with mu at fixed mu / (eta s).
+    """
+    eta_s = 1e-3
+    lam = block_eigenvalues(np.array([eta_s]), 1.0, 8 * eta_s)[0]
+    return float((1 - lam.real.max()) / eta_s)
+
+
+def slow_projector_norm(s: float, eta: float, mu: float) -> float:
+    """||P_+||, the spectral projector of C_i onto its slow eigenvector (eigenvalue lambda_+).
+
+    With V_i of Lemma A.3's proof, the second column ((1 + q)/2, 1) is the slow eigenvector
+    (C_i v = (1 - mu (1 - q)/2) v), so P_+ = V_i e_2 e_2^T V_i^{-1}. As eta s / mu -> 0 (q -> 1)
+    P_+ -> [[1, 0], [1, 0]], norm sqrt 2 (the discriminator tracks the residual); at mu = 8 eta s
+    (q^2 = 1/2) it is larger.
+    """
+    V = paper_eigenvectors(s, eta, mu)
+    return float(np.linalg.norm(np.outer(V[:, 1], np.linalg.inv(V)[1]), 2))
+
+
 def transient_constant(jjt: np.ndarray, eta: float, mu: float, alpha: float, T: int) -> float:
     """Empirical gamma: max_{t <= T} ||A^t|| / (1 - eta alpha^2)^t (cf. Lemma A.3)."""
     A = transition_matrix(jjt, eta, mu)
@@ -134,6 +159,37 @@ def random_draw(rng: np.random.Generator, m: int, p: int, condition: str) -> dic
     else:
         raise ValueError(f"unknown condition {condition!r}")
     return {"J": J, "alpha": float(alpha), "beta": float(beta), "eta": float(eta), "mu": mu}
+
+
+EDGE_COND_MAX = 2.0
+"""An "edge" draw (:func:`edge_draw`) takes beta / alpha log-uniformly from 1 to this."""
+EDGE_MU_STEPS = 10.0
+"""An edge draw's mu is at least this over the horizon T of :func:`transient_constant`: with
+mu T >= 10 the fast mode (lambda_- ~ 1 - 0.85 mu) has died out by e^-8 within t <= T, so the
+maximum over t <= T is the transient's (at alpha = beta it is reached at mu t ~ 4.5)."""
+
+
+def singular_value_matrix(rng: np.random.Generator, sv: np.ndarray, p: int) -> np.ndarray:
+    """A random m x p matrix U diag(sv) W^T with Haar-random orthonormal U (m x m), W (p x m)."""
+    m = len(sv)
+    U = np.linalg.qr(rng.standard_normal((m, m)))[0]
+    W = np.linalg.qr(rng.standard_normal((p, m)))[0]
+    return (U * sv) @ W.T
+
+
+def edge_draw(rng: np.random.Generator, m: int, p: int, T: int) -> dict:
+    """One draw at the edge of Lemma A.3's hypothesis: mu = 8 eta beta^2 exactly, beta / alpha
+    log-uniform on [1, :data:`EDGE_COND_MAX`] (the other singular values uniform in between),
+    beta log-uniform on [e^-2, e^2] and mu uniform on [max(:data:`DRAW_MU` low,
+    :data:`EDGE_MU_STEPS` / T), :data:`DRAW_MU` high]. :func:`random_draw` never draws here:
+    its condition numbers start near 2, its eta lies below the edge.
+    """
+    beta = float(np.exp(rng.uniform(-2, 2)))
+    alpha = beta / float(np.exp(rng.uniform(0.0, np.log(EDGE_COND_MAX))))
+    sv = np.concatenate([[beta, alpha], rng.uniform(alpha, beta, size=m - 2)])
+    mu = float(rng.uniform(max(DRAW_MU[0], EDGE_MU_STEPS / T), DRAW_MU[1]))
+    J = singular_value_matrix(rng, sv, p)
+    return {"J": J, "alpha": alpha, "beta": beta, "eta": mu / (8 * beta**2), "mu": mu}
 
 
 def alternating_block(s: float, eta: float, mu: float, d_iter: int) -> np.ndarray:

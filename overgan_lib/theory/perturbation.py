@@ -7,12 +7,22 @@ Reconstructed statements (the extracted text is garbled; read from Parts I-V of 
 * hypotheses: 0 < mu <= 1, mu >= 8 eta beta^2, 4 gamma beta eps <= alpha^2
 * (25) ||z_t|| <= gamma (1 - eta alpha^2 / 2)^t ||z_0||
 * (26) ||z_t - z~_t|| <= 2 eta gamma^2 beta eps t (1 - eta alpha^2 / 2)^(t-1) ||z_0||
+  <= 4 gamma^2 beta eps / (15 e ln(16/15) alpha^2) ||z_0|| (its t-free form, end of Part III:
+  t (1 - x)^(t-1) <= 1 / (15 e ln(16/15) x) for 0 < x = eta alpha^2 / 2 <= 1/16, and
+  x <= eta beta^2 / 2 <= mu / 16 <= 1/16 by the step condition)
 * (27) ||theta_t - theta~_t|| <= 9 eps beta^2 gamma^2 / alpha^4 ||z_0||
 * (28) ||theta_t - theta_0|| <= R/2 = gamma beta^2 / alpha^2 ||diag(J_0^+, J_0^+) z_0||
   + 9 eps beta^2 gamma^2 / alpha^4 ||z_0||
+
+The 9 of (27) needs Part IV's split J(theta_i)^T d_i - J_0^T d~_i = (J(theta_i) - J_0)^T d~_i
++ J(theta_i)^T (d_i - d~_i), whose first term Lemma A.3 bounds by eps gamma (1 - eta alpha^2)^i
+||z_0||; the extracted text prints d_i there, and with d_i only (25) is available, which gives
+2 gamma eps / alpha^2 for the first term and 10 instead of 9.
 """
 
 from __future__ import annotations
+
+import math
 
 import numpy as np
 import torch
@@ -85,6 +95,19 @@ def jacobian_pinv_norm(p: Problem, v: torch.Tensor) -> torch.Tensor:
     return (v * sol).sum(-1).clamp_min(0).sqrt()
 
 
+UNIFORM_26 = 4 / (15 * math.e * math.log(16 / 15))
+"""The constant of (26)'s t-free form, 4 / (15 e ln(16/15)) ~ 1.52 (end of Part III of the proof
+of Theorem A.4): ||z_t - z~_t|| <= UNIFORM_26 gamma^2 beta eps / alpha^2 ||z_0|| for all t."""
+
+
+def bound_margin(bound: np.ndarray, measured: np.ndarray) -> float:
+    """min over t of bound_t / measured_t, over the t where measured_t > 0 (inf if none):
+    the factor by which a bound such as (25) or (26) clears the measured trajectory."""
+    b, x = np.asarray(bound, dtype=float), np.asarray(measured, dtype=float)
+    keep = x > 0
+    return float(np.min(b[keep] / x[keep])) if keep.any() else math.inf
+
+
 def theorem_a4_bounds(
     alpha: float,
     beta: float,
@@ -97,7 +120,8 @@ def theorem_a4_bounds(
 ) -> dict[str, np.ndarray | float | bool]:
     """Right-hand sides of (25)-(28) with gamma from Lemma A.3 at s = beta^2 (its worst block).
 
-    ``pinv_z0`` is ||diag(J_0^+, J_0^+) z_0||. Returns the bounds and whether the
+    ``pinv_z0`` is ||diag(J_0^+, J_0^+) z_0||. Returns the bounds (``b26_uniform``: (26)'s
+    t-free form, :data:`UNIFORM_26` gamma^2 beta eps / alpha^2 ||z_0||) and whether the
     hypotheses hold (``hypotheses_ok``) together with the ratio 4 gamma beta eps / alpha^2.
     """
     gamma = kappa(beta**2, eta, mu) if mu > 4 * eta * beta**2 else float("inf")
@@ -105,6 +129,7 @@ def theorem_a4_bounds(
     t = np.asarray(steps, dtype=float)
     b25 = gamma * rate**t * z0
     b26 = 2 * eta * gamma**2 * beta * eps * t * rate ** np.maximum(t - 1, 0) * z0
+    b26_uniform = UNIFORM_26 * gamma**2 * beta * eps / alpha**2 * z0
     b27 = 9 * eps * beta**2 * gamma**2 / alpha**4 * z0
     b28 = gamma * beta**2 / alpha**2 * pinv_z0 + b27
     ratio = 4 * gamma * beta * eps / alpha**2
@@ -113,6 +138,7 @@ def theorem_a4_bounds(
         "gamma": gamma,
         "b25": b25,
         "b26": b26,
+        "b26_uniform": b26_uniform,
         "b27": b27,
         "b28": b28,
         "hypothesis_ratio": ratio,

@@ -91,10 +91,12 @@ def fig9_sweep(cfg: dict[str, Any], seed: int, progress: bool = True) -> dict[st
     }
     out["gd_final"], out["gda_final"] = np.zeros((len(widths), S)), np.zeros((len(widths), S))
     out["diter_final"] = np.zeros((len(cfg["d_iters"]), len(widths), S))
+    out["eta_s0"] = np.zeros((len(widths), S, len(ys[0])))  # eta s, s eigenvalues of J_0 J_0^T
     curves = {"gd": [], "gda": [], "diter": []}
     for i, k in enumerate(tqdm(widths, desc="Fig. 9 widths", disable=not progress)):
         p = sample_problem(ys, k, cfg["d"], cfg["n"], instance_seeds(seed, S))
         eta = normalized_eta(p, cfg["eta_bar"])
+        out["eta_s0"][i] = (eta.reshape(-1, 1) * torch.linalg.eigvalsh(jjt(p, p.W0))).numpy()
         gd = run_gd(p, eta, T, record_every=cfg["record_every"])
         gda = run_gda(p, eta, cfg["mu"], T, record_every=cfg["record_every"])
         out["gd_final"][i], out["gda_final"][i] = gd.final_loss.numpy(), gda.final_loss.numpy()
@@ -110,6 +112,22 @@ def fig9_sweep(cfg: dict[str, Any], seed: int, progress: bool = True) -> dict[st
     out["gd_curves"], out["gda_curves"] = np.stack(curves["gd"]), np.stack(curves["gda"])
     out["diter_curves"] = np.stack(curves["diter"], 1)
     return out
+
+
+def alternating_second_order(mu: float, d_iter: int) -> float:
+    """q / (1 - q), q = (1 - mu)^d_iter: the a^2 coefficient of the slow root of the
+    alternating block of Fig. 9c while that root is real (see
+    :func:`~overgan_lib.theory.linear_system.alternating_eigenvalues`).
+
+    Eliminating d from d' = (1 - q) r + q d, r' = r - a d' (a = eta s) gives heavy-ball momentum
+    r' = r - a (1 - q) r + q (r - r_prev), with characteristic polynomial
+    lambda^2 - (1 + q - a (1 - q)) lambda + q. Writing lambda = 1 - delta turns it into
+    delta^2 - (1 - q)(1 + a) delta + a (1 - q) = 0, whose small root is
+    delta = a + a^2 q / (1 - q) + O(a^3): lambda_slow = 1 - a - a^2 q / (1 - q) + O(a^3). Fewer
+    ascent steps (larger q) give a larger coefficient and so a faster slow mode.
+    """
+    q = (1 - mu) ** d_iter
+    return q / (1 - q)
 
 
 def cone_grid(cfg: dict[str, Any], seed: int, progress: bool = True) -> dict[str, Any]:

@@ -24,7 +24,7 @@ from ..generator import (
     residual,
     sample_problem,
 )
-from ..perturbation import jacobian_pinv_norm, run_lockstep, theorem_a4_bounds
+from ..perturbation import bound_margin, jacobian_pinv_norm, run_lockstep, theorem_a4_bounds
 from ..solvers import normalized_eta
 from .common import gaussian_targets, instance_seeds
 
@@ -45,8 +45,11 @@ def perturbation_sweep(cfg: dict[str, Any], seed: int, progress: bool = True) ->
         "eps",
         "gamma",
         "ratio",
+        "b26u",
         "b27",
         "b28",
+        "margin25",
+        "margin26",
         "ok25",
         "ok26",
         "ok27",
@@ -85,8 +88,12 @@ def perturbation_sweep(cfg: dict[str, Any], seed: int, progress: bool = True) ->
                 "eps": eps,
                 "gamma": b["gamma"],
                 "ratio": b["hypothesis_ratio"],
+                "b26u": b["b26_uniform"],
                 "b27": b["b27"],
                 "b28": b["b28"],
+                # bound / measured at the recorded steps (where the measured value is > 0)
+                "margin25": bound_margin(b["b25"], h["z"][s].numpy()),
+                "margin26": bound_margin(b["b26"], z_gap),
                 "ok25": np.all(h["z"][s].numpy() <= b["b25"] * (1 + 1e-9)),
                 "ok26": np.all(z_gap <= b["b26"] * (1 + 1e-9) + 1e-12),
                 "ok27": th_gap.max() <= b["b27"],
