@@ -64,3 +64,25 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(pytest.mark.skip(
                 reason=f"dataset(s) {', '.join(missing)} not found: set OVERGAN_DATA or run "
                        f"`overgan data download --dataset NAME`"))
+
+
+def pytorch_fid_frechet(mu1, sigma1, mu2, sigma2, eps=1e-6) -> float:
+    """pytorch-fid 0.3.0's ``calculate_frechet_distance``, line for line, except for the one
+    call SciPy 1.18 removed: ``sqrtm(..., disp=False)`` returned (root, error estimate),
+    ``sqrtm(...)`` returns the root on every SciPy. So the comparisons with pytorch-fid run,
+    and can fail, on any SciPy (tests/test_frechet.py holds this copy to pytorch-fid's own
+    where both run)."""
+    from scipy import linalg
+
+    mu1, mu2 = np.atleast_1d(mu1), np.atleast_1d(mu2)
+    sigma1, sigma2 = np.atleast_2d(sigma1), np.atleast_2d(sigma2)
+    diff = mu1 - mu2
+    covmean = linalg.sqrtm(sigma1.dot(sigma2))
+    if not np.isfinite(covmean).all():
+        offset = np.eye(sigma1.shape[0]) * eps
+        covmean = linalg.sqrtm((sigma1 + offset).dot(sigma2 + offset))
+    if np.iscomplexobj(covmean):
+        if not np.allclose(np.diagonal(covmean).imag, 0, atol=1e-3):
+            raise ValueError(f"Imaginary component {np.max(np.abs(covmean.imag))}")
+        covmean = covmean.real
+    return float(diff.dot(diff) + np.trace(sigma1) + np.trace(sigma2) - 2 * np.trace(covmean))

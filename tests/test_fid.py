@@ -14,6 +14,7 @@ from overgan_lib.errors import ParameterError
 from overgan_lib.images import write_folder
 from overgan_lib.metrics import inception
 from overgan_lib.metrics.reference import reference_subset
+from tests.conftest import pytorch_fid_frechet
 
 needs_data = pytest.mark.needs_data("cifar10")
 
@@ -78,8 +79,9 @@ def test_quantize_like_save_image_and_range_errors():
 def test_tensor_path_matches_pytorch_fid_on_pngs(tmp_path):
     """Our in-memory score equals pytorch-fid on the saved PNGs. On SciPy < 1.18 that is
     pytorch-fid's whole ``calculate_fid_given_paths``; on SciPy >= 1.18 its Fréchet step
-    raises (``sqrtm(disp=False)``), so pytorch-fid's own PNG statistics go through
-    :func:`metrics.frechet`, which tests/test_frechet.py holds to pytorch-fid's formula."""
+    raises (``sqrtm(disp=False)``), so there pytorch-fid's own model and PNG statistics go
+    through a line-for-line copy of its formula (tests/conftest.py), which
+    tests/test_frechet.py holds to pytorch-fid's own code where both run."""
     import scipy
     from pytorch_fid import fid_score
 
@@ -98,7 +100,12 @@ def test_tensor_path_matches_pytorch_fid_on_pngs(tmp_path):
     if tuple(int(x) for x in scipy.__version__.split(".")[:2]) < (1, 18):
         whole = fid_score.calculate_fid_given_paths(paths, batch_size=50, device="cpu",
                                                     dims=2048, num_workers=0)
-        assert ref == pytest.approx(whole, rel=1e-6)
+    else:  # its Fréchet step raises: its own model and statistics, its formula copied
+        own = fid_score.InceptionV3([fid_score.InceptionV3.BLOCK_INDEX_BY_DIM[2048]]).eval()
+        theirs = [fid_score.compute_statistics_of_path(p, own, 50, 2048, "cpu", 0)
+                  for p in paths]
+        whole = pytorch_fid_frechet(*theirs[0], *theirs[1])
+    assert ref == pytest.approx(whole, rel=1e-6)
     ours = metrics.score_features(metrics.features(fake), metrics.features(real))
     assert abs(ours.fid - ref) < 1e-3
     assert ours.n_fake == 100 and ours.n_real == 100

@@ -15,6 +15,7 @@ import torch
 from overgan_lib import data, metrics
 from overgan_lib.errors import ParameterError
 from overgan_lib.metrics.fid import frechet_pytorch_fid, no_tf32
+from tests.conftest import pytorch_fid_frechet as _pytorch_fid_frechet
 
 REPO = Path(__file__).resolve().parent.parent
 HAVE_DATA = any((r / "cifar10-jpeg.tar.xz").exists() for r in data.candidate_roots())
@@ -22,6 +23,21 @@ needs_data = pytest.mark.skipif(not HAVE_DATA, reason="offline datasets not foun
 SQRTM_HAS_DISP = tuple(int(x) for x in scipy.__version__.split(".")[:2]) < (1, 18)
 needs_disp = pytest.mark.skipif(
     not SQRTM_HAS_DISP, reason="pytorch-fid 0.3.0's sqrtm(disp=False) fails on SciPy >= 1.18")
+
+
+def _theirs(sa, sb) -> float:
+    """pytorch-fid's Fréchet distance of two (mu, sigma): its own code where SciPy still
+    accepts ``disp``, else the copy above."""
+    return frechet_pytorch_fid(*sa, *sb) if SQRTM_HAS_DISP else _pytorch_fid_frechet(*sa, *sb)
+
+
+@needs_disp
+def test_the_copy_of_pytorch_fids_frechet_is_its_code():
+    rng = np.random.default_rng(5)
+    a, b = rng.standard_normal((300, 64)), rng.standard_normal((300, 64)) * 1.1 + 0.2
+    sa, sb = metrics.statistics(a), metrics.statistics(b)
+    assert _pytorch_fid_frechet(*sa, *sb) == pytest.approx(frechet_pytorch_fid(*sa, *sb),
+                                                           rel=1e-12)
 
 
 def _feature_like(n: int, seed: int, scale: float) -> np.ndarray:
@@ -32,12 +48,11 @@ def _feature_like(n: int, seed: int, scale: float) -> np.ndarray:
     return np.maximum(rng.standard_normal((n, 96)) @ basis.T * scale + 0.3, 0)
 
 
-@needs_disp
 @pytest.mark.parametrize("n", [300, 2500])  # singular (N < 2048) and full-rank covariances
 def test_frechet_equals_pytorch_fid(n):
     a, b = _feature_like(n, 0, 0.1), _feature_like(n, 1, 0.12)
     sa, sb = metrics.statistics(a), metrics.statistics(b)
-    ours, theirs = metrics.frechet(*sa, *sb), frechet_pytorch_fid(*sa, *sb)
+    ours, theirs = metrics.frechet(*sa, *sb), _theirs(sa, sb)
     assert ours == pytest.approx(theirs, rel=1e-6)
     assert metrics.frechet_features(a, b) == pytest.approx(theirs, rel=1e-6)
     assert ours != pytest.approx(metrics.frechet_features(a, _feature_like(n, 1, 0.13)),
@@ -54,7 +69,6 @@ def test_low_rank_route_equals_the_eigen_route():
 
 
 @needs_data
-@needs_disp
 def test_frechet_equals_pytorch_fid_on_real_features():
     """CIFAR-10 train vs test Inception features (cached references, N=200 per side)."""
     from overgan_lib.metrics.reference import reference_features
@@ -62,7 +76,7 @@ def test_frechet_equals_pytorch_fid_on_real_features():
     a = reference_features("cifar10", "train", 200, progress=False)
     b = reference_features("cifar10", "test", 200, progress=False)
     sa, sb = metrics.statistics(a), metrics.statistics(b)
-    theirs = frechet_pytorch_fid(*sa, *sb)
+    theirs = _theirs(sa, sb)
     assert metrics.frechet(*sa, *sb) == pytest.approx(theirs, rel=1e-6)
     assert metrics.frechet_features(a, b) == pytest.approx(theirs, rel=1e-6)
 

@@ -985,3 +985,32 @@ def test_concurrency_text_says_worker_processes_or_lock_step():
         "2 runs at a time in worker processes")
     assert concurrency_text(SimpleNamespace(cfg={"workers": 1}, done=[run])) == (
         "18 runs trained in lock step in one process")
+
+
+def test_test_above_train_needs_most_runs_not_only_the_mean():
+    """Review of chapters 5-6, finding 1: one run's large positive gap made the mean positive
+    and confirmed "FID test stays above FID train" while its own evidence counted 8 of 12 runs
+    with test below train."""
+    from overgan_lib.sweep.summary.converged import _test_above_train
+
+    k = np.array([256, 512, 1024, 2048])
+    train = np.array([[20.0, 20.2, 19.8]] * 4)
+    gap = np.array([[0.6, -0.2, -0.3]] * 4)
+    assert not _test_above_train(gap)
+    v = sweep.gap_does_not_grow(k, train, train + gap, floor=5.0)
+    assert v.outcome != "confirmed" and "FID test below FID train in 8 of 12 runs" in v.evidence
+    assert _test_above_train(np.array([[0.6, 0.2, -0.1]] * 4))
+
+
+def test_the_uptick_cause_is_judged_only_where_there_is_an_uptick():
+    """Review of chapters 5-6, finding 2: with FID falling from k=1024 to 2048 (the uptick
+    contradicted), a growing gap was still "confirmed" as the uptick's cause."""
+    from overgan_lib.sweep.claims import _cause_of
+    from overgan_lib.sweep.summary import Verdict
+
+    grows = Verdict("The generalisation gap grows", "confirmed", "Mean gap 1.0 → 2.0.")
+    for uptick in ("contradicted", "not reproduced at this budget"):
+        v = _cause_of(Verdict("FID rises slightly", uptick, ""), grows)
+        assert v.outcome == "not testable at this profile"
+        assert f'the uptick it would explain is "{uptick}"' in v.evidence
+    assert _cause_of(Verdict("FID rises slightly", "confirmed", ""), grows) == grows

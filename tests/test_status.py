@@ -360,6 +360,7 @@ def _li_study(settled_fo=0, G=3, n=4, T=100):
     diagonal, first-order runs end merged or degenerate (half each) since ``settled_fo``."""
     codes = np.where(np.arange(n) % 2 == 0, 1, 2)  # dynamics.MERGED, DEGENERATE
     return {"steps": np.array([0, T]), "k": np.array([2]), "d_steps": np.array([1]),
+            "grid_x": np.linspace(-1, 1, G), "targets": np.array([-0.5, 0.5]),
             "opt_codes": np.where(np.eye(G, dtype=bool), 1, 0),
             "opt_settled": np.zeros((G, G), dtype=int),
             "fo_codes": np.broadcast_to(codes, (1, G, G, n)).copy(),
@@ -374,7 +375,9 @@ def test_li2018_check_runs_the_chapters_verdicts():
         return status.CLAIMS_BY_KEY["li2018"].check({"li2018": store.records("li2018", "cpu")})
 
     ok, why = run(_li_study())
-    assert ok and (ok, why) == lv.claim_check(_li_study()) and "6 separated grid starts" in why
+    assert ok and (ok, why) == lv.claim_check(_li_study()) and "3 distinct separated" in why
+    s = claim_status(status.CLAIMS_BY_KEY["li2018"])  # passes, but capped: Li's row is partial
+    assert s.verdict == "partial" and s.reason.startswith("capped at partial: the model is rebuilt")
     ok, why = run(_li_study(settled_fo=100))  # both failure modes appear only at T
     assert not ok and "not reproduced" in why
     s = claim_status(status.CLAIMS_BY_KEY["li2018"])
@@ -392,8 +395,8 @@ def test_li2018_row_on_the_committed_store(monkeypatch):
     ok, why = lv.claim_check(recs[0].data)
     s = claim_status(status.CLAIMS_BY_KEY["li2018"])
     assert s.profile == "cpu" and why in s.reason
-    assert s.verdict == ("reproduced" if ok and not s.dirty else
-                         "not reproduced" if not s.dirty else "partial")
+    assert s.verdict == ("not reproduced" if not ok and not s.dirty else "partial")
+    assert "third-party description" in status.CLAIMS_BY_KEY["li2018"].capped
 
 
 def _jelassi_records(hq_sgda: float, graft: int = 8, hq_graft: float = 0.9

@@ -10,8 +10,12 @@ ascends it (notes.md):
 
 Interval order is kept (``order="sort"``, the book's rule) by sorting all 2k endpoints after
 every step and pairing them as (l_1, r_1), (l_2, r_2), ... When two endpoints cross they have
-just met, so the swapped pieces have zero length and the loss is continuous across the swap. The
-reference sorts at initialisation; how it keeps the order during training is not known. Two
+just met, so the swapped pieces have zero length and the loss is continuous across the swap. These
+are the notes' textbook dynamics, not the reference code's: by a reading of atong01/mixture-gan
+(main.py, ``train``), it never reorders l, r during training (endpoints cross freely), alternates
+(D steps first, then mu against the updated intervals), passes (r, l) as (left, right) so the
+generator ascends L while the discriminator descends it (the game with the complement set), and
+its ``opt_mu_grad`` has an extra 1/sqrt(2 pi) (chapter 11 lists these deviations). Two
 endpoints that the gradient pushes together overshoot by about eta_d |G* - G_mu| and are swapped
 back, so such an interval keeps a small width that flips every step. ``order="clip"`` is the
 sensitivity variant: an endpoint that passes its left neighbour is set onto it (a running

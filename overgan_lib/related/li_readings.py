@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+import torch
 
 from ..errors import ParameterError
 from .li_verdicts import _SUCCESS, runs_of_separated_cells, start_in_tolerance
@@ -159,3 +160,22 @@ def start_text(r: Reach) -> str:
 def trend_word(before: float, after: float) -> str:
     """How a share moved between two recorded steps: 'grows', 'falls' or 'does not change'."""
     return "grows" if after > before else "falls" if after < before else "does not change"
+
+
+def next_step(mu: np.ndarray, ends: np.ndarray, target: np.ndarray, eta_g: float,
+              eta_d: float) -> dict[str, Any]:
+    """One more first-order step (one D step, the book's sorting rule) from a recorded state
+    ``mu`` (2,), ``ends`` (2k,): the interval lengths now and after the step, and the mass of
+    the discriminator's set under (G* + G_mu)/2 now (dynamics.classify's measure; near 0: D = 0
+    almost everywhere, near 1: D = 1). Recorded states at even steps show one phase of the
+    sorting rule's two-step cycle; this gives the other."""
+    from . import dynamics as dy
+    from . import mixture as mx
+
+    t = torch.as_tensor(np.asarray(target, dtype=float))
+    m0 = torch.as_tensor(np.asarray(mu, dtype=float))[None]
+    e0 = torch.as_tensor(np.asarray(ends, dtype=float))[None]
+    tr = dy.first_order(m0, e0, t, eta_g, eta_d, 1)
+    length = lambda e: (e[0, 1::2] - e[0, 0::2]).numpy()  # noqa: E731
+    return {"lengths": length(e0.sort(1).values), "lengths_next": length(tr.ends),
+            "mass": float(mx.interval_mass(m0, e0.sort(1).values, t).sum())}

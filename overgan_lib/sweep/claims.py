@@ -87,7 +87,8 @@ def sweep_verdicts(view: SweepView) -> dict[str, Verdict]:
         found["saturation"] = saturates_beyond(k, f_train, spec.saturation, floor)
     if spec.uptick:
         found["uptick"] = uptick_between(k, f_train, *spec.uptick, floor)
-        found["uptick_gap"] = gap_grows_between(k, f_train, f_test, *spec.uptick, floor)
+        found["uptick_gap"] = _cause_of(found["uptick"], gap_grows_between(
+            k, f_train, f_test, *spec.uptick, floor))
     if spec.vary != "both":
         paper_fixed = settings(spec.name, "paper").get("fixed")
         found["fixed"] = worse_beyond_fixed(k, f_train, view.cfg["fixed"], floor, width,
@@ -118,6 +119,19 @@ def sweep_verdicts(view: SweepView) -> dict[str, Verdict]:
             for rule in CONVERGENCE_RULES:
                 found[rule] = replace(found[rule], claim=found[rule].claim + note)
     return _reduced_scale(found, view)
+
+
+def _cause_of(uptick: Verdict, cause: Verdict) -> Verdict:
+    """Fig. 3's possible cause is judged only where there is an uptick to explain: not
+    testable when the uptick itself is contradicted or not reproduced (a growing gap cannot
+    explain a fall, or a rise beyond what the paper calls marginal), nor when the uptick is
+    not testable."""
+    if uptick.outcome in (CONTRADICTED, NOT_REPRODUCED, NOT_TESTABLE) and \
+            cause.outcome != NOT_TESTABLE:
+        return replace(cause, outcome=NOT_TESTABLE, evidence=(
+            f"{cause.evidence} Not judged: the uptick it would explain is "
+            f"\"{uptick.outcome}\"."))
+    return cause
 
 
 def _reads(view: SweepView, k: np.ndarray, f_train: np.ndarray
