@@ -138,3 +138,65 @@ def test_kid_spread_against_the_pool():
     assert "1 degree of freedom" in fr.kid_flat_text(same)
     with pytest.raises(ParameterError, match="at least 2 repeats"):
         fr.kid_spread(ns, y[:, :1], -0.19)
+
+
+def test_kid_flat_text_reads_the_sign_and_size_of_t():
+    """Review c56 item 8: a point 3.5 standard errors below the pool leans towards a fall of
+    KID at small N (not a rise); a significant one shows it; one within a standard error
+    shows neither."""
+    ns = np.array([50, 100])
+    lean = fr.kid_spread(ns, np.array([[-4.0, -4.3, -1.5], [0, 0, 0.1]]), -0.19)
+    text = fr.kid_flat_text(lean)
+    assert "leans towards a fall of KID at small N (below the pool), not towards a rise" in text
+    assert "neither confirm that fall nor rule it out" in text
+    up = fr.kid_spread(ns, np.array([[3.6, 3.9, 1.1], [0, 0, 0.1]]), 0.19)
+    assert "leans towards a rise of KID at small N (above the pool), not towards a fall" in (
+        fr.kid_flat_text(up))
+    tight = fr.kid_spread(ns, np.array([[-3.3, -3.25, -3.25], [0, 0, 0.1]]), -0.19)
+    assert "it shows a fall of KID at small N (below the pool), significant at 5%" in (
+        fr.kid_flat_text(tight))
+    near = fr.kid_spread(ns, np.array([[-0.5, 0.3, -0.4], [0, 0, 0.1]]), -0.19)
+    assert abs(near.t[0]) <= fr.KID_LEAN_T
+    assert "it shows neither a rise nor a fall at small N" in fr.kid_flat_text(near)
+
+
+def test_feature_images_counts_both_sides_and_the_timing():
+    from overgan_lib import profiles
+
+    gpu = profiles.settings("data_metrics", "gpu")  # CelebA's test split stops at 2,000
+    assert fr.feature_images(gpu) == 8000 * 2 + 8000 * 2 + 8000 + 2000 + 2000
+    assert fr.feature_images({"datasets": ["mnist"], "n": 100, "speed_images": 4}) == 204
+
+
+def test_chapter_five_stops_at_gpu_without_a_gpu_instead_of_computing(isolated, monkeypatch):
+    """Review c56 item 5: at gpu and paper with no CUDA GPU, a missing data_metrics record
+    (or rerun) is one line naming the images and, from the stored cpu record's rate, about
+    how long; below gpu, with a GPU visible, or with the record stored, it returns."""
+    import torch
+
+    from overgan_lib import profiles, store
+    from overgan_lib.errors import OneLineError
+
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: False)
+    gpu = profiles.settings("data_metrics", "gpu")
+    fr.require_data_metrics("cpu", 0, profiles.settings("data_metrics", "cpu"), rerun=True)
+    for p in ("gpu", "paper"):
+        with pytest.raises(OneLineError) as err:
+            fr.require_data_metrics(p, 0, gpu, rerun=False)
+        msg = str(err.value)
+        assert msg.startswith(f"chapter 5 at profile {p}: 1 record not stored (data_metrics); "
+                              "this chapter would compute it here, Inception features of up to "
+                              "44,000 images on the CPU: run it where torch sees a GPU")
+        assert "\n" not in msg
+    cpu = profiles.settings("data_metrics", "cpu")
+    store.save("data_metrics", "cpu", {**cpu, "seed": 0}, {"images_per_second": 20.0}, 0, 1.0)
+    with pytest.raises(OneLineError, match=r"\(about 37 minutes at the 20\.0 images/s the "
+                                           r"stored cpu record measured\)"):
+        fr.require_data_metrics("gpu", 0, gpu, rerun=False)
+    store.save("data_metrics", "gpu", {**gpu, "seed": 0}, {}, 0, 1.0)
+    fr.require_data_metrics("gpu", 0, gpu, rerun=False)
+    with pytest.raises(OneLineError, match=r"rerun=True would recompute its 1 record "
+                                           r"\(data_metrics\) here"):
+        fr.require_data_metrics("gpu", 0, gpu, rerun=True)
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: True)
+    fr.require_data_metrics("paper", 0, gpu, rerun=True)  # a GPU computes it in minutes

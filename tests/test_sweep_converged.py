@@ -270,10 +270,13 @@ def test_run_reading_says_collapse_separates_widths_only_when_fid_ranks_them_so(
 
     view = _view("cpu", 0.5)  # mean FID falls with k: 60, 45, 35, 30, 29
     ranked = chapter.run_reading(view, [8, 16], [32, 64, 128])
-    assert "so the fall of FID with k mostly separates widths that escaped" in ranked
+    # review c56: how much of the fall lies between the groups is measured, and "mostly"
+    # needs more than MOSTLY_SHARE of it: here 45 -> 35 of 60 -> 29
+    assert "10.0 of them (32%) lie between the groups" in ranked
+    assert "So the fall of FID with k only in part separates widths whose grids" in ranked
     mixed = chapter.run_reading(view, [16], [8, 32])  # k=16 (collapsed) beats k=8 (varied)
-    assert "mostly separates" not in mixed
-    assert "does not rank every collapsed width below every varied one" in mixed
+    assert "separates" not in mixed
+    assert "does not rank every such width below every other one" in mixed
 
 
 @pytest.mark.needs_data("cifar10")
@@ -307,8 +310,8 @@ def test_image_reading_names_collapsed_grids_and_rising_curves():
     assert "k = 8: 3 of 3 seeds" in text and "k = 16: 0 of 3 seeds" in text
     assert "sample grids of k = 8 are collapsed and those of k = 16, 32 are not" in text
     assert "rose by 21.0 at k = 32" in text and "fell by 57.0 at k = 8" in text
-    # k=32 (varied) ends worse than k=8 (collapsed): no "separates widths that escaped"
-    assert "does not rank every collapsed width below every varied one" in text
+    # k=32 (varied) ends worse than k=8 (collapsed): no split of the fall between the groups
+    assert "does not rank every such width below every other one" in text
 
 
 def test_settings_table_shows_the_planned_profiles_and_training_settings(monkeypatch):

@@ -3,14 +3,16 @@
 The network is pytorch-fid's own ``InceptionV3([3])``; this module only feeds it, with TF32
 off on a GPU (PyTorch's default TF32 convolutions moved pool features by 2e-3 relative and
 FID by 0.008 at N=1000). The Fréchet distance is pytorch-fid's formula computed through
-symmetric eigen-decompositions (:func:`frechet`): exact, about 8x faster than its
-``scipy.linalg.sqrtm``, and independent of SciPy's ``sqrtm`` signature (pytorch-fid 0.3.0
-passes ``disp=False``, which SciPy 1.18 removed); a test holds it to pytorch-fid's result.
+symmetric eigen-decompositions (:func:`frechet`): exact, without its dense
+``scipy.linalg.sqrtm`` of a non-symmetric matrix (the two are not timed against each other
+in this book), and independent of SciPy's ``sqrtm`` signature (pytorch-fid 0.3.0 passes
+``disp=False``, which SciPy 1.18 removed); a test holds it to pytorch-fid's result.
 Generated images in [-1, 1] are quantised to uint8 exactly as
-``torchvision.utils.save_image`` would write them, so a score computed here equals
-pytorch-fid run on the saved PNGs. KID (Bińkowski et al., 2018)
-is reported beside FID because FID is biased upwards at the small sample counts a CPU
-affords; every result carries N on both sides.
+``torchvision.utils.save_image(x, path, normalize=True, value_range=(-1, 1))`` (or
+``save_image((x + 1) / 2, path)``) writes them, so a score computed here equals pytorch-fid
+run on PNGs saved that way (a plain ``save_image(x, path)`` would clip [-1, 0) to black).
+KID (Bińkowski et al., 2018) is reported beside FID because FID is biased upwards at the
+small sample counts a CPU affords; every result carries N on both sides.
 """
 
 from __future__ import annotations
@@ -32,7 +34,8 @@ _MODELS: dict[str, torch.nn.Module] = {}
 
 
 def quantize(images: torch.Tensor) -> torch.Tensor:
-    """Float images in [-1, 1] -> uint8, as ``save_image`` writes them (round half up).
+    """Float images in [-1, 1] -> uint8, as ``save_image(x, normalize=True,
+    value_range=(-1, 1))`` writes them (round half up).
 
     Raises a one-line error when the range is wrong (e.g. [0, 255] or [0, 1] data passed
     where [-1, 1] is expected), instead of silently scoring garbage.

@@ -11,6 +11,8 @@
   stores ``eval_s``, the time its FID evaluations took (sampling, Inception features, scoring),
   over many more images than chapter 5's one timing. Images per second from it are a lower
   bound on the feature-extraction rate alone, on the device and with the workers of that sweep.
+* The stop before chapter 5 computes its record on the CPU at `gpu` or `paper`
+  (:func:`require_data_metrics`, with :func:`feature_images` the Inception work it would do).
 
 This module feeds no stored result (chapter 5's ``data_metrics`` record does not depend on it).
 """
@@ -103,20 +105,43 @@ def kid_spread(ns: np.ndarray, curve_kid: np.ndarray, pool_kid: float) -> KidSpr
                      float(student_t.ppf(0.975, reps - 1)))
 
 
+# Within this many standard errors of the pool, :func:`kid_flat_text` reads a point as
+# showing neither a rise nor a fall (a wording rule, not a test).
+KID_LEAN_T = 1.0
+
+
+def _kid_direction(k: KidSpread, i: int) -> str:
+    """What point ``i`` of the KID curve shows, by the sign and size of its t: a significant
+    rise or fall at small N (|t| above the two-sided 5% quantile), a lean one way that the
+    test does not confirm, or neither (|t| within :data:`KID_LEAN_T`)."""
+    t, n = float(k.t[i]), k.repeats
+    way, other = ("a rise", "a fall") if t > 0 else ("a fall", "a rise")
+    side = "above" if t > 0 else "below"
+    if abs(t) > k.t_crit:
+        return (f"the point is not consistent with a flat curve at the pool's value: it shows "
+                f"{way} of KID at small N ({side} the pool), significant at 5% even with {n} "
+                f"repeats")
+    if abs(t) <= KID_LEAN_T:
+        return (f"the point is within {KID_LEAN_T:g} standard error of the pool's value, "
+                f"consistent with a flat curve: it shows neither a rise nor a fall at small N, "
+                f"though {n} repeats make this a weak test")
+    return (f"the point is consistent with a flat curve at the pool's value, but it leans "
+            f"towards {way} of KID at small N ({side} the pool), not towards {other}; {n} "
+            f"repeats make this a weak test, which can neither confirm that {way[2:]} nor rule "
+            f"it out")
+
+
 def kid_flat_text(k: KidSpread, i: int = 0, unit: str = " ×10⁻³") -> str:
     """Chapter 5's sentence on whether point ``i`` of the KID curve (its smallest N by
-    default) is consistent with a flat curve at the pool's KID."""
-    verdict = ("consistent with a flat curve at the pool's value" if k.flat[i] else
-               "not consistent with a flat curve at the pool's value")
+    default) is consistent with a flat curve at the pool's KID, and which way it leans
+    (:func:`_kid_direction`)."""
     return (f"At N = {int(k.ns[i]):,} the {k.repeats} repeats give {k.mean[i]:.2f} ± "
             f"{k.se[i]:.2f}{unit} (mean ± standard error; SD {k.sd[i]:.2f}), "
             f"{abs(k.t[i]):.1f} standard errors {'below' if k.t[i] < 0 else 'above'} the "
             f"pool's {k.pool:.2f}{unit}. With {k.repeats} repeats the standard error has "
             f"{k.repeats - 1} degree{'s' if k.repeats != 2 else ''} of freedom, so a "
             f"two-sided 5% test needs |t| above "
-            f"{k.t_crit:.2f} (here p = {k.p[i]:.2f}): the point is {verdict}, but "
-            f"{k.repeats} repeats make this a weak test, which can neither confirm nor rule "
-            "out a rise at small N.")
+            f"{k.t_crit:.2f} (here p = {k.p[i]:.2f}): {_kid_direction(k, i)}.")
 
 
 def images_per_second(rec: Record) -> float:
@@ -178,3 +203,38 @@ def throughput_text(t: EvalThroughput | None, images: int = 20_000) -> str:
             f"{images / t.median / 60:.0f} minutes for the {images:,} images of one FID, or "
             f"about {images / 2 / t.median / 60:.0f} minutes for its generated half once the "
             f"real half's features are cached.")
+
+
+def feature_images(cfg: dict) -> int:
+    """Images whose Inception features :func:`.floors.data_metrics` extracts for ``cfg`` when
+    none are cached: per dataset ``n`` training and up to ``n`` test images, plus the
+    ``speed_images`` of its timing (the FID-vs-N curve reuses the first dataset's)."""
+    from ..data import CARDS
+
+    return sum(cfg["n"] + min(cfg["n"], CARDS[d].counts["test"]) for d in cfg["datasets"]) + int(
+        cfg["speed_images"])
+
+
+def require_data_metrics(profile: str, seed: int, cfg: dict, rerun: bool) -> None:
+    """Stop with one line before chapter 5 computes its ``data_metrics`` record at `gpu` or
+    `paper` on a machine where torch sees no CUDA GPU (the record is missing, or ``rerun``):
+    its Inception features would run on the CPU for most of an hour or more, unasked. Names
+    the images and, from the stored `cpu` record's measured rate, about how long. Where a GPU
+    is visible, or below `gpu`, it returns (:func:`overgan_lib.stored_guard.require_stored`)."""
+    import torch
+
+    from ..profiles import settings
+    from ..store import load
+    from ..stored_guard import require_stored
+
+    if torch.cuda.is_available():
+        return
+    stored = not rerun and load("data_metrics", profile, {**cfg, "seed": seed}) is not None
+    images = feature_images(cfg)
+    cpu = load("data_metrics", "cpu", {**settings("data_metrics", "cpu"), "seed": seed})
+    rate = (f" (about {images / cpu.data['images_per_second'] / 60:,.0f} minutes at the "
+            f"{cpu.data['images_per_second']:.1f} images/s the stored cpu record measured)"
+            if cpu is not None else "")
+    require_stored("chapter 5", profile, [] if stored else ["data_metrics"],
+                   f"Inception features of up to {images:,} images on the CPU{rate}: run it "
+                   "where torch sees a GPU, or use profile cpu", rerun)

@@ -13,11 +13,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from ...errors import OneLineError
+from ... import stored_guard
 from ...profiles import check_profile, settings
 from .. import generalization as rules
 
-GPU_PROFILES = ("gpu", "paper")  # profiles whose records need a GPU
+GPU_PROFILES = stored_guard.GPU_PROFILES  # profiles whose records need a GPU
 
 
 @dataclass(frozen=True)
@@ -90,19 +90,14 @@ def require_stored(profile: str, seed: int, rerun: bool) -> None:
     """Stop with one line at `gpu` and `paper` where the chapter would compute any record
     (``rerun``: all of them), naming them: its NND critics would run on the CPU for hours,
     the records need a GPU, and no lent-device stage produces them yet. Below `gpu` it
-    returns (the records there are this machine's work)."""
+    returns (the records there are this machine's work). The stop is
+    :func:`overgan_lib.stored_guard.require_stored`."""
     if check_profile(profile) not in GPU_PROFILES:
         return
-    todo = records_to_compute(profile, seed, rerun)
-    if not todo:
-        return
-    names = ", ".join(r.name() for r in todo)
-    n = f"{len(todo)} record{'s' if len(todo) != 1 else ''}"
-    what = (f"rerun=True would recompute its {n} ({names}) here" if rerun else
-            f"{n} not stored ({names}); this chapter would compute them here")
-    raise OneLineError(
-        f"chapter 10 at profile {profile}: {what}, its NND critics on the CPU, for hours: "
-        f"they need a GPU, and no lent-device stage (tools/gpu_session.py) produces them yet")
+    todo = [r.name() for r in records_to_compute(profile, seed, rerun)]
+    stored_guard.require_stored(
+        "chapter 10", profile, todo, "its NND critics on the CPU, for hours: they need a GPU, "
+        "and no lent-device stage (tools/gpu_session.py) produces them yet", rerun)
 
 
 def rerun_seconds(profile: str, seed: int) -> tuple[float, int, int, list[str]]:
