@@ -146,3 +146,24 @@ def test_bench_fid_on_cuda_without_a_gpu_is_one_line(capsys):
     assert main(["bench", "fid", "--device", "cuda", "--quiet"]) == 2
     err = capsys.readouterr().err.strip()
     assert err.count("\n") == 0 and "device='cuda'" in err and "--device cpu" in err
+
+
+def test_quantize_writes_what_save_image_writes(tmp_path):
+    """The chapters' claim that a score here equals pytorch-fid's on PNG files rests on
+    quantize matching ``save_image(x, normalize=True, value_range=(-1, 1))``, pixel for pixel,
+    half-steps included (and plain ``save_image(x)``, which clamps [-1, 0) to black, not)."""
+    from PIL import Image
+    from torchvision.utils import save_image
+
+    g = torch.Generator().manual_seed(3)
+    x = torch.rand(4, 3, 8, 8, generator=g) * 2 - 1
+    x[0, 0, 0, :6] = torch.tensor([-1.0, 1.0, 0.0, (2 * 0.5 / 255) - 1, (2 * 127.5 / 255) - 1,
+                                   (2 * 254.5 / 255) - 1])  # the ends and exact half-steps
+    q = metrics.quantize(x)
+    for i in range(len(x)):
+        save_image(x[i], tmp_path / f"{i}.png", normalize=True, value_range=(-1, 1))
+        png = np.asarray(Image.open(tmp_path / f"{i}.png"))
+        assert np.array_equal(png, q[i].permute(1, 2, 0).numpy())
+    save_image(x[1], tmp_path / "plain.png")
+    assert not np.array_equal(np.asarray(Image.open(tmp_path / "plain.png")),
+                              q[1].permute(1, 2, 0).numpy())
