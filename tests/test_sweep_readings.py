@@ -8,13 +8,20 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from overgan_lib.sweep.chapter import readings as R
+
+@pytest.fixture(scope="module")
+def R():  # noqa: N802  (the module, as the tests call it)
+    """The readings module, imported when a test runs, not at collection: it imports IPython,
+    which the H200 image lacks, and `pytest -m cuda tests` collects every module there."""
+    from overgan_lib.sweep.chapter import readings
+
+    return readings
 
 # Mean FID train per width of the committed cpu MNIST sweep (chapter 6), rounded.
 CPU_MEANS = {16: 311.6, 64: 245.2, 256: 256.4, 1024: 163.5, 2048: 150.5}
 
 
-def test_fall_split_measures_the_step_between_the_groups():
+def test_fall_split_measures_the_step_between_the_groups(R):
     s = R.fall_split(CPU_MEANS, [16, 64, 256], [1024, 2048])
     assert (s.first, s.last, s.best_low, s.worst_high) == (16, 2048, 64, 1024)
     assert s.total == pytest.approx(161.1) and s.step == pytest.approx(81.7)
@@ -28,7 +35,7 @@ def test_fall_split_measures_the_step_between_the_groups():
     assert R.fall_split(CPU_MEANS, [], [1024]) is None
 
 
-def test_groups_text_says_mostly_only_above_the_stated_share():
+def test_groups_text_says_mostly_only_above_the_stated_share(R):
     text = R._groups_text(CPU_MEANS, [16, 64, 256], [1024, 2048], "below the cut", 600)
     assert "81.7 of them (51%) lie between the groups" in text
     assert "largest step within one: 66.4 points, from k = 16 to k = 64" in text
@@ -43,12 +50,12 @@ def test_groups_text_says_mostly_only_above_the_stated_share():
     assert R._groups_text(CPU_MEANS, [16], [], "dim", 1).startswith("Every sample grid is dim")
 
 
-def test_collapsed_widths_take_most_seeds_not_the_first():
+def test_collapsed_widths_take_most_seeds_not_the_first(R):
     div = {8: [0.1, 0.6, 0.2], 16: [0.1, 0.6], 32: [0.4, 0.8, 0.7]}
     assert R.collapsed_widths(div) == ([8], [16, 32])  # a tie is not most; seed 0 decides nothing
 
 
-def test_mean_correlation_tells_the_mean_image_from_varied_images():
+def test_mean_correlation_tells_the_mean_image_from_varied_images(R):
     rng = np.random.default_rng(0)
     mean = rng.uniform(0, 255, (28, 28, 1))
     blurred = mean[None] + rng.normal(0, 10, (64, 28, 28, 3))  # the mean, grey as RGB, plus noise
@@ -57,7 +64,7 @@ def test_mean_correlation_tells_the_mean_image_from_varied_images():
     assert abs(R._mean_correlation(varied, mean)) < 0.3
 
 
-def test_likeness_text_names_widths_near_the_mean_image_and_the_others():
+def test_likeness_text_names_widths_near_the_mean_image_and_the_others(R):
     like = {16: [0.96, 0.97], 64: [0.99, 0.85], 1024: [0.7, 0.72]}
     text = R.likeness_text(like, 0.71, [16, 64])
     assert "k = 16: 0.96, 0.97; k = 64: 0.99, 0.85 (64 real training images: 0.71" in text
@@ -68,7 +75,7 @@ def test_likeness_text_names_widths_near_the_mean_image_and_the_others():
     assert R.likeness_text(like, 0.71, []).startswith("No width's grids are below")
 
 
-def test_critic_words_follow_the_curve():
+def test_critic_words_follow_the_curve(R):
     steps = np.arange(10, 110, 10)
     near = np.array([[2, 40, 20, 5, 1.5, 0.9, 0.6, 0.5, 0.4, 0.3],
                      [2, 40, 20, 5, 1.2, 0.8, 0.6, 0.5, 0.4, 0.5]])
@@ -82,7 +89,7 @@ def test_critic_words_follow_the_curve():
 
 
 @pytest.mark.needs_data("mnist")
-def test_chapter_six_grids_and_critics_as_committed(monkeypatch):
+def test_chapter_six_grids_and_critics_as_committed(R, monkeypatch):
     """The committed cpu MNIST sweep: k = 16, 64, 256 below the diversity cut in every seed
     and near the mean image; k = 64's critic estimate near zero at the end in all 3 seeds
     while its FID is about 245, k = 256's dipping and rising again; about half of the fall
