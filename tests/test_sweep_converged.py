@@ -39,8 +39,14 @@ def test_a_precise_paper_like_plateau_is_confirmed_not_contradicted_by_seed_nois
     falling[4] = 24.0
     assert sweep.saturates_beyond(K, _seeds(falling, 0.3), 64).outcome == "contradicted"
     # so noisy that nothing can be told: inconclusive, with the difference it could detect
+    # and (second review) the seeds that would show a truly flat FID flat
     noisy = sweep.saturates_beyond(K, _seeds(PAPER_LIKE, 8.0), 64)
     assert noisy.outcome == INCONCLUSIVE and "4 times in 5" in noisy.evidence
+    from overgan_lib.sweep.summary.converged import flatness_seeds
+
+    n = flatness_seeds(_seeds(PAPER_LIKE, 8.0)[4], _seeds(PAPER_LIKE, 8.0)[3], 3.0)
+    assert n == 122  # ceil((8^2 + 8^2) x ((1.645 + 1.282) / 3)^2) = ceil(121.8)
+    assert f"about {n:.0f} seeds per width" in noisy.evidence
 
 
 def test_the_plateau_margin_is_tied_to_the_saturation_width_not_the_narrowest():
@@ -206,18 +212,29 @@ def test_without_a_floor_nothing_shows_the_models_close_to_the_data(monkeypatch)
     assert "No FID floor at this N is stored" in unknown["saturation"].evidence
     assert unknown["trend"].outcome == ("early-training evidence for it (closeness to the "
                                         "data not known)")
-    assert np.isnan(stored_floor("cifar10", 10_000, "gpu"))
+    assert np.isnan(stored_floor("cifar10", 10_000, "gpu")[0])
     store.save("sweep_cifar10_resnet", "cpu", {"runs": ["a"]},
                {"floor": {"fid": 9.0, "n_train": 10_000, "n_test": 10_000}}, 0, 1.0)
-    assert np.isnan(stored_floor("cifar10", 10_000, "gpu"))  # another profile: not borrowed
+    assert np.isnan(stored_floor("cifar10", 10_000, "gpu")[0])  # another profile: not borrowed
     store.save("sweep_cifar10_resnet", "gpu", {"runs": ["a"]},
                {"floor": {"fid": 7.5, "n_train": 10_000, "n_test": 10_000}}, 0, 1.0)
-    assert stored_floor("cifar10", 10_000, "gpu") == 7.5  # same data, N and profile
-    assert np.isnan(stored_floor("cifar10", 5_000, "gpu")) and np.isnan(
-        stored_floor("celeba", 10_000, "gpu"))
-    assert _view("gpu", 0.5, floor=None).floor == 7.5
-    assert sweep.sweep_verdicts(_view("gpu", 0.5, floor=None))["saturation"].outcome == \
-        "confirmed"
+    value, source = stored_floor("cifar10", 10_000, "gpu")  # same data, N and profile
+    assert value == 7.5 and source.startswith("sweep_cifar10_resnet/gpu/")
+    assert np.isnan(stored_floor("cifar10", 5_000, "gpu")[0]) and np.isnan(
+        stored_floor("celeba", 10_000, "gpu")[0])
+    borrowed = _view("gpu", 0.5, floor=None)
+    assert borrowed.floor == 7.5 and borrowed.floor_source == source
+    found = sweep.sweep_verdicts(borrowed)
+    assert found["saturation"].outcome == "confirmed"
+    assert _view("gpu", 0.5).floor_source == ""
+    # a borrowed floor that makes the models far: the verdicts that quote it say whose it is
+    from overgan_lib.sweep import view as view_module
+
+    monkeypatch.setattr(view_module, "stored_floor", lambda *a: (-100.0, "sweep_x/gpu/k.json"))
+    far = sweep.sweep_verdicts(_view("gpu", 0.5, floor=None))
+    assert far["saturation"].outcome == "not testable at this profile"
+    assert "read from sweep_x/gpu/k.json, another sweep's summary" in far["saturation"].evidence
+    assert "read from" in far["trend"].evidence
 
 
 def test_a_plateau_is_flat_both_ways_and_a_slight_drop_has_a_ceiling():

@@ -118,6 +118,10 @@ def sweep_verdicts(view: SweepView) -> dict[str, Verdict]:
                     else CONVERGENCE_CARRIED)
             for rule in CONVERGENCE_RULES:
                 found[rule] = replace(found[rule], claim=found[rule].claim + note)
+    if source := view.floor_source:  # a floor this sweep did not store: say whose it is
+        found = {r: replace(v, evidence=f"{v.evidence} (The data's floor at this N is read from "
+                                        f"{source}, another sweep's summary.)")
+                 if "floor" in v.evidence else v for r, v in found.items()}
     return _reduced_scale(found, view)
 
 

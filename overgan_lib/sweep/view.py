@@ -52,7 +52,15 @@ class SweepView:
         summary of its own); NaN when none is stored."""
         if self.summary is not None and "floor" in self.summary.data:
             return float(self.summary["floor"]["fid"])
-        return stored_floor(self.spec.dataset, int(self.cfg["eval_n"]), self.profile)
+        return stored_floor(self.spec.dataset, int(self.cfg["eval_n"]), self.profile)[0]
+
+    @property
+    def floor_source(self) -> str:
+        """Where :attr:`floor` comes from when not from this sweep's own summary (the
+        record that holds it); '' when it is the sweep's own, or there is none."""
+        if self.summary is not None and "floor" in self.summary.data:
+            return ""
+        return stored_floor(self.spec.dataset, int(self.cfg["eval_n"]), self.profile)[1]
 
     def require_complete(self, overrides: dict | None = None) -> None:
         """Raise a one-line error naming the command that trains the missing runs (a chapter
@@ -73,19 +81,20 @@ class SweepView:
         return f"pending: {n} of {len(self.recs)} runs stored; run `{self.command}`"
 
 
-def stored_floor(dataset: str, n: int, profile: str) -> float:
+def stored_floor(dataset: str, n: int, profile: str) -> tuple[float, str]:
     """The data's own train-vs-test FID at ``n`` images (it depends on the dataset and N
     only) from another stored sweep summary of the same dataset at this profile (the same
-    machine's data copy, as far as a profile's records go), the newest first; NaN when none
-    holds it."""
-    from ..store import records
+    machine's data copy, as far as a profile's records go), the newest first, and that
+    record's path relative to the results root; (NaN, '') when none holds it."""
+    from ..store import records, results_root
     from .registry import SWEEPS
 
-    found = [(rec.provenance.get("created_utc", ""), float(rec.data["floor"]["fid"]))
+    found = [(rec.provenance.get("created_utc", ""), float(rec.data["floor"]["fid"]),
+              str(rec.path.relative_to(results_root())))
              for name, s in SWEEPS.items() if s.dataset == dataset
              for rec in records(f"sweep_{name}", profile)
              if (rec.data.get("floor") or {}).get("n_train") == n]
-    return max(found)[1] if found else float("nan")
+    return max(found)[1:] if found else (float("nan"), "")
 
 
 class RunsFailed(OneLineError, RuntimeError):
