@@ -44,6 +44,7 @@ from typing import Any
 import numpy as np
 
 from .real_gap import _gap_of, fmt_gap, group_mean_test, learnt
+from .significance import EDGE
 from .summary import ALPHA
 
 
@@ -234,7 +235,7 @@ def bottom_line(ps: list[CrossedPair], who: str) -> str:
     positive = sum(p.learning > 0 for p in ps)
     signs = (f"{positive} of {n} estimates positive; not independent evidence, as the pairs "
              f"share both halves")
-    if beyond and mean < 1.1 * bar:
+    if beyond and mean < (1 + EDGE) * bar:
         text = (f"As a group, {who} rate their own fit half above the other, by a margin the "
                 f"test only just detects: their mean learning estimate, {mean:+.3f}, against "
                 f"a group bar of {bar:.3f} ({signs})")

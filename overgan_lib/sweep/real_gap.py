@@ -41,6 +41,7 @@ from typing import Any
 
 import numpy as np
 
+from .significance import EDGE
 from .summary import ALPHA
 
 
@@ -292,7 +293,7 @@ def critic_check(baselines: dict[str, Any], views: dict[str, Any],
         what = "the mean first gap of the baselines' critics (and the floor's critic seeds)"
     assert test is not None  # known > 0
     mean, bar, beyond = test
-    edge = " (only just)" if beyond and mean < 1.1 * bar else ""
+    edge = " (only just)" if beyond and mean < (1 + EDGE) * bar else ""
     head = (f"{what} {mean:+.3f} {'exceeds' if beyond else 'stays below'} the group bar "
             f"{bar:.3f}{edge}: {gap_word(beyond)} (a test valid however the critics depend on "
             f"each other)")

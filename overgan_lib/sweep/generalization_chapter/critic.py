@@ -11,11 +11,7 @@ from typing import Any
 import numpy as np
 
 from .. import real_gap as gap_rule
-
-# A group statistic within this share of its bar (above or below) lies "only just" on its
-# side: the 10% that :func:`..real_gap.critic_check` and :func:`..crossover.bottom_line` also
-# mark "(only just)" above the bar.
-EDGE = 0.10
+from ..significance import EDGE  # "only just": within this share of a group test's bar
 
 
 def near_bar(mean: float, bar: float) -> bool:
