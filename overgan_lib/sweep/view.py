@@ -50,17 +50,19 @@ class SweepView:
         with another stored sweep summary of the same dataset and N (:func:`stored_floor`:
         a sweep run on a subset of stored runs, e.g. a chapter's ``overrides``, stores no
         summary of its own); NaN when none is stored."""
-        if self.summary is not None and "floor" in self.summary.data:
-            return float(self.summary["floor"]["fid"])
-        return stored_floor(self.spec.dataset, int(self.cfg["eval_n"]), self.profile)[0]
+        return self._floor()[0]
 
     @property
     def floor_source(self) -> str:
         """Where :attr:`floor` comes from when not from this sweep's own summary (the
         record that holds it); '' when it is the sweep's own, or there is none."""
+        return self._floor()[1]
+
+    def _floor(self) -> tuple[float, str]:
+        """(:attr:`floor`, :attr:`floor_source`)."""
         if self.summary is not None and "floor" in self.summary.data:
-            return ""
-        return stored_floor(self.spec.dataset, int(self.cfg["eval_n"]), self.profile)[1]
+            return float(self.summary["floor"]["fid"]), ""
+        return stored_floor(self.spec.dataset, int(self.cfg["eval_n"]), self.profile)
 
     def require_complete(self, overrides: dict | None = None) -> None:
         """Raise a one-line error naming the command that trains the missing runs (a chapter

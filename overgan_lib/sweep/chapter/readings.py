@@ -331,10 +331,11 @@ def critic_reading(view: SweepView) -> str:
     k, F = width_matrix(view.configs, view.recs, "fid_train")
     fid = {int(w): float(np.nanmean(r)) for w, r in zip(k, F, strict=True)
            if np.isfinite(r).any()}
-    words = [_critic_words(w, s, W, name) for w, (s, W) in critic_curves(view).items()]
+    curves = critic_curves(view)
+    words = [_critic_words(w, s, W, name) for w, (s, W) in curves.items()]
     if not words:
         return "No completed run stored a critic curve at this profile."
-    near = [w for w, (_, z) in zip(critic_curves(view), words, strict=True) if z]
+    near = [w for w, (_, z) in zip(curves, words, strict=True) if z]
     text = ("Mean over seeds, the critic's estimate: " + "; ".join(t for t, _ in words) + ".")
     if near:
         text += (
@@ -346,6 +347,8 @@ def critic_reading(view: SweepView) -> str:
             "is not simply a slower rate of learning, and these runs cannot say whether more "
             "iterations would move it.")
     return text
+
+
 def image_reading(view: SweepView) -> str:
     """What an image sweep's stored runs show, in plain words for a chapter's closing
     section: which widths' sample grids are collapsed (:data:`COLLAPSE_CUT`, every seed's

@@ -17,8 +17,6 @@ from ... import stored_guard
 from ...profiles import check_profile, settings
 from .. import generalization as rules
 
-GPU_PROFILES = stored_guard.GPU_PROFILES  # profiles whose records need a GPU
-
 
 @dataclass(frozen=True)
 class ChapterRecord:
@@ -92,7 +90,7 @@ def require_stored(profile: str, seed: int, rerun: bool) -> None:
     the records need a GPU, and no lent-device stage produces them yet. Below `gpu` it
     returns (the records there are this machine's work). The stop is
     :func:`overgan_lib.stored_guard.require_stored`."""
-    if check_profile(profile) not in GPU_PROFILES:
+    if check_profile(profile) not in stored_guard.GPU_PROFILES:
         return
     todo = [r.name() for r in records_to_compute(profile, seed, rerun)]
     stored_guard.require_stored(

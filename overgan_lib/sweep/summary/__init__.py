@@ -69,7 +69,6 @@ from .outcomes import (
     early_test,
     far_from_data,
     far_qualified,
-    is_early,
     lost_runs,
     welch_outcome,
 )
@@ -87,5 +86,4 @@ __all__ = [
     "worse_beyond_fixed",
 ]
 __all__ += ["PRACTICAL_MARGIN", "gap_reference", "margin_at", "still_learning"]
-__all__ += ["FAR_LABEL", "FLOOR_UNKNOWN_LABEL", "LEARNING_LABEL", "Reason", "early", "early_test",
-            "is_early"]
+__all__ += ["FAR_LABEL", "FLOOR_UNKNOWN_LABEL", "LEARNING_LABEL", "Reason", "early", "early_test"]

@@ -119,8 +119,7 @@ def saturates_beyond(k: np.ndarray, F: np.ndarray, at: int, floor: float | None 
         evidence += (f" FID rises beyond k={at} by more than the margin: widening buys "
                      f"nothing there, but FID does not level off.")
     if outcome == INCONCLUSIVE:
-        j, p_j = max(((j, max(p_not_better[j], p_not_worse[j])) for j in wider),
-                     key=lambda jp: jp[1])
+        j = max(wider, key=lambda j: max(p_not_better[j], p_not_worse[j]))
         evidence += _cannot_tell(f"FID from k={at} to k={int(k[j])}", F[j], F[i], margin)
         if np.isfinite(n := flatness_seeds(F[j], F[i], margin)):
             evidence += (f" Showing a truly flat FID within the margin (both one-sided tests) "
@@ -387,10 +386,9 @@ def _between_widths(claim: str, k: np.ndarray, M: np.ndarray, lo: int, hi: int,
         evidence += _cannot_tell(f"{label[5:]} from k={lo} to k={hi}", M[j], M[i])
     elif outcome == CONFIRMED and slight:
         margin = margin_at(k, M, lo)
+        p_large = welch_greater(M[j] - margin, M[i])
         evidence += (f" Practical margin {margin:.1f} ({PRACTICAL_MARGIN:.0%} of the FID at "
-                     f"k={lo}); one-sided Welch p that the rise exceeds it "
-                     f"{fmt_p(welch_greater(M[j] - margin, M[i]))}.")
-        outcome, said = _slight(float(mean[j] - mean[i]), margin,
-                                welch_greater(M[j] - margin, M[i]), "rise")
+                     f"k={lo}); one-sided Welch p that the rise exceeds it {fmt_p(p_large)}.")
+        outcome, said = _slight(float(mean[j] - mean[i]), margin, p_large, "rise")
         evidence += said
     return Verdict(claim, outcome, evidence)

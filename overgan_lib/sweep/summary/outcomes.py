@@ -37,11 +37,6 @@ def early_test(outcome: str) -> str | None:
     return next((o for o, w in _EARLY_WORDS.items() if outcome.startswith(w + " (")), None)
 
 
-def is_early(outcome: str) -> bool:
-    """Whether ``outcome`` is early-training evidence (any label)."""
-    return early_test(outcome) is not None
-
-
 EARLY_FOR, EARLY_AGAINST, EARLY_NEITHER = (early(o) for o in _EARLY_WORDS)
 ALPHA = 0.05  # one-sided level of every test
 # Best FID more than this many points above the floor at the same N: converged-model claims
