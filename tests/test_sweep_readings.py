@@ -9,13 +9,30 @@ import numpy as np
 import pytest
 
 
+# The modules are imported when a test runs, not at collection: the chapter package imports
+# IPython, which the H200 image lacks, and `pytest -m cuda tests` collects every module there.
 @pytest.fixture(scope="module")
 def R():  # noqa: N802  (the module, as the tests call it)
-    """The readings module, imported when a test runs, not at collection: it imports IPython,
-    which the H200 image lacks, and `pytest -m cuda tests` collects every module there."""
+    """overgan_lib.sweep.chapter.readings."""
     from overgan_lib.sweep.chapter import readings
 
     return readings
+
+
+@pytest.fixture(scope="module")
+def G():  # noqa: N802
+    """overgan_lib.sweep.chapter.grids."""
+    from overgan_lib.sweep.chapter import grids
+
+    return grids
+
+
+@pytest.fixture(scope="module")
+def C():  # noqa: N802
+    """overgan_lib.sweep.chapter.critic_curves."""
+    from overgan_lib.sweep.chapter import critic_curves
+
+    return critic_curves
 
 # Mean FID train per width of the committed cpu MNIST sweep (chapter 6), rounded.
 CPU_MEANS = {16: 311.6, 64: 245.2, 256: 256.4, 1024: 163.5, 2048: 150.5}
@@ -50,46 +67,46 @@ def test_groups_text_says_mostly_only_above_the_stated_share(R):
     assert R._groups_text(CPU_MEANS, [16], [], "dim", 1).startswith("Every sample grid is dim")
 
 
-def test_collapsed_widths_take_most_seeds_not_the_first(R):
+def test_collapsed_widths_take_most_seeds_not_the_first(G):
     div = {8: [0.1, 0.6, 0.2], 16: [0.1, 0.6], 32: [0.4, 0.8, 0.7]}
-    assert R.collapsed_widths(div) == ([8], [16, 32])  # a tie is not most; seed 0 decides nothing
+    assert G.collapsed_widths(div) == ([8], [16, 32])  # a tie is not most; seed 0 decides nothing
 
 
-def test_mean_correlation_tells_the_mean_image_from_varied_images(R):
+def test_mean_correlation_tells_the_mean_image_from_varied_images(G):
     rng = np.random.default_rng(0)
     mean = rng.uniform(0, 255, (28, 28, 1))
     blurred = mean[None] + rng.normal(0, 10, (64, 28, 28, 3))  # the mean, grey as RGB, plus noise
     varied = rng.uniform(0, 255, (64, 28, 28, 3))
-    assert R._mean_correlation(blurred, mean) > 0.95
-    assert abs(R._mean_correlation(varied, mean)) < 0.3
+    assert G._mean_correlation(blurred, mean) > 0.95
+    assert abs(G._mean_correlation(varied, mean)) < 0.3
 
 
-def test_likeness_text_names_widths_near_the_mean_image_and_the_others(R):
+def test_likeness_text_names_widths_near_the_mean_image_and_the_others(G):
     like = {16: [0.96, 0.97], 64: [0.99, 0.85], 1024: [0.7, 0.72]}
-    text = R.likeness_text(like, 0.71, [16, 64])
+    text = G.likeness_text(like, 0.71, [16, 64])
     assert "k = 16: 0.96, 0.97; k = 64: 0.99, 0.85 (64 real training images: 0.71" in text
     assert "At k = 16 every seed's samples are near that mean image" in text
     assert "not past the mean-image stage" in text
     assert "At k = 64 some seed's low-diversity samples are not near the mean image" in text
     assert "k = 1024" not in text
-    assert R.likeness_text(like, 0.71, []).startswith("No width's grids are below")
+    assert G.likeness_text(like, 0.71, []).startswith("No width's grids are below")
 
 
-def test_critic_words_follow_the_curve(R):
+def test_critic_words_follow_the_curve(C):
     steps = np.arange(10, 110, 10)
     near = np.array([[2, 40, 20, 5, 1.5, 0.9, 0.6, 0.5, 0.4, 0.3],
                      [2, 40, 20, 5, 1.2, 0.8, 0.6, 0.5, 0.4, 0.5]])
-    text, is_near = R._critic_words(64, steps, near, "k")
+    text, is_near = C._critic_words(64, steps, near, "k")
     assert is_near and "below 1 from iteration 60 on and ends at 0.30–0.50 over the seeds" in text
     back = np.array([[2, 40, 10, 1, 0.7, 2, 5, 8, 10, 11.0]])
-    text, is_near = R._critic_words(256, steps, back, "k")
+    text, is_near = C._critic_words(256, steps, back, "k")
     assert not is_near and "falls from 40.0 to 0.70 at iteration 50 and rises again to 11.0" in text
-    text, is_near = R._critic_words(1024, steps, np.linspace(20, 4, 10)[None], "k")
+    text, is_near = C._critic_words(1024, steps, np.linspace(20, 4, 10)[None], "k")
     assert not is_near and text == "at k = 1024 it falls from its peak of 20.0 to 4.0"
 
 
 @pytest.mark.needs_data("mnist")
-def test_chapter_six_grids_and_critics_as_committed(R, monkeypatch):
+def test_chapter_six_grids_and_critics_as_committed(R, G, C, monkeypatch):
     """The committed cpu MNIST sweep: k = 16, 64, 256 below the diversity cut in every seed
     and near the mean image; k = 64's critic estimate near zero at the end in all 3 seeds
     while its FID is about 245, k = 256's dipping and rising again; about half of the fall
@@ -101,13 +118,13 @@ def test_chapter_six_grids_and_critics_as_committed(R, monkeypatch):
     view = sweep.sweep_view("mnist_mlp", "cpu")
     if not view.complete:
         pytest.skip("the committed cpu MNIST sweep is not in this checkout")
-    div = R.grid_diversity(view)
-    low, high = R.collapsed_widths(div)
+    div = G.grid_diversity(view)
+    low, high = G.collapsed_widths(div)
     assert (low, high) == ([16, 64, 256], [1024, 2048])
-    like, real = R.mean_image_likeness(view)
-    assert min(min(like[k]) for k in low) > R.MEAN_LIKE_CUT > max(max(like[k]) for k in high)
+    like, real = G.mean_image_likeness(view)
+    assert min(min(like[k]) for k in low) > G.MEAN_LIKE_CUT > max(max(like[k]) for k in high)
     assert 0.6 < real < 0.8
-    critic = R.critic_reading(view)
+    critic = C.critic_reading(view)
     assert "at k = 64 it falls from its peak of 40.6 to below 1 from iteration 410 on and " \
            "ends at 0.32–0.53 over the seeds" in critic
     assert "at k = 256 it falls from 38.5 to 0.67 at iteration 190 and rises again to 10.5" \

@@ -32,8 +32,10 @@ below; each module holds one kind of section:
   :func:`concurrency_text`) and on which device and threads (:func:`run_device`,
   :func:`threads_note`). The arithmetic it reads is in :mod:`..cost`.
 - :mod:`.readings`: the closing readings (:func:`run_reading`, :func:`image_reading`,
-  :func:`glue_readings`) and the sample grids' diversity (:func:`grid_diversity`,
-  :data:`COLLAPSE_CUT`).
+  :func:`glue_readings`).
+- :mod:`.grids`: the sample grids' diversity (:func:`grid_diversity`, :data:`COLLAPSE_CUT`)
+  and likeness to the mean image; :mod:`.critic_curves`: chapter 6's reading of the
+  critics' Wasserstein estimates.
 - :mod:`._types`: ``Views``, the type the section functions take.
 """
 
@@ -48,8 +50,9 @@ from .device_hours import (
     threads_note,
 )
 from .figure_glue import curve_figures, curve_note, glue_fig1, glue_figures
+from .grids import COLLAPSE_CUT, grid_diversity
 from .parameters import check_overrides, load_views
-from .readings import COLLAPSE_CUT, glue_readings, grid_diversity, image_reading, run_reading
+from .readings import glue_readings, image_reading, run_reading
 from .result_tables import curve_tables, kid_table
 from .stored import (
     pending,

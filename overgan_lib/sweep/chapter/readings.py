@@ -1,10 +1,9 @@
 """A sweep chapter's closing reading, in plain words from its verdicts: chapter 6's
 :func:`run_reading` (with how much of FID's fall lies between the grids below the diversity
-cut and the others, :func:`fall_split`), and for the image sweeps the sample grids'
-diversity (:func:`grid_diversity`, collapsed below :data:`COLLAPSE_CUT` in most seeds:
-:func:`collapsed_widths`) and :func:`image_reading`. Chapter 6 also reads how close its
-grids are to the training images' mean image (:func:`mean_image_likeness`,
-:func:`likeness_text`) and its critics' Wasserstein estimates (:func:`critic_reading`)."""
+cut and the others, :func:`fall_split`) and, for the image sweeps, :func:`image_reading`,
+which reads the sample grids' diversity (:mod:`.grids`). Chapter 6 also reads its grids'
+likeness to the mean image (:mod:`.grids`) and its critics' Wasserstein estimates
+(:mod:`.critic_curves`)."""
 
 from __future__ import annotations
 
@@ -17,6 +16,7 @@ from ..claims import sweep_verdicts
 from ..matrices import width_matrix
 from ..view import SweepView
 from ._types import Views
+from .grids import COLLAPSE_CUT, collapsed_widths, grid_diversity
 
 # "Mostly" in :func:`run_reading`: more than this share of the fall of mean FID from the
 # narrowest width to the widest lies between the two groups of grids (a wording rule).
@@ -162,191 +162,6 @@ def run_reading(view: SweepView, collapsed: list[int], varied: list[int],
                      f"profile's iterations, so none of this says how {figure}'s trained models "
                      f"compare; that needs the paper profile{also}.")
     return " ".join(parts)
-
-
-# A sample grid counts as collapsed below this fraction of the real images' diversity
-# (:func:`...summaries.sample_diversity` after 4x4 block averaging), in every sweep chapter
-# (chapter 6 reads it from here): a choice made by eye, not a calibrated test.
-COLLAPSE_CUT = 0.5
-
-
-def _grids(view: SweepView) -> tuple[np.ndarray, dict[int, list[np.ndarray]]]:
-    """64 real training images (n, H, W, C) and, per varied width, the 64 tiles of every
-    stored run's sample grid in seed order (n, H, W, 3: grey grids are read as RGB), on the
-    grids' grey-level scale."""
-    from PIL import Image
-
-    from ...data import CARDS
-    from ...metrics.reference import reference_subset
-    from ...summaries import grid_tiles
-    from ...train import grid_path
-    from ..matrices import varied_side
-
-    side = varied_side(view.configs)
-    dataset = view.configs[0].dataset
-    size = CARDS[dataset].resolution
-    real = np.asarray(reference_subset(dataset, "train", 64), float)
-    real = np.moveaxis(real, 1, -1) if real.ndim == 4 else real
-    out: dict[int, list[np.ndarray]] = {}
-    for c, r in sorted(zip(view.configs, view.recs, strict=True), key=lambda cr: cr[0].seed):
-        path = grid_path(c, view.profile)
-        if r is None or not path.exists():
-            continue
-        img = np.asarray(Image.open(path).convert("RGB" if real.ndim == 4 else "L"), float)
-        out.setdefault(int(getattr(c, side)), []).append(grid_tiles(img, 8, size))
-    return real, dict(sorted(out.items()))
-
-
-def grid_diversity(view: SweepView) -> dict[int, list[float]]:
-    """Per varied width, the diversity of every stored run's sample grid (seed order) as a
-    fraction of the same number for 64 real training images: the per-pixel standard deviation
-    across the 64 samples after averaging 4x4 pixel blocks. Near 0: one repeated image."""
-    from ...summaries import sample_diversity
-
-    real, grids = _grids(view)
-    base = sample_diversity(real, block=4)
-    return {k: [sample_diversity(t, 4) / base for t in ts] for k, ts in grids.items()}
-
-
-def collapsed_widths(div: dict[int, list[float]]) -> tuple[list[int], list[int]]:
-    """(collapsed, varied) widths of :func:`grid_diversity`'s ``div``: a width is collapsed
-    when most of its seeds' grids are below :data:`COLLAPSE_CUT` (a tie is not most)."""
-    collapsed = [k for k, ds in div.items() if 2 * sum(d < COLLAPSE_CUT for d in ds) > len(ds)]
-    return collapsed, [k for k in div if k not in collapsed]
-
-
-# A grid counts as near the training images' mean image when the median correlation of its
-# samples with that image (:func:`mean_image_likeness`) is above this: chosen by eye, like
-# :data:`COLLAPSE_CUT` (64 real MNIST digits score 0.70 on the same measure).
-MEAN_LIKE_CUT = 0.9
-
-
-def _mean_correlation(images: np.ndarray, mean: np.ndarray) -> float:
-    """Median over ``images`` (n, H, W, C) of each one's correlation with ``mean`` (H, W, C
-    or H, W, 1: a grey mean against RGB copies of grey images), both after averaging 4x4
-    pixel blocks (as :func:`grid_diversity`)."""
-    n, h, w = images.shape[:3]
-    mean = np.broadcast_to(mean, images.shape[1:])
-    blocks = lambda x: x.reshape(len(x), h // 4, 4, w // 4, 4, -1).mean((2, 4)).reshape(  # noqa: E731
-        len(x), -1)
-    a, m = blocks(images), blocks(mean[None])[0]
-    a = (a - a.mean(1, keepdims=True)) / a.std(1, keepdims=True)
-    return float(np.median(a @ ((m - m.mean()) / m.std()) / a.shape[1]))
-
-
-def mean_image_likeness(view: SweepView) -> tuple[dict[int, list[float]], float]:
-    """How close the samples are to the training split's mean image: per varied width, for
-    every stored run's sample grid (seed order), the median over its 64 samples of a sample's
-    correlation with the mean of all training images (4x4 block averages); and the same
-    number for 64 real training images. Near 1: every sample is the blurred mean image, a
-    generator not past the mean-image stage."""
-    from ...data import load_uint8
-
-    real, grids = _grids(view)
-    mean = np.moveaxis(load_uint8(view.configs[0].dataset, "train").mean(0, dtype=float), 0, -1)
-    return ({k: [_mean_correlation(t, mean) for t in ts] for k, ts in grids.items()},
-            _mean_correlation(real, mean))
-
-
-def likeness_text(like: dict[int, list[float]], real: float, low: list[int],
-                  name: str = "k") -> str:
-    """What the low-diversity widths ``low`` are, from :func:`mean_image_likeness`'s
-    ``like`` and ``real``: near the mean image in every seed's grid
-    (:data:`MEAN_LIKE_CUT`), i.e. not past the mean-image stage; or not, so low diversity
-    there is collapse onto some other image or few images. Plain text for glue."""
-    if not low:
-        return "No width's grids are below the diversity cut at this profile."
-    near = [k for k in low if k in like and min(like[k]) > MEAN_LIKE_CUT]
-    other = [k for k in low if k in like and k not in near]
-    vals = "; ".join(f"{name} = {k}: " + ", ".join(f"{v:.2f}" for v in like[k])
-                     for k in low if k in like)
-    ks = lambda ws: ", ".join(str(k) for k in ws)  # noqa: E731
-    parts = [f"Median correlation of a sample with the mean of all training images, per seed's "
-             f"grid: {vals} (64 real training images: {real:.2f}; we call a grid near the "
-             f"mean image above {MEAN_LIKE_CUT:g}, a cut chosen by eye)."]
-    if near:
-        parts.append(f"At {name} = {ks(near)} every seed's samples are near that mean image: "
-                     "these generators are not past the mean-image stage (one blurred average "
-                     "image, varied by noise), rather than collapsed onto a few real-looking "
-                     "images.")
-    if other:
-        parts.append(f"At {name} = {ks(other)} some seed's low-diversity samples are not near "
-                     "the mean image: look at the grids for what they repeat.")
-    return " ".join(parts)
-
-
-# Wording rules of :func:`critic_reading` for the critic's Wasserstein estimate (the data's
-# units): below W_NEAR_ZERO it is "near zero"; a curve that ends at least W_RECOVERED times
-# its lowest point after its peak "rose again". Both chosen by eye for chapter 6's curves.
-W_NEAR_ZERO = 1.0
-W_RECOVERED = 3.0
-
-
-def critic_curves(view: SweepView) -> dict[int, tuple[np.ndarray, np.ndarray]]:
-    """Per varied width: (steps, seeds x steps) of the critic's Wasserstein estimate
-    (``curves["w_dist"]``) of its completed runs, cut to the shortest run's length."""
-    from ..matrices import varied_side
-
-    side = varied_side(view.configs)
-    out: dict[int, tuple[np.ndarray, np.ndarray]] = {}
-    for w in sorted({int(getattr(c, side)) for c in view.configs}):
-        runs = [r for c, r in zip(view.configs, view.recs, strict=True)
-                if r is not None and getattr(c, side) == w and r["status"] == "completed"]
-        if runs:
-            n = min(len(r["curve_steps"]) for r in runs)
-            out[w] = (np.asarray(runs[0]["curve_steps"][:n]),
-                      np.stack([np.asarray(r["curves"]["w_dist"][:n], float) for r in runs]))
-    return out
-
-
-def _critic_words(w: int, steps: np.ndarray, W: np.ndarray, name: str) -> tuple[str, bool]:
-    """One width's part of :func:`critic_reading` and whether its estimate ends near zero in
-    every seed."""
-    m = W.mean(0)
-    peak = int(np.argmax(m))
-    low = peak + int(np.argmin(m[peak:]))
-    end = W[:, -1]
-    span = f"{end.min():.2f}–{end.max():.2f}" if len(end) > 1 else f"{end[0]:.2f}"
-    if (end < W_NEAR_ZERO).all():
-        above = np.flatnonzero(m >= W_NEAR_ZERO)
-        since = int(steps[above[-1] + 1]) if len(above) else int(steps[0])
-        return (f"at {name} = {w} it falls from its peak of {m[peak]:.1f} to below "
-                f"{W_NEAR_ZERO:g} from iteration {since:,} on and ends at {span} over the "
-                f"seeds", True)
-    if low < len(m) - 1 and m[-1] >= W_RECOVERED * m[low]:
-        return (f"at {name} = {w} it falls from {m[peak]:.1f} to {m[low]:.2f} at iteration "
-                f"{int(steps[low]):,} and rises again to {m[-1]:.1f} at the end", False)
-    return f"at {name} = {w} it falls from its peak of {m[peak]:.1f} to {m[-1]:.1f}", False
-
-
-def critic_reading(view: SweepView) -> str:
-    """What the critic's Wasserstein estimate did per width (:func:`critic_curves`, mean over
-    seeds as chapter 6's figure draws it): from its peak to the end, or to a low it rose
-    again from (:data:`W_RECOVERED`); where it ends near zero in every seed
-    (:data:`W_NEAR_ZERO`), beside the width's mean final FID, and why near zero beside a
-    high FID means the generator gets little signal. Plain text for glue."""
-    from ..matrices import width_name
-
-    name = width_name(view.configs)
-    k, F = width_matrix(view.configs, view.recs, "fid_train")
-    fid = {int(w): float(np.nanmean(r)) for w, r in zip(k, F, strict=True)
-           if np.isfinite(r).any()}
-    curves = critic_curves(view)
-    words = [_critic_words(w, s, W, name) for w, (s, W) in curves.items()]
-    if not words:
-        return "No completed run stored a critic curve at this profile."
-    near = [w for w, (_, z) in zip(curves, words, strict=True) if z]
-    text = ("Mean over seeds, the critic's estimate: " + "; ".join(t for t, _ in words) + ".")
-    if near:
-        text += (
-            " A critic whose estimate ends near zero while the mean FID is "
-            + ", ".join(f"{fid[w]:.1f} ({name} = {w})" for w in near if w in fid)
-            + " barely tells the samples from the data: for a linear critic D, samples equal "
-            "to the data's mean image score exactly zero, as E[D(x)] = D(E[x]). So the "
-            "generator gets little signal from it: what this budget measures at such a width "
-            "is not simply a slower rate of learning, and these runs cannot say whether more "
-            "iterations would move it.")
-    return text
 
 
 def image_reading(view: SweepView) -> str:
