@@ -8,6 +8,8 @@
 #   make test                     ruff, pytest, smoke execution of every chapter, jb build -W,
 #                                 then the headless-Chromium check of every rendered page
 #   make browser-check            only the browser check of the existing _build/html
+#   make test-h200-versions       the device sessions' tests under the lent H200's versions
+#                                 (tools/h200_versions.txt; Python 3.12, CPU; a 5 GB venv)
 
 PROFILE ?= cpu
 SEED ?= 0
@@ -31,7 +33,8 @@ PAGES := $(filter-out $(addprefix book/,$(addsuffix .md,$(NOTEBOOKS))),$(wildcar
 # The repository URL of _config.yml (source/edit/launch links point there).
 REPO_URL := $(shell sed -n 's/^  url: *//p' _config.yml | head -n 1)
 
-.PHONY: book gpu-book test lint check execute chapter _run venv clean browser-check
+.PHONY: book gpu-book test lint check execute chapter _run venv clean browser-check \
+	test-h200-versions h200-python
 
 venv: $(STAMP)
 
@@ -95,6 +98,39 @@ test: lint
 # per page under _build/screenshots.
 browser-check: $(STAMP)
 	$(BIN)/python -m overgan_lib.browser_check $(BUILD)/html --screenshots $(BUILD)/screenshots
+
+# The code the device sessions run (tools/gpu_session.py: training, FID, the benches) under the
+# lent H200's torch, torchvision, NumPy and SciPy, on this CPU: the pinned torch here is newer,
+# and a call it accepts but the device's rejects would cost device time to find.
+# The first Python 3.12 that runs: python3.12 on the PATH, else one pyenv installed (its shim
+# alone fails where pyenv's global version is another).
+H200_PYTHON ?= $(shell for p in python3.12 $$HOME/.pyenv/versions/3.12*/bin/python3.12; do \
+	$$p -c 'import sys; assert sys.version_info[:2] == (3, 12)' 2>/dev/null && echo $$p && \
+	break; done)
+H200_VENV ?= .venv-h200
+H200_TESTS := tests/test_gpu_session.py tests/test_runner.py tests/test_train.py \
+	tests/test_fid.py tests/test_frechet.py
+H200_STAMP := $(H200_VENV)/.overgan-installed
+
+$(H200_STAMP): pyproject.toml tools/h200_versions.txt
+	@test -n "$(H200_PYTHON)" || { echo "no Python 3.12 found (the device's is 3.12.3): give \
+	one, e.g. make test-h200-versions H200_PYTHON=/path/to/python3.12"; exit 2; }
+	@test -x $(H200_VENV)/bin/python || $(H200_PYTHON) -m venv $(H200_VENV)
+	$(H200_VENV)/bin/python -m pip install --quiet -c tools/h200_versions.txt \
+		torch torchvision numpy scipy
+	$(H200_VENV)/bin/python -m pip install --quiet -c tools/h200_versions.txt -e ".[book,dev]"
+	@touch $@
+
+h200-python:
+	@echo $(H200_PYTHON)
+
+test-h200-versions: $(H200_STAMP)
+	@$(H200_VENV)/bin/python -c "import sys, torch, torchvision, numpy, scipy; \
+	print('H200 versions on the CPU: python', sys.version.split()[0], 'torch', \
+	torch.__version__, 'torchvision', torchvision.__version__, 'numpy', numpy.__version__, \
+	'scipy', scipy.__version__)"
+	PATH=$(abspath $(H200_VENV))/bin:$$PATH $(H200_VENV)/bin/python -m pytest -q \
+		-p no:cacheprovider $(H200_TESTS)
 
 clean:
 	rm -rf $(BUILD)

@@ -319,3 +319,22 @@ def test_a_command_past_its_deadline_or_a_killed_call_still_returns_what_finishe
         assert "weight pieces left for fetch" in log
     else:  # nothing runs after SIGKILL: the pack after the first command is what is left
         assert proc.returncode == -9
+
+
+def test_h200_version_pins_are_the_images_versions():
+    """`make test-h200-versions` pins tools/h200_versions.txt; those pins are the versions
+    tools/h200_packages.txt's header records for the image, and the Makefile tests under
+    Python 3.12 by default (the image's is 3.12.3)."""
+    import re
+
+    pins = dict(re.findall(r"^([a-z]+)==(\S+)$",
+                           (REPO / "tools" / "h200_versions.txt").read_text(), re.M))
+    header = "".join(line for line in (REPO / "tools" / "h200_packages.txt").read_text()
+                     .splitlines() if line.startswith("#"))
+    image = dict(re.findall(r"\b(python|torch|torchvision|numpy|scipy) (\d[\w.]*)", header))
+    assert set(pins) == {"torch", "torchvision", "numpy", "scipy"}
+    assert pins == {name: image[name] for name in pins}
+    makefile = (REPO / "Makefile").read_text()
+    wanted = re.search(r"^H200_PYTHON \?= .*?python(\S+);", makefile, re.M).group(1)
+    assert image["python"].startswith(wanted + ".")
+    assert f"sys.version_info[:2] == ({wanted.replace('.', ', ')})" in makefile
