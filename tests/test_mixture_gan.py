@@ -145,9 +145,9 @@ def test_bad_input_is_one_line():
         (lambda: mx.loss(TARGET[None], torch.zeros(1, 3, dtype=torch.float64), TARGET),
          "(1, 3)"),
         (lambda: lv.width_answer([1, 4], [np.zeros(9)] * 2, np.ones(9)), "k=2"),
-        (lambda: lv.width_answer([2, 4], [np.zeros(9)], np.ones(9)), "2 widths but 1 per-cell"),
+        (lambda: lv.width_answer([2, 4], [np.zeros(9)], np.ones(9)), "2 widths but 1 per-start"),
         (lambda: lv.d_steps_answer([2, 5], [np.zeros(9)] * 2), "d_steps=[2, 5]"),
-        (lambda: lv.cell_se(np.zeros(1)), "at least 2 cells"),
+        (lambda: lv.start_se(np.zeros(1)), "at least 2 starts"),
         (lambda: lv.cell_vector(np.zeros((2, 3))), "(2, 3)"),
         (lambda: lv.persistent(np.zeros(3), np.zeros(2), 1, 10), "differ in shape"),
         (lambda: profiles.settings("li2018", "smoke", targets=[0.5, 0.5]), "targets="),
@@ -341,23 +341,44 @@ def _cells(*values):
     return np.array(values, dtype=float)
 
 
-def test_compare_cells_is_paired_over_cells():
+def test_compare_starts_is_paired_over_starts():
     a = np.linspace(0.0, 0.5, 90)  # strong cell effects: 0% to 50%
-    assert lv.compare_cells(a, a + 0.06) == "higher"  # the same shift in every cell
-    assert lv.compare_cells(a + 0.06, a) == "lower"
-    assert lv.compare_cells(a, a + 0.03) == "same"  # below MIN_DIFF
+    assert lv.compare_starts(a, a + 0.06) == "higher"  # the same shift in every cell
+    assert lv.compare_starts(a + 0.06, a) == "lower"
+    assert lv.compare_starts(a, a + 0.03) == "same"  # below MIN_DIFF
     # +6 points on average, carried by a third of the cells: 1,800 independent runs would
     # call it higher (binomial 2 SE ~ 3 points); paired over the 90 cells it is noise.
     base = np.full(90, 0.5)
     b = np.r_[np.full(30, 1.0), np.full(60, 0.34)]
     diff, se = lv.paired_difference(base, b)
     assert diff == pytest.approx(0.06) and 2 * se > diff
-    assert lv.compare_cells(base, b) == "same"
-    assert lv.cell_se(_cells(0.2, 0.2, 0.2)) == pytest.approx(0.0, abs=1e-15)
-    with pytest.raises(ParameterError, match="same cells"):
+    assert lv.compare_starts(base, b) == "same"
+    assert lv.start_se(_cells(0.2, 0.2, 0.2)) == pytest.approx(0.0, abs=1e-15)
+    with pytest.raises(ParameterError, match="same starts"):
         lv.paired_difference(a, a[:-1])
     with pytest.raises(ParameterError, match="outside"):
-        lv.compare_cells(a, a + 0.6)
+        lv.compare_starts(a, a + 0.6)
+
+
+def test_starts_pool_a_cell_and_its_mirror():
+    """Cells (i, j) and (j, i) are one start: a start's rate is their mean, the mean over
+    starts is the mean over separated cells, and the standard error is clustered by start.
+    Clustered by cell, a map whose mirrors agree would count each start twice and give a
+    standard error about 1/sqrt(2) of the right one."""
+    rng = np.random.default_rng(0)
+    G = 10
+    upper = np.triu(rng.uniform(0, 1, (G, G)), 1)
+    m = upper + upper.T  # every start has the same rate in both orders
+    v = lv.start_vector(m)
+    assert v.shape == (lv.distinct_starts(G),)
+    assert np.array_equal(v, m[np.triu_indices(G, 1)])
+    assert v.mean() == pytest.approx(lv.cell_vector(m).mean())
+    by_cell = lv.cell_vector(m).std(ddof=1) / np.sqrt(G * (G - 1))
+    assert lv.start_se(v) / by_cell == pytest.approx(np.sqrt(2), rel=0.02)
+    # which of the two cells carries a start's successes does not matter
+    lower = np.tril(m)
+    assert np.allclose(lv.start_vector(lower), lv.start_vector(m) / 2)
+    assert np.allclose(lv.start_vector(lower), lv.start_vector(lower.T))
 
 
 def test_persistent_needs_the_outcome_held_over_the_last_fifth():

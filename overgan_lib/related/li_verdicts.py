@@ -6,12 +6,13 @@ the stored li2018 results stale). :func:`study_verdicts` assembles every verdict
 and :func:`claim_check` is the status page's check of the paper's two claims; both are built
 from the same rules:
 
-* rates are compared **paired over grid cells** (:func:`compare_cells`): every configuration
-  runs the same cells, so the standard error is that of the mean per-cell difference (clustered
-  by cell; no independence between the runs of one cell is assumed, whether or not the rate
-  varies from cell to cell beyond binomial noise: :func:`spread_ratio` says how much it does);
 * cells (i, j) and (j, i) are the same start with the means relabelled (:func:`pooled_cells`,
-  :func:`distinct_starts`);
+  :func:`distinct_starts`), so a start's rate is the mean of its two cells (:func:`start_vector`);
+* rates are compared **paired over starts** (:func:`compare_starts`): every configuration runs
+  the same starts, so the standard error is that of the mean per-start difference (clustered by
+  start; no independence between the runs of one start, in either of its cells, is assumed,
+  whether or not the rate varies from cell to cell beyond binomial noise: :func:`spread_ratio`
+  says how much it does);
 * a failure mode counts only when its runs are at least :data:`MIN_SHARE` of the runs and have
   held that outcome over at least the last :data:`PERSIST_FRAC` of the run (outcomes are
   snapshots: merged means can separate again).
@@ -94,38 +95,48 @@ def cell_vector(cell_rates: np.ndarray) -> np.ndarray:
     return cell_rates[separated_mask(len(cell_rates))]
 
 
-def cell_se(rates: np.ndarray) -> float:
-    """Standard error of the mean of per-cell rates (C,): clustered by cell."""
+def start_vector(cell_rates: np.ndarray) -> np.ndarray:
+    """The per-start rates of a (G, G) map as a flat (S,) vector, S = G (G - 1) / 2: each
+    separated start (i < j) has the mean of its two cells (i, j) and (j, i)
+    (:func:`pooled_cells`). Its mean is the mean over the separated cells."""
+    m = pooled_cells(cell_rates)
+    return m[np.triu_indices(len(m), 1)]
+
+
+def start_se(rates: np.ndarray) -> float:
+    """Standard error of the mean of per-start rates (S,): clustered by start."""
     rates = np.asarray(rates, dtype=float)
     if rates.ndim != 1 or len(rates) < 2:
-        raise ParameterError(f"{rates.shape} per-cell rates; give a vector of at least 2 cells")
+        raise ParameterError(f"{rates.shape} per-start rates; give a vector of at least 2 "
+                             "starts")
     return float(rates.std(ddof=1) / np.sqrt(len(rates)))
 
 
 def paired_difference(a: np.ndarray, b: np.ndarray) -> tuple[float, float]:
-    """(mean of b - a, its standard error) over cells, for per-cell rates of the same cells."""
+    """(mean of b - a, its standard error) over starts, for per-start rates of the same
+    starts (:func:`start_vector`)."""
     a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
     if a.shape != b.shape:
-        raise ParameterError(f"per-cell rates of shapes {a.shape} and {b.shape}; give the "
-                             "same cells for both")
+        raise ParameterError(f"per-start rates of shapes {a.shape} and {b.shape}; give the "
+                             "same starts for both")
     diff = b - a
-    return float(diff.mean()), cell_se(diff)
+    return float(diff.mean()), start_se(diff)
 
 
 def difference_counts(diff: float, se: float, min_diff: float = MIN_DIFF, z: float = Z) -> bool:
-    """Does a mean per-cell difference ``diff`` with standard error ``se`` count: beyond both
-    ``min_diff`` and ``z`` standard errors (the rule of :func:`compare_cells`)?"""
+    """Does a mean per-start difference ``diff`` with standard error ``se`` count: beyond
+    both ``min_diff`` and ``z`` standard errors (the rule of :func:`compare_starts`)?"""
     return abs(diff) > max(min_diff, z * se)
 
 
-def compare_cells(a: np.ndarray, b: np.ndarray, min_diff: float = MIN_DIFF,
-                  z: float = Z) -> str:
+def compare_starts(a: np.ndarray, b: np.ndarray, min_diff: float = MIN_DIFF,
+                   z: float = Z) -> str:
     """'higher', 'lower' or 'same': is the success rate b above or below a?
 
-    ``a`` and ``b`` are per-cell success rates over the same cells (C,). A difference counts
-    when the mean per-cell difference exceeds both ``min_diff`` and ``z`` standard errors of
-    that mean (paired over cells: the cell effects cancel, and no independence between the
-    runs of one cell is assumed).
+    ``a`` and ``b`` are per-start success rates over the same starts (S,,
+    :func:`start_vector`). A difference counts when the mean per-start difference exceeds
+    both ``min_diff`` and ``z`` standard errors of that mean (paired over starts: the start
+    effects cancel, and no independence between the runs of one start is assumed).
     """
     for name, v in (("a", a), ("b", b)):
         v = np.asarray(v, dtype=float)
@@ -155,15 +166,16 @@ def runs_of_separated_cells(x: np.ndarray) -> np.ndarray:
     return x[separated_mask(x.shape[0])].reshape(-1)
 
 
-def verdict_optimal(rate: float, cells: int) -> str:
+def verdict_optimal(rate: float, starts: int) -> str:
     """Claim: optimal-discriminator dynamics converge from every start with separated means.
 
-    ``rate`` is the share of the ``cells`` separated starts that succeed at T and have held
-    success over the last :data:`PERSIST_FRAC` of the run. The verdict is about these starts,
-    this step size and this horizon only.
+    ``rate`` is the share of the ``starts`` separated starts (counted in both orders or not:
+    the rate is the same) that succeed at T and have held success over the last
+    :data:`PERSIST_FRAC` of the run. The verdict is about these starts, this step size and this
+    horizon only.
     """
-    if cells <= 0:
-        raise ParameterError(f"cells={cells!r} must be positive (no separated starting cells)")
+    if starts <= 0:
+        raise ParameterError(f"starts={starts!r} must be positive (no separated starts)")
     if rate >= 1.0:
         return "reproduced"
     return "partly reproduced" if rate >= PARTLY_OPT else "not reproduced"
@@ -175,13 +187,14 @@ def verdict_first_order(fo_cells: np.ndarray, opt_cells: np.ndarray, merged: flo
     """Claim: first-order dynamics fail *where the optimal ones succeed*, by means merging or
     intervals degenerating.
 
-    ``fo_cells`` and ``opt_cells`` are per-cell success rates at T over the same cells;
+    ``fo_cells`` and ``opt_cells`` are per-start success rates at T over the same starts
+    (:func:`start_vector`);
     ``merged`` and ``degenerate`` are the shares of first-order runs that end in that mode and
     hold it (:func:`persistent`). ``optimal`` is the optimal claim's verdict
     (:func:`verdict_optimal`; by default that rule applied to ``opt_cells``' mean). The claim's
     premise is that the optimal discriminator succeeds, so the first-order claim is never rated
     above the optimal one. Reproduced when the optimal claim is, first-order success is lower
-    (:func:`compare_cells`) *and* substantially so (below ``fail_frac`` times the optimal
+    (:func:`compare_starts`) *and* substantially so (below ``fail_frac`` times the optimal
     rate), and both modes reach ``min_share``; partly when lower and one mode does, or both do
     but the optimal claim is only partly reproduced or the failure is not substantial;
     otherwise not reproduced.
@@ -190,7 +203,7 @@ def verdict_first_order(fo_cells: np.ndarray, opt_cells: np.ndarray, merged: flo
         optimal = verdict_optimal(float(np.mean(opt_cells)), len(np.asarray(opt_cells)))
     if optimal not in ("reproduced", "partly reproduced", "not reproduced"):
         raise ParameterError(f"optimal={optimal!r}; give a verdict_optimal verdict")
-    lower = compare_cells(opt_cells, fo_cells) == "lower"
+    lower = compare_starts(opt_cells, fo_cells) == "lower"
     modes = sum(share >= min_share for share in (merged, degenerate))
     if not lower or modes == 0 or optimal == "not reproduced":
         return "not reproduced"
@@ -218,13 +231,13 @@ def merge_possible(grid_x: np.ndarray, targets: np.ndarray, runs: int,
 
 def _check_lengths(name: str, values: list, cells: list) -> None:
     if len(values) != len(cells):
-        raise ParameterError(f"{len(values)} {name} but {len(cells)} per-cell rate vectors; "
+        raise ParameterError(f"{len(values)} {name} but {len(cells)} per-start rate vectors; "
                              "give one per value")
 
 
 def _monotone(order: list[np.ndarray]) -> bool:
-    """False when a later entry is significantly below an earlier one (compare_cells)."""
-    return not any(compare_cells(a, b) == "lower"
+    """False when a later entry is significantly below an earlier one (compare_starts)."""
+    return not any(compare_starts(a, b) == "lower"
                    for i, a in enumerate(order) for b in order[i + 1:])
 
 
@@ -238,8 +251,8 @@ def width_answer(widths: list[int], cells: list[np.ndarray], opt_cells: np.ndarr
                  base: int = 2) -> dict[str, Any]:
     """Does a wider discriminator (more intervals) change first-order success vs k = ``base``?
 
-    ``cells[i]`` holds the per-cell success rates of width ``widths[i]`` (same cells for all).
-    Every width above ``base`` is compared with ``base`` (:func:`compare_cells`): ``raises_at``,
+    ``cells[i]`` holds the per-start success rates of width ``widths[i]`` (same starts for all).
+    Every width above ``base`` is compared with ``base`` (:func:`compare_starts`): ``raises_at``,
     ``lowers_at`` and ``same_at`` list the widths that raise, lower or do not clearly change
     success. The decision, ``effect``, is the comparison at the **widest** width, fixed before
     looking at the rates (so it is symmetric and not the best width picked after the fact):
@@ -264,13 +277,13 @@ def width_answer(widths: list[int], cells: list[np.ndarray], opt_cells: np.ndarr
                 "vs_optimal": NOT_TESTED, "below_optimal_everywhere": None, "monotone": None,
                 "verdict": NOT_TESTED}
     word = {"higher": "raises success", "lower": "lowers success", "same": "no clear effect"}
-    cmp = {i: compare_cells(c0, cells[i]) for i in wider}
+    cmp = {i: compare_starts(c0, cells[i]) for i in wider}
     at = {c: [int(widths[i]) for i in wider if cmp[i] == c] for c in ("higher", "lower", "same")}
     best = max(wider, key=lambda i: rates[i])
     widest = wider[-1]
     effect = word[cmp[widest]]
     vs = {i: {"lower": "below", "same": "same", "higher": "above"}[
-        compare_cells(opt_cells, cells[i])] for i in wider}
+        compare_starts(opt_cells, cells[i])] for i in wider}
     below_all = all(v == "below" for v in vs.values())
     order = [cells[i] for i in sorted(range(len(widths)), key=lambda i: widths[i])
              if widths[i] >= base]
@@ -297,9 +310,9 @@ def width_answer(widths: list[int], cells: list[np.ndarray], opt_cells: np.ndarr
 def d_steps_answer(d_steps: list[int], cells: list[np.ndarray]) -> dict[str, Any]:
     """How does the number of D steps per G step change first-order success vs one D step?
 
-    ``cells[i]`` holds the per-cell success rates with ``d_steps[i]`` D steps. ``rows`` gives
+    ``cells[i]`` holds the per-start success rates with ``d_steps[i]`` D steps. ``rows`` gives
     every d with its rate and its word against d = 1 ('raises' / 'lowers' / 'does not clearly
-    change', compare_cells); ``raises_at`` and ``lowers_at`` list the d that raise or lower
+    change', compare_starts); ``raises_at`` and ``lowers_at`` list the d that raise or lower
     success. The decision, ``effect``, is the word at the **largest** d, fixed before looking at
     the rates (symmetric: one d that raises does not outvote the others); ``best_d`` (the d > 1
     with the highest rate, the fewest steps on a tie) is description only. ``monotone`` is
@@ -313,7 +326,7 @@ def d_steps_answer(d_steps: list[int], cells: list[np.ndarray]) -> dict[str, Any
     c1 = cells[d_steps.index(1)]
     word = {"higher": "raises", "lower": "lowers", "same": "does not clearly change"}
     rows = [{"d": int(d_steps[i]), "rate": float(np.mean(cells[i])),
-             "word": word[compare_cells(c1, cells[i])] if d_steps[i] != 1 else "(base)"}
+             "word": word[compare_starts(c1, cells[i])] if d_steps[i] != 1 else "(base)"}
             for i in order]
     more = [r for r in rows if r["d"] > 1]
     if not more:
@@ -378,12 +391,12 @@ def start_in_tolerance(grid_x: np.ndarray, targets: np.ndarray, tol: float) -> n
 
 def rule_comparisons(R: dict[str, Any]) -> list[tuple[str, float, float]]:
     """Every paired comparison the chapter's rules make on a stored study ``R``, as (label,
-    mean per-cell difference, its standard error): first-order k = 2 vs the optimal
+    mean per-start difference, its standard error): first-order k = 2 vs the optimal
     discriminator; each width above 2 vs k = 2 and vs the optimal discriminator; every pair of
     widths k >= 2 (monotonicity); each d > 1 vs d = 1; every pair of d > 1 (monotonicity)."""
-    opt = cell_vector(R["opt_codes"] == _SUCCESS)
+    opt = start_vector(R["opt_codes"] == _SUCCESS)
     k, d = np.asarray(R["k"]), np.asarray(R["d_steps"])
-    cells = {(int(k[i]), int(d[i])): cell_vector(R["fo_cell_success"][i]) for i in range(len(k))}
+    cells = {(int(k[i]), int(d[i])): start_vector(R["fo_cell_success"][i]) for i in range(len(k))}
     pairs = [("k=2 vs optimal", opt, cells[(2, 1)])]
     ws = sorted(kk for kk, dd in cells if dd == 1 and kk >= 2)
     pairs += [(f"k={w} vs k=2", cells[(2, 1)], cells[(w, 1)]) for w in ws if w > 2]
@@ -403,7 +416,7 @@ def multiplicity(comparisons: list[tuple[str, float, float]], z: float = Z,
     :func:`rule_comparisons`). Each rule tests at ``z`` standard errors (two-sided level
     2 * (1 - Phi(z))) with no correction; Bonferroni over n comparisons at the same family-wise
     level needs ``z_bonferroni`` = Phi^-1(1 - (1 - Phi(z)) / n). ``counted``: labels whose
-    difference counts by :func:`compare_cells`' rule; ``lost``: those of them that would not
+    difference counts by :func:`compare_starts`' rule; ``lost``: those of them that would not
     count at ``z_bonferroni`` (the ``min_diff`` floor applies to both)."""
     from statistics import NormalDist
 
@@ -421,8 +434,8 @@ def multiplicity(comparisons: list[tuple[str, float, float]], z: float = Z,
 def study_verdicts(R: dict[str, Any]) -> dict[str, Any]:
     """Every verdict of the chapter from a stored study ``R`` (T: its last recorded step)."""
     T = int(np.asarray(R["steps"])[-1])
-    opt_cells = cell_vector(R["opt_codes"] == _SUCCESS)
-    opt_persist = cell_vector(persistent(R["opt_codes"], R["opt_settled"], _SUCCESS, T))
+    opt_cells = start_vector(R["opt_codes"] == _SUCCESS)
+    opt_persist = start_vector(persistent(R["opt_codes"], R["opt_settled"], _SUCCESS, T))
     k, d = np.asarray(R["k"]), np.asarray(R["d_steps"])
     i_heat = int(np.flatnonzero((k == 2) & (d == 1))[0])
     codes = runs_of_separated_cells(R["fo_codes"][i_heat])
@@ -433,26 +446,27 @@ def study_verdicts(R: dict[str, Any]) -> dict[str, Any]:
             for name, code in (("merged", _MERGED), ("degenerate", _DEGENERATE))}
     held["merged"] = held["merged"] & can_merge  # merged from t = 0 is no failure of dynamics
     shares = {name: float(h.mean()) for name, h in held.items()}
-    fo_cells = cell_vector(R["fo_cell_success"][i_heat])
+    fo_cells = start_vector(R["fo_cell_success"][i_heat])
     optimal = verdict_optimal(float(opt_persist.mean()), len(opt_cells))
     w_rows = sorted(np.flatnonzero(d == 1), key=lambda i: k[i])
     d_rows = sorted(np.flatnonzero(k == 2), key=lambda i: d[i])
     widths = [int(k[i]) for i in w_rows]
     return {
         "T": T, "i_heat": i_heat, "opt_rate": float(opt_cells.mean()),
-        "opt_persistent_rate": float(opt_persist.mean()), "cells": len(opt_cells),
+        "opt_persistent_rate": float(opt_persist.mean()),
+        "cells": int(separated_mask(int(np.asarray(R["opt_codes"]).shape[0])).sum()),
         "starts": distinct_starts(int(np.asarray(R["opt_codes"]).shape[0])),
         "merged_at_start": int((~can_merge).sum()),
         "substantial": substantial(fo_cells, opt_cells),
         "optimal": optimal,
-        "fo_rate": float(fo_cells.mean()), "fo_se": cell_se(fo_cells),
+        "fo_rate": float(fo_cells.mean()), "fo_se": start_se(fo_cells),
         "fo_vs_opt": paired_difference(opt_cells, fo_cells), "persistent": shares,
         "first_order": verdict_first_order(fo_cells, opt_cells, shares["merged"],
                                            shares["degenerate"], optimal=optimal),
-        "width": (width_answer(widths, [cell_vector(R["fo_cell_success"][i]) for i in w_rows],
+        "width": (width_answer(widths, [start_vector(R["fo_cell_success"][i]) for i in w_rows],
                                opt_cells) if 2 in widths else None),
         "d_steps": d_steps_answer([int(d[i]) for i in d_rows],
-                                  [cell_vector(R["fo_cell_success"][i]) for i in d_rows]),
+                                  [start_vector(R["fo_cell_success"][i]) for i in d_rows]),
     }
 
 
