@@ -48,14 +48,17 @@ def _steps(job: dict) -> tuple[str, list[str]]:
 
 
 def test_ci_runs_the_one_entry_point_on_every_push():
-    """GitHub's CI and the project's CI share `.ci/run`, which ends in the README's `make test`."""
+    """GitHub's CI and the project's CI share `.ci/run`, which runs the README's `make test`,
+    then `make test-h200-versions` where a Python 3.12 is found."""
     ci = _load("ci.yml")
     assert "push" in ci["on"]
     runs, uses = _steps(ci["jobs"]["test"])
     assert ".ci/run" in runs.split() and "actions/checkout" in uses
     entry = (WORKFLOWS.parent.parent / ".ci" / "run").read_text().splitlines()
     commands = [line.strip() for line in entry if line.strip() and not line.startswith("#")]
-    assert commands[-1] == "make test"
+    assert "make test" in commands and "make test-h200-versions" in commands
+    assert commands.index("make test") < commands.index("make test-h200-versions")
+    assert commands[-1] == "fi"  # the H200-versions block is last: make test always runs
 
 
 def test_gpu_book_runs_on_the_gpu_runner_uploads_and_publishes():

@@ -53,6 +53,11 @@ class GraphedEngine:
         self.engine = Engine(cfg, device, capturable=capture)
         self.order = BatchStream(images, cfg.batch_size, cfg.seed, start)
         self.images = images.to(self.device)  # resident: no host-to-device copy per batch
+        # uint8 -> [-1, 1] by table, the table computed on the CPU: CUDA's true division by a
+        # scalar multiplies by its reciprocal, 1 ulp off the CPU's quotient for 111 of the 256
+        # levels, and Adam's normalised steps grow that to beyond the eager engine's batches
+        # within a few iterations (the cuda test compares the two)
+        self.levels = data.to_model_range(torch.arange(256, dtype=torch.uint8)).to(self.device)
         n, b = cfg.n_critic, cfg.batch_size
         dev = self.device
         self.z = torch.empty(n + 1, b, Z_DIM, device=dev)
@@ -84,19 +89,29 @@ class GraphedEngine:
         """One iteration from the static buffers (what the graph holds)."""
         ids = self.idx.index_select(0, self.ptr)[0]
         for c in range(self.cfg.n_critic):
-            real = data.to_model_range(self.images.index_select(0, ids[c]))
+            real = self._scaled(self.images.index_select(0, ids[c]))
             d = self.engine.critic_step(real, self.z[c], self.alpha[c])
         g = self.engine.generator_step(self.z[-1])
         self.out.copy_(torch.cat([d, g[None]]))
         self.ptr.add_(1)
 
+    def _scaled(self, batch: torch.Tensor) -> torch.Tensor:
+        """uint8 images as float in [-1, 1], bitwise :func:`overgan_lib.data.to_model_range`
+        on the CPU (a lookup in :attr:`levels`)."""
+        return self.levels.index_select(0, batch.reshape(-1).long()).view(batch.shape)
+
     def _refill(self) -> None:
-        """Copy the next ``chunk`` iterations' batch indices to the device (outside the graph)."""
+        """Copy the next ``chunk`` iterations' batch indices to the device (outside the graph).
+
+        On a GPU the copy is from pinned memory and asynchronous: from pageable memory it
+        would block the host until this engine's stream drained, once per chunk."""
         n = self.cfg.n_critic
         start = self.order.index
         rows = [torch.stack([self.order.indices(start + i * n + c) for c in range(n)])
                 for i in range(self.chunk)]
-        self.idx.copy_(torch.stack(rows))
+        host = torch.stack(rows)
+        on_gpu = self.device.type == "cuda"
+        self.idx.copy_(host.pin_memory() if on_gpu else host, non_blocking=on_gpu)
         self.ptr.zero_()
         self.left = self.chunk
 
