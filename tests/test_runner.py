@@ -620,6 +620,55 @@ def test_paper_cost_counts_training_and_evaluation(isolated, monkeypatch):
             "`overgan sweep cifar10_dcgan --profile gpu` |") in table
 
 
+def _lock_step_view(n_runs_stored=None):
+    """A cifar10_dcgan view whose 3 runs trained in lock step, with the clocks a CPU run of
+    train_many gave (3 MLP runs, 60 iterations, evaluations at 20, 40, 60): each run's
+    train_s held the other two runs' evaluations, 238.7 s in all against ~1.1 s of training."""
+    from overgan_lib.sweep.view import SweepView
+
+    cfgs = sweep.grid("cifar10", "dcgan", [8, 16, 32], [0])
+    clocks = [(132.56, 107.27), (174.07, 65.82), (174.25, 65.65)]
+    recs = []
+    for i, (c, (train_s, eval_s)) in enumerate(zip(cfgs, clocks, strict=True)):
+        stored = n_runs_stored is None or i < n_runs_stored
+        recs.append(Record("train", c.record(), {"device": "cuda:NVIDIA H200"}, {
+            "status": "completed", "steps_done": 60, "train_s": train_s, "eval_s": eval_s,
+            "iters_per_s": 60 / train_s, "runs_together": 3, "final": None, "evals": []},
+            Path("x")) if stored else None)
+    cfg = {"widths": [8, 16, 32], "iters": 60, "eval_n": 200, "workers": 1, "seeds": 1}
+    return SweepView(sweep.spec("cifar10_dcgan"), "gpu", cfg, cfgs, recs, None)
+
+
+def test_lock_step_speeds_subtract_the_other_runs_evaluations(isolated, monkeypatch):
+    """Runs trained in lock step share one clock, so each stored train_s holds the other
+    runs' evaluations (measured: 132-174 s for ~1.1 s of training). The cost table's speeds
+    subtract them and say so; a view holding part of a group shows no speed; runs trained
+    alone keep their stored speed."""
+    from overgan_lib.sweep import chapter, cost
+
+    view = _lock_step_view()
+    its = cost.speeds(view.configs, view.recs)
+    assert its == pytest.approx({8: 60 / 1.09, 16: 60 / 1.14, 32: 60 / 1.16}, rel=0.01)
+    assert max(its.values()) / min(its.values()) < 1.07  # one shared clock: about equal
+    assert all(v > 50 for v in its.values())  # the stored iters_per_s: 0.34-0.45
+    part = _lock_step_view(n_runs_stored=2)
+    assert cost.lock_step_group(part.recs) is None
+    assert cost.speeds(part.configs, part.recs) == {}
+    alone = _fig1_view()
+    assert cost.lock_step_group(alone.recs) is None
+    assert set(cost.speeds(alone.configs, alone.recs).values()) == {2.0}
+    no_eval = _lock_step_view()
+    del no_eval.recs[1].data["eval_s"]
+    assert np.isnan(cost.training_speed(no_eval.recs[0], cost.lock_step_group(no_eval.recs)))
+    shown = []
+    monkeypatch.setattr(chapter.device_hours, "display", shown.append)
+    chapter.cost_table({"cifar10_dcgan": {"gpu": view}})
+    assert "its 3 runs trained in lock step in one process and share one clock" in \
+        shown[0].data
+    assert chapter.device_hours.lock_step_note(alone) == ""
+    assert "are not shown" in chapter.device_hours.lock_step_note(part)
+
+
 def test_cost_table_gives_the_speed_spread_the_runs_threads_and_slow_narrow_widths(
         isolated, monkeypatch):
     """The cost table quotes each width's slowest and fastest run (and the hours they give),

@@ -14,17 +14,54 @@ import numpy as np
 
 from ..store import Record
 from ..train import TrainConfig
-from .matrices import run_matrix, width_matrix
+from .matrices import run_matrix
 
 # CelebA's full size and its official training partition (Liu et al., 2015): the offline
 # subset's card (:data:`overgan_lib.data.CARDS`) has only the subset's counts.
 CELEBA_IMAGES, CELEBA_OFFICIAL_TRAIN = 202_599, 162_770
 
 
+def lock_step_group(recs: list[Record | None]) -> list[Record] | None:
+    """The runs that trained in lock step in one process (``runs_together`` > 1,
+    :func:`overgan_lib.train.train_many`), where ``recs`` holds exactly that group: all
+    name the same count and there are that many. None where ``recs`` holds part of a group,
+    several groups, or none."""
+    group = [r for r in recs if r is not None and int(r.data.get("runs_together", 1)) > 1]
+    counts = {int(r["runs_together"]) for r in group}
+    return group if len(counts) == 1 and len(group) == counts.pop() else None
+
+
+def training_speed(r: Record, group: list[Record] | None) -> float:
+    """A run's generator iterations/s over its training time alone.
+
+    A run trained alone stores it (``iters_per_s``). Runs trained in lock step share one
+    clock: between two of a run's own laps the others evaluate, so its stored ``train_s``
+    also holds every other run's evaluations (``eval_s``; on a shared evaluation schedule,
+    each evaluation step of the others falls into one of its laps). Its training time is
+    ``train_s`` less the others' ``eval_s`` (their checkpoints and final sample grids, which
+    no record times, stay in). NaN for a lock-step run whose group ``recs`` did not hold
+    (:func:`lock_step_group`), where a run of the group stored no ``eval_s``, or where the
+    difference is not positive."""
+    if int(r.data.get("runs_together", 1)) <= 1:
+        return float(r["iters_per_s"])
+    others = [g.data.get("eval_s") for g in group or [] if g is not r]
+    if group is None or not any(g is r for g in group) or None in others:
+        return float("nan")
+    t = float(r["train_s"]) - sum(map(float, others))
+    return r["steps_done"] / t if t > 0 else float("nan")
+
+
+def _speed_matrix(configs: list[TrainConfig], recs: list[Record | None]
+                  ) -> tuple[np.ndarray, np.ndarray]:
+    group = lock_step_group(recs)
+    return run_matrix(configs, recs, lambda r: training_speed(r, group))
+
+
 def speeds(configs: list[TrainConfig], recs: list[Record | None]) -> dict[int, float]:
     """Mean measured generator iterations/s per varied width (training only: ``train_s``
-    excludes the evaluations and checkpoints)."""
-    k, S = width_matrix(configs, recs, "iters_per_s")
+    excludes the run's evaluations and checkpoints, and for runs trained in lock step the
+    others' evaluations too, :func:`training_speed`)."""
+    k, S = _speed_matrix(configs, recs)
     return {int(a): float(np.nanmean(s)) for a, s in zip(k, S, strict=True)
             if np.isfinite(s).any()}
 
@@ -33,7 +70,7 @@ def speed_ranges(configs: list[TrainConfig], recs: list[Record | None]
                  ) -> dict[int, tuple[float, float]]:
     """Per varied width, the slowest and the fastest run's measured iterations/s: the spread
     behind :func:`speeds`' mean (runs measured at different times on a shared machine)."""
-    k, S = width_matrix(configs, recs, "iters_per_s")
+    k, S = _speed_matrix(configs, recs)
     return {int(a): (float(np.nanmin(s)), float(np.nanmax(s))) for a, s in zip(k, S, strict=True)
             if np.isfinite(s).any()}
 

@@ -86,6 +86,24 @@ def threads_note(view: SweepView) -> str:
             f"had {mine}.")
 
 
+def lock_step_note(view: SweepView) -> str:
+    """How the speeds of runs trained in lock step were read (:func:`..cost.training_speed`):
+    their shared clock's evaluations of the other runs subtracted, or not shown where the
+    view holds only part of a group. '' where no run trained in lock step."""
+    together = [r for r in view.done if int(r.data.get("runs_together", 1)) > 1]
+    if not together:
+        return ""
+    where = f"`{view.spec.name}` [{view.profile}]"
+    if (group := cost.lock_step_group(view.recs)) is None:
+        return (f"{where}: its runs trained in lock step with runs this view does not hold, "
+                "so their speeds cannot be separated from the others' evaluations (the runs "
+                "share one clock) and are not shown.")
+    return (f"{where}: its {len(group)} runs trained in lock step in one process and share "
+            "one clock, so each run's stored training time also holds the other runs' "
+            "evaluations; the speeds subtract them (the others' checkpoints and final sample "
+            "grids, which no record times, stay in).")
+
+
 def glue_cost(views: Views) -> None:
     """Glue, for the cost section's prose on the CPU measurements, what the shown sweeps'
     CPU runs record (runs whose device names a thread count): ``cost_threads`` ('1 thread',
@@ -154,6 +172,8 @@ def cost_table(views: Views) -> None:
                              f"it/s, slower than ${width}$ = {b} at {its[b]:.2f} it/s, though "
                              f"a narrower network computes less.")
             if note := threads_note(v):
+                notes.append(note)
+            if note := lock_step_note(v):
                 notes.append(note)
         gpu = by_profile.get("gpu") or sweep_view(name, "gpu")
         if not gpu.complete:
