@@ -338,3 +338,17 @@ def test_h200_version_pins_are_the_images_versions():
     wanted = re.search(r"^H200_PYTHON \?= .*?python(\S+);", makefile, re.M).group(1)
     assert image["python"].startswith(wanted + ".")
     assert f"sys.version_info[:2] == ({wanted.replace('.', ', ')})" in makefile
+
+
+def test_a_wheel_pip_cannot_install_is_logged_and_the_stage_goes_on(tmp_path, monkeypatch):
+    """Where the image lacks pytorch-fid and the carried wheel does not install, the stage
+    logs one line and goes on (its commands that compute no FID still run): no exception."""
+    monkeypatch.setattr(gpu_session, "STASH", tmp_path / "stash")
+    monkeypatch.setattr(gpu_session, "CARRY", tmp_path / "carry")
+    (tmp_path / "carry" / "whl").mkdir(parents=True)
+    (tmp_path / "carry" / "whl" / "pytorch_fid-0.3.0-py3-none-any.whl").write_bytes(b"no zip")
+    monkeypatch.setitem(sys.modules, "pytorch_fid", None)  # the image has none
+    said = []
+    assert gpu_session._install_wheel(said.append) == ""
+    assert len(said) == 1 and said[0].startswith("pip could not install pytorch_fid-0.3.0")
+    assert said[0].endswith("FIDs will fail") and "\n" not in said[0]
