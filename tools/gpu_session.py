@@ -112,7 +112,11 @@ def _chunk(sweep: str, profile: str, steps: int) -> tuple[str, ...]:
 CUDA_TEST_FILES = ("tests/test_runner.py", "tests/test_frechet.py")
 
 # Seconds per chunk of each sweep stage on an H200 (cifar10_dcgan's gpu row: 15 runs x 6000
-# iterations, evaluations at N=10,000 every 2000: ~230 s per chunk).
+# iterations, evaluations at N=10,000 every 2000: ~230 s per chunk). Unmeasured: it assumes
+# the issue's ~5,900 Inception images/s, read with TF32 on, while evaluations run with TF32 off
+# (about the H200's whole FP32 peak at 5,900/s; a reviewer expects 2,500-4,000/s, which would
+# make a chunk ~260-290 s and the three chunks with the machine's start about the whole 900 s).
+# Plan a sweep session from the fid stage's measured rate (bench fid's timed_ips).
 SWEEP_ESTIMATE = {"dcgan": 230, "celeba": 200}
 
 # The benches (the issue's headline numbers) before the tests; estimates from the issue's
