@@ -117,10 +117,12 @@ from .records import crossed_pairs, pending_crossed, pending_sweep, sweep_scores
 from .stored import (
     ChapterRecord,
     chapter_records,
+    crossover_record_config,
     records_to_compute,
     require_stored,
     rerun_cost_text,
     rerun_seconds,
+    sweep_record_config,
 )
 from .sweep_tables import fid_comparison, neighbour_table, sweep_row, sweep_table, sweeps_trained
 from .verdicts import critic_line, summary_markdown, verdict_summary, verdicts_markdown
@@ -129,7 +131,8 @@ __all__ = [
     "EDGE", "LABELS", "ChapterRecord", "PerturbedSources", "Standing", "baseline_gaps_table",
     "baseline_nnd_table", "baseline_points", "below_text", "bench_text", "bottom_lines",
     "chapter_records", "copy_like_note", "copy_power_text", "critic_group", "critic_line",
-    "critic_row_text", "critic_settings_table", "crossed_pairs", "crossover_table",
+    "critic_row_text", "critic_settings_table", "crossed_pairs", "crossover_record_config",
+    "crossover_table",
     "diagnostics_reading", "fid_comparison", "fit_views_prediction", "fit_views_table",
     "floor_text", "gap_seeds_text", "generators_reading", "gpu_memoriser_text", "label",
     "lean_text", "learnt_cell", "memoriser_move_text", "memoriser_scope",
@@ -138,6 +141,7 @@ __all__ = [
     "pooled_samples", "raw_gap_text", "records_to_compute", "require_stored",
     "rerun_cost_text", "rerun_seconds", "scored_critics_text", "seconds_per_step",
     "seed_spread_text", "shift_text", "small_memorisers", "standing", "stored_standing",
-    "summary_markdown", "sweep_row", "sweep_scores", "sweep_table", "sweeps_trained",
+    "summary_markdown", "sweep_record_config", "sweep_row", "sweep_scores", "sweep_table",
+    "sweeps_trained",
     "verdict_summary", "verdicts_markdown",
 ]

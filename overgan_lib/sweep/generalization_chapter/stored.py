@@ -38,6 +38,18 @@ def _single(experiment: str, profile: str, seed: int) -> ChapterRecord:
     return ChapterRecord(experiment, {**settings(experiment, profile), "seed": seed})
 
 
+def sweep_record_config(sweep: str, gcfg: dict[str, Any]) -> dict[str, Any]:
+    """The config (less the seed) of the ``generalization`` record of ``sweep``'s generators
+    under the settings ``gcfg``: the chapter stores and :func:`chapter_records` finds it so."""
+    return {"sweep": sweep, "seeds": gcfg["seeds"]}
+
+
+def crossover_record_config(source: str, xcfg: dict[str, Any]) -> dict[str, Any]:
+    """The config (less the seed) of the ``nnd_crossover`` record of the critics of
+    ``source`` (a sweep or ``baselines``) under the settings ``xcfg``."""
+    return {"source": source, "seeds": xcfg["seeds"]}
+
+
 def chapter_records(profile: str, seed: int) -> list[ChapterRecord]:
     """Every record the chapter loads or computes at ``profile``, keyed as the chapter keys
     them: the baselines' NND, neighbours and FID, the no-repeat floor (only where unrepeated
@@ -51,10 +63,10 @@ def chapter_records(profile: str, seed: int) -> list[ChapterRecord]:
         out.append(_single("nnd_floor", profile, seed))
     out += [_single(e, profile, seed) for e in ("generalization_fid", "nnd_fit_views")]
     gcfg = settings("generalization", profile)
-    out += [ChapterRecord("generalization", {"sweep": s, "seeds": gcfg["seeds"], "seed": seed},
-                          s) for s in gcfg["sweeps"]]
+    out += [ChapterRecord("generalization", {**sweep_record_config(s, gcfg), "seed": seed}, s)
+            for s in gcfg["sweeps"]]
     xcfg = settings("nnd_crossover", profile)
-    out += [ChapterRecord("nnd_crossover", {"source": s, "seeds": xcfg["seeds"], "seed": seed},
+    out += [ChapterRecord("nnd_crossover", {**crossover_record_config(s, xcfg), "seed": seed},
                           None if s == "baselines" else s) for s in xcfg["sources"]]
     return out
 
