@@ -249,6 +249,26 @@ def test_bench_nnd_cli_stores_a_record(capsys):
                                           "device": "cpu"})
     assert rec is not None and rec["steps_per_s"] > 0 and rec.provenance["git_sha"]
     assert rec.provenance["wall_time_s"] > 0
+    assert rec["conv_precision"] == "ieee" and "convolutions ieee" in out
+
+
+def test_bench_nnd_names_the_gpu_convolutions_precision(monkeypatch):
+    """On a GPU the record names cuDNN's float32 setting the critic ran under, from the
+    fp32_precision API where torch has it, without reading the old flag (which raises once
+    a program has set the new API); the CPU is IEEE float32."""
+    from overgan_lib.bench.nnd import conv_precision
+
+    conv = getattr(torch.backends.cudnn, "conv", None)
+    if conv is None or not hasattr(conv, "fp32_precision"):
+        pytest.skip("this torch has no fp32_precision API")
+    saved = conv.fp32_precision
+    try:
+        for value in ("tf32", "ieee"):
+            conv.fp32_precision = value
+            assert conv_precision("cuda:0") == value
+    finally:
+        conv.fp32_precision = saved
+    assert conv_precision("cpu") == "ieee"
 
 
 @needs_data

@@ -66,7 +66,21 @@ def bench_nnd(batch_size: int = 256, steps: int = 3, warmup: int = 1, size: int 
 
     cpu_name = f"cpu x{torch.get_num_threads()}"
     return {"load_average_1min": os.getloadavg()[0], "batch_size": batch_size, "size": size,
-            "steps": steps, "device": device,
+            "steps": steps, "device": device, "conv_precision": conv_precision(device),
             "device_name": device_name() if device != "cpu" else cpu_name,
             "steps_per_s": sps, "s_per_step": 1 / sps, "eval_batches_per_s": eps,
             "reference_hours": ref_s / 3600, "threads": torch.get_num_threads()}
+
+
+def conv_precision(device: str) -> str:
+    """The float32 precision the critic's convolutions ran at: 'ieee' on the CPU; on a GPU,
+    cuDNN's setting, which the bench leaves as the caller had it ('tf32' is PyTorch's default
+    for convolutions, unlike Inception features, :func:`overgan_lib.metrics.fid.no_tf32`).
+    Reads the ``fp32_precision`` API where torch has it (the old flag raises once a program
+    has set the new one)."""
+    if not str(device).startswith("cuda"):
+        return "ieee"
+    conv = getattr(torch.backends.cudnn, "conv", None)
+    if conv is not None and hasattr(conv, "fp32_precision"):
+        return str(conv.fp32_precision)
+    return "tf32" if torch.backends.cudnn.allow_tf32 else "ieee"

@@ -93,8 +93,8 @@ def _bench_nnd(args: argparse.Namespace) -> int:
     res = bench_nnd(batch_size=args.batch_size, steps=args.iters or 3, device=args.device,
                     seed=args.seed, progress=not args.quiet)
     print(f"bench nnd: reference critic, batch {res['batch_size']}, {res['size']}x"
-          f"{res['size']}x3, {res['device_name']}, {res['threads']} threads, load average "
-          f"{res['load_average_1min']:.1f}")
+          f"{res['size']}x3, {res['device_name']}, {res['threads']} threads, convolutions "
+          f"{res['conv_precision']}, load average {res['load_average_1min']:.1f}")
     print(f"  training:  {res['steps_per_s']:8.3f} critic steps/s ({res['s_per_step']:.2f} s/step)")
     print(f"  scoring:   {res['eval_batches_per_s']:8.3f} batches/s")
     print(f"  the reference's 100k steps + 10k scoring batches: {res['reference_hours']:.1f} h")
