@@ -31,23 +31,43 @@ def lock_step_group(recs: list[Record | None]) -> list[Record] | None:
     return group if len(counts) == 1 and len(group) == counts.pop() else None
 
 
+def _one_pass(r: Record) -> bool:
+    """Trained in one uninterrupted pass to its end, with its last evaluation in the
+    training loop: never resumed from a checkpoint (``resumed_from``), completed, and its
+    last step one of its ``eval_every`` (else :meth:`overgan_lib.train.loop.Run.finish`
+    evaluates it after the loop)."""
+    every = int(r.config.get("eval_every") or 0)
+    return (r.data.get("status") == "completed" and not r.data.get("resumed_from")
+            and every > 0 and int(r["steps_done"]) % every == 0)
+
+
+def separable(group: list[Record] | None) -> bool:
+    """Can the runs' training time be read off a lock-step group's shared clock
+    (:func:`training_speed`)? Only for a group trained in one pass (:func:`_one_pass`) with
+    every evaluation time stored. A run's laps end at its own evaluations and checkpoints,
+    so which of the other runs' evaluations fall into them depends on the order of the
+    runs: in one pass every one does, but at the end of a chunk of a resumed training
+    (``stop_after``) only those of the runs before it in the loop, a final evaluation in
+    :meth:`overgan_lib.train.loop.Run.finish` only those of the runs after it, and a
+    diverged run's clock keeps going until the others end."""
+    return group is not None and all(_one_pass(g) and "eval_s" in g.data for g in group)
+
+
 def training_speed(r: Record, group: list[Record] | None) -> float:
     """A run's generator iterations/s over its training time alone.
 
     A run trained alone stores it (``iters_per_s``). Runs trained in lock step share one
     clock: between two of a run's own laps the others evaluate, so its stored ``train_s``
-    also holds every other run's evaluations (``eval_s``; on a shared evaluation schedule,
-    each evaluation step of the others falls into one of its laps). Its training time is
-    ``train_s`` less the others' ``eval_s`` (their checkpoints and final sample grids, which
-    no record times, stay in). NaN for a lock-step run whose group ``recs`` did not hold
-    (:func:`lock_step_group`), where a run of the group stored no ``eval_s``, or where the
-    difference is not positive."""
+    also holds the other runs' evaluations. Where all of them fall into its laps
+    (:func:`separable`), its training time is ``train_s`` less the others' ``eval_s``
+    (their checkpoints and sample grids, which no record times, stay in). NaN for a
+    lock-step run of a group that ``recs`` did not hold whole (:func:`lock_step_group`) or
+    that is not separable, or where the difference is not positive."""
     if int(r.data.get("runs_together", 1)) <= 1:
         return float(r["iters_per_s"])
-    others = [g.data.get("eval_s") for g in group or [] if g is not r]
-    if group is None or not any(g is r for g in group) or None in others:
+    if not separable(group) or not any(g is r for g in group):
         return float("nan")
-    t = float(r["train_s"]) - sum(map(float, others))
+    t = float(r["train_s"]) - sum(float(g["eval_s"]) for g in group if g is not r)
     return r["steps_done"] / t if t > 0 else float("nan")
 
 

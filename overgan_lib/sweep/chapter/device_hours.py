@@ -88,20 +88,25 @@ def threads_note(view: SweepView) -> str:
 
 def lock_step_note(view: SweepView) -> str:
     """How the speeds of runs trained in lock step were read (:func:`..cost.training_speed`):
-    their shared clock's evaluations of the other runs subtracted, or not shown where the
-    view holds only part of a group. '' where no run trained in lock step."""
+    the other runs' evaluations subtracted from their shared clock, or not shown where that
+    cannot be done (:func:`..cost.separable`). '' where no run trained in lock step."""
     together = [r for r in view.done if int(r.data.get("runs_together", 1)) > 1]
     if not together:
         return ""
     where = f"`{view.spec.name}` [{view.profile}]"
-    if (group := cost.lock_step_group(view.recs)) is None:
-        return (f"{where}: its runs trained in lock step with runs this view does not hold, "
-                "so their speeds cannot be separated from the others' evaluations (the runs "
-                "share one clock) and are not shown.")
+    group = cost.lock_step_group(view.recs)
+    if not cost.separable(group):
+        why = ("this view does not hold the whole group" if group is None else
+               "they trained in resumed chunks, or a run diverged or was last evaluated "
+               "after the training loop, so which of the other runs' evaluations each "
+               "run's clock holds depends on its place in the loop")
+        return (f"{where}: its runs trained in lock step in one process and share one clock; "
+                f"their speeds cannot be separated from the other runs' evaluations ({why}) "
+                "and are not shown (`overgan bench gpu-sweep` measures runs trained together).")
     return (f"{where}: its {len(group)} runs trained in lock step in one process and share "
             "one clock, so each run's stored training time also holds the other runs' "
-            "evaluations; the speeds subtract them (the others' checkpoints and final sample "
-            "grids, which no record times, stay in).")
+            "evaluations; the speeds subtract them (the others' checkpoints and sample grids, "
+            "which no record times, stay in).")
 
 
 def glue_cost(views: Views) -> None:
