@@ -342,14 +342,14 @@ def _cells(*values):
 
 
 def test_compare_starts_is_paired_over_starts():
-    a = np.linspace(0.0, 0.5, 90)  # strong cell effects: 0% to 50%
-    assert lv.compare_starts(a, a + 0.06) == "higher"  # the same shift in every cell
+    a = np.linspace(0.0, 0.5, 45)  # strong start effects: 0% to 50%
+    assert lv.compare_starts(a, a + 0.06) == "higher"  # the same shift at every start
     assert lv.compare_starts(a + 0.06, a) == "lower"
     assert lv.compare_starts(a, a + 0.03) == "same"  # below MIN_DIFF
-    # +6 points on average, carried by a third of the cells: 1,800 independent runs would
-    # call it higher (binomial 2 SE ~ 3 points); paired over the 90 cells it is noise.
-    base = np.full(90, 0.5)
-    b = np.r_[np.full(30, 1.0), np.full(60, 0.34)]
+    # +6 points on average, carried by a third of the starts: 1,800 independent runs would
+    # call it higher (binomial 2 SE ~ 3 points); paired over the 45 starts it is noise.
+    base = np.full(45, 0.5)
+    b = np.r_[np.full(15, 1.0), np.full(30, 0.34)]
     diff, se = lv.paired_difference(base, b)
     assert diff == pytest.approx(0.06) and 2 * se > diff
     assert lv.compare_starts(base, b) == "same"

@@ -133,7 +133,7 @@ def compare_starts(a: np.ndarray, b: np.ndarray, min_diff: float = MIN_DIFF,
                    z: float = Z) -> str:
     """'higher', 'lower' or 'same': is the success rate b above or below a?
 
-    ``a`` and ``b`` are per-start success rates over the same starts (S,,
+    ``a`` and ``b`` are per-start success rates over the same starts ((S,),
     :func:`start_vector`). A difference counts when the mean per-start difference exceeds
     both ``min_diff`` and ``z`` standard errors of that mean (paired over starts: the start
     effects cancel, and no independence between the runs of one start is assumed).
@@ -141,7 +141,8 @@ def compare_starts(a: np.ndarray, b: np.ndarray, min_diff: float = MIN_DIFF,
     for name, v in (("a", a), ("b", b)):
         v = np.asarray(v, dtype=float)
         if v.size and (v.min() < 0 or v.max() > 1):
-            raise ParameterError(f"{name} has rates outside [0, 1]; give per-cell success rates")
+            raise ParameterError(f"{name} has rates outside [0, 1]; give per-start success "
+                                 "rates")
     diff, se = paired_difference(a, b)
     if difference_counts(diff, se, min_diff, z):
         return "higher" if diff > 0 else "lower"
@@ -214,7 +215,7 @@ def verdict_first_order(fo_cells: np.ndarray, opt_cells: np.ndarray, merged: flo
 def substantial(fo_cells: np.ndarray, opt_cells: np.ndarray,
                 fail_frac: float = FAIL_FRAC) -> bool:
     """Is first-order failure substantial: mean first-order success below ``fail_frac`` times
-    the optimal discriminator's mean success (over the same cells)?"""
+    the optimal discriminator's mean success (over the same starts)?"""
     return float(np.mean(fo_cells)) < fail_frac * float(np.mean(opt_cells))
 
 
