@@ -102,10 +102,11 @@ browser-check: $(STAMP)
 # The code the device sessions run (tools/gpu_session.py: training, FID, the benches) under the
 # lent H200's torch, torchvision, NumPy and SciPy, on this CPU: the pinned torch here is newer,
 # and a call it accepts but the device's rejects would cost device time to find.
-# The first Python 3.12 that runs: python3.12 on the PATH, else one pyenv installed (its shim
-# alone fails where pyenv's global version is another).
+# The first Python 3.12 that runs and can make a venv (ensurepip): python3.12 on the PATH, else
+# one pyenv installed (its shim alone fails where pyenv's global version is another).
 H200_PYTHON ?= $(shell for p in python3.12 $$HOME/.pyenv/versions/3.12*/bin/python3.12; do \
-	$$p -c 'import sys; assert sys.version_info[:2] == (3, 12)' 2>/dev/null && echo $$p && \
+	$$p -c 'import sys, ensurepip; assert sys.version_info[:2] == (3, 12)' 2>/dev/null && \
+	echo $$p && \
 	break; done)
 H200_VENV ?= .venv-h200
 H200_TESTS := tests/test_gpu_session.py tests/test_runner.py tests/test_train.py \
@@ -118,9 +119,10 @@ $(H200_STAMP): pyproject.toml tools/h200_versions.txt
 	@test -n "$(H200_PYTHON)" || { echo "no Python 3.12 found (the device's is 3.12.3): give \
 	one, e.g. make test-h200-versions H200_PYTHON=/path/to/python3.12"; exit 2; }
 	@test -x $(H200_VENV)/bin/python || $(H200_PYTHON) -m venv $(H200_VENV)
-	$(H200_VENV)/bin/python -m pip install --quiet -c tools/h200_versions.txt \
+	$(H200_VENV)/bin/python -m pip install --quiet --no-cache-dir -c tools/h200_versions.txt \
 		torch torchvision numpy scipy
-	$(H200_VENV)/bin/python -m pip install --quiet -c tools/h200_versions.txt -e ".[book,dev]"
+	$(H200_VENV)/bin/python -m pip install --quiet --no-cache-dir -c tools/h200_versions.txt \
+		-e ".[book,dev]"
 	@touch $@
 
 h200-python:
