@@ -435,6 +435,7 @@ def multiplicity(comparisons: list[tuple[str, float, float]], z: float = Z,
 def study_verdicts(R: dict[str, Any]) -> dict[str, Any]:
     """Every verdict of the chapter from a stored study ``R`` (T: its last recorded step)."""
     T = int(np.asarray(R["steps"])[-1])
+    G = int(np.asarray(R["opt_codes"]).shape[0])  # the grid's side
     opt_cells = start_vector(R["opt_codes"] == _SUCCESS)
     opt_persist = start_vector(persistent(R["opt_codes"], R["opt_settled"], _SUCCESS, T))
     k, d = np.asarray(R["k"]), np.asarray(R["d_steps"])
@@ -455,8 +456,7 @@ def study_verdicts(R: dict[str, Any]) -> dict[str, Any]:
     return {
         "T": T, "i_heat": i_heat, "opt_rate": float(opt_cells.mean()),
         "opt_persistent_rate": float(opt_persist.mean()),
-        "cells": int(separated_mask(int(np.asarray(R["opt_codes"]).shape[0])).sum()),
-        "starts": distinct_starts(int(np.asarray(R["opt_codes"]).shape[0])),
+        "cells": int(separated_mask(G).sum()), "starts": distinct_starts(G),
         "merged_at_start": int((~can_merge).sum()),
         "substantial": substantial(fo_cells, opt_cells),
         "optimal": optimal,

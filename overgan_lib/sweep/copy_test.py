@@ -37,6 +37,17 @@ def tail_rank(n_test: int) -> int:
     return max(1, ceil(QUANTILE * n_test))
 
 
+def _tail_count(sample_ratios: np.ndarray, test_ratios: np.ndarray
+                ) -> tuple[int, int, int, int]:
+    """(samples, held-out values, r, count): how many samples lie below the r-th smallest
+    held-out value, r = :func:`tail_rank` (the statistic of :func:`copy_like`)."""
+    a, b = np.asarray(sample_ratios, float).ravel(), np.sort(np.asarray(test_ratios, float).ravel())
+    if a.size == 0 or b.size == 0:
+        raise ParameterError("copy_like needs at least one sample and one test value")
+    r = tail_rank(b.size)
+    return a.size, b.size, r, int(np.sum(a < b[r - 1]))
+
+
 def copy_like(sample_ratios: np.ndarray, test_ratios: np.ndarray) -> tuple[int, float, float]:
     """Samples more copy-like than all but the lowest :data:`QUANTILE` of held-out images.
 
@@ -48,12 +59,7 @@ def copy_like(sample_ratios: np.ndarray, test_ratios: np.ndarray) -> tuple[int, 
     of its samples, and held-out CIFAR-10 images themselves include a few near-duplicates of
     training images (Barz and Denzler 2020), which the quantile leaves out.
     """
-    a, b = np.asarray(sample_ratios, float).ravel(), np.sort(np.asarray(test_ratios, float).ravel())
-    if a.size == 0 or b.size == 0:
-        raise ParameterError("copy_like needs at least one sample and one test value")
-    n1, n2 = a.size, b.size
-    r = tail_rank(n2)
-    count = int(np.sum(a < b[r - 1]))
+    n1, n2, r, count = _tail_count(sample_ratios, test_ratios)
     total = comb(n1 + n2, n2)
     p = sum(comb(j + r - 1, r - 1) * comb(n1 + n2 - j - r, n2 - r)
             for j in range(count, n1 + 1)) / total
@@ -64,11 +70,9 @@ def copy_like_lower_p(sample_ratios: np.ndarray, test_ratios: np.ndarray) -> flo
     """P(count <= observed) for :func:`copy_like`'s count under the same exact null: small
     when the samples sit *less* copy-like than held-out images, where the null the tail test
     and its power rest on does not hold (a baseline of samples above the tail absorbs copies)."""
-    a, b = np.asarray(sample_ratios, float).ravel(), np.sort(np.asarray(test_ratios, float).ravel())
-    r = tail_rank(b.size)
-    count = int(np.sum(a < b[r - 1]))
-    sf = _precedence_sf(a.size, b.size, r)
-    return float(1.0 - sf[count + 1]) if count + 1 <= a.size else 1.0
+    n1, n2, r, count = _tail_count(sample_ratios, test_ratios)
+    sf = _precedence_sf(n1, n2, r)
+    return float(1.0 - sf[count + 1]) if count + 1 <= n1 else 1.0
 
 
 def near_copies(sample_ratios: np.ndarray, test_ratios: np.ndarray,

@@ -90,8 +90,7 @@ def lock_step_note(view: SweepView) -> str:
     """How the speeds of runs trained in lock step were read (:func:`..cost.training_speed`):
     the other runs' evaluations subtracted from their shared clock, or not shown where that
     cannot be done (:func:`..cost.separable`). '' where no run trained in lock step."""
-    together = [r for r in view.done if int(r.data.get("runs_together", 1)) > 1]
-    if not together:
+    if not any(int(r.data.get("runs_together", 1)) > 1 for r in view.done):
         return ""
     where = f"`{view.spec.name}` [{view.profile}]"
     group = cost.lock_step_group(view.recs)
