@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pytest
 import tomllib
 import yaml
 
@@ -47,3 +48,50 @@ def test_every_chapter_is_in_the_toc_and_has_parameters():
         # (whose stamping tests/test_runner.py and tests/test_generalization_figures.py check)
         assert ("label_profile" in text or "chapter.glue_figures(" in text
                 or "generalization_figures" in text)
+
+
+SPLIT_PACKAGES = ("overgan_lib.related.li_verdicts", "overgan_lib.related.jelassi_verdicts",
+                  "overgan_lib.sweep.generalization", "overgan_lib.sweep.generalization_chapter")
+
+
+@pytest.mark.parametrize("name", SPLIT_PACKAGES)
+def test_split_package_re_exports_every_public_name(name):
+    """A module split into a package keeps every public function, class and constant of its
+    submodules importable from the package (chapters write ``lv.compare_starts``): each is in
+    ``__all__`` and is the submodule's own object."""
+    import importlib
+    import inspect
+    import pkgutil
+
+    pkg = importlib.import_module(name)
+    missing = []
+    for info in pkgutil.iter_modules(pkg.__path__):
+        mod = importlib.import_module(f"{name}.{info.name}")
+        for attr, value in list(vars(mod).items()):
+            own = (inspect.isfunction(value) or inspect.isclass(value)) and \
+                value.__module__ == mod.__name__
+            constant = attr.isupper() and not attr.startswith("_")
+            if attr.startswith("_") or not (own or constant):
+                continue
+            if constant and attr not in getattr(mod, "__annotations__", {}) and \
+                    not _assigned_in(mod, attr):
+                continue  # a constant the submodule imported, not one it defines
+            if getattr(pkg, attr, None) is not value or attr not in pkg.__all__:
+                missing.append(f"{info.name}.{attr}")
+    assert not missing, f"{name} does not re-export {missing}"
+
+
+def _assigned_in(mod, attr: str) -> bool:
+    """Is ``attr`` assigned at the top level of ``mod``'s source (not imported)?"""
+    import ast
+    import inspect
+
+    tree = ast.parse(inspect.getsource(mod))
+    for node in tree.body:
+        targets = node.targets if isinstance(node, ast.Assign) else \
+            [node.target] if isinstance(node, ast.AnnAssign) else []
+        for t in targets:
+            names = t.elts if isinstance(t, ast.Tuple) else [t]
+            if any(isinstance(n, ast.Name) and n.id == attr for n in names):
+                return True
+    return False

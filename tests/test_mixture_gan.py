@@ -457,7 +457,8 @@ def test_claim_check_passes_and_fails():
 def test_verdict_outcome_codes_are_the_dynamics_codes():
     """li_verdicts reads stored outcome codes without importing the dynamics (so a rule edit
     never marks the li2018 record stale); the two must agree."""
-    from overgan_lib.related import dynamics, li_verdicts
+    from overgan_lib.related import dynamics
+    from overgan_lib.related.li_verdicts import starts as li_verdicts
 
     assert (li_verdicts._SUCCESS, li_verdicts._MERGED, li_verdicts._DEGENERATE) == (
         dynamics.SUCCESS, dynamics.MERGED, dynamics.DEGENERATE)

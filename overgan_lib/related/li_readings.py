@@ -18,7 +18,7 @@ import numpy as np
 import torch
 
 from ..errors import ParameterError
-from .li_verdicts import _SUCCESS, runs_of_separated_cells, start_in_tolerance
+from .li_verdicts.starts import _SUCCESS, runs_of_separated_cells, start_in_tolerance
 
 #: A width counts as 'not staying' when more than this share of its runs that miss the
 #: targets at T had met the criterion at an earlier recorded step t > 0.

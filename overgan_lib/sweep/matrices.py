@@ -47,6 +47,14 @@ def runs_by_width(k: np.ndarray, values: np.ndarray) -> tuple[np.ndarray, np.nda
     return widths, out
 
 
+def check_per_run(k: np.ndarray, per_run: list) -> None:
+    """One-line error unless ``per_run`` holds one entry (an array of samples' or scores'
+    values) per run and ``k`` one width per run, at least one run."""
+    if len(k) == 0 or len(k) != len(per_run):
+        raise ParameterError(f"need one width per run and one array per run; got {len(k)} "
+                             f"widths and {len(per_run)} arrays")
+
+
 def final_value(rec: Record, metric: str) -> float:
     """A run's final metric (``fid_train``, ...) or run statistic (``iters_per_s``); NaN
     when the run has none (diverged, or the split was not scored)."""

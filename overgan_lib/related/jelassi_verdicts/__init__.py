@@ -63,6 +63,7 @@ from .robustness import (
     rate_check,
     rate_check_text,
     representatives,
+    subset_probes,
     verdicts_with_probes,
     with_probes,
 )
@@ -84,7 +85,8 @@ __all__ = ["BUDGET", "CLAIMS", "COLLAPSED_MODES", "DISAGREE", "MIN_HQ", "PROBE_K
            "quality_by_width", "quality_trend", "quality_trends", "rate_check",
            "rate_check_text", "reading_arrays", "readings_split", "readings_split_text",
            "representatives", "rerun_spread", "rerun_text", "same_sweep", "seed_margin",
-           "shared_probe_count", "short", "shown_spec", "substance", "thin_passes",
+           "shared_probe_count", "short", "shown_spec", "subset_probes", "substance",
+           "thin_passes",
            "top_quality", "verdict_pairs", "verdicts_2d", "verdicts_agreed",
            "verdicts_with_probes", "width_claim", "width_gaps", "width_verdict",
            "with_probes"]

@@ -27,7 +27,7 @@ from .records import verdicts_2d
 from .robustness import PROBE_KEYS, subset_probes, verdicts_with_probes
 
 #: Config keys that do not touch the sweep's own runs (trained separately, at ``k_show``).
-APART = ("probes",)
+_APART = ("probes",)
 #: The start of a verdict the two machines disagree on (:func:`agreed`).
 DISAGREE = "inconclusive (the machines disagree"
 #: Record entries two records of one sweep must share (:func:`check_same_sweep`).
@@ -35,9 +35,9 @@ _SAME = ("widths", "benchmarks", "n_modes", "names", "labels", "curve_steps")
 
 
 def same_sweep(cfg_a: dict[str, Any], cfg_b: dict[str, Any]) -> bool:
-    """Whether two record configs train the same sweep: equal apart from :data:`APART`."""
+    """Whether two record configs train the same sweep: equal apart from :data:`_APART`."""
     def strip(cfg: dict[str, Any]) -> dict[str, Any]:
-        return {k: v for k, v in cfg.items() if k not in APART}
+        return {k: v for k, v in cfg.items() if k not in _APART}
     return strip(cfg_a) == strip(cfg_b)
 
 

@@ -13,8 +13,8 @@ import numpy as np
 from .. import crossover as cross
 from ..crossover import CrossedPair
 
-NO_GENERATORS = "No sweep's generators are crossed over at this profile."
-BASELINES = "the baselines' critics"
+_NO_GENERATORS = "No sweep's generators are crossed over at this profile."
+_BASELINES = "the baselines' critics"
 
 
 def _generators(pairs: Mapping[str, list[CrossedPair]]) -> dict[str, list[CrossedPair]]:
@@ -29,13 +29,13 @@ def _whose(src: str) -> str:
 def generators_reading(pairs: Mapping[str, list[CrossedPair]]) -> str:
     """:func:`..crossover.crossover_reading` of every sweep's crossed critics, in one text."""
     return (" ".join(cross.crossover_reading(ps, _whose(src))
-                     for src, ps in _generators(pairs).items()) or NO_GENERATORS)
+                     for src, ps in _generators(pairs).items()) or _NO_GENERATORS)
 
 
 def bottom_lines(pairs: Mapping[str, list[CrossedPair]]) -> str:
     """:func:`..crossover.bottom_line` of the baselines' critics, then of every sweep's, each
     sweep's with its learning estimates by width where its names carry one."""
-    parts = [cross.bottom_line(pairs.get("baselines", []), BASELINES)]
+    parts = [cross.bottom_line(pairs.get("baselines", []), _BASELINES)]
     for src, ps in _generators(pairs).items():
         widths = cross.learning_by_width(ps)
         parts.append(cross.bottom_line(ps, _whose(src))
@@ -70,7 +70,7 @@ def shift_text(pairs: Mapping[str, list[CrossedPair]]) -> str:
         moved, first = cross.shift_spread(ps)
         parts.append(f"For `{src}`, the shifts differ between its generators by up to "
                      f"{moved:.2f}, against first NNDs that differ by up to {first:.2f}.")
-    return " ".join(parts) or NO_GENERATORS
+    return " ".join(parts) or _NO_GENERATORS
 
 
 def lean_text(pairs: Mapping[str, list[CrossedPair]]) -> str:

@@ -14,6 +14,7 @@ import numpy as np
 from ...errors import ParameterError
 from ...profiles import PROFILES, settings
 from .. import generalization as rules
+from ..summary import ALPHA
 from .baselines import label
 
 
@@ -299,6 +300,6 @@ def models_vs_baselines(profile: str, scores: dict[str, tuple[np.ndarray, np.nda
         f"({len(f) // len(np.unique(k))} seed(s) per width)"
         for name, (k, f) in scores.items())
     return (said + f"Median NND: {moves}; the verdicts say whether such a change is "
-            f"significant (one-sided tests at level {rules.ALPHA}; one seed per width is not "
+            f"significant (one-sided tests at level {ALPHA}; one seed per width is not "
             f"testable).")
 
