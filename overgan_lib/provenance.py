@@ -257,7 +257,9 @@ def provenance_status(record: Record) -> dict[str, Any]:
 def provenance_note(*records: Record) -> str:
     """A collapsed MyST admonition with the provenance of ``records`` (display it with
     ``IPython.display.Markdown``): its title says whether every result comes from a clean
-    tree and whether the code it depends on changed since."""
+    tree and whether the code it depends on changed since. A record passed twice (a run two
+    sweeps share) is counted once."""
+    records = tuple({(r.experiment, r.path): r for r in records}.values())
     st = [provenance_status(r) for r in records]
 
     def names(pick) -> str:

@@ -401,3 +401,14 @@ def test_glued_values_show_in_a_readers_kernel_but_not_in_the_book_build(monkeyp
     ob.glue("rate_x", 0.25, ".2f")
     ob.glue_figure("fig_x", plt.figure())
     assert "rate_x" not in capsys.readouterr().out and shown == [fig]
+
+
+def test_provenance_note_counts_a_shared_run_once():
+    """Two sweeps that share a run pass its record twice; the box counts it, and its wall
+    time, once (chapter 9's two sweeps share three runs)."""
+    rec = _record("train", "unknown", False)
+    other = Record("train", {}, {**rec.provenance, "wall_time_s": 2.0}, {}, Path("y.json"),
+                   reused=True)
+    twice = ob.provenance_note(rec, other, rec)
+    assert twice == ob.provenance_note(rec, other)
+    assert "| train | 2 |" in twice and "| train | 3 |" not in twice

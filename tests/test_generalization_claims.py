@@ -178,7 +178,8 @@ def test_nnd_verdicts_on_constructed_scores():
     # Three widths, one seed each at the middle: the rank test over 7 runs decides too.
     k3 = np.array([8, 8, 8, 16, 64, 64, 64])
     falls, _ = C.nnd_verdicts(k3, np.array([3.0, 3.2, 3.1, 3.3, 1.0, 1.1, 1.2]), memoriser=2.0)
-    assert falls.outcome == "not reproduced at this budget"  # exact Spearman p > 0.05
+    assert falls.outcome == "inconclusive at this budget (the data cannot tell)"
+    # Welch finds the fall, the exact Spearman p is above 0.05: the tests split
     k = k[[0, 1, 3, 4]]
     # Every model above every baseline: the models are far from the data, claim untested.
     _, mem = C.nnd_verdicts(k, np.array([13.0, 14.0, 30.0, 31.0]), memoriser=0.4,

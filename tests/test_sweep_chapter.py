@@ -273,3 +273,27 @@ def test_chapter_seven_prose_follows_the_data_not_a_guess():
     assert "{glue:text}`negative_gaps`" in md and "chapter.glue_negative_gaps(" in md
     assert "most likely reflects" not in md
     assert "few dozen iterations" not in md
+
+
+def test_running_stat_memory_counts_the_engines_train_mode_passes():
+    """The setup's eval-mode sentence: the engine moves G's batch-norm running statistics once
+    per critic step and once in the generator step (n_critic + 1 per iteration), and at
+    momentum 0.1 the last 22 passes hold 90% of their weight."""
+    import torch
+    from torch import nn
+
+    from overgan_lib.sweep.chapter.training_setup import running_stat_memory
+    from overgan_lib.train import BatchStream, Engine, TrainConfig
+
+    cfg = TrainConfig(arch="dcgan", dataset="cifar10", k_g=8, k_d=8, n_critic=3, batch_size=8)
+    eng = Engine(cfg)
+    bn = next(m for m in eng.G.modules() if isinstance(m, nn.BatchNorm2d))
+    images = torch.randint(0, 256, (32, 3, 32, 32), dtype=torch.uint8)
+    before = int(bn.num_batches_tracked)
+    eng.iteration(BatchStream(images, cfg.batch_size, 0))
+    per_iter, passes, iters = running_stat_memory(cfg.n_critic, bn.momentum)
+    assert int(bn.num_batches_tracked) - before == per_iter == 4
+    assert running_stat_memory(5, 0.1) == (6, 22, 22 / 6)
+    assert 0.9 ** 22 <= 0.1 < 0.9 ** 21  # 22 passes are the fewest holding 90%
+    with pytest.raises(ParameterError, match="momentum"):
+        running_stat_memory(5, 1.5)

@@ -402,3 +402,38 @@ def test_failed_runs_are_a_one_line_error_not_a_silent_pending_sweep():
         check_runs_ran("cifar10_dcgan", summary)
     check_runs_ran("cifar10_dcgan", Record("s", {}, {}, {"rows": rows[:2]}, Path("s")))
     check_runs_ran("cifar10_dcgan", None)  # nothing ran
+
+
+def test_test_below_train_fails_the_gap_claim_only_where_the_runs_show_it():
+    """"FID test stays above FID train": one width whose seeds straddle 0 (3 of 5 below) is not
+    shown below train, so the data cannot tell; a width whose runs all sit below train (a
+    one-sided t-test at level ALPHA) is a failed replication."""
+    train = _seeds(PAPER_LIKE, 0.3)
+    test = train + 2.0 + 0.06 * Z[None, ::-1]
+    assert sweep.gap_does_not_grow(K, train, test).outcome == "confirmed"
+    straddles = test.copy()
+    straddles[2] = train[2] + np.array([-0.3, -0.2, -0.1, 0.4, 0.5])  # mean 0.06, 3 of 5 below
+    v = sweep.gap_does_not_grow(K, train, straddles)
+    assert v.outcome == INCONCLUSIVE, v
+    assert "not shown below it at any width" in v.evidence
+    below = test.copy()
+    below[2] = train[2] - 1.0 + 0.06 * Z  # every run of k = 32 one FID point below train
+    v = sweep.gap_does_not_grow(K, train, below)
+    assert v.outcome == "not reproduced at this budget", v
+    assert "shown below train at k=32" in v.evidence
+
+
+def test_a_trend_whose_two_tests_split_is_inconclusive_not_failed():
+    """"FID falls as k grows" asks both Welch (narrowest vs widest) and Spearman (all runs) to
+    find the fall: both is confirmed, one of them is inconclusive (the data lean for it), none
+    is not reproduced at this budget."""
+    k = np.array([8, 16, 64])
+    both = np.array([[60.0, 61.0, 62.0], [50.0, 51.0, 52.0], [40.0, 41.0, 42.0]])
+    assert sweep.improves_with_width(k, both).outcome == "confirmed"
+    # the widest width clearly below the narrowest, the middle one worst of all: Welch finds
+    # the fall, the rank correlation over the nine runs does not
+    split = np.array([[60.0, 60.5, 61.0], [70.0, 90.0, 95.0], [50.0, 50.5, 51.0]])
+    v = sweep.improves_with_width(k, split)
+    assert v.outcome == INCONCLUSIVE, v
+    flat = np.array([[60.0, 50.0, 55.0], [52.0, 61.0, 57.0], [58.0, 53.0, 56.0]])
+    assert sweep.improves_with_width(k, flat).outcome == "not reproduced at this budget"

@@ -181,7 +181,7 @@ def _trend_if_flat(trend: Verdict, curves, width: str) -> Verdict:
     distance to the nearest other width's mean last FID, whichever is larger: a change that
     cannot reach its neighbours cannot reorder the widths (a collapsed width far above the
     rest need not be flat). A short run's trend is partly a claim about speed."""
-    if trend.outcome not in (CONFIRMED, CONTRADICTED, NOT_REPRODUCED):
+    if trend.outcome not in (CONFIRMED, CONTRADICTED, NOT_REPRODUCED, INCONCLUSIVE):
         return trend
     last = {k: float(np.nanmean(c[:, -1])) for k, (_, c) in curves.items()}
     margins = {k: max(PRACTICAL_MARGIN * v, 0.5 * min((abs(v - w) for j, w in last.items()

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from IPython.display import Markdown, display
 
+from ...errors import ParameterError
 from ...profiles import settings
 from .. import cost, figures
 from ..grid import experiment_configs
@@ -89,6 +90,44 @@ def glue_seed_counts(views: Views) -> None:
     from ...book import glue
 
     glue("seed_counts", seed_counts_text(views))
+
+
+def running_stat_memory(n_critic: int, momentum: float,
+                        share: float = 0.9) -> tuple[int, int, float]:
+    """How far back a generator's batch-norm running statistics reach: (forward passes in
+    train mode per generator iteration, the most recent passes that hold ``share`` of the
+    running average's weight, those passes in generator iterations).
+
+    The engine runs G in train mode on each of its ``n_critic`` critic steps (the fakes, under
+    ``no_grad``) and once in the generator step, and each pass moves the running statistics by
+    ``momentum``: weights momentum (1 - momentum)^j on the j-th pass back."""
+    import math
+
+    if n_critic < 1 or not 0 < momentum < 1 or not 0 < share < 1:
+        raise ParameterError(f"n_critic={n_critic!r}, momentum={momentum!r}, share={share!r}: give "
+                         "n_critic >= 1 and momentum, share in (0, 1)")
+    per_iter = n_critic + 1
+    passes = math.ceil(math.log(1 - share) / math.log(1 - momentum))
+    return per_iter, passes, passes / per_iter
+
+
+def glue_running_stats(views: Views, name: str) -> None:
+    """Glue ``bn_passes_per_iter``, ``bn_recent_passes``, ``bn_recent_iters`` and
+    ``bn_momentum`` (:func:`running_stat_memory` for the generator and critic steps of sweep
+    ``name``'s first run, at the first profile shown) for the setup's eval-mode sentence."""
+    from torch import nn
+
+    from ...book import glue
+    from ...models import build
+
+    c = next(v.configs[0] for v in views[name].values() if v.configs)
+    G, _ = build(c.arch, c.k_g, c.k_d, size=32)
+    momentum = next(m.momentum for m in G.modules() if isinstance(m, nn.BatchNorm2d))
+    per_iter, passes, iters = running_stat_memory(c.n_critic, momentum)
+    glue("bn_passes_per_iter", str(per_iter))
+    glue("bn_recent_passes", str(passes))
+    glue("bn_recent_iters", f"{iters:.0f}")
+    glue("bn_momentum", f"{momentum:g}")
 
 
 def glue_paper_grid(views: Views) -> None:

@@ -152,6 +152,25 @@ def _test_above_train(gap: np.ndarray) -> bool:
                for g, f in zip(gap, ok, strict=True) if f.any())
 
 
+def _below_train_p(gap: np.ndarray) -> tuple[float, int | None]:
+    """The smallest one-sided p-value, over the widths with two or more finite runs, of a
+    t-test that the width's mean gap is below 0 (FID test below FID train), and that width's
+    row (None where no width has two runs: p = 1)."""
+    from scipy import stats
+
+    best: tuple[float, int | None] = (1.0, None)
+    for row, g in enumerate(np.asarray(gap, float)):
+        g = g[np.isfinite(g)]
+        if len(g) < 2:
+            continue
+        if g.std() <= 1e-9 * max(1.0, float(np.abs(g).max())):  # equal runs: no spread to test
+            p = 0.0 if g.max() < 0 else 1.0
+        else:
+            p = float(stats.ttest_1samp(g, 0.0, alternative="less").pvalue)
+        best = min(best, (p, row), key=lambda t: t[0])
+    return best
+
+
 def _negative_gaps(gap: np.ndarray) -> str:
     """'; FID test below FID train in n of m runs' when any run has a negative gap."""
     ok = np.isfinite(gap)
@@ -182,8 +201,9 @@ def gap_does_not_grow(k: np.ndarray, F_train: np.ndarray, F_test: np.ndarray,
     mean gap above 0 and most runs' gaps above 0: :func:`_test_above_train`; a
     rise shown above 0, by the line or a Welch test, but within δ, is said in the evidence:
     "does not grow" is read as "grows by less than δ");
-    contradicted when either test shows a rise above δ; otherwise the data cannot tell
-    (:data:`.INCONCLUSIVE`), or, when test is not above train, not reproduced. Not testable
+    contradicted when either test shows a rise above δ; not reproduced when FID test is shown
+    below FID train at some width (:func:`_below_train_p`: one-sided t-test over the width's
+    runs at level ALPHA); otherwise the data cannot tell (:data:`.INCONCLUSIVE`). Not testable
     far from the data: there the gap reflects the two fixed reference sets. ``name``: the
     varied width's name (k, k_d or k_g).
     """
@@ -207,9 +227,10 @@ def gap_does_not_grow(k: np.ndarray, F_train: np.ndarray, F_test: np.ndarray,
     p_small = max((welch_greater(gap[i] + margin, gap[j]) for j in wider), default=0.0)
     p_grows = min((welch_greater(gap[j] - margin, gap[i]) for j in wider), default=1.0)
     above = _test_above_train(gap)
+    p_below, row_below = _below_train_p(gap)
     outcome = (CONTRADICTED if low > margin or p_grows < ALPHA else
                CONFIRMED if high <= margin and p_small < ALPHA and above else
-               INCONCLUSIVE if above else NOT_REPRODUCED)
+               NOT_REPRODUCED if p_below < ALPHA else INCONCLUSIVE)
     evidence = (f"{gaps}; practical margin {margin:.2f} ({PRACTICAL_MARGIN:.0%} of the mean FID "
                 f"train at {name}={ref}, the {'saturation' if ref == saturation else 'best'} "
                 f"width). Fitted rise over the range {rise:.2f} ({1 - ALPHA:.0%} one-sided "
@@ -222,7 +243,14 @@ def gap_does_not_grow(k: np.ndarray, F_train: np.ndarray, F_test: np.ndarray,
                      f"that one exceeds it {fmt_p(p_grows)}); ")
     else:
         evidence += f"no width wider than {name}={ref}; "
-    evidence += f"test {'above' if above else 'not always above'} train{_negative_gaps(gap)}."
+    evidence += f"test {'above' if above else 'not always above'} train{_negative_gaps(gap)}"
+    if not above and row_below is not None:
+        evidence += (f" (shown below train at {name}={int(k[row_below])}, one-sided t-test over "
+                     f"its runs p = {fmt_p(p_below)}, the smallest over the widths)"
+                     if p_below < ALPHA else
+                     f" but not shown below it at any width (one-sided t-test over each width's "
+                     f"runs, smallest p = {fmt_p(p_below)} at {name}={int(k[row_below])})")
+    evidence += "."
     p_rise = min((welch_greater(gap[j], gap[i]) for j in wider), default=1.0)
     if outcome != CONTRADICTED and (low > 0 or p_rise < ALPHA):
         # a rise the data shows, however small: say so beside a verdict that it is small
@@ -237,6 +265,9 @@ def gap_does_not_grow(k: np.ndarray, F_train: np.ndarray, F_test: np.ndarray,
             j = max(wider, key=lambda j: welch_greater(gap[i] + margin, gap[j]))
             evidence += _cannot_tell(f"the gap from {name}={ref} to {name}={int(k[j])}",
                                      gap[j], gap[i], margin)
+        elif high <= margin and p_small < ALPHA:
+            evidence += (" The gap is shown within the margin, but FID test is not above FID "
+                         "train at every width, nor shown below it, so the data cannot tell.")
         else:
             evidence += (f" Neither is shown, so the data cannot tell: the line's bounds span "
                          f"{high - low:.2f} FID points around a margin of {margin:.2f}.")

@@ -23,7 +23,8 @@ FAR_LABEL, FLOOR_UNKNOWN_LABEL, LEARNING_LABEL = (
     "far from the data", "closeness to the data not known", "not shown converged")
 _EARLY_WORDS = {CONFIRMED: "early-training evidence for it",
                 CONTRADICTED: "early-training evidence against it",
-                NOT_REPRODUCED: "inconclusive early-training evidence"}
+                NOT_REPRODUCED: "inconclusive early-training evidence",
+                INCONCLUSIVE: "inconclusive early-training evidence"}  # a trend's split tests
 
 
 def early(outcome: str, why: str = FAR_LABEL) -> str:
@@ -33,11 +34,13 @@ def early(outcome: str, why: str = FAR_LABEL) -> str:
 
 def early_test(outcome: str) -> str | None:
     """The test's own outcome (confirmed, contradicted, not reproduced) behind an
-    early-training ``outcome`` of any label; None for any other outcome."""
+    early-training ``outcome`` of any label (an inconclusive trend reads as not reproduced:
+    both are neither); None for any other outcome."""
     return next((o for o, w in _EARLY_WORDS.items() if outcome.startswith(w + " (")), None)
 
 
-EARLY_FOR, EARLY_AGAINST, EARLY_NEITHER = (early(o) for o in _EARLY_WORDS)
+EARLY_FOR, EARLY_AGAINST, EARLY_NEITHER = (early(o) for o in (CONFIRMED, CONTRADICTED,
+                                                                NOT_REPRODUCED))
 ALPHA = 0.05  # one-sided level of every test
 # Best FID more than this many points above the floor at the same N: converged-model claims
 # untested. A heuristic, not a test. A difference rather than a ratio, because the floor itself

@@ -9,6 +9,7 @@ from .outcomes import (
     ALPHA,
     CONFIRMED,
     CONTRADICTED,
+    INCONCLUSIVE,
     NOT_REPRODUCED,
     NOT_TESTABLE,
     ONE_SEED,
@@ -33,7 +34,9 @@ def trend_with_width(k: np.ndarray, F: np.ndarray, claim: str, rises: bool = Fal
     """The trend rule: confirmed when both the narrowest and the widest width's means differ
     in the claimed direction (a fall, or with ``rises`` a rise; Welch, one-sided p < ALPHA)
     and, with three or more widths, the value moves that way with k across all runs
-    (Spearman, one-sided p < ALPHA); contradicted when both find the opposite.
+    (Spearman, one-sided p < ALPHA); contradicted when both find the opposite; inconclusive
+    when only one of the two finds the claimed direction (the data lean for it, but the rule
+    asks for both); not reproduced when neither does.
 
     With two widths the rank test would only repeat Welch's comparison, so the evidence says
     the trend rests on two widths. ``lost`` (widths x seeds, True where a run diverged) ranks
@@ -64,8 +67,10 @@ def trend_with_width(k: np.ndarray, F: np.ndarray, claim: str, rises: bool = Fal
         way, other = "a fall", "a rise"
     against = int((np.diff(mean) < 0 if rises else np.diff(mean) > 0).sum())
     few = one_seed(F, 0, -1)
+    split = use_rank and (welch == CONFIRMED) != (p_for < ALPHA)  # one test finds it
     outcome = (CONFIRMED if welch == CONFIRMED and p_for < ALPHA else
-               CONTRADICTED if welch == CONTRADICTED and p_against < ALPHA else NOT_REPRODUCED)
+               CONTRADICTED if welch == CONTRADICTED and p_against < ALPHA else
+               INCONCLUSIVE if split else NOT_REPRODUCED)
     evidence = (f"{label} {_value(mean[0], fmt, unit)} at {name}={int(k[0])} → "
                 f"{_value(mean[-1], fmt, unit)} at {name}={int(k[-1])}"
                 + ("" if few else f" (Welch one-sided p = "
