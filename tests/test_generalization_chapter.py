@@ -690,7 +690,8 @@ def test_memoriser_gap_text_words_the_sign_of_fig4_s_gap():
     below = {"n": 200, "memorise": {"fid_train": 128.5, "fid_test": 126.3}}
     assert GC.memoriser_gap_text(below) == (
         "the memoriser's FID test (126.3) lies below its FID train (128.5) at N = 200, a gap "
-        "of -2.2, so a generator that copies its training set shows no gap to test")
+        "of -2.2: a generator that copies its training set shows no such gap, so the gap test "
+        "could not detect this memoriser")
     above = {"n": 200, "memorise": {"fid_train": 120.0, "fid_test": 126.0}}
     assert "lies above its FID train (120.0) at N = 200, a gap of +6.0: a generator that " \
            "copies shows a gap too" in GC.memoriser_gap_text(above)

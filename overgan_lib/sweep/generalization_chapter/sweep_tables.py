@@ -99,7 +99,8 @@ def memoriser_gap_text(fid: dict[str, Any]) -> str:
     said = (f"the memoriser's FID test ({test:.1f}) lies {'below' if test < train else 'above'} "
             f"its FID train ({train:.1f}) at N = {fid['n']:,}, a gap of {test - train:+.1f}")
     if test <= train:
-        return said + ", so a generator that copies its training set shows no gap to test"
+        return said + (": a generator that copies its training set shows no such gap, so the gap "
+                       "test could not detect this memoriser")
     return (said + ": a generator that copies shows a gap too, so a gap does not by itself "
             "tell copying from generalising")
 
