@@ -34,11 +34,30 @@ def test_floor_text_in_both_cases():
     text = GC.floor_text(FLOOR, 14848, 50000, "memorise_500")
     assert "one critic run draws 14,848 of the 50,000" in text
     assert "paired one-sided p = " in text and "+0.60, +0.40, +0.50 (EMA)" in text
-    assert text.endswith("the memoriser of 500 images above is the one whose repeats the "
+    assert text.endswith("The memoriser of 500 images above is the one whose repeats the "
                          "critic could learn.")
+    assert ("The scored (EMA) critic's difference is significant at level 0.05 with 3 critic "
+            "seeds, with every one of the 3 paired differences positive; the raw critic's is "
+            "not significant at level 0.05 with 3 critic seeds, with 1 of 3 paired differences "
+            "positive.") in text
     none = GC.floor_text(None, 5_222_400, 50000)
     assert "draws 5,222,400 samples, so unrepeated images run out after 50,000 draws" in none
     assert "the memoriser claim below is not testable" in none
+    assert "the summary at the top of the chapter says why" in none
+
+
+def test_a_non_significant_detection_is_not_read_as_no_difference():
+    """Review: "this pair mostly measures the critic's seed noise" was said of a paired
+    difference positive at every critic seed (p = 0.088, 2 df). It is now worded from the
+    numbers: not significant with that many seeds, and how many differences are positive."""
+    m, f = np.array([0.43, -0.2, 0.04]), np.array([-0.38, -0.48, -0.11])
+    assert GC.detection_reading(m, f) == ("not significant at level 0.05 with 3 critic seeds, "
+                                          "with every one of the 3 paired differences positive")
+    floor = {**FLOOR, "memorise": {"nnd": m, "nnd_raw": m}, "fresh": {"nnd": f, "nnd_raw": f}}
+    text = GC.floor_text(floor, 14848, 50000)
+    assert "seed noise" not in text and "indistinguishable" not in text
+    assert GC.detection_words(m, f).startswith("paired one-sided p = ")
+    assert GC.detection_reading(m[:2], f[:2]).startswith("not testable with 2 critic seeds")
 
 
 def _scope_rows(standings=None) -> dict[str, str]:
@@ -90,8 +109,7 @@ def test_memoriser_standing_text_says_no_profile_decides_the_claim_and_why():
     draws = [f"{sampler_draws(settings('nnd_floor', p)):,}" for p in ("gpu", "paper")]
     assert (f"At `gpu` and `paper` no no-repeat floor can be measured (one critic run draws "
             f"{draws[0]} and {draws[1]} samples") in text
-    assert "the memoriser scored over at least 3 critic seeds (it has one there), a no-repeat " \
-           "floor there" in text
+    assert text.endswith(GC.gpu_route())  # the one statement of what gpu would need
     assert text.count(". ") >= 3  # the headline, a sentence per reason, and the fix
     assert "no scored generators are stored" in GC.memoriser_standing_text({})
     near = GC.memoriser_standing_text({"cpu": NEAR, "smoke": NEAR})
@@ -255,11 +273,13 @@ def test_critic_line_says_only_just_within_the_edge_of_the_bar():
     """The summary said "learning ... detected" for a mean of 0.120 against a bar of 0.119."""
     line = GC.critic_line(False, (0.120, 0.119, True))
     assert line == ("NND critic (the instrument): learning of its own real images only just "
-                    "detected by the group test at this budget: its mean, +0.120, exceeds its "
-                    "bar, 0.119, by less than 10% of the bar.")
+                    "detected by the group test at this budget: its mean, +0.1200, exceeds its "
+                    "bar, 0.1190, by 0.84% of the bar.")
+    assert GC.margin_text(0.1200, 0.1191) == "by 0.76% of the bar"  # the stored cpu margin
+    assert GC.margin_text(1.05, 1.0) == "by 5.0% of the bar"
     assert GC.critic_line(False, (0.2, 0.119, True)).endswith(
         "detected by the group test at this budget (mean +0.200 against its bar 0.119).")
-    assert "though only just: its mean, +0.110, falls short" in GC.critic_line(
+    assert "though only just: its mean, +0.1100, falls short" in GC.critic_line(
         True, (0.110, 0.119, False))
     assert "only just" not in GC.critic_line(True, (0.05, 0.119, False))
     assert GC.EDGE == 0.1 and GC.near_bar(1.09, 1.0) and not GC.near_bar(1.1, 1.0)
@@ -314,7 +334,11 @@ def test_sweep_row_cells():
     nb = {"pixel_distances": d, "pixel_ratio": 0.5, "inception_ratio": 0.9,
           "pixel_indices": np.array([[1, 2, 3], [1, 4, 5]])}
     row = GC.sweep_row("s", "k=8 seed=0", 12.345, nb, np.linspace(0.7, 1.0, 64))
-    assert row == "| `s` | k=8 seed=0 | 12.35 | 0.500 | 0.488 | 1 of 2 | 50% | 0.900 |"
+    assert row == ("| `s` | k=8 seed=0 | 12.35 | 0.500 | 0.488 | 1 of 2 (below 0.714) | 1 of 2 | "
+                   "50% | 0.900 |")
+    head = GC.sweep_table({}).splitlines()[0]
+    assert "in the held-out tail (ratio below the cut-off)" in head
+    assert "copy-like (ratio below 0.6)" in head and head.count("|") == 10
 
 
 def test_tables_have_one_row_per_entry_and_apply_the_rule():
@@ -448,12 +472,14 @@ def test_perturbed_sources_counts_where_the_source_is_found():
     assert got.like["blur"][1] < 0.05 <= got.like["noise"][1]  # the one copy-like sample
     assert got.inception_text() == (
         "a blurred image's own source is its nearest Inception neighbour in only 2 of 4 cases "
-        f"(among its 3 nearest in 3), and {got.like['blur'][0]} of 4 blurred images are "
-        f"copy-like there, more than the {got.expected:.1f} expected without copying: "
+        f"(among its 3 nearest in 3), and {got.like['blur'][0]} of 4 blurred images lie in the "
+        f"held-out tail there (ratio below {cut:.3f}), more than the {got.expected:.1f} "
+        "expected without copying: "
         "Inception space mostly misses blurred copies; a noisy image's own source is its "
         f"nearest Inception neighbour in 3 of 4 cases (among its 3 nearest in 4), and "
-        f"{got.like['noise'][0]} of 4 noisy images are copy-like there, no more than the "
-        f"{got.expected:.1f} expected without copying: Inception space mostly finds noisy "
+        f"{got.like['noise'][0]} of 4 noisy images lie in the held-out tail there (ratio below "
+        f"{cut:.3f}), no more than the {got.expected:.1f} expected without copying: Inception "
+        "space mostly finds noisy "
         "copies")
     mem["pixel_distances"][0, 0] = 0.2
     assert GC.perturbed_sources(nr).noise_text().endswith("so these counts are approximate")
@@ -472,7 +498,8 @@ def test_perturbed_sources_inception_text_on_the_stored_cpu_record(committed):
     text = GC.perturbed_sources(rec.data).inception_text()
     assert "Inception space mostly finds blurred copies" in text
     assert "Inception space mostly misses noisy copies" in text
-    assert "copy-like there, more than the" in text.split(";")[0]
+    assert "lie in the held-out tail there (ratio below " in text.split(";")[0]
+    assert "copy-like" not in text
 
 
 def test_markdown_builders_have_one_row_per_entry():
@@ -539,8 +566,9 @@ def test_crossover_texts_gather_every_source():
     pairs = {"baselines": base, "dcgan": gens}
     move = GC.memoriser_move_text(base, FLOOR)
     assert "is +0.30 on the first split and +0.60 on the crossed one" in move
-    assert f"a move of +0.30, against the memoriser's sample standard deviation over critic " \
-           f"seeds of {np.std([0.5, 0.4, 0.6], ddof=1):.2f}:" in move
+    diffs = FLOOR["memorise"]["nnd"] - FLOOR["fresh"]["nnd"]  # the noise of what moved
+    assert f"a move of +0.30, against a sample standard deviation of that difference over 3 " \
+           f"critic seeds of {np.std(diffs, ddof=1):.2f}:" in move
     assert "not measured here" in GC.memoriser_move_text(gens, None)
     assert GC.shift_text(pairs) == ("For `dcgan`, the shifts differ between its generators by up "
                                     "to 0.40, against first NNDs that differ by up to 1.00.")
@@ -566,3 +594,104 @@ def test_cost_texts():
     assert "batch 256 on this CPU (1 thread, load average 2.0 while it ran): 0.50 s" in text
     assert "0.25 s per scoring batch" in text and "about 14 hours per generator" in text
     assert GC.bench_text(None).startswith("No `overgan bench nnd` record at batch 256")
+
+
+BLIND = GC.Standing(False, 13.38, 2.92, "blur", {"cifar10_dcgan": 100}, False,
+                    "paired one-sided p = 0.0884: not significant")
+
+
+def test_a_stored_floor_without_detection_leaves_claim_2_undecidable_whatever_the_generators():
+    """Review: the scope table said generators within the baselines "could decide" claim 2 at
+    cpu, where the stored floor shows no detection; without detection every branch of the rule
+    is not testable."""
+    row = _scope_rows({"cpu": BLIND})["cpu"]
+    assert ("not testable whatever the generators: the critic is not shown to detect the "
+            "memoriser (paired one-sided p = 0.0884: not significant)") in row
+    assert "could decide" not in row
+    near = _scope_rows({"cpu": GC.Standing(True, 0.2, 2.92, "blur", {}, False, "p")})["cpu"]
+    assert "not testable whatever the generators" in near and "besides" not in near
+    text = GC.memoriser_standing_text({"cpu": BLIND})
+    assert ("At `cpu` the critic is not shown to detect the memoriser (paired one-sided p = "
+            "0.0884: not significant), so claim 2 cannot be decided there whatever the "
+            "generators; and every stored generator") in text
+    assert "the `cpu` critic is of that size, and is not shown to detect the memoriser" in text
+
+
+def test_one_account_of_what_gpu_would_need():
+    """Review: the summary offered "a critic that draws fewer" and more critic seeds, another
+    paragraph "only more real images than CIFAR-10's training split holds". gpu_route is the
+    one statement; the gpu paragraph and the floor text refer to it."""
+    from overgan_lib.metrics.generalization import sampler_draws
+    from overgan_lib.profiles import settings
+
+    route = GC.gpu_route()
+    draws = sampler_draws(settings("nnd_floor", "gpu"))
+    assert f"one `gpu` critic run draws {draws:,} samples" in route
+    assert "Scoring the memoriser with more critic seeds would not help" in route
+    assert "more images of the training distribution than CIFAR-10's training split" in route
+    assert "a critic short enough to draw at most 50,000 samples" in route
+    assert "not shown to detect" not in route  # only where cpu's stored floor says so
+    gpu = GC.gpu_memoriser_text(settings("generalization_baselines", "gpu"),
+                                settings("nnd_floor", "gpu"), 3, stored=False)
+    assert "the summary at the top of the chapter says what would change that" in gpu
+    assert "more critic seeds" not in gpu and "only more real images" not in gpu
+
+
+def test_critic_settings_table_shows_gpu_beside_this_profile_and_the_departures():
+    from overgan_lib.metrics import nnd as N
+    from overgan_lib.profiles import settings
+
+    cpu, gpu = settings("generalization_baselines", "cpu"), settings("generalization_baselines",
+                                                                     "gpu")
+    table = GC.critic_settings_table(cpu, {"n_fit": 5000, "n_score": 5000}, "cpu",
+                                     {"gpu": gpu}).splitlines()
+    assert table[0] == "| setting | reference | this profile (`cpu`) | `gpu` (settings) |"
+    assert table[2] == (f"| critic steps | {N.REFERENCE_STEPS:,} | {cpu['steps']:,} | "
+                        f"{gpu['steps']:,} |")
+    assert table[5].startswith(f"| scoring batches | {N.REFERENCE_EVAL_BATCHES:,} | ")
+    assert table[6].endswith(f"| {gpu['n_real'] // 2:,} / {gpu['n_real'] // 2:,} (disjoint "
+                             "halves of the test split; our deviation) |")
+    same = GC.critic_settings_table(gpu, {"n_fit": 5000, "n_score": 5000}, "gpu", {"gpu": gpu})
+    assert "(settings)" not in same
+    got = GC.departures(gpu)
+    assert got[0].startswith("it fits on one half of the test split")
+    assert f"{gpu['steps']:,} critic steps, not {N.REFERENCE_STEPS:,}" in got
+    assert f"{gpu['eval_batches']:,} scoring batches, not {N.REFERENCE_EVAL_BATCHES:,}" in got
+    assert GC.departures(settings("generalization_baselines", "paper")) == got[:1]
+    assert GC.departures_text({"cpu": cpu, "gpu": gpu}).count("At `") == 2
+
+
+def test_memoriser_band_text_states_the_rule_s_numbers():
+    from overgan_lib.sweep import generalization as rules
+
+    text = GC.memoriser_band_text(FLOOR)
+    lo, hi = rules.paired_bounds(FLOOR["memorise"]["nnd"])
+    assert "the memoriser scores 0.50 with critic seed 0 (the seed every model is scored" in text
+    assert f"the band runs from {lo:.2f} to {hi:.2f}" in text
+    assert "is not used by the rule" in text
+    assert "no band" in GC.memoriser_band_text(None)
+
+
+def test_copy_words_keep_copy_like_for_the_absolute_cut_off():
+    from overgan_lib.sweep import copy_test
+
+    assert GC.perturbations() == (1.0, 16.0)
+    d = np.column_stack([np.linspace(0.5, 1.0, 64), np.full(64, 1.0)])
+    assert GC.tail_cut_text(d) == (f"{copy_test.tail_cut(d[:, 0]):.3f}, the 4th smallest of "
+                                   f"64 held-out ratios")
+    note = GC.copy_like_note(1000)
+    assert note.startswith("In the held-out tail: samples whose nearest over second-nearest")
+    assert f"Copy-like: samples whose ratio lies below {copy_test.COPY_RATIO}" in note
+
+
+def test_memoriser_gap_text_words_the_sign_of_fig4_s_gap():
+    """Review: Fig. 4's gap cannot detect memorisation where the memoriser's FID test lies
+    below its FID train; the sentence follows the sign of the stored numbers."""
+    below = {"n": 200, "memorise": {"fid_train": 128.5, "fid_test": 126.3}}
+    assert GC.memoriser_gap_text(below) == (
+        "the memoriser's FID test (126.3) lies below its FID train (128.5) at N = 200, a gap "
+        "of -2.2: a generator that copies its training set shows no such gap, so the gap test "
+        "could not detect this memoriser")
+    above = {"n": 200, "memorise": {"fid_train": 120.0, "fid_test": 126.0}}
+    assert "lies above its FID train (120.0) at N = 200, a gap of +6.0: a generator that " \
+           "copies shows a gap too" in GC.memoriser_gap_text(above)

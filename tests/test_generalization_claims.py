@@ -45,8 +45,10 @@ def test_samples_like_held_out_images_are_not_copies_only_with_power():
     v = C.not_copies(K, [_real(), _real(), _real(), _real()], TEST)
     assert v.outcome == "not testable at this profile" and "k=64" in v.evidence
     assert "128 samples" in v.evidence
-    assert "below the 4th smallest of the 64 held-out values (the lowest 6%)" in v.evidence
-    assert "0 samples and 0 held-out images lie below 0.6" in v.evidence
+    cut = CT.tail_cut(CT.nearest_over_second(TEST))
+    assert (f"lie in the held-out tail, below {cut:.3f}, the 4th smallest of the 64 held-out "
+            f"values (the lowest 6%)") in v.evidence
+    assert "0 samples and 0 held-out images are copy-like, below 0.6" in v.evidence
     share = CT.detectable_copy_share(128, 64)
     assert share > C.COPY_SHARE_BOUND
     assert f"copies {100 * share:.0f}% of the time or more" in v.evidence
@@ -263,6 +265,46 @@ def test_no_confirmation_without_detection():
                 _, mem = C.nnd_verdicts(k, models, memoriser=m[0], floor=(m, f))
                 assert mem.outcome == "not testable at this profile"
     assert separated > 20
+
+
+def test_a_paired_band_clear_of_the_floor_implies_detection():
+    """The chapter says the rule's band (the paired bounds, the memoriser's first critic seed
+    -/+ t s sqrt(2)) clearing the floor's one-sided upper bound implies the paired test
+    detects: checked on random floors of 3 critic seeds, some with correlated seeds."""
+    rng = np.random.default_rng(5)
+    separated = 0
+    for _ in range(3000):
+        m = rng.normal(rng.uniform(0, 5), rng.uniform(0.1, 2), 3)
+        f = (m - rng.normal(2, rng.uniform(0.1, 3), 3) if rng.random() < 0.3
+             else rng.normal(0, rng.uniform(0.1, 2), 3))
+        if C.paired_bounds(m)[0] > C.seed_bounds(f)[1]:
+            separated += 1
+            assert C.memoriser_detected(m, f)[0] is True
+    assert separated > 100
+
+
+def test_paired_bounds_are_the_first_seed_plus_minus_t_s_sqrt2():
+    """What the chapter states of the rule's band: centred on the first critic seed's score
+    (not the mean), half-width t * s * sqrt(2) with Student's t at n - 1 df and s the
+    sample standard deviation over critic seeds."""
+    from scipy import stats
+
+    m = np.array([0.43, -0.2, 0.04])
+    t, s = C.paired_margin(m)
+    assert t == pytest.approx(stats.t.ppf(0.95, 2)) and s == pytest.approx(np.std(m, ddof=1))
+    lo, hi = C.paired_bounds(m)
+    assert (lo, hi) == (pytest.approx(0.43 - t * s * np.sqrt(2)),
+                        pytest.approx(0.43 + t * s * np.sqrt(2)))
+    with pytest.raises(ParameterError, match="two or more critic seeds"):
+        C.paired_margin(np.array([1.0]))
+
+
+def test_tail_cut_is_the_rth_smallest_held_out_value():
+    values = np.linspace(0.5, 1.0, 64)
+    assert CT.tail_rank(64) == 4 and CT.tail_cut(values) == values[3]
+    assert CT.copy_like(np.array([values[3] - 1e-9, values[3]]), values)[0] == 1
+    with pytest.raises(ParameterError, match="at least one held-out value"):
+        CT.tail_cut(np.array([]))
 
 
 def test_the_memoriser_claim_is_not_testable_where_detection_is_untestable():
@@ -631,7 +673,7 @@ def test_exact_copies_contradict_not_copies_whatever_their_share():
     r[:22] = 0.0  # exact copies
     v = C.not_copies(k, [_with_ratio(r)], test)
     assert v.outcome == "contradicted" and "near-exact copies" in v.evidence
-    assert "22 samples and 0 held-out images lie below 0.6" in v.evidence
+    assert "22 samples and 0 held-out images are copy-like, below 0.6" in v.evidence
     above = _with_ratio(RNG.uniform(0.8, 1.0, 3000))  # none in the held-out tail
     v = C.not_copies(k, [above], test)
     assert v.outcome == "not testable at this profile"

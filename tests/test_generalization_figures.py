@@ -12,6 +12,7 @@ import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
 from overgan_lib.errors import ParameterError  # noqa: E402
+from overgan_lib.sweep import generalization as C  # noqa: E402
 from overgan_lib.sweep import generalization_figures as GF  # noqa: E402
 from overgan_lib.sweep.crossover import CrossedPair  # noqa: E402
 
@@ -106,7 +107,10 @@ def test_nnd_k_figure_one_column_per_sweep_with_the_reference_lines():
         "one dot per run", "mean ± sd over seeds",
         "memoriser, all training images\n(mean of 3 critic seeds)",
         "memoriser of 500 images\n(one critic seed)",
-        "training images, no repeats\n(mean of 3 critic seeds)"])
+        "training images, no repeats\n(mean of 3 critic seeds)", GF.BAND_LABEL])
+    lo, hi = C.paired_bounds(np.asarray(FLOOR["memorise"]["nnd"], float))
+    band = top.patches[0]  # axhspan: a rectangle in data units along y
+    assert np.allclose([band.get_y(), band.get_y() + band.get_height()], [lo, hi])
     assert sorted(_labels(bottom)) == sorted([
         "held-out test images", "blurred training images", "noisy training images",
         "memoriser (0)"])  # the bottom row's runs and means carry no label
@@ -122,6 +126,7 @@ def test_nnd_k_figure_one_column_per_sweep_with_the_reference_lines():
                               "one critic seed", "cpu")
     assert len(nofloor.axes) == 2 * 2
     assert "training images, no repeats\n(mean of 3 critic seeds)" not in _labels(nofloor.axes[0])
+    assert GF.BAND_LABEL not in _labels(nofloor.axes[0])
     plt.close(nofloor)
 
 

@@ -1,6 +1,8 @@
-"""Fig. 10's copy test: Lowe's nearest-over-second-nearest ratio, the held-out lower-tail
-count of copy-like samples with its exact null law (Nelson's precedence test) and power, and
-the neighbour statistics the chapter "Generalization" quotes beside it.
+"""Fig. 10's copy test: Lowe's nearest-over-second-nearest ratio, the count of samples in
+the held-out images' lower tail of it (:func:`tail_cut`) with its exact null law (Nelson's
+precedence test) and power, the copy-like samples (ratio below the absolute
+:data:`COPY_RATIO`), and the neighbour statistics the chapter "Generalization" quotes beside
+them. "Copy-like" means only the absolute cut-off; the tail count is named as such.
 
 The verdicts that use these are in :mod:`.generalization`; the rationale for the ratio and
 the tail count is in its module docstring.
@@ -27,29 +29,38 @@ def nearest_over_second(distances: np.ndarray) -> np.ndarray:
         return np.where(d[:, 0] == 0, 0.0, d[:, 0] / d[:, 1])
 
 
-QUANTILE = 0.05  # the held-out images' lower tail that copy-like samples are counted in
-COPY_RATIO = 0.6  # below: a copy (exact 0, blurred/noisy copies ~0.35-0.4, held-out >= ~0.7)
+QUANTILE = 0.05  # the held-out images' lower tail that the copying test counts samples in
+COPY_RATIO = 0.6  # below: copy-like (exact 0, blurred/noisy copies ~0.35-0.4, held-out >= ~0.7)
 
 
 def tail_rank(n_test: int) -> int:
-    """r: copy-like samples lie below the r-th smallest of ``n_test`` held-out values, the
-    held-out images' lowest :data:`QUANTILE` (at least the smallest)."""
+    """r: samples in the held-out tail lie below the r-th smallest of ``n_test`` held-out
+    values, the held-out images' lowest :data:`QUANTILE` (at least the smallest)."""
     return max(1, ceil(QUANTILE * n_test))
+
+
+def tail_cut(test_ratios: np.ndarray) -> float:
+    """The held-out tail's cut-off: the r-th smallest of ``test_ratios``, r =
+    :func:`tail_rank` (samples below it are "in the held-out tail")."""
+    b = np.sort(np.asarray(test_ratios, float).ravel())
+    if b.size == 0:
+        raise ParameterError("tail_cut needs at least one held-out value")
+    return float(b[tail_rank(b.size) - 1])
 
 
 def _tail_count(sample_ratios: np.ndarray, test_ratios: np.ndarray
                 ) -> tuple[int, int, int, int]:
     """(samples, held-out values, r, count): how many samples lie below the r-th smallest
     held-out value, r = :func:`tail_rank` (the statistic of :func:`copy_like`)."""
-    a, b = np.asarray(sample_ratios, float).ravel(), np.sort(np.asarray(test_ratios, float).ravel())
+    a, b = np.asarray(sample_ratios, float).ravel(), np.asarray(test_ratios, float).ravel()
     if a.size == 0 or b.size == 0:
         raise ParameterError("copy_like needs at least one sample and one test value")
-    r = tail_rank(b.size)
-    return a.size, b.size, r, int(np.sum(a < b[r - 1]))
+    return a.size, b.size, tail_rank(b.size), int(np.sum(a < tail_cut(b)))
 
 
 def copy_like(sample_ratios: np.ndarray, test_ratios: np.ndarray) -> tuple[int, float, float]:
-    """Samples more copy-like than all but the lowest :data:`QUANTILE` of held-out images.
+    """Samples in the held-out tail: below all but the lowest :data:`QUANTILE` of held-out
+    images' values (not "copy-like", which the book keeps for :data:`COPY_RATIO`).
 
     Counts the samples whose value lies below the r-th smallest held-out value,
     r = ceil(QUANTILE x held-out count), and returns (count, expected count, one-sided p).
@@ -68,7 +79,7 @@ def copy_like(sample_ratios: np.ndarray, test_ratios: np.ndarray) -> tuple[int, 
 
 def copy_like_lower_p(sample_ratios: np.ndarray, test_ratios: np.ndarray) -> float:
     """P(count <= observed) for :func:`copy_like`'s count under the same exact null: small
-    when the samples sit *less* copy-like than held-out images, where the null the tail test
+    when fewer samples lie in the held-out tail than chance gives, where the null the tail test
     and its power rest on does not hold (a baseline of samples above the tail absorbs copies)."""
     n1, n2, r, count = _tail_count(sample_ratios, test_ratios)
     sf = _precedence_sf(n1, n2, r)

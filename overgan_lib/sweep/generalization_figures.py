@@ -145,11 +145,23 @@ def _width_panel(ax: plt.Axes, k: np.ndarray, y: np.ndarray, legend: bool) -> No
     ax.minorticks_off()
 
 
+BAND_LABEL = "the memoriser verdict's band\n(its score with the models'\ncritic seed ± t·s·√2)"
+
+
 def _nnd_references(ax: plt.Axes, mem: float, mem_how: str, baselines: Mapping[str, Any],
                     floor: Mapping[str, Any] | None) -> None:
-    """Fig. 6's reference lines: the full memoriser (the verdict's reference), the
-    small-pool memorisers and, where measured, training images drawn without repeats."""
+    """Fig. 6's reference lines: the full memoriser (at ``mem``, its mean over critic seeds
+    or its one critic seed), the band the memoriser verdict compares each model with where
+    the profile measures several critic seeds (:func:`.generalization.paired_bounds`: the
+    memoriser's score with the models' critic seed -/+ t * s * sqrt(2)), the small-pool
+    memorisers and, where measured, training images drawn without repeats."""
+    from .generalization import paired_bounds
+
     ax.axhline(mem, ls="--", color="C3", label=f"memoriser, all training images\n({mem_how})")
+    if floor is not None and len(floor["memorise"]["nnd"]) > 1:
+        lo, hi = paired_bounds(np.asarray(floor["memorise"]["nnd"], float))
+        ax.axhspan(lo, hi, color="C3", alpha=0.12, lw=0,
+                   label=BAND_LABEL)
     for b in baselines["baselines"]:
         if b.startswith("memorise_"):
             ax.axhline(baselines[b]["nnd"], ls=":", color="C1",

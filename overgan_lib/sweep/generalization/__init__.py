@@ -27,6 +27,7 @@ from .nnd import (
     models_beyond_baselines,
     nnd_verdicts,
     paired_bounds,
+    paired_margin,
     seed_bounds,
 )
 
@@ -34,5 +35,5 @@ __all__ = [
     "COPY_POWER", "COPY_SHARE_BOUND", "MIN_CRITIC_SEEDS", "MORE_DIVERSE", "NOT_COPIES",
     "NO_FLOOR", "can_draw_fresh", "copy_share", "memoriser_detected", "memoriser_reference",
     "models_beyond_baselines", "more_diverse", "nnd_verdicts", "not_copies", "paired_bounds",
-    "seed_bounds",
+    "paired_margin", "seed_bounds",
 ]

@@ -10,6 +10,9 @@ copy" looks like.
 * **Copying.** A copy lies much nearer its nearest training image than its second nearest
   (ratio 0 for an exact copy, about 0.4 for the blurred and noisy copies of chapter
   "Generalization"), while a new real image lies about as near both (about 0.97 on CIFAR-10).
+  The book calls a sample *copy-like* when its ratio lies below the absolute
+  :data:`..copy_test.COPY_RATIO`, and counts separately the samples *in the held-out tail*
+  (below the held-out images' lowest 5%, :func:`..copy_test.tail_cut`).
   The nearest distance alone cannot tell a copy from a blurry sample: smooth, low-contrast
   images sit close to many smooth training images, and an undertrained generator's samples
   were measured closer to the training set than held-out images are, with no copying. The
@@ -40,6 +43,7 @@ from ..copy_test import (
     near_copies,
     nearest_over_second,
     ordinal,
+    tail_cut,
     tail_rank,
 )
 from ..matrices import check_per_run, runs_by_width
@@ -60,8 +64,8 @@ MORE_DIVERSE = "wider models generate more diverse samples"
 
 
 def copy_share(count: int, expected: float, n_samples: int) -> float:
-    """The share of copies that ``count`` copy-like samples of ``n_samples`` imply, where
-    ``expected`` of them lie in the held-out tail without copying (:func:`..copy_test.copy_like`):
+    """The share of copies that ``count`` samples in the held-out tail of ``n_samples`` imply,
+    where ``expected`` of them lie there without copying (:func:`..copy_test.copy_like`):
     a generator that copies a share s of the time (copies always in the tail, other samples
     like held-out images) puts n (s + (1 - s) q) samples there, q = expected / n, so
     s = (count - expected) / (n - expected), at least 0."""
@@ -90,7 +94,7 @@ def not_copies(k: np.ndarray, sample_distances: list[np.ndarray], test_distances
     which smooth samples or a dense mode give without copying, so a significant excess
     implying less is not testable. Otherwise not testable when ``far`` says the models are
     too far from the data for the claim, about good GANs, to be tested; when the samples sit
-    significantly *less* copy-like than held-out images (the tail count's lower-tail p <
+    significantly fewer in the held-out tail than chance gives (the tail count's lower-tail p <
     ALPHA, :func:`..copy_test.copy_like_lower_p`: the null the tail test and its power rest on
     does not hold, and copies would hide in the tail's baseline); or when the test lacks the
     power to see copying: confirmed only when a generator that copies
@@ -118,12 +122,12 @@ def not_copies(k: np.ndarray, sample_distances: list[np.ndarray], test_distances
     evidence = (f"Nearest over second-nearest training-image distance at k={hi}: median "
                 f"{np.median(ratios):.3f} over {len(ratios)} samples, against "
                 f"{np.median(test):.3f} for held-out images (an exact copy gives 0); "
-                f"{count} samples lie below the {ordinal(r)} smallest of the {len(test)} "
-                f"held-out values (the lowest {100 * r / len(test):.0f}%), {expected:.1f} "
-                f"expected without copying (exact one-sided p = {fmt_p(p)} for more, "
-                f"{fmt_p(p_low)} for fewer); {near} samples and {near_test} held-out images "
-                f"lie below {COPY_RATIO} (Fisher's exact one-sided p = {fmt_p(p_near)} for "
-                f"more samples).")
+                f"{count} samples lie in the held-out tail, below {tail_cut(test):.3f}, the "
+                f"{ordinal(r)} smallest of the {len(test)} held-out values (the lowest "
+                f"{100 * r / len(test):.0f}%), {expected:.1f} expected without copying (exact "
+                f"one-sided p = {fmt_p(p)} for more, {fmt_p(p_low)} for fewer); {near} samples "
+                f"and {near_test} held-out images are copy-like, below {COPY_RATIO} (Fisher's "
+                f"exact one-sided p = {fmt_p(p_near)} for more samples).")
     share = detectable_copy_share(len(ratios), len(test), COPY_POWER)
     evidence += (f" With {len(ratios)} samples and {len(test)} held-out values the test finds, "
                  f"with {100 * COPY_POWER:.0f}% power, a generator that copies "

@@ -4,10 +4,11 @@
 sweep summary's trend rule; "the NND score of memorized samples are higher than most of the
 GAN models" by counting the models below the memoriser's NND with the models' own critic,
 beyond critic-seed noise (:func:`paired_bounds`: the spread comes from the memoriser's
-critic seeds), so the claim needs at least :data:`MIN_CRITIC_SEEDS` critic seeds of the
-memoriser and is not testable on one. It is contradicted only where the critic demonstrably
-detects the memoriser (against training images drawn without repeats, paired over critic
-seeds: :func:`memoriser_detected`), and not tested while every model scores above every
+critic seeds and is assumed to be each model's too), so the claim needs at least
+:data:`MIN_CRITIC_SEEDS` critic seeds of the memoriser and is not testable on one. It is
+confirmed or contradicted only where the critic demonstrably detects the memoriser (against
+training images drawn without repeats, paired over critic seeds: :func:`memoriser_detected`),
+and not tested while every model scores above every
 baseline (the models are then farther from the data than any imperfect copy of it).
 """
 
@@ -81,23 +82,36 @@ def seed_bounds(scores: np.ndarray) -> tuple[float, float]:
     return float(s.mean()) - half, float(s.mean()) + half
 
 
-def paired_bounds(scores: np.ndarray) -> tuple[float, float]:
-    """(lower, upper) bounds within which one model's NND, scored with critic seed
-    ``scores``' first, is not told from the memoriser's NND with that same critic
-    (``scores``: the memoriser's NND per critic seed, the models' seed first): its score there
-    -/+ t * s * sqrt(2), Student's t at n - 1 degrees of freedom and level :data:`ALPHA` one
-    sided, s the spread over critic seeds, taken as the noise of each of the two scores.
-    Pairing on the critic removes what one critic seed shifts for every sampler alike (the
-    models all share one critic seed, so comparing each with the memoriser's *mean* lets that
-    shift decide most models at once); sqrt(2) because the model's own score is one noisy
-    draw too. Needs at least two seeds."""
+def paired_margin(scores: np.ndarray) -> tuple[float, float]:
+    """(t, s) of :func:`paired_bounds`: Student's one-sided t at level :data:`ALPHA` and
+    n - 1 degrees of freedom, and s, the sample standard deviation of the memoriser's NND
+    over its critic seeds (``scores``). The bounds' half-width is t * s * sqrt(2). Needs at
+    least two seeds."""
     from scipy import stats
 
     s = np.asarray(scores, float)
     if s.ndim != 1 or len(s) < 2:
         raise ParameterError(f"need two or more critic seeds for a bound, got {s.shape}")
-    half = float(stats.t.ppf(1 - ALPHA, len(s) - 1) * s.std(ddof=1) * np.sqrt(2))
-    return float(s[0]) - half, float(s[0]) + half
+    return float(stats.t.ppf(1 - ALPHA, len(s) - 1)), float(s.std(ddof=1))
+
+
+def paired_bounds(scores: np.ndarray) -> tuple[float, float]:
+    """(lower, upper) bounds within which one model's NND, scored with critic seed
+    ``scores``' first, is not told from the memoriser's NND with that same critic
+    (``scores``: the memoriser's NND per critic seed, the models' seed first): its score there
+    -/+ t * s * sqrt(2) (:func:`paired_margin`: Student's t at n - 1 degrees of freedom and
+    level :data:`ALPHA` one sided, s the memoriser's spread over critic seeds).
+    Pairing on the critic removes what one critic seed shifts for every sampler alike (the
+    models all share one critic seed, so comparing each with the memoriser's *mean* lets that
+    shift decide most models at once). The sqrt(2) treats the difference of two scores as
+    having independent noise of equal size: it *assumes* each model's critic-seed noise
+    equals the memoriser's s, which is not measured (each model is scored with one critic
+    seed). Noise the two share through the critic seed makes the band wider than needed;
+    a model noisier than the memoriser makes it too narrow. Needs at least two seeds."""
+    t, spread = paired_margin(scores)
+    half = t * spread * float(np.sqrt(2))
+    first = float(np.asarray(scores, float)[0])
+    return first - half, first + half
 
 
 def can_draw_fresh(cfg: dict[str, Any]) -> bool:
@@ -185,9 +199,9 @@ def _memoriser_verdict(nnd_by_k: np.ndarray, memoriser: float,
     if floor is None:  # the training split's size, not the budget: more seeds would not help
         return Verdict(claim, NOT_TESTABLE, (
             f"The memoriser's NND ({how}) is {ref:.2f}. Not testable: {NO_FLOOR} More "
-            f"critic seeds of the memoriser would not change that: models "
-            f"that copied would sit level with it, and a critic blind to memorisation would "
-            f"score it like real data."))
+            f"critic seeds of the memoriser would not change that: they would give its seed "
+            f"noise, not the detection test, and without detection a model below the "
+            f"memoriser may only be scored like real data, as a copy would be."))
     if seeds < MIN_CRITIC_SEEDS:
         return Verdict(claim, NOT_TESTABLE, (
             f"The memoriser's NND ({how}) is {ref:.2f}. Not testable: "
@@ -202,9 +216,10 @@ def _memoriser_verdict(nnd_by_k: np.ndarray, memoriser: float,
     evidence = (f"The memoriser's NND ({how}) is {ref:.2f}; with the models' own critic (its "
                 f"first critic seed, the one every model is scored with) it scores "
                 f"{float(floor[0][0]):.2f}, and a model counts as below or above it beyond "
-                f"critic-seed noise outside {m_lo:.2f} to {m_hi:.2f} (one-sided level {ALPHA} "
-                f"each, for the difference of two scores each with the memoriser's critic-seed "
-                f"spread); training images drawn without repeats score "
+                f"critic-seed noise outside {m_lo:.2f} to {m_hi:.2f} (its score there -/+ "
+                f"t x s x sqrt(2), one-sided level {ALPHA} each, s the memoriser's spread over "
+                f"critic seeds; the sqrt(2) assumes each model's critic-seed noise equals the "
+                f"memoriser's, which is not measured); training images drawn without repeats score "
                 f"{float(np.mean(floor[1])):.2f} (upper bound {f_hi:.2f}). {below} of {n} "
                 f"trained models score below, {above} above. {seen}")
     if below > n / 2:

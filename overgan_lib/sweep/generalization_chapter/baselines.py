@@ -53,6 +53,17 @@ def baseline_points(baselines: dict[str, Any], floor: dict[str, Any] | None
     return multi, one
 
 
+def perturbations() -> tuple[float, float]:
+    """(blur sigma in pixels, noise std in uint8 units) of the blurred and noisy baselines,
+    read from the samplers :func:`overgan_lib.metrics.samplers.make_baseline` builds (the
+    book's choices: imperfect copies a good generator should beat)."""
+    from ...metrics.samplers import make_baseline
+
+    images = np.zeros((1, 3, 8, 8), np.uint8)
+    blur, noise = make_baseline("blur", images), make_baseline("noise", images)
+    return float(blur.sigma), float(noise.std)
+
+
 def neighbour_label(name: str) -> str:
     """A baseline's name in the neighbour table and grid titles (the held-out test images and
     the memoriser, which copies the searched subset, named for what they are)."""

@@ -1,6 +1,7 @@
-"""Chapter "Generalization"'s readings of the copy tests (Fig. 10): copy-like counts, where
-the perturbed baselines' sources sit in Inception space, and how rare a copying the test
-finds at this profile. The tests are :mod:`..copy_test`'s; these only count and word them."""
+"""Chapter "Generalization"'s readings of the copy tests (Fig. 10): counts below a cut-off
+(copy-like: below :data:`..copy_test.COPY_RATIO`), where the perturbed baselines' sources sit
+in Inception space and how many lie in the held-out tail there, and how rare a copying the
+test finds at this profile. The tests are :mod:`..copy_test`'s; these only count and word them."""
 
 from __future__ import annotations
 
@@ -13,6 +14,16 @@ import numpy as np
 from .. import copy_test
 from .. import generalization as claims
 from ..summary import ALPHA
+
+
+def tail_cut_text(test_distances: np.ndarray) -> str:
+    """The held-out tail's cut-off of nearest over second-nearest distance
+    (``test_distances``: held-out images x k, ascending), as the chapter prints it: "0.906,
+    the 4th smallest of 64 held-out ratios"."""
+    ratios = copy_test.nearest_over_second(test_distances)
+    return (f"{copy_test.tail_cut(ratios):.3f}, the "
+            f"{copy_test.ordinal(copy_test.tail_rank(len(ratios)))} smallest of {len(ratios)} "
+            f"held-out ratios")
 
 
 def below_text(values: np.ndarray, cut: float) -> str:
@@ -28,13 +39,14 @@ class PerturbedSources:
 
     found: dict[str, tuple[str, str]]  # source is the nearest; source among the k nearest
     nearest: dict[str, float]  # median Inception distance to the nearest training image
-    copy_like: dict[str, str]  # copy-like samples, "<count> of <samples>"
-    expected: float  # copy-like samples expected without copying (the same for both)
+    copy_like: dict[str, str]  # samples in the held-out tail, "<count> of <samples>"
+    expected: float  # samples in the tail expected without copying (the same for both)
     exact: bool  # the memoriser's nearest pixel distances are all 0 (its sources are exact)
     top: int  # the memoriser's nearest Inception neighbours searched
     n: int = 0  # samples per baseline
     hits: dict[str, tuple[int, int]] | None = None  # found's counts (nearest, among top)
-    like: dict[str, tuple[int, float]] | None = None  # copy-like count, its exact p-value
+    like: dict[str, tuple[int, float]] | None = None  # tail count, its exact p-value
+    cut: float = float("nan")  # the held-out tail's cut-off of the Inception ratio
 
     def blur_text(self) -> str:
         """Where the blurred images' sources are found, for the chapter's prose."""
@@ -44,7 +56,8 @@ class PerturbedSources:
     def inception_text(self) -> str:
         """Per perturbation, what Inception space finds, for the chapter's prose: whether a
         perturbed image's source is mostly (more than half the time) its nearest Inception
-        neighbour, and whether more of them are copy-like there than chance gives (exact
+        neighbour, and whether more of them lie in the held-out tail there (ratio below
+        :attr:`cut`) than chance gives (exact
         one-sided test at level ALPHA)."""
         assert self.hits is not None and self.like is not None
         parts = []
@@ -54,8 +67,9 @@ class PerturbedSources:
             parts.append(
                 f"a {what} image's own source is its nearest Inception neighbour in "
                 f"{'' if mostly else 'only '}{first} of {self.n} cases (among its {self.top} "
-                f"nearest in {among}), and {count} of {self.n} {what} images are copy-like "
-                f"there, {'more than' if p < ALPHA else 'no more than'} the "
+                f"nearest in {among}), and {count} of {self.n} {what} images lie in the "
+                f"held-out tail there (ratio below {self.cut:.3f}), "
+                f"{'more than' if p < ALPHA else 'no more than'} the "
                 f"{self.expected:.1f} expected without copying: Inception space "
                 f"{'mostly finds' if mostly else 'mostly misses'} {what} copies")
         return "; ".join(parts) + ("" if self.exact else
@@ -73,8 +87,9 @@ def perturbed_sources(neighbours: Mapping[str, Any]) -> PerturbedSources:
     """Is the source of a blurred or noisy image its Inception nearest neighbour anyway?
     ``neighbours``: the ``neighbour_baselines`` record. The blurred and noisy images are
     drawn with the memoriser's seed, so they perturb the memoriser's images, whose pixel
-    nearest neighbour (at distance 0) is the source; the copy-like counts test them against
-    the held-out images' nearest over second-nearest Inception distance."""
+    nearest neighbour (at distance 0) is the source; the tail counts test them against the
+    held-out images' nearest over second-nearest Inception distance (its lower tail,
+    :func:`..copy_test.tail_cut`)."""
     mem = neighbours["memorise"]
     sources = mem["pixel_indices"][:, 0]
     test_ratio = copy_test.nearest_over_second(neighbours["test"]["inception_distances"])
@@ -92,7 +107,8 @@ def perturbed_sources(neighbours: Mapping[str, Any]) -> PerturbedSources:
         tested[n] = (int(count), float(p))
     return PerturbedSources(found, nearest, like, expected,
                             bool(np.all(mem["pixel_distances"][:, 0] == 0)),
-                            mem["inception_indices"].shape[1], len(sources), hits, tested)
+                            mem["inception_indices"].shape[1], len(sources), hits, tested,
+                            copy_test.tail_cut(test_ratio))
 
 
 def pooled_samples(scored: Mapping[str, Mapping[str, Any]], fallback: int) -> int:
@@ -122,10 +138,15 @@ def copy_power_text(n_test: int, n_pooled: int, sweep: str | None) -> str:
 
 
 def copy_like_note(n_cached: int) -> str:
-    """The note under the sweeps' table: what the copy-like count is, and that the
-    Inception ratio searches only the ``n_cached`` training images with cached features."""
-    return ("Copy-like samples: those in the held-out images' lower tail of nearest over "
-            "second-nearest distance, the count the copying verdict tests (pooled over the "
-            "widest width's seeds). The Inception copy ratio searches only the training images "
+    """The note under the sweeps' table: what its two counts are (samples in the held-out
+    tail, the count the copying verdict tests; copy-like samples, below the absolute
+    :data:`..copy_test.COPY_RATIO`), and that the Inception ratio searches only the
+    ``n_cached`` training images with cached features."""
+    return ("In the held-out tail: samples whose nearest over second-nearest distance lies "
+            "below the cut-off shown, the held-out images' lowest "
+            f"{100 * copy_test.QUANTILE:.0f}% (the count the copying verdict tests, pooled over "
+            f"the widest width's seeds). Copy-like: samples whose ratio lies below "
+            f"{copy_test.COPY_RATIO}, much nearer their nearest training image than their "
+            "second nearest. The Inception copy ratio searches only the training images "
             f"whose features are cached ({n_cached:,} at this profile), so a copy of any other "
             "training image is invisible to it.")

@@ -46,16 +46,19 @@ def bottom_lines(pairs: Mapping[str, list[CrossedPair]]) -> str:
 def memoriser_move_text(base_pairs: list[CrossedPair], floor: Mapping[str, Any] | None) -> str:
     """How far the memoriser claim's comparison (the memoriser's NND minus that of training
     images without repeats) moves with the split (``base_pairs``: the baselines' crossed
-    pairs), against the memoriser's spread over critic seeds (``floor``: ``nnd_floor``
-    record, None where not measured), in words."""
+    pairs), against how much that same difference varies over critic seeds (``floor``:
+    ``nnd_floor`` record, None where not measured: the sample standard deviation of the
+    paired differences, the noise of the quantity that moved), in words."""
     moves = cross.difference_moves(base_pairs, "memorise", "fresh")
     if moves is None:
         return ("Without both the memoriser and training images without repeats among the "
                 "crossed baselines, how far the memoriser claim's comparison moves with the "
                 "split is not measured here.")
-    spread = ("" if floor is None else
-              f", against the memoriser's sample standard deviation over critic seeds of "
-              f"{np.std(floor['memorise']['nnd'], ddof=1):.2f}")
+    spread = ""
+    if floor is not None and len(floor["memorise"]["nnd"]) > 1:
+        diffs = np.asarray(floor["memorise"]["nnd"]) - np.asarray(floor["fresh"]["nnd"])
+        spread = (f", against a sample standard deviation of that difference over "
+                  f"{len(diffs)} critic seeds of {np.std(diffs, ddof=1):.2f}")
     return (f"The memoriser claim's comparison, the memoriser's NND minus that of training "
             f"images without repeats, is {moves[0]:+.2f} on the first split and "
             f"{moves[1]:+.2f} on the crossed one (one critic seed each), a move of "

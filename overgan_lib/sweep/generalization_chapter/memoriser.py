@@ -6,7 +6,7 @@ against the baselines. The rules are :mod:`..generalization`'s; these only word 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -14,12 +14,37 @@ import numpy as np
 from ...errors import ParameterError
 from ...profiles import PROFILES, settings
 from .. import generalization as rules
+from ..significance import fmt_p
 from ..summary import ALPHA
 from .baselines import label
 
 
 def _diffs(a: np.ndarray, b: np.ndarray) -> str:
     return ", ".join(f"{d:+.2f}" for d in np.asarray(a) - np.asarray(b))
+
+
+def _positive(a: np.ndarray, b: np.ndarray) -> str:
+    """How many paired differences ``a - b`` are positive, in words ("every one of the 3",
+    "1 of 3")."""
+    d = np.asarray(a, float) - np.asarray(b, float)
+    pos = int(np.sum(d > 0))
+    return f"every one of the {len(d)}" if pos == len(d) else f"{pos} of {len(d)}"
+
+
+def detection_reading(memoriser: np.ndarray, fresh: np.ndarray) -> str:
+    """Whether the critic detects the memoriser (:func:`..generalization.memoriser_detected`
+    on the per-critic-seed NND of the memoriser and of training images drawn without
+    repeats), worded from the numbers: a non-significant difference is said to be not
+    significant with that many critic seeds, with how many paired differences are positive,
+    never read as "no difference"."""
+    detected, _ = rules.memoriser_detected(memoriser, fresh)
+    n = len(np.asarray(memoriser))
+    signs = f"with {_positive(memoriser, fresh)} paired differences positive"
+    if detected is None:
+        return f"not testable with {n} critic seed{'s' if n != 1 else ''}, {signs}"
+    if detected:
+        return f"significant at level {ALPHA} with {n} critic seeds, {signs}"
+    return f"not significant at level {ALPHA} with {n} critic seeds, {signs}"
 
 
 def floor_text(floor: dict[str, Any] | None, draws: int, n_train: int,
@@ -33,13 +58,13 @@ def floor_text(floor: dict[str, Any] | None, draws: int, n_train: int,
                 f"have to be drawn without repeats, and one critic run here draws {draws:,} "
                 f"samples, so unrepeated images run out after {n_train:,} draws. Whether the "
                 f"critic detects the memoriser cannot then be tested, so the memoriser claim "
-                f"below is not testable here, however many critic seeds scored the memoriser "
-                f"(it has one here): the limit is the training split's size, not the budget.")
+                f"below is not testable here (the summary at the top of the chapter says why, "
+                f"and what would change it).")
     m, f = floor["memorise"], floor["fresh"]
     _, seen = rules.memoriser_detected(m["nnd"], f["nnd"])
     _, seen_raw = rules.memoriser_detected(m["nnd_raw"], f["nnd_raw"])
-    tail = (f"; the {label(small)} above is the one whose repeats the critic could learn."
-            if small else ".")
+    tail = (f" The {label(small)} above is the one whose repeats the critic could learn."
+            if small else "")
     return (f"Here the no-repeat floor can be measured: training images drawn without "
             f"replacement so that none repeats (one critic run draws {draws:,} of the "
             f"{n_train:,}), scored against the memoriser under {len(floor['critic_seeds'])} "
@@ -47,8 +72,9 @@ def floor_text(floor: dict[str, Any] | None, draws: int, n_train: int,
             f"between the two). {seen} With the raw critic: {seen_raw[0].lower()}"
             f"{seen_raw[1:]} Per seed, memoriser minus training images without repeats: "
             f"{_diffs(m['nnd'], f['nnd'])} (EMA) and {_diffs(m['nnd_raw'], f['nnd_raw'])} "
-            f"(raw). At this budget the memoriser's draws are mostly images the critic has "
-            f"not seen before, so this pair mostly measures the critic's seed noise{tail}")
+            f"(raw). The scored (EMA) critic's difference is "
+            f"{detection_reading(m['nnd'], f['nnd'])}; the raw critic's is "
+            f"{detection_reading(m['nnd_raw'], f['nnd_raw'])}.{tail}")
 
 
 @dataclass(frozen=True)
@@ -61,6 +87,8 @@ class Standing:
     highest: float  # the highest baseline NND
     worst: str  # the baseline that has it
     iters: dict[str, int]  # generator iterations per sweep
+    detected: bool | None = None  # the stored floor's detection test; None: not run
+    detection: str = ""  # that test in words (:func:`detection_words`)
 
 
 def standing(scores: Mapping[str, tuple[np.ndarray, np.ndarray]],
@@ -95,8 +123,26 @@ def stored_standing(profile: str, seed: int = 0) -> Standing | None:
             scored[sweep] = got.data
     if base is None or not scored:
         return None
-    return standing(sweep_scores(scored), {b: base.data[b]["nnd"] for b in base.data["baselines"]},
-                    {s: settings(s, profile)["iters"] for s in scored})
+    st = standing(sweep_scores(scored), {b: base.data[b]["nnd"] for b in base.data["baselines"]},
+                  {s: settings(s, profile)["iters"] for s in scored})
+    floor = (load("nnd_floor", profile, recs[("nnd_floor", None)].config)
+             if ("nnd_floor", None) in recs else None)
+    if floor is None:
+        return st
+    m, f = floor.data["memorise"]["nnd"], floor.data["fresh"]["nnd"]
+    return replace(st, detected=rules.memoriser_detected(m, f)[0],
+                   detection=detection_words(m, f))
+
+
+def detection_words(memoriser: np.ndarray, fresh: np.ndarray) -> str:
+    """The detection test (:func:`..generalization.memoriser_detected`) in a parenthesis's
+    words: its p-value and :func:`detection_reading`."""
+    from scipy import stats
+
+    if len(np.asarray(memoriser)) < 3:
+        return detection_reading(memoriser, fresh)
+    p = float(stats.ttest_rel(memoriser, fresh, alternative="greater").pvalue)
+    return f"paired one-sided p = {fmt_p(p)}: {detection_reading(memoriser, fresh)}"
 
 
 def _floor_seeds(profile: str) -> tuple[bool, int]:
@@ -135,6 +181,10 @@ def _can_be(profile: str, st: Standing | None) -> str:
                "detects the memoriser), else not testable")
     if st is None:
         text = f"if its generators come within the baselines: {decides}"
+    elif st.detected is False:
+        text = (f"not testable whatever the generators: the critic is not shown to detect "
+                f"the memoriser ({st.detection})"
+                + ("" if st.within else "; besides, every generator is above every baseline"))
     elif st.within:
         text = decides
     else:
@@ -173,8 +223,9 @@ def memoriser_scope(standings: Mapping[str, Standing | None] | None = None) -> s
 
 def memoriser_standing_text(standings: Mapping[str, Standing | None]) -> str:
     """Whether the book decides the paper's memoriser comparison at any profile as it
-    stands, why not at each, and what would make it decidable, in Markdown (one sentence
-    per reason); ``standings``: profile -> :func:`stored_standing`."""
+    stands, why not at each, and what would make it decidable at `gpu`, in Markdown (one
+    sentence per reason): the chapter's one account of where claim 2 stands. ``standings``:
+    profile -> :func:`stored_standing`."""
     from ...metrics.generalization import sampler_draws
 
     decided, reasons, no_floor = [], [], []
@@ -192,13 +243,8 @@ def memoriser_standing_text(standings: Mapping[str, Standing | None]) -> str:
         elif st is None:
             reasons.append(f"At `{p}` no scored generators are stored, so the rule has nothing "
                            f"to decide on.")
-        elif not st.within:
-            paper = ", ".join(sorted({f"{settings(s, 'paper')['iters']:,}" for s in st.iters}))
-            reasons.append(
-                f"At `{p}` every stored generator ({_iters(st)}, against the paper's {paper}) "
-                f"scores above every baseline (lowest {st.lowest:.2f}, against "
-                f"{st.highest:.2f} for the {label(st.worst)}), so the rule leaves the claim "
-                f"about good GANs untested.")
+        elif st.detected is False or not st.within:
+            reasons.append(f"At `{p}` " + "; and ".join(_why_not(st)) + ".")
         else:
             decided.append(p)
     if no_floor:
@@ -213,28 +259,53 @@ def memoriser_standing_text(standings: Mapping[str, Standing | None]) -> str:
             "stands.**" if not decided else
             f"**The memoriser comparison (claim 2) can be decided at "
             f"{' and '.join(f'`{p}`' for p in decided)} as the book stands.**")
-    return " ".join([head, *reasons, _gpu_fix()])
+    return " ".join([head, *reasons, gpu_route(standings.get("cpu"))])
 
 
-def _gpu_fix() -> str:
-    """What would make the memoriser comparison decidable at `gpu`, in one sentence: the
-    rule's conditions that `gpu` does not meet as configured."""
+def _why_not(st: Standing) -> list[str]:
+    """Why a profile whose floor is measured and whose generators are stored does not decide
+    claim 2: the critic is not shown to detect the memoriser, and/or every generator scores
+    above every baseline."""
+    why = []
+    if st.detected is False:
+        why.append(f"the critic is not shown to detect the memoriser ({st.detection}), so "
+                   f"claim 2 cannot be decided there whatever the generators")
+    if not st.within:
+        paper = ", ".join(sorted({f"{settings(s, 'paper')['iters']:,}" for s in st.iters}))
+        why.append(
+            f"every stored generator ({_iters(st)}, against the paper's {paper}) scores above "
+            f"every baseline (lowest {st.lowest:.2f}, against {st.highest:.2f} for the "
+            f"{label(st.worst)}), so the rule leaves the claim about good GANs untested")
+    return why
+
+
+def gpu_route(cpu: Standing | None = None) -> str:
+    """What would make the memoriser comparison decidable at `gpu`, by the rule's
+    conditions that `gpu` does not meet as configured: the chapter's one statement of it
+    (the summary prints it; the other paragraphs refer to it). ``cpu``: the `cpu` profile's
+    :func:`stored_standing`, whose critic is of the size that can have a no-repeat floor."""
     from ...metrics.generalization import sampler_draws
 
     gpu = settings("nnd_floor", "gpu")
     fresh, seeds = _floor_seeds("gpu")
-    needs = []
-    if not fresh or seeds < rules.MIN_CRITIC_SEEDS:
-        needs.append(f"the memoriser scored over at least {rules.MIN_CRITIC_SEEDS} critic seeds "
-                     f"(it has {'one' if seeds == 1 else seeds} there)")
-    if not fresh:
-        needs.append(f"a no-repeat floor there (whole critic runs of unrepeated real images: "
-                     f"{sampler_draws(gpu):,} draws, more than the {gpu['n_train']:,} training "
-                     f"images hold, or a critic that draws fewer)")
-    needs.append("`gpu` generators that come within the baselines' NND")
-    return ("It would become decidable at `gpu` with " + ", ".join(needs[:-1])
-            + (", and " if len(needs) > 2 else " and " if len(needs) == 2 else "")
-            + needs[-1] + ".")
+    within = "`gpu` generators that come within the baselines' NND"
+    if fresh and seeds >= rules.MIN_CRITIC_SEEDS:
+        return (f"At `gpu` the floor can be measured, so claim 2 becomes decidable there with "
+                f"{within} and a critic that detects the memoriser.")
+    draws, n = sampler_draws(gpu), gpu["n_train"]
+    short = ("" if cpu is None or cpu.detected is not False else
+             "; the `cpu` critic is of that size, and is not shown to detect the memoriser")
+    return (f"At `gpu` claim 2 cannot become decidable with CIFAR-10 as configured: the "
+            f"detection test needs whole critic runs of training images drawn without repeats, "
+            f"and one `gpu` critic run draws {draws:,} samples, {draws / n:.0f} times the "
+            f"{n:,} the training split holds. Scoring the memoriser with more critic seeds "
+            f"would not help: the floor's own critic seeds ({gpu['critic_seeds']} in its "
+            f"settings) would give both the detection test and the memoriser's seed noise, and "
+            f"without the floor there is neither. Two changes could: more images of the "
+            f"training distribution than CIFAR-10's training split holds, or scoring the "
+            f"`gpu` generators with a critic short enough to draw at most {n:,} samples, a "
+            f"different and weaker instrument than the `gpu` critic{short}. Either would "
+            f"also need {within}.")
 
 
 def gpu_memoriser_text(gpu_critic: dict[str, Any], gpu_floor: dict[str, Any], gpu_seeds: int,
@@ -255,14 +326,14 @@ def gpu_memoriser_text(gpu_critic: dict[str, Any], gpu_floor: dict[str, Any], gp
     if rules.can_draw_fresh(gpu_floor):
         text += (f"Unrepeated training images last its critic runs, so the memoriser is scored "
                  f"over {gpu_floor['critic_seeds']} critic seeds against them and the "
-                 f"memoriser claim can go either way there. ")
+                 f"memoriser claim can go either way there where the critic detects the "
+                 f"memoriser. ")
     else:
         text += (f"One critic run there draws {sampler_draws(gpu_floor):,} samples, and "
                  f"unrepeated training images run out after {gpu_floor['n_train']:,} draws, "
                  f"so whether the critic detects the memoriser cannot be tested: the memoriser "
-                 f"claim is not testable there, and scoring the memoriser with more critic "
-                 f"seeds (it has one) would not change that; only more real images than "
-                 f"CIFAR-10's training split holds would. ")
+                 f"claim is not testable there (the summary at the top of the chapter says "
+                 f"what would change that). ")
     text += (f"With {gpu_seeds} seeds per width it can decide the NND trend with $k$ (marked as "
              f"far from the data if its models' FID is), and the copying and diversity claims "
              f"only if its models come close to the data by FID. Section "
@@ -303,3 +374,19 @@ def models_vs_baselines(profile: str, scores: dict[str, tuple[np.ndarray, np.nda
             f"significant (one-sided tests at level {ALPHA}; one seed per width is not "
             f"testable).")
 
+
+def memoriser_band_text(floor: Mapping[str, Any] | None) -> str:
+    """The memoriser rule's band at this profile, from the numbers it uses
+    (:func:`..generalization.paired_bounds` on the ``nnd_floor`` record's memoriser NND per
+    critic seed), in words, with its equal-noise assumption; or why there is none."""
+    if floor is None or len(floor["memorise"]["nnd"]) < 2:
+        return ("At this profile the memoriser has one critic seed, so no band is computed "
+                "and the claim is not testable.")
+    m = np.asarray(floor["memorise"]["nnd"], float)
+    t, spread = rules.paired_margin(m)
+    lo, hi = rules.paired_bounds(m)
+    return (f"At this profile: the memoriser scores {m[0]:.2f} with critic seed "
+            f"{floor['critic_seeds'][0]} (the seed every model is scored with), its NND has "
+            f"s = {spread:.2f} over {len(m)} critic seeds, t = {t:.2f} ({len(m) - 1} degrees "
+            f"of freedom), so the band runs from {lo:.2f} to {hi:.2f} (its mean over the "
+            f"{len(m)} critic seeds, {m.mean():.2f}, is not used by the rule).")

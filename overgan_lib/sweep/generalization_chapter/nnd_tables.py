@@ -10,22 +10,62 @@ from .. import real_gap as gap_rule
 from .baselines import label, learnt_cell
 
 
-def critic_settings_table(cfg: dict[str, Any], baselines: dict[str, Any], profile: str) -> str:
+def _halves(cfg: dict[str, Any], baselines: dict[str, Any] | None) -> str:
+    """A settings column's real halves: the record's (``baselines``) where stored, else the
+    settings' (``held_out_halves``: ``n_real // 2`` images each)."""
+    fit, score = ((baselines["n_fit"], baselines["n_score"]) if baselines is not None else
+                  (cfg["n_real"] // 2, cfg["n_real"] // 2))
+    return f"{fit:,} / {score:,} (disjoint halves of the test split; our deviation)"
+
+
+def critic_settings_table(cfg: dict[str, Any], baselines: dict[str, Any], profile: str,
+                          others: dict[str, dict[str, Any]] | None = None) -> str:
     """The NND critic's settings at ``profile`` (``cfg``: its ``generalization_baselines``
     settings; ``baselines``: that record, for its real halves) against the reference
-    implementation's, as a Markdown table."""
+    implementation's, as a Markdown table; ``others``: more profiles' settings (by name) to
+    show beside it, read from their settings, whether or not their results are stored."""
     from ...metrics import nnd as N
 
-    return "\n".join([
-        f"| setting | reference | this profile (`{profile}`) |", "|---|---:|---:|",
-        f"| critic steps | {N.REFERENCE_STEPS:,} | {cfg['steps']:,} |",
-        f"| batch (per side) | {N.BATCH} | {cfg['batch_size']} |",
-        f"| EMA decay of the scored weights | {N.EMA} | {cfg['ema']} |",
-        f"| scoring batches | {N.REFERENCE_EVAL_BATCHES:,} | {cfg['eval_batches']} |",
-        f"| real images: fit / score | the same test images for both (Gulrajani et al. 2019) "
-        f"| {baselines['n_fit']:,} / "
-        f"{baselines['n_score']:,} (disjoint halves of the test split; our deviation) |",
-        "| critic seeds per score | 1 | 1 |"])
+    cols = [(f"this profile (`{profile}`)", cfg, baselines),
+            *((f"`{p}` (settings)", c, None) for p, c in (others or {}).items() if p != profile)]
+    head = "| setting | reference | " + " | ".join(c[0] for c in cols) + " |"
+    rows = [("critic steps", f"{N.REFERENCE_STEPS:,}", lambda c: f"{c['steps']:,}"),
+            ("batch (per side)", f"{N.BATCH}", lambda c: f"{c['batch_size']}"),
+            ("EMA decay of the scored weights", f"{N.EMA}", lambda c: f"{c['ema']}"),
+            ("scoring batches", f"{N.REFERENCE_EVAL_BATCHES:,}",
+             lambda c: f"{c['eval_batches']:,}")]
+    lines = [head, "|---|---:|" + "---:|" * len(cols)]
+    lines += [f"| {name} | {ref} | " + " | ".join(get(c[1]) for c in cols) + " |"
+              for name, ref, get in rows]
+    lines.append("| real images: fit / score | the same test images for both (Gulrajani et al. "
+                 "2019) | " + " | ".join(_halves(c[1], c[2]) for c in cols) + " |")
+    lines.append("| critic seeds per score | 1 | " + " | ".join("1" for _ in cols) + " |")
+    return "\n".join(lines)
+
+
+def departures(cfg: dict[str, Any]) -> list[str]:
+    """How the NND critic under ``cfg`` (``generalization_baselines`` settings) departs from
+    the reference implementation's, one phrase per departure, the halved real set first."""
+    from ...metrics import nnd as N
+
+    out = [f"it fits on one half of the test split ({cfg['n_real'] // 2:,} images) and is "
+           f"scored on the other, where the reference fits and scores on the same test images"]
+    for key, ref, one, many in (
+            ("steps", N.REFERENCE_STEPS, "critic step", "critic steps"),
+            ("batch_size", N.BATCH, "image per side and step", "images per side and step"),
+            ("eval_batches", N.REFERENCE_EVAL_BATCHES, "scoring batch", "scoring batches")):
+        if cfg[key] != ref:
+            out.append(f"{cfg[key]:,} {one if cfg[key] == 1 else many}, not {ref:,}")
+    if cfg["ema"] != N.EMA:
+        out.append(f"an EMA decay of {cfg['ema']}, not {N.EMA}")
+    return out
+
+
+def departures_text(profiles: dict[str, dict[str, Any]]) -> str:
+    """The NND critic's departures from the reference at each of ``profiles`` (name ->
+    ``generalization_baselines`` settings), in words: one sentence per profile."""
+    return " ".join(f"At `{p}`: " + "; ".join(departures(c)) + "."
+                    for p, c in profiles.items())
 
 
 def baseline_nnd_table(baselines: dict[str, Any]) -> str:

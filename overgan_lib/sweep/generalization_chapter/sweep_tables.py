@@ -24,13 +24,22 @@ def sweeps_trained(views: Mapping[str, Any], profile: str) -> str:
 def sweep_row(sweep: str, run: str, nnd: float, nb: dict[str, Any],
               test_ratio: np.ndarray) -> str:
     """One generator's row of the chapter's Figs. 6/10 table: NND, pixel copy ratio, median
-    nearest over second-nearest, copy-like samples, distinct nearest images, Inception
-    ratio."""
-    from ..copy_test import copy_like, distinct_fraction, nearest_over_second
+    nearest over second-nearest, samples in the held-out tail of it (below the cut-off, the
+    held-out images' lowest 5%), copy-like samples (below :data:`..copy_test.COPY_RATIO`),
+    distinct nearest images, Inception ratio."""
+    from ..copy_test import (
+        COPY_RATIO,
+        copy_like,
+        distinct_fraction,
+        nearest_over_second,
+        tail_cut,
+    )
 
     ratio = nearest_over_second(nb["pixel_distances"])
     return (f"| `{sweep}` | {run} | {nnd:.2f} | {nb['pixel_ratio']:.3f} | "
-            f"{np.median(ratio):.3f} | {copy_like(ratio, test_ratio)[0]} of {len(ratio)} | "
+            f"{np.median(ratio):.3f} | {copy_like(ratio, test_ratio)[0]} of {len(ratio)} "
+            f"(below {tail_cut(test_ratio):.3f}) | "
+            f"{int(np.sum(ratio < COPY_RATIO))} of {len(ratio)} | "
             f"{100 * distinct_fraction(nb['pixel_indices'][:, 0]):.0f}% | "
             f"{nb['inception_ratio']:.3f} |")
 
@@ -38,11 +47,12 @@ def sweep_row(sweep: str, run: str, nnd: float, nb: dict[str, Any],
 def sweep_table(sweeps: dict[str, dict[str, Any]]) -> str:
     """The Figs. 6/10 table, one :func:`sweep_row` per generator of every scored sweep
     (``sweeps``: name -> ``generalization`` record data), against its held-out images."""
-    from ..copy_test import nearest_over_second
+    from ..copy_test import COPY_RATIO, nearest_over_second
 
     rows = ["| sweep | run | NND | copy ratio (pixels) | nearest / second nearest (median) | "
-            "copy-like samples | distinct nearest images per sample | copy ratio (Inception, "
-            "cached subset) |", "|---|---|---:|---:|---:|---:|---:|---:|"]
+            "in the held-out tail (ratio below the cut-off) | copy-like (ratio below "
+            f"{COPY_RATIO}) | distinct nearest images per sample | copy ratio (Inception, "
+            "cached subset) |", "|---|---|---:|---:|---:|---:|---:|---:|---:|"]
     for name, data in sweeps.items():
         nbrs = data["neighbours"]
         test_ratio = nearest_over_second(nbrs["test"]["pixel_distances"])
@@ -79,6 +89,20 @@ def fid_comparison(fid: dict[str, Any], view: Any, profile: str) -> tuple[str, s
            f"memoriser from real data, and it ranks copying the training set above every "
            f"model here." if mem < np.nanmin(F) else
            f"among the trained DCGANs of the `{profile}` sweep {span}."))
+
+
+def memoriser_gap_text(fid: dict[str, Any]) -> str:
+    """Fig. 4's generalisation gap (FID test minus FID train) of the memoriser
+    (``fid``: the ``generalization_fid`` record), in words: whether a generator that copies
+    its training set shows the gap that chapter "CIFAR-10" judges."""
+    train, test = fid["memorise"]["fid_train"], fid["memorise"]["fid_test"]
+    said = (f"the memoriser's FID test ({test:.1f}) lies {'below' if test < train else 'above'} "
+            f"its FID train ({train:.1f}) at N = {fid['n']:,}, a gap of {test - train:+.1f}")
+    if test <= train:
+        return said + (": a generator that copies its training set shows no such gap, so the gap "
+                       "test could not detect this memoriser")
+    return (said + ": a generator that copies shows a gap too, so a gap does not by itself "
+            "tell copying from generalising")
 
 
 def neighbour_table(neighbours: dict[str, Any]) -> str:

@@ -4,7 +4,7 @@ and 10's claims per sweep with the NND critic's row, and the verdicts with their
 from __future__ import annotations
 
 from ..summary import CONFIRMED, Verdict
-from .critic import EDGE, near_bar
+from .critic import margin_text, near_bar
 
 
 def verdict_summary(fits: dict[str, list[Verdict]], critic: tuple[bool, str] | None,
@@ -30,7 +30,8 @@ def verdict_summary(fits: dict[str, list[Verdict]], critic: tuple[bool, str] | N
 def critic_line(no_learning: bool, test: tuple[float, float, bool] | None = None) -> str:
     """The summary's line for the NND critic's row (``no_learning``: its check passed),
     with the group test's mean and bar where ``test`` (:func:`.critic.critic_group`) is
-    given, and "only just" where the mean lies within :data:`.critic.EDGE` of its bar."""
+    given, and "only just" where the mean lies within :data:`.critic.EDGE` of its bar, with
+    the margin as a share of the bar (:func:`margin_text`) and four decimals."""
     what = ("no learning of its own real images" if no_learning else
             "learning of its own real images")
     if test is None:
@@ -40,12 +41,12 @@ def critic_line(no_learning: bool, test: tuple[float, float, bool] | None = None
     if not near_bar(mean, bar):
         return (f"{head} detected by the group test at this budget (mean {mean:+.3f} against "
                 f"its bar {bar:.3f}).")
-    edge = f"by less than {100 * EDGE:.0f}% of the bar"
+    edge = margin_text(mean, bar)
     if no_learning:
         return (f"{head} detected by the group test at this budget, though only just: its "
-                f"mean, {mean:+.3f}, falls short of its bar, {bar:.3f}, {edge}.")
+                f"mean, {mean:+.4f}, falls short of its bar, {bar:.4f}, {edge}.")
     return (f"{head} only just detected by the group test at this budget: its mean, "
-            f"{mean:+.3f}, exceeds its bar, {bar:.3f}, {edge}.")
+            f"{mean:+.4f}, exceeds its bar, {bar:.4f}, {edge}.")
 
 
 def _short(outcome: str) -> str:
