@@ -327,6 +327,14 @@ def test_verdicts_on_constructed_sweeps():
     far_up = sweep.uptick_between(k, up, 64, 128, floor=-100.0)
     assert far_up.outcome == "not testable at this profile" and "floor" in far_up.evidence
     assert sweep.uptick_between(k, up, 64, 128, floor=0.0).outcome == "confirmed"
+    # judged on the FIDs given (chapters pass FID test), far from the data by F_far
+    test_up = sweep.uptick_between(k, up + 5.0, 64, 128, label="Mean FID test", F_far=up)
+    assert test_up.outcome == "confirmed" and test_up.evidence.startswith("Mean FID test ")
+    assert sweep.uptick_between(k, up + 5.0, 64, 128, floor=0.0, F_far=up + 200.0
+                                ).outcome == "not testable at this profile"  # far by F_far
+    unscored = sweep.uptick_between(k, np.full_like(up, np.nan), 64, 128, label="Mean FID test")
+    assert unscored.outcome == "not testable at this profile"
+    assert unscored.evidence == "FID test was not computed at this profile."
     # Fig. 3's possible cause: the per-seed gaps (test - train) at 128 against those at 64
     noise = np.array([[0.3, -0.2], [0.1, 0.2], [-0.3, 0.1], [0.2, -0.1], [-0.2, 0.3]])
     even = falling + 1.0 + noise  # a gap of about 1 at every width
@@ -1087,7 +1095,9 @@ def test_chapter_six_reading_follows_the_verdicts(monkeypatch):
     text = chapter.run_reading(view, [16, 64], [1024])
     assert text.startswith("At this profile the sample grids of k = 16, 64 are collapsed and "
                            "those of k = 1024 are not")
-    assert "k = 1024 and 2048, the mean FID against the training images goes from" in text
+    assert ("k = 1024 and 2048, the mean FID against the test images (the split the uptick is "
+            "judged on) goes from") in text
+    assert "the uptick is \"not testable at this profile\"" in text
     assert "Of this sweep's 4 verdicts, 0 decide a claim" in text  # early evidence is no verdict
     assert "The cpu profile trains 0.2% of the paper profile's iterations" in text
     assert chapter.run_reading(view, [], [16]).startswith("No sample grid is collapsed")

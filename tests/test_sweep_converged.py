@@ -290,7 +290,7 @@ def test_run_reading_says_collapse_separates_widths_only_when_fid_ranks_them_so(
     # review c56: how much of the fall lies between the groups is measured, and "mostly"
     # needs more than MOSTLY_SHARE of it: here 45 -> 35 of 60 -> 29
     assert "10.0 of them (32%) lie between the groups" in ranked
-    assert "So the fall of FID with k only in part separates widths whose grids" in ranked
+    assert "So the fall of FID with k is only in part the step from widths whose grids" in ranked
     mixed = chapter.run_reading(view, [16], [8, 32])  # k=16 (collapsed) beats k=8 (varied)
     assert "separates" not in mixed
     assert "does not rank every such width below every other one" in mixed

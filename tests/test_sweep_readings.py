@@ -56,10 +56,10 @@ def test_groups_text_says_mostly_only_above_the_stated_share(R):
     text = R._groups_text(CPU_MEANS, [16, 64, 256], [1024, 2048], "below the cut", 600)
     assert "81.7 of them (51%) lie between the groups" in text
     assert "largest step within one: 66.4 points, from k = 16 to k = 64" in text
-    assert "only in part separates" in text and "mostly separates" not in text
+    assert "is only in part the step from" in text and "is mostly the step from" not in text
     assert f"more than {R.MOSTLY_SHARE:.0%} of the fall" in text
     steep = {16: 300.0, 64: 290.0, 1024: 160.0, 2048: 150.0}  # 130 of 150 points between
-    assert "mostly separates" in R._groups_text(steep, [16, 64], [1024, 2048], "x", 600)
+    assert "is mostly the step from" in R._groups_text(steep, [16, 64], [1024, 2048], "x", 600)
     mixed = R._groups_text({8: 415.3, 16: 349.3, 32: 352.5}, [8, 16], [32], "collapsed", 60)
     assert "yet FID does not rank every such width below every other one" in mixed
     assert "k = 16: 349.3" in mixed and "between the groups" not in mixed
@@ -98,11 +98,20 @@ def test_critic_words_follow_the_curve(C):
                      [2, 40, 20, 5, 1.2, 0.8, 0.6, 0.5, 0.4, 0.5]])
     text, is_near = C._critic_words(64, steps, near, "k")
     assert is_near and "below 1 from iteration 60 on and ends at 0.30–0.50 over the seeds" in text
+    assert "from its peak of 40.0 at iteration 20" in text
     back = np.array([[2, 40, 10, 1, 0.7, 2, 5, 8, 10, 11.0]])
     text, is_near = C._critic_words(256, steps, back, "k")
-    assert not is_near and "falls from 40.0 to 0.70 at iteration 50 and rises again to 11.0" in text
+    assert not is_near and ("falls from its peak of 40.0 at iteration 20 to 0.70 at iteration "
+                            "50, rises again to 11.0 at the end") in text
     text, is_near = C._critic_words(1024, steps, np.linspace(20, 4, 10)[None], "k")
-    assert not is_near and text == "at k = 1024 it falls from its peak of 20.0 to 4.0"
+    assert not is_near and text == ("at k = 1024 it falls from its first logged value, 20.0 at "
+                                    "iteration 10, to 4.0")
+    # a dip and a later rise that falls back before the end (chapter 6's k = 1024 at cpu):
+    # the later high is named, not hidden behind a first value that is the curve's maximum
+    dip = np.array([[26.1, 8.0, 4.0, 2.2, 5.0, 9.0, 12.8, 9.0, 6.0, 4.8]])
+    text, _ = C._critic_words(1024, steps, dip, "k")
+    assert text == ("at k = 1024 it falls from its first logged value, 26.1 at iteration 10, to "
+                    "2.20 at iteration 40, rises again to 12.8 at iteration 70, and ends at 4.8")
 
 
 @pytest.mark.needs_data("mnist")
@@ -125,11 +134,30 @@ def test_chapter_six_grids_and_critics_as_committed(R, G, C, monkeypatch):
     assert min(min(like[k]) for k in low) > G.MEAN_LIKE_CUT > max(max(like[k]) for k in high)
     assert 0.6 < real < 0.8
     critic = C.critic_reading(view)
-    assert "at k = 64 it falls from its peak of 40.6 to below 1 from iteration 410 on and " \
-           "ends at 0.32–0.53 over the seeds" in critic
-    assert "at k = 256 it falls from 38.5 to 0.67 at iteration 190 and rises again to 10.5" \
-           in critic
+    assert "at k = 64 it falls from its peak of 40.6 at iteration 60 to below 1 from " \
+           "iteration 410 on and ends at 0.32–0.53 over the seeds" in critic
+    assert "at k = 256 it falls from its peak of 38.5 at iteration 20 to 0.67 at iteration " \
+           "190, rises again to 10.8 at iteration 570, and ends at 10.5" in critic
+    # the wide widths dip and rise again before they end low (not a plain fall)
+    assert "at k = 2048 it falls from its first logged value, 22.6 at iteration 10, to 4.45 " \
+           "at iteration 20, rises again to 15.5 at iteration 70, and ends at 3.8" in critic
     assert "mean FID is 245.2 (k = 64) barely tells" in critic
     reading = R.run_reading(view, low, high, label="below the diversity cut")
     assert "81.6 of them (51%) lie between the groups" in reading
-    assert "only in part separates" in reading
+    assert "is only in part the step from" in reading
+
+
+def test_fid_kid_steps_name_the_steps_where_the_two_disagree():
+    """Chapter 6 states the width steps where mean FID and mean KID move apart (the review
+    found k = 64 -> 256 at cpu: FID up, KID down), and says when there are none."""
+    from overgan_lib.sweep.chapter.readings import fid_kid_steps_text
+
+    k = np.array([16, 64, 256])
+    F = np.array([[300.0, 302.0], [245.0, 247.0], [260.0, 262.0]])
+    K = np.array([[0.40, 0.42], [0.31, 0.31], [0.29, 0.28]])
+    text = fid_kid_steps_text(k, F, K)
+    assert text.startswith("Mean FID and mean KID disagree at k = 64 → 256: FID train rises "
+                           "(246.0 → 261.0), KID train ×10³ falls (310.0 → 285.0).")
+    assert "k = 16 → 64" not in text
+    same = fid_kid_steps_text(k, F, K + np.array([[0.0], [0.0], [0.05]]))
+    assert same.startswith("Mean FID train and mean KID train move the same way")

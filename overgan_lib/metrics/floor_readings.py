@@ -193,16 +193,16 @@ def throughput_text(t: EvalThroughput | None, images: int = 20_000) -> str:
     if t is None:
         return ("No sweep run with a stored evaluation time exists at this profile, so there "
                 "is no second estimate here.")
-    return (f"A second, larger estimate comes from the stored runs of the `{t.sweep}` sweep at "
-            f"this profile: their FID evaluations (sampling, Inception features and scoring of "
-            f"{t.images:,} generated images per run) ran at a median {t.median:.1f} images/s "
-            f"per run ({t.rates.min():.1f} to {t.rates.max():.1f} over {t.runs} runs; device "
-            f"{t.device}, {t.workers} worker process{'es' if t.workers != 1 else ''} "
-            f"training side by side). This rate includes sampling and scoring, so feature "
-            f"extraction alone is at least as fast; at it, one worker needs about "
-            f"{images / t.median / 60:.0f} minutes for the {images:,} images of one FID, or "
-            f"about {images / 2 / t.median / 60:.0f} minutes for its generated half once the "
-            f"real half's features are cached.")
+    workers = f"{t.workers} worker process{'es' if t.workers != 1 else ''}"
+    return (f"A second estimate, from more images, comes from the stored runs of the "
+            f"`{t.sweep}` sweep at this profile: their FID evaluations (sampling, Inception "
+            f"features and scoring of {t.images:,} generated images per run) ran at a median "
+            f"{t.median:.1f} images/s per run ({t.rates.min():.1f} to {t.rates.max():.1f} "
+            f"over {t.runs} runs; device {t.device}, {workers} training side by side). This "
+            f"rate includes sampling and scoring, so feature extraction alone is at least as "
+            f"fast; at it, one worker needs about {images / t.median / 60:.0f} minutes for the "
+            f"{images:,} images of one FID, or about {images / 2 / t.median / 60:.0f} minutes "
+            f"for its generated half once the real half's features are cached.")
 
 
 def feature_images(cfg: dict) -> int:

@@ -86,7 +86,10 @@ def sweep_verdicts(view: SweepView) -> dict[str, Verdict]:
     if spec.saturation:
         found["saturation"] = saturates_beyond(k, f_train, spec.saturation, floor)
     if spec.uptick:
-        found["uptick"] = uptick_between(k, f_train, *spec.uptick, floor)
+        # judged on FID test: the split a growing generalisation gap (the paper's cause) can
+        # raise; FID train cannot rise through it
+        found["uptick"] = uptick_between(k, f_test, *spec.uptick, floor, "Mean FID test",
+                                         F_far=f_train)
         found["uptick_gap"] = _cause_of(found["uptick"], gap_grows_between(
             k, f_train, f_test, *spec.uptick, floor))
     if spec.vary != "both":
@@ -103,7 +106,7 @@ def sweep_verdicts(view: SweepView) -> dict[str, Verdict]:
             if rule in found:
                 found[rule] = replace(found[rule], evidence=found[rule].evidence + note)
     curves = eval_curves(view.configs, view.recs)
-    found = _converged_only_if_flat(found, curves, width, _reads(view, k, f_train))
+    found = _converged_only_if_flat(found, curves, width, _reads(view, k, f_train, f_test))
     found["trend"] = _trend_if_flat(found["trend"], curves, width)
     if spec.convergence:
         per_width = dict(zip(k.tolist(), lost.sum(1).tolist(), strict=True))
@@ -138,7 +141,7 @@ def _cause_of(uptick: Verdict, cause: Verdict) -> Verdict:
     return cause
 
 
-def _reads(view: SweepView, k: np.ndarray, f_train: np.ndarray
+def _reads(view: SweepView, k: np.ndarray, f_train: np.ndarray, f_test: np.ndarray
            ) -> dict[str, tuple[list[int], float]]:
     """Per converged-model rule: the widths it reads and its margin in FID points
     (:func:`.summary.converged.margin_at` at its reference width), for the gate."""
@@ -149,7 +152,8 @@ def _reads(view: SweepView, k: np.ndarray, f_train: np.ndarray
                              margin_at(k, f_train, spec.saturation))
     if spec.uptick and all(w in ks for w in spec.uptick):
         lo, hi = spec.uptick
-        out["uptick"] = out["uptick_gap"] = ([lo, hi], margin_at(k, f_train, lo))
+        judged = f_test if np.isfinite(f_test).any() else f_train  # uptick_between's FIDs
+        out["uptick"] = out["uptick_gap"] = ([lo, hi], margin_at(k, judged, lo))
     if spec.vary != "both" and view.cfg["fixed"] in ks:
         fixed = int(view.cfg["fixed"])
         out["fixed"] = ([fixed, ks[-1]], margin_at(k, f_train, fixed))

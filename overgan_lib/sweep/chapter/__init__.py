@@ -52,7 +52,7 @@ from .device_hours import (
 from .figure_glue import curve_figures, curve_note, glue_fig1, glue_figures
 from .grids import COLLAPSE_CUT, grid_diversity
 from .parameters import check_overrides, load_views
-from .readings import glue_readings, image_reading, run_reading
+from .readings import fid_kid_steps_text, glue_readings, image_reading, run_reading
 from .result_tables import curve_tables, kid_table
 from .stored import (
     pending,
@@ -98,6 +98,7 @@ __all__ = [
     "curve_note",
     "curve_tables",
     "glue_celeba_budget",
+    "fid_kid_steps_text",
     "glue_cost",
     "glue_fig1",
     "glue_figures",

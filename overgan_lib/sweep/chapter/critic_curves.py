@@ -34,30 +34,41 @@ def critic_curves(view: SweepView) -> dict[int, tuple[np.ndarray, np.ndarray]]:
 
 def _critic_words(w: int, steps: np.ndarray, W: np.ndarray, name: str) -> tuple[str, bool]:
     """One width's part of :func:`critic_reading` and whether its estimate ends near zero in
-    every seed."""
+    every seed. The curve's high point is named as its first logged value where it is one
+    (the estimate starts high and falls at once); the largest rebound after it, a low from
+    which the curve rose again by :data:`W_RECOVERED` times or more, is named with the later
+    high and the end."""
     m = W.mean(0)
     peak = int(np.argmax(m))
-    low = peak + int(np.argmin(m[peak:]))
     end = W[:, -1]
     span = f"{end.min():.2f}–{end.max():.2f}" if len(end) > 1 else f"{end[0]:.2f}"
+    top = (f"its first logged value, {m[peak]:.1f} at iteration {int(steps[0]):,}," if peak == 0
+           else f"its peak of {m[peak]:.1f} at iteration {int(steps[peak]):,}")
     if (end < W_NEAR_ZERO).all():
         above = np.flatnonzero(m >= W_NEAR_ZERO)
         since = int(steps[above[-1] + 1]) if len(above) else int(steps[0])
-        return (f"at {name} = {w} it falls from its peak of {m[peak]:.1f} to below "
-                f"{W_NEAR_ZERO:g} from iteration {since:,} on and ends at {span} over the "
-                f"seeds", True)
-    if low < len(m) - 1 and m[-1] >= W_RECOVERED * m[low]:
-        return (f"at {name} = {w} it falls from {m[peak]:.1f} to {m[low]:.2f} at iteration "
-                f"{int(steps[low]):,} and rises again to {m[-1]:.1f} at the end", False)
-    return f"at {name} = {w} it falls from its peak of {m[peak]:.1f} to {m[-1]:.1f}", False
+        return (f"at {name} = {w} it falls from {top} to below {W_NEAR_ZERO:g} from iteration "
+                f"{since:,} on and ends at {span} over the seeds", True)
+    # the largest rebound after the peak: each point over the lowest point before it
+    lows = np.minimum.accumulate(m[peak:])
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ratio = np.where(lows > 0, m[peak:] / lows, 1.0)
+    up = peak + int(np.argmax(ratio))
+    low = peak + int(np.argmin(m[peak:up + 1]))
+    if up > low and m[up] >= W_RECOVERED * m[low]:
+        tail = "at the end" if up == len(m) - 1 else (
+            f"at iteration {int(steps[up]):,}, and ends at {m[-1]:.1f}")
+        return (f"at {name} = {w} it falls from {top} to {m[low]:.2f} at iteration "
+                f"{int(steps[low]):,}, rises again to {m[up]:.1f} {tail}", False)
+    return f"at {name} = {w} it falls from {top} to {m[-1]:.1f}", False
 
 
 def critic_reading(view: SweepView) -> str:
     """What the critic's Wasserstein estimate did per width (:func:`critic_curves`, mean over
     seeds as chapter 6's figure draws it): from its peak to the end, or to a low it rose
     again from (:data:`W_RECOVERED`); where it ends near zero in every seed
-    (:data:`W_NEAR_ZERO`), beside the width's mean final FID, and why near zero beside a
-    high FID means the generator gets little signal. Plain text for glue."""
+    (:data:`W_NEAR_ZERO`), beside the width's mean final FID, and what near zero beside a
+    high FID does and does not say. Plain text for glue."""
     from ..matrices import width_name
 
     name = width_name(view.configs)
@@ -74,9 +85,9 @@ def critic_reading(view: SweepView) -> str:
         text += (
             " A critic whose estimate ends near zero while the mean FID is "
             + ", ".join(f"{fid[w]:.1f} ({name} = {w})" for w in near if w in fid)
-            + " barely tells the samples from the data: for a linear critic D, samples equal "
-            "to the data's mean image score exactly zero, as E[D(x)] = D(E[x]). So the "
-            "generator gets little signal from it: what this budget measures at such a width "
-            "is not simply a slower rate of learning, and these runs cannot say whether more "
-            "iterations would move it.")
+            + " barely tells the samples from the data by its estimate. That is the estimate, "
+            "not the signal the generator gets: the gradient penalty keeps the critic's "
+            "gradient norm near 1 between samples and data, and no gradient of the generator "
+            "was measured. These runs cannot say whether more iterations would move such a "
+            "width.")
     return text
