@@ -1122,7 +1122,7 @@ def test_test_above_train_needs_most_runs_not_only_the_mean():
     """Review of chapters 5-6, finding 1: one run's large positive gap made the mean positive
     and confirmed "FID test stays above FID train" while its own evidence counted 8 of 12 runs
     with test below train."""
-    from overgan_lib.sweep.summary.converged import _test_above_train
+    from overgan_lib.sweep.summary.gap import _test_above_train
 
     k = np.array([256, 512, 1024, 2048])
     train = np.array([[20.0, 20.2, 19.8]] * 4)

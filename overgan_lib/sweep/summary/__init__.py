@@ -11,41 +11,34 @@ Every sweep chapter calls these, so the paper's claims are judged the same way e
 ``not reproduced at this budget``
     the tests run and find neither;
 ``inconclusive at this budget``
-    a rule on converged models whose test cannot tell: the plateau or the gap neither shown
-    inside nor shown beyond its practical margin (:mod:`.converged`), or Fig. 3's uptick,
-    its possible cause and Fig. 7's slight drop, to which the paper gives no size, with
-    neither direction significant; the evidence gives the difference the test could detect.
-    Never a failed replication (the status page counts it as partial);
+    a rule whose tests cannot tell: the plateau or the gap neither shown inside nor shown
+    beyond its practical margin (:mod:`.converged`, :mod:`.gap`); Fig. 3's uptick, its
+    possible cause and Fig. 7's slight drop, to which the paper gives no size, with neither
+    direction significant (the evidence gives the difference the test could detect); or a
+    trend (:mod:`.trend`) that only one of its two tests finds. Never a failed replication
+    (the status page counts it as partial);
 ``not testable at this profile``
     the data cannot test the claim at all (widths missing from the sweep, one seed, too few
     evaluations), so it is never a failed replication.
 
 Claims about converged models (the plateau, the generalisation gap, Fig. 3's uptick, Fig. 7's
-drop; :mod:`.converged`) are not tested on models whose best FID exceeds the data's own
-floor at the same N by more than :data:`FAR_FROM_DATA` FID points: there FID differences
-measure how far from the data a model is; nor on runs whose stored curves are still falling
-at the end (:func:`.settled.still_learning`, asked of the widths each rule reads). The plateau
-and the gap, claims that a change is small, are judged against a stated effect size,
-:data:`.converged.PRACTICAL_MARGIN` of the FID at the width the claim is read from, by
-one-sided Welch tests or a confidence bound. Trends in FID with k
-and Fig. 5's rules on FID over iterations (:mod:`.rate`) are still tested there, but their
-outcome is early-training evidence for or against the claim (:data:`EARLY_FOR`, ...), never
-a verdict on the converged models the paper reports; *inconclusive* there means the tests
-disagree or neither reaches the level. Diverged runs are ranked as the worst runs in the rank
-tests and named in the evidence; the converged-model rules leave them out, and
-:func:`overgan_lib.sweep.claims.sweep_verdicts` names them there too.
-"""
+drop; :mod:`.converged`, :mod:`.gap`, :mod:`.between`) are not tested on models whose best FID
+exceeds the data's own floor at the same N by more than :data:`FAR_FROM_DATA` FID points: there
+FID differences measure how far from the data a model is; nor on runs whose stored curves are
+still falling at the end (:func:`.settled.still_learning`, asked of the widths each rule
+reads). The plateau and the gap, claims that a change is small, are judged against a stated
+effect size, :data:`.converged.PRACTICAL_MARGIN` of the FID at the width the claim is read
+from, by one-sided Welch tests or a confidence bound. Trends in FID with k and Fig. 5's rules
+on FID over iterations (:mod:`.rate`) are still tested there, but their outcome is
+early-training evidence for or against the claim (:data:`EARLY_FOR`, ...), never a verdict on
+the converged models the paper reports; *inconclusive* there means the tests disagree or
+neither reaches the level. Diverged runs are ranked as the worst runs in the rank tests and
+named in the evidence; the converged-model rules leave them out, and
+:func:`overgan_lib.sweep.claims.sweep_verdicts` names them there too. """
 
-from .converged import (
-    PRACTICAL_MARGIN,
-    gap_does_not_grow,
-    gap_grows_between,
-    gap_reference,
-    margin_at,
-    saturates_beyond,
-    uptick_between,
-    worse_beyond_fixed,
-)
+from .between import gap_grows_between, uptick_between, worse_beyond_fixed
+from .converged import PRACTICAL_MARGIN, margin_at, saturates_beyond
+from .gap import gap_does_not_grow, gap_reference
 from .outcomes import (
     ALPHA,
     CONFIRMED,
