@@ -19,15 +19,16 @@ references as the rules. By module:
     the opening summary table (:func:`verdict_summary`, :func:`summary_markdown`,
     :func:`critic_line`) and the verdicts with their evidence (:func:`verdicts_markdown`);
 :mod:`.memoriser`
-    the memoriser claim in words: the no-repeat floor (:func:`floor_text`), where each
-    profile's stored generators stand against its baselines (:class:`Standing`,
+    the memoriser claim's instrument in words: the no-repeat floor (:func:`floor_text`), the
+    detection test (:func:`detection_reading`, :func:`detection_words`), the rule's band
+    (:func:`memoriser_band_text`) and the models against the baselines
+    (:func:`models_vs_baselines`);
+:mod:`.memoriser_scope`
+    where each profile's stored generators stand against its baselines (:class:`Standing`,
     :func:`standing`, :func:`stored_standing`), what each profile can test
-    (:func:`memoriser_scope`) and whether any decides the claim
-    (:func:`memoriser_standing_text`, with :func:`gpu_route`, the one statement of what would
-    make it decidable at `gpu`), the detection test in words (:func:`detection_reading`,
-    :func:`detection_words`), the rule's band (:func:`memoriser_band_text`), what `gpu` can
-    decide (:func:`gpu_memoriser_text`),
-    the models against the baselines (:func:`models_vs_baselines`);
+    (:func:`memoriser_scope`), whether any decides the claim (:func:`memoriser_standing_text`,
+    with :func:`gpu_route`, the one statement of what would make it decidable at `gpu`) and
+    what `gpu` can decide (:func:`gpu_memoriser_text`);
 :mod:`.copying`
     the copy tests' readings: counts below a cut-off (:func:`below_text`), the held-out
     tail's cut-off (:func:`tail_cut_text`), the perturbed
@@ -107,16 +108,18 @@ from .crossover_texts import (
     shift_text,
 )
 from .memoriser import (
-    Standing,
     detection_reading,
     detection_words,
     floor_text,
+    memoriser_band_text,
+    models_vs_baselines,
+)
+from .memoriser_scope import (
+    Standing,
     gpu_memoriser_text,
     gpu_route,
-    memoriser_band_text,
     memoriser_scope,
     memoriser_standing_text,
-    models_vs_baselines,
     standing,
     stored_standing,
 )

@@ -60,7 +60,7 @@ def summary_markdown(profile: str, fits: dict[str, list[Verdict]],
                      test: tuple[float, float, bool] | None = None,
                      memoriser: str = "") -> str:
     """The chapter's opening summary (:func:`verdict_summary`) under its heading, followed by
-    ``memoriser`` (:func:`.memoriser.memoriser_standing_text`) where given."""
+    ``memoriser`` (:func:`.memoriser_scope.memoriser_standing_text`) where given."""
     return (f"**Verdicts at profile `{profile}`** (their evidence is listed with Fig. 6 "
             "below):\n\n" + verdict_summary(fits, critic, test)
             + (f"\n\n{memoriser}" if memoriser else ""))
