@@ -35,10 +35,25 @@ def test_sigma_product_floor_and_step():
 
 
 def test_proof_scale_min_width_is_where_the_proofs_condition_becomes_equality():
-    # (d log d)^{3/2} ||x-bar|| <= c k sigma_v sigma_w sigma_z with sigma_v = 1/sqrt(k)
-    for xbar, d, cc in ((2.5, 8, 1.0), (4.7, 8, 0.5), (1.0, 3, 1.0)):
-        k = c.proof_scale_min_width(xbar, d, cc)
-        assert (d * math.log(d)) ** 1.5 * xbar == pytest.approx(cc * k * k**-0.5)
-    assert 2.8e4 < c.proof_scale_min_width(2.5, 8) < 2.9e4  # far above the widths of Fig. 2
+    # (2/3) s (d log d)^{3/2} sqrt(k d m) + (d log d)^{3/2} ||x-bar|| <= c k s, s = 1/sqrt(k)
+    for xbar, m, d, cc in ((2.5, 16, 8, 1.0), (4.7, 16, 8, 0.5), (1.0, 2, 3, 1.0)):
+        k = c.proof_scale_min_width(xbar, m, d, cc)
+        s = k**-0.5
+        lhs = (d * math.log(d)) ** 1.5 * (2 / 3 * s * math.sqrt(k * d * m) + xbar)
+        assert lhs == pytest.approx(cc * k * s)
+        assert c.proof_scale_min_width(xbar, m, d, cc * 1.01) < k  # a larger c asks less
+        # each term alone asks less than both together
+        assert c.proof_scale_min_width(xbar, m, d, cc, "width") < k
+        assert c.proof_scale_min_width(xbar, m, d, cc, "xbar") < k
+        assert (d * math.log(d)) ** 1.5 * xbar == pytest.approx(
+            cc * c.proof_scale_min_width(xbar, m, d, cc, "xbar") ** 0.5)
+    # the first term alone is the theorem's width requirement (4/9) m d^4 log^3 d at c = 1
+    assert c.proof_scale_min_width(0.0, 16, 8, part="width") == pytest.approx(
+        4 / 9 * 16 * 8**4 * math.log(8) ** 3)
+    assert 2.6e5 < c.proof_scale_min_width(0.0, 16, 8, part="width") < 2.63e5
+    assert 2.8e4 < c.proof_scale_min_width(2.5, 16, 8, part="xbar") < 2.9e4
+    assert 4.6e5 < c.proof_scale_min_width(2.5, 16, 8) < 4.7e5  # far above the widths of Fig. 2
     with pytest.raises(ValueError):
-        c.proof_scale_min_width(1.0, 1)
+        c.proof_scale_min_width(1.0, 2, 1)
+    with pytest.raises(ValueError):
+        c.proof_scale_min_width(1.0, 2, 8, part="all")

@@ -8,11 +8,14 @@ The extracted statements are garbled; what is rebuilt here, from the proofs:
   no factor 5 and no mu;
 * probability of Theorem 2.1: at least 1 - (n + 5) e^{-m/1500} - 5k e^{-c1 n} - (2k + 2) e^{-d/216}
   - n e^{-c2 m d^3 log^2 d}; the e^{-d/216} is Lemma A.6's e^{-d delta^2/54} at delta = 1/2;
-* scales: sigma_v sigma_w sigma_z >= ||x-bar|| / (m d^{5/2} log^{3/2} d) up to a constant (end
-  of the proof of Theorem 2.1, where k >= C m d^4 log^3 d turns the proof's condition
-  k sigma_v sigma_w sigma_z >= C' (d log d)^{3/2} ||x-bar|| into this one). The floor is
-  sufficient for the proof's condition only together with that k; with sigma_v = 1/sqrt(k) the
-  proof's condition is itself a lower bound on k (:func:`proof_scale_min_width`).
+* scales: the proof's closing condition (end of App. A.6; A.7 ends with the same form,
+  constants aside) is (2/3) s (d log d)^{3/2} sqrt(k d m) + (d log d)^{3/2} ||x-bar|| <= c k s
+  with s = sigma_v sigma_w sigma_z and c the proof's unspecified constant. Its first term is what
+  k >= C m d^4 log^3 d covers (alone it asks k >= (4/9) m d^4 log^3 d / c^2); the second is what
+  the statement's floor s >= ||x-bar|| / (m d^{5/2} log^{3/2} d) covers, printed without a
+  constant but derived from the condition only up to one (1/(c C)) and only together with that
+  k. With sigma_v = 1/sqrt(k) the whole condition is a lower bound on k
+  (:func:`proof_scale_min_width`).
 """
 
 from __future__ import annotations
@@ -47,15 +50,22 @@ def sigma_product_floor(xbar_norm: float, m: int, d: int) -> float:
     return xbar_norm / (m * d**2.5 * math.log(d) ** 1.5)
 
 
-def proof_scale_min_width(xbar_norm: float, d: int, c: float = 1.0) -> float:
-    """Smallest k meeting the ||x-bar|| part of the proof's closing condition (end of App. A.6),
-    (d log d)^{3/2} ||x-bar|| <= c k sigma_v sigma_w sigma_z, at sigma_v = 1/sqrt(k),
-    sigma_w = sigma_z = 1: sqrt(k) >= (d log d)^{3/2} ||x-bar|| / c, i.e.
-    k >= (d log d)^3 ||x-bar||^2 / c^2 (natural log; c is the proof's unspecified constant, which
-    it takes below 1 in eq. 36, so c = 1 is a generous choice)."""
+def proof_scale_min_width(xbar_norm: float, m: int, d: int, c: float = 1.0,
+                          part: str = "both") -> float:
+    """Smallest k meeting the proof's closing condition (end of App. A.6),
+    (2/3) s (d log d)^{3/2} sqrt(k d m) + (d log d)^{3/2} ||x-bar|| <= c k s with
+    s = sigma_v sigma_w sigma_z, at sigma_v = 1/sqrt(k), sigma_w = sigma_z = 1 (so s = 1/sqrt(k)):
+    sqrt(k) >= (d log d)^{3/2} ((2/3) sqrt(d m) + ||x-bar||) / c. ``part`` = "width" keeps only the
+    first term (k >= (4/9) m d^4 log^3 d / c^2: the theorem's width requirement), "xbar" only the
+    second (k >= (d log d)^3 ||x-bar||^2 / c^2). Natural log; c is the proof's unspecified
+    constant, which it takes below 1 in eq. 36, so c = 1 is a generous choice."""
     if d < 2:
         raise ValueError(f"d={d} must be at least 2 (log d > 0)")
-    return (d * math.log(d)) ** 3 * xbar_norm**2 / c**2
+    terms = {"width": 2 / 3 * math.sqrt(d * m), "xbar": xbar_norm}
+    terms["both"] = terms["width"] + terms["xbar"]
+    if part not in terms:
+        raise ValueError(f"part={part!r} must be one of {sorted(terms)}")
+    return ((d * math.log(d)) ** 1.5 * terms[part] / c) ** 2
 
 
 def jjt_scale(d: int, n: int) -> float:
