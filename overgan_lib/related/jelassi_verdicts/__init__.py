@@ -5,7 +5,8 @@ Apart from the experiments so that changing a rule never makes a stored result s
 records depend on :mod:`.jelassi`, not on this module); the chapter and the status page both
 call :func:`verdicts_2d` and :func:`mnist_verdict`.
 
-Modules: :mod:`.claims` (one width: :func:`best_spec`, :func:`claim_verdict`),
+Modules: :mod:`.best_settings` (one optimiser at one width: :func:`best_spec`,
+:func:`seed_margin`), :mod:`.claims` (one width: :func:`claim_verdict`),
 :mod:`.width` (across widths: :func:`width_claim`, :func:`quality_trend`) and :mod:`.records`
 (from a stored record: :func:`verdicts_2d`, :func:`quality_trends`, :func:`mnist_verdict`) and
 :mod:`.robustness` (with the probes, across widths: :func:`verdicts_with_probes`,
@@ -13,31 +14,35 @@ Modules: :mod:`.claims` (one width: :func:`best_spec`, :func:`claim_verdict`),
 machines: :func:`verdict_pairs`, :func:`verdicts_agreed`).
 """
 
-from .claims import (
-    BUDGET,
-    CLAIMS,
+from .best_settings import (
     COLLAPSED_MODES,
     MIN_HQ,
-    READINGS,
     SMEAR_MARGIN,
     THIN_MARGIN,
     beats_smear,
     best_spec,
-    claim_verdict,
-    claim_verdicts,
     clears,
     counted_quality,
     half_width,
     learned,
     learned_mask,
-    readings_split,
-    readings_split_text,
     seed_margin,
-    short,
+    seed_mean,
     shown_spec,
-    substance,
     thin_passes,
     top_quality,
+    top_spec,
+)
+from .claims import (
+    BUDGET,
+    CLAIMS,
+    READINGS,
+    claim_verdict,
+    claim_verdicts,
+    readings_split,
+    readings_split_text,
+    short,
+    substance,
 )
 from .records import mnist_bar, mnist_verdict, quality_trends, reading_arrays, verdicts_2d
 from .reruns import (
@@ -85,8 +90,8 @@ __all__ = ["BUDGET", "CLAIMS", "COLLAPSED_MODES", "DISAGREE", "MIN_HQ", "PROBE_K
            "quality_by_width", "quality_trend", "quality_trends", "rate_check",
            "rate_check_text", "reading_arrays", "readings_split", "readings_split_text",
            "representatives", "rerun_spread", "rerun_text", "same_sweep", "seed_margin",
-           "shared_probe_count", "short", "shown_spec", "subset_probes", "substance",
+           "seed_mean", "shared_probe_count", "short", "shown_spec", "subset_probes", "substance",
            "thin_passes",
-           "top_quality", "verdict_pairs", "verdicts_2d", "verdicts_agreed",
+           "top_quality", "top_spec", "verdict_pairs", "verdicts_2d", "verdicts_agreed",
            "verdicts_with_probes", "width_claim", "width_gaps", "width_verdict",
            "with_probes"]

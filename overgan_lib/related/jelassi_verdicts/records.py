@@ -9,7 +9,8 @@ from typing import Any
 import numpy as np
 
 from ...errors import ParameterError
-from .claims import COLLAPSED_MODES, MIN_HQ, READINGS, claim_verdicts
+from .best_settings import COLLAPSED_MODES, MIN_HQ
+from .claims import READINGS, claim_verdicts
 from .width import TREND_TOL, quality_by_width, quality_trend, width_claim, width_verdict
 
 

@@ -10,15 +10,8 @@ from typing import Any
 import numpy as np
 
 from ...errors import ParameterError
-from .claims import (
-    COLLAPSED_MODES,
-    MIN_HQ,
-    READINGS,
-    best_spec,
-    claim_verdicts,
-    learned,
-    short,
-)
+from .best_settings import COLLAPSED_MODES, MIN_HQ, best_spec, learned
+from .claims import READINGS, claim_verdicts, short
 from .records import reading_arrays, verdicts_2d
 
 #: The probe arrays (modes, quality) of a stored record per reading of :data:`READINGS`.

@@ -7,7 +7,7 @@ from __future__ import annotations
 import numpy as np
 
 from ...errors import ParameterError
-from .claims import MIN_HQ, _mean, best_spec, top_quality
+from .best_settings import MIN_HQ, best_spec, seed_mean, top_quality
 
 #: How much (in fraction of samples) a quality must change between widths to count as a trend
 #: (:func:`quality_trend`); the book's choice, five percentage points.
@@ -60,7 +60,7 @@ def width_gaps(modes_: np.ndarray, hq: np.ndarray, names: list[str], min_hq: flo
     out = []
     for mw, qw in zip(modes_, hq, strict=True):
         ja, jb = (best_spec(mw, qw, names, n, min_hq, max_modes) for n in (a, b))
-        out.append(np.nan if ja is None or jb is None else _mean(mw[ja]) - _mean(mw[jb]))
+        out.append(np.nan if ja is None or jb is None else seed_mean(mw[ja]) - seed_mean(mw[jb]))
     return np.array(out)
 
 
