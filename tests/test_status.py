@@ -236,6 +236,8 @@ def test_lemma_check_covers_a2_and_a3():
 
     ok, why = run(_eigen())
     assert ok is True and "A.3" in why and "3.6" in why and "1.7 at the edge μ = 8ηβ²" in why, why
+    # kappa_i <= 5 is still checked, and labelled as the consistency check it is
+    assert "(≤ 5, a consistency check: μ ≥ 8ηβ² caps κ_i at 3.61)" in why, why
     assert run(_eigen(kappa_max=5.5))[0] is False  # A.3's kappa bound broken
     assert run(_eigen(gamma_max=6.0))[0] is False  # A.3's transient bound broken
     # each draw's gamma is held to that draw's own max kappa_i, not to the loose 5

@@ -9,6 +9,7 @@ import numpy as np
 
 from .. import summaries
 from ..store import Record
+from ..theory.linear_system import kappa_closed_form
 from .rules import Check, all_of
 
 
@@ -91,11 +92,14 @@ def _lemma_a2(recs: dict[str, list[Record]]) -> tuple[bool | None, str]:
 
 
 def _lemma_a3(recs: dict[str, list[Record]]) -> tuple[bool | None, str]:
-    """Lemma A.3: kappa_i <= 5 on every draw (its stated constant), and on every draw where it is
-    measured, random or at the edge mu = 8 eta beta^2 (``a3_edge_*``), max_t ||A^t|| /
-    (1 - eta alpha^2)^t is at most that draw's own gamma = max_i kappa_i (the inequality the lemma
-    proves, with the constant its proof gives; to :data:`summaries.REL_TOL`). Cannot tell on a
-    record stored before the edge draws existed."""
+    """Lemma A.3: on every draw where it is measured, random or at the edge mu = 8 eta beta^2
+    (``a3_edge_*``), max_t ||A^t|| / (1 - eta alpha^2)^t is at most that draw's own gamma =
+    max_i kappa_i (the inequality the lemma proves, with the constant its proof gives; to
+    :data:`summaries.REL_TOL`), and kappa_i <= 5 on every draw (its stated constant). The
+    latter is a consistency check: every draw has mu >= 8 eta beta^2, which caps kappa_i in
+    closed form at its value for q^2 = 1/2 (3.61, :func:`linear_system.kappa_closed_form`), so
+    it fails only if the sampler or kappa is broken. Cannot tell on a record stored before the
+    edge draws existed."""
     d = _one(recs, "eigen")
     if "a3_edge_gamma_emp" not in d:
         return None, "Lemma A.3: cannot tell, the stored record has no edge draws (μ = 8ηβ²)"
@@ -106,11 +110,13 @@ def _lemma_a3(recs: dict[str, list[Record]]) -> tuple[bool | None, str]:
                           np.asarray(d["a3_edge_kappa"], float)])
     above = int(summaries.exceeds(gam, own).sum())
     ok = bool(kap.max() <= 5 and above == 0)
-    return ok, (f"Lemma A.3: max κ_i {kap.max():.3g} over {kap.size} draws "
-                f"({'≤' if kap.max() <= 5 else 'not ≤'} 5); max_t ‖A^t‖/(1−ηα²)^t above the "
-                f"draw's max κ_i on {above} of {gam.size} draws (largest ratio "
-                f"{(gam / own).max():.2g}; largest γ {np.max(d['a3_gamma_emp']):.3g} on random "
-                f"draws, {np.max(d['a3_edge_gamma_emp']):.3g} at the edge μ = 8ηβ²)")
+    cap = kappa_closed_form(1.0, 1.0, 8.0)  # q^2 = 1/2: the largest kappa_i mu >= 8 eta s allows
+    return ok, (f"Lemma A.3: max_t ‖A^t‖/(1−ηα²)^t above the draw's max κ_i on {above} of "
+                f"{gam.size} draws (largest ratio {(gam / own).max():.2g}; largest γ "
+                f"{np.max(d['a3_gamma_emp']):.3g} on random draws, "
+                f"{np.max(d['a3_edge_gamma_emp']):.3g} at the edge μ = 8ηβ²); max κ_i "
+                f"{kap.max():.3g} over {kap.size} draws ({'≤' if kap.max() <= 5 else 'not ≤'} 5, "
+                f"a consistency check: μ ≥ 8ηβ² caps κ_i at {cap:.3g})")
 
 
 def _lemmas_a2_a3(recs: dict[str, list[Record]]) -> tuple[bool | None, str]:
