@@ -352,7 +352,7 @@ def _sci(x: float) -> str:
     return f"{mant}e{int(exp)}"
 
 
-def _span(values: list[float] | np.ndarray, fmt: str) -> str:
+def span_text(values: list[float] | np.ndarray, fmt: str) -> str:
     """"a–b" (or "a" when both ends format alike) for the smallest and largest of ``values``;
     ``fmt`` "sci" writes them with :func:`_sci`."""
     show = _sci if fmt == "sci" else (lambda x: format(float(x), fmt))
@@ -373,7 +373,7 @@ def bound26_shape_text(widths: np.ndarray, readings: list[dict[str, float]],
     r = [x for x, c in zip(readings, conv, strict=True) if c]
     ks = np.asarray(widths)[conv]
     where = f"k = {int(ks[0])}" if len(ks) == 1 else f"k = {int(ks[0])} to {int(ks[-1])}"
-    sp = lambda key, fmt: _span([x[key] for x in r], fmt)  # noqa: E731
+    sp = lambda key, fmt: span_text([x[key] for x in r], fmt)  # noqa: E731
     return (f"At the widths where seed {seed} converged ({where}) the bound peaks at "
             f"t = {sp('t_bound_peak', '.0f')} and the measured gap at "
             f"t = {sp('t_gap_peak', '.0f')}. "
@@ -469,3 +469,26 @@ def step_from_mu_cond(mu: float, mu_cond: np.ndarray, beta: np.ndarray) -> np.nd
     """eta of a chapter 3 run from its stored step-size ratio mu_cond = mu / (8 eta beta^2)
     (the record keeps no eta per seed): eta = mu / (8 mu_cond beta^2)."""
     return mu / (8 * np.asarray(mu_cond, dtype=float) * np.asarray(beta, dtype=float) ** 2)
+
+
+def violation_split_text(split: dict) -> str:
+    """Chapter 2's sentences on why the draws outside Lemma A.2's hypothesis violate its rate,
+    from :func:`violation_split`: how many diverge (rho(A) >= 1) and how many converge more
+    slowly than 1 - eta alpha^2, with the largest excess of the latter."""
+    div, slow = split["divergent"], split["slow"]
+    if div + slow == 0:
+        return "None of them does."
+    parts = []
+    if div:
+        parts.append(f"{div} of them have ρ(A) ≥ 1 (up to {split['divergent_rho_max']:.2f}): "
+                     "there the linearised iterates do not converge at all")
+    else:
+        parts.append("None of them has ρ(A) ≥ 1")
+    if slow:
+        parts.append(f"{'the other' if div else 'all'} {slow} converge, but more slowly than "
+                     "1 − ηα²; their largest excess ρ(A) − (1 − ηα²) is "
+                     f"{split['slow_excess_max']:.3f}, {split['slow_excess_rel_max']:.0%} of the "
+                     "promised decay ηα²")
+    else:
+        parts.append("none converges more slowly than 1 − ηα² without diverging")
+    return "; ".join(parts) + "."

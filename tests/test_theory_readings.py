@@ -88,8 +88,8 @@ def test_bound26_shape_text_ranges_over_converged_widths_only():
 
 def test_sci_and_span_formats():
     assert summaries._sci(4.39e7) == "4.4e7" and summaries._sci(2.59e-10) == "2.6e-10"
-    assert summaries._span([3.0, 1.0], ".0f") == "1–3"
-    assert summaries._span([2.0, 2.04], ".1f") == "2.0"
+    assert summaries.span_text([3.0, 1.0], ".0f") == "1–3"
+    assert summaries.span_text([2.0, 2.04], ".1f") == "2.0"
 
 
 def test_median_index_and_bound27_factors():
@@ -135,3 +135,19 @@ def test_floor_reading_reports_every_seed_with_a_positive_floor():
     zero = summaries.floor_reading(np.zeros(2), np.full(2, np.inf), [False, False], 800,
                                    np.ones(2))
     assert zero.startswith("It is zero for every one of the 2 seeds")
+
+
+def test_violation_split_text_counts_both_kinds():
+    bound = np.array([0.9, 0.9, 0.95, 0.5])
+    text = summaries.violation_split_text(summaries.violation_split(
+        np.array([0.85, 1.3, 0.99, 2.6]), bound))
+    assert text.startswith("2 of them have ρ(A) ≥ 1 (up to 2.60)"), text
+    assert "the other 1 converge, but more slowly" in text and "is 0.040, 80% of" in text, text
+    only_div = summaries.violation_split_text(summaries.violation_split(
+        np.array([1.3]), np.array([0.9])))
+    assert only_div.endswith("none converges more slowly than 1 − ηα² without diverging.")
+    only_slow = summaries.violation_split_text(summaries.violation_split(
+        np.array([0.99]), np.array([0.95])))
+    assert only_slow.startswith("None of them has ρ(A) ≥ 1; all 1 converge"), only_slow
+    assert summaries.violation_split_text(summaries.violation_split(
+        np.array([0.5]), np.array([0.9]))) == "None of them does."
