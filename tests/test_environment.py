@@ -51,7 +51,8 @@ def test_every_chapter_is_in_the_toc_and_has_parameters():
 
 
 SPLIT_PACKAGES = ("overgan_lib.related.li_verdicts", "overgan_lib.related.jelassi_verdicts",
-                  "overgan_lib.sweep.generalization", "overgan_lib.sweep.generalization_chapter")
+                  "overgan_lib.sweep.generalization", "overgan_lib.sweep.generalization_chapter",
+                  "overgan_lib.summaries")
 
 
 @pytest.mark.parametrize("name", SPLIT_PACKAGES)

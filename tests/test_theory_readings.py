@@ -87,7 +87,7 @@ def test_bound26_shape_text_ranges_over_converged_widths_only():
 
 
 def test_sci_and_span_formats():
-    assert summaries._sci(4.39e7) == "4.4e7" and summaries._sci(2.59e-10) == "2.6e-10"
+    assert summaries.sci_text(4.39e7) == "4.4e7" and summaries.sci_text(2.59e-10) == "2.6e-10"
     assert summaries.span_text([3.0, 1.0], ".0f") == "1–3"
     assert summaries.span_text([2.0, 2.04], ".1f") == "2.0"
 
@@ -151,3 +151,17 @@ def test_violation_split_text_counts_both_kinds():
     assert only_slow.startswith("None of them has ρ(A) ≥ 1; all 1 converge"), only_slow
     assert summaries.violation_split_text(summaries.violation_split(
         np.array([0.5]), np.array([0.9]))) == "None of them does."
+
+
+def test_slack_by_conditioning_says_when_a_group_has_no_draw():
+    """Chapter 2's clause: both groups with their medians and counts; at smoke, where no draw
+    is well conditioned, it says so instead of quoting the median of nothing."""
+    slack = np.array([0.01, 0.02, 0.5, 1e-5, 3e-5])
+    cond = np.array([2.0, 2.5, 10.0, 40.0, 50.0])
+    assert summaries.slack_by_conditioning_text(slack, cond) == (
+        "the median slack is 1.5e-02 for the 2 of the 5 draws with β/α < 3 but only 2e-05 for "
+        "the 2 draws with β/α > 30")
+    assert summaries.slack_by_conditioning_text(slack[2:], cond[2:]).startswith(
+        "no draw has β/α < 3; the median slack is 2e-05 for the 2 of the 3 draws")
+    assert summaries.slack_by_conditioning_text(slack[:1], cond[:1]).endswith(
+        "no draw has β/α > 30")
