@@ -96,3 +96,28 @@ def _assigned_in(mod, attr: str) -> bool:
             if any(isinstance(n, ast.Name) and n.id == attr for n in names):
                 return True
     return False
+
+
+def test_readme_thread_policy_figures_are_the_bench_records():
+    """The README's 'Measured with this policy' sentence quotes the committed CPU bench records
+    (idle -> one core busy): a re-measured record must be quoted anew, not left behind."""
+    import json
+
+    root = Path(__file__).resolve().parents[1]
+    text = " ".join((root / "README.md").read_text().split())
+
+    def records(folder: str) -> list[dict]:
+        return [json.loads(p.read_text()) for p in sorted((root / folder).glob("*.json"))]
+
+    def pair(rows: list[dict], key: str, **match) -> tuple[float, float]:
+        by_load = {r["data"]["load"]: r["data"][key] for r in rows
+                   if all(r["config"].get(k) == v for k, v in match.items())}
+        return by_load[False], by_load[True]
+
+    theory = pair(records("results/bench_theory/cpu"), "batched_s")
+    train = records("results/bench_train/cpu")
+    mlp = pair(train, "engine_s_per_iter", arch="mlp", k=256)
+    dcgan = pair(train, "engine_s_per_iter", arch="dcgan", k=64)
+    assert f"theory bench (batched path) {theory[0]:.2f} → {theory[1]:.2f} s" in text
+    assert f"MLP engine k=256 {mlp[0]:.3f} → {mlp[1]:.3f} s/iter" in text
+    assert f"DCGAN k=64 engine (2 threads, passive wait) {dcgan[0]:.2f} → {dcgan[1]:.2f}" in text

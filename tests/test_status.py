@@ -113,6 +113,14 @@ def test_a_capped_claim_is_at_most_partial_and_the_celeba_row_is_capped():
     celeba = status.CLAIMS_BY_KEY["fig4-celeba"]
     assert "offline" in celeba.capped and "12,000 passes" in celeba.capped
     assert not status.CLAIMS_BY_KEY["fig4-cifar"].capped
+    # every row that judges CelebA is capped (Fig. 5 judges celeba_dcgan beside CIFAR-10's), and
+    # so is each related paper whose settings the book does not know
+    for key, claim in status.CLAIMS_BY_KEY.items():
+        if claim.check is not None and any("celeba" in e for e in claim.experiments):
+            assert claim.capped == celeba.capped, key
+    assert status.CLAIMS_BY_KEY["fig5"].capped == celeba.capped
+    assert "book's choice" in status.CLAIMS_BY_KEY["jelassi"].capped
+    assert status.CLAIMS_BY_KEY["li2018"].capped
 
 
 def test_largest_common_full_profile_is_used():
@@ -214,7 +222,7 @@ def test_sweep_claims_quote_the_chapters_verdicts_on_the_committed_store(monkeyp
     assert f"uptick: {found['uptick'].outcome.replace(' at this profile', '')}" in s.reason
     assert "possible cause, the gap grows over the uptick: " in s.reason
     ok, why = by_key["fig3"].check({"sweep_mnist_mlp": store.records("sweep_mnist_mlp", "cpu")})
-    assert why in s.reason and "(not required: possible cause" in why
+    assert why in s.reason and "; not required: possible cause" in why
     assert "gap (Fig. 4's claim, carried over):" in why
     # Fig. 3 is judged on its two claims only; at cpu the uptick cannot be judged at all
     assert found["uptick"].outcome == "not testable at this profile" and ok is None
@@ -279,6 +287,12 @@ def test_theorem_a4_check_judges_only_runs_meeting_the_hypotheses():
     assert not run([[0, 0], [1, 1]], [[1, 1], [1, 0]])[0]  # fails on a run that meets them
     ok, why = run([[0, 0], [0, 0]], [[1, 1], [1, 1]])  # bounds everywhere, theorem nowhere
     assert not ok and "hypotheses met on 0 of 4" in why
+    # the reason names the widths where the hypotheses hold, and what the check cannot show
+    _put("perturbation", "cpu", {"widths": np.array([16, 64]), **_pert([[0, 0], [1, 1]],
+                                                                      [[1, 1], [1, 1]])})
+    ok, why = status._theorem_a4({"perturbation": store.records("perturbation", "cpu")})
+    assert ok and "hypotheses met on 2 of 4 runs (at k = 64);" in why
+    assert "tests the bounds' form, not their constants" in why
 
 
 def _fig9(diter):
@@ -593,8 +607,8 @@ def test_fig7_row_requires_its_captions_convergence_and_reads_inconclusive_as_pa
     ok, why = check(recs)
     assert ok is True
     assert "converges faster (Fig. 7's caption, read with Fig. 5's rule): not reproduced" in why
-    assert why.index("(not required:") < why.index("converges faster")
-    assert why.index("lower throughout training") < why.index("(not required:")
+    assert why.index("; not required:") < why.index("converges faster")
+    assert why.index("lower throughout training") < why.index("; not required:")
     outcomes["lower"] = NOT_TESTABLE
     assert check(recs)[0] is None
     outcomes["lower"], outcomes["fixed"] = CONFIRMED, INCONCLUSIVE

@@ -63,9 +63,9 @@ def _sweep_claims(names: tuple[str, ...], rules: tuple[str, ...],
                 return " · ".join(f"{label(r)} {found[r].outcome.replace(' at this profile', '')}"
                                   for r in rs)
 
-            said = told(judged)
+            said = f"required: {told(judged)}"
             if also := [r for r in reported if r in found]:
-                said += f" (not required: {told(also)})"
+                said += f"; not required: {told(also)}"
             # The summary record's provenance is the row's; the runs it judges must be as clean,
             # and without the data's floor the converged-model rules cannot tell "far".
             dirty = sum(bool(r.provenance.get("git_dirty")) for r in view.done)

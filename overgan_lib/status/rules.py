@@ -141,6 +141,12 @@ def all_of(oks: Sequence[bool | None]) -> bool | None:
     return False if any(ok is False for ok in oks) else None if None in oks else True
 
 
+def _no_check(claim: Claim) -> str:
+    """Why a claim without a check stays partial, naming whose finding it is."""
+    whose = "the book's claim" if claim.source == "book" else "the paper's finding"
+    return f"no automatic check of {whose}"
+
+
 def claim_status(claim: Claim) -> Status:
     """Apply the module's rules to what the store holds for ``claim``."""
     by_exp = {e: _stored(e) for e in claim.experiments}
@@ -179,14 +185,16 @@ def claim_status(claim: Claim) -> Status:
             st.reason += f". At {best}, as stored: {_run_check(claim.check, recs)[1]}"
     elif best not in claim.full_profiles:
         st.reason = f"reduced scale ({best}); full scale needs {'/'.join(claim.full_profiles)}"
-        if claim.check is not None:  # what the reduced results say, never a verdict of record
+        if claim.check is None:
+            st.reason += f"; {_no_check(claim)}"
+        else:  # what the reduced results say, never a verdict of record
             ok, why = _run_check(claim.check, recs)
             st.reason += f". At {best}: {why}"
             st.reading = READINGS[ok]
     elif st.dirty:
         st.reason = "computed from a dirty tree (uncommitted code)"
     elif claim.check is None:
-        st.reason = "no automatic check of the paper's finding"
+        st.reason = _no_check(claim)
     else:
         ok, why = _run_check(claim.check, recs)
         st.verdict, st.reason = {True: ("reproduced", why),
