@@ -723,6 +723,11 @@ def test_memoriser_gap_text_reads_the_gap_against_the_other_baselines():
         "200 of them, is no nearer those 200 than the test images (a generator copying the 200 "
         "reference images themselves would score FID train near 0 and a large positive gap), "
         "so it shows no positive gap at this N, and the gap test could not detect it here")
+    positive = {**base, "memorise": {"fid_train": 130.0, "fid_test": 131.0}}  # smoke's case
+    text = GC.memoriser_gap_text(positive)
+    assert "a gap of +1.0, within the other baselines' gaps" in text
+    assert text.endswith("so its positive gap is no larger than the other baselines', and the "
+                         "gap test could not detect it here") and "no positive gap" not in text
     lower = {**base, "memorise": {"fid_train": 130.0, "fid_test": 120.0}}
     assert "a gap of -10.0, below the other baselines' gaps" in GC.memoriser_gap_text(lower)
     above = {**base, "memorise": {"fid_train": 120.0, "fid_test": 126.0}}

@@ -98,7 +98,7 @@ def memoriser_gap_text(fid: dict[str, Any]) -> str:
     split and is scored against ``fid['n']`` of its images, so its FID train is one more
     independent draw, and only a generator copying those very reference images would show a
     large positive gap. Says whether its gap lies within the others' spread, below it or
-    above it."""
+    above it, and whether it is positive."""
     from ... import data
 
     n, mem = fid["n"], fid["memorise"]
@@ -120,8 +120,10 @@ def memoriser_gap_text(fid: dict[str, Any]) -> str:
               f"training split)")
     if gap <= hi:
         where = "within" if gap >= lo else "below"
-        return (f"{said}, {where} {spread}: {why}, so it shows no positive gap at this N, and "
-                f"the gap test could not detect it here")
+        shows = ("it shows no positive gap at this N" if gap <= 0 else
+                 "its positive gap is no larger than the other baselines'")
+        return (f"{said}, {where} {spread}: {why}, so {shows}, and the gap test could not "
+                f"detect it here")
     return (f"{said}, above {spread}, although {why}: a gap to read against FID's noise at "
             f"this N, not the gap test detecting memorisation")
 
