@@ -47,7 +47,7 @@ def test_samples_like_held_out_images_are_not_copies_only_with_power():
     assert "128 samples" in v.evidence
     cut = CT.tail_cut(CT.nearest_over_second(TEST))
     assert (f"lie in the held-out tail, below {cut:.3f}, the 4th smallest of the 64 held-out "
-            f"values (the lowest 6%)") in v.evidence
+            f"ratios (5% of 64 is 3.2, rounded up), ") in v.evidence
     assert "0 samples and 0 held-out images are copy-like, below 0.6" in v.evidence
     share = CT.detectable_copy_share(128, 64)
     assert share > C.COPY_SHARE_BOUND
@@ -76,7 +76,12 @@ def test_a_generator_copying_a_fifth_of_the_time_is_caught():
 
 def test_far_from_data_is_not_judged_but_copying_still_is():
     v = C.not_copies(K, [_real() * 3 for _ in range(4)], TEST, far="The best FID is 3x.")
-    assert v.outcome == "not testable at this profile" and "Not tested: The best" in v.evidence
+    assert v.outcome == "not testable at this profile"
+    # Review: the claim's own reason (the chapter's "Models far from the data"), lower case
+    # after the colon, not a generic reason about FID differences.
+    assert v.evidence.endswith(f"Not tested: the best FID is 3x; {C.FAR_COPIES}")
+    assert "samples unlike any image say nothing about whether good generators copy" in \
+        v.evidence and "FID differences" not in v.evidence
     v = C.not_copies(K, [_real(), _real(), _copies(), _copies()], TEST, far="far")
     assert v.outcome == "contradicted"
 
@@ -379,7 +384,10 @@ def test_trends_far_from_the_data_say_so():
     assert falls.evidence.endswith("3x the floor.")
     index = [RNG.permutation(5000)[:64][np.arange(64) % d] for d in (3, 4, 5, 50, 52, 55)]
     v = C.more_diverse(k, index, RNG.permutation(5000)[:64], far="Far.")
-    assert v.outcome == "not testable at this profile" and v.evidence.endswith("Not tested: Far.")
+    assert v.outcome == "not testable at this profile"
+    assert v.evidence.endswith(f"Not tested: far; {C.FAR_DIVERSE}")
+    assert "a rise in image-likeness rather than in diversity" in C.FAR_DIVERSE
+    assert C.far_not_tested("FID is unknown.", "why") == "Not tested: FID is unknown; why"
     assert C.more_diverse(k, index, RNG.permutation(5000)[:64]).outcome == "confirmed"
 
 
@@ -682,3 +690,103 @@ def test_exact_copies_contradict_not_copies_whatever_their_share():
         < 0.05
     with pytest.raises(ParameterError):
         C.copy_share(1, 5.0, 5)
+
+
+def test_models_beyond_the_baselines_are_counted_against_the_band_not_the_mean():
+    """Review: where every model scores above every baseline, the evidence counted the models
+    below the memoriser's mean over critic seeds, which the rule does not use. It now counts
+    them below the paired band's lower end, as the other branches do; the outcome stays."""
+    k = np.array([8, 8, 64, 64])
+    base = {"memorise": 0.4, "blur": 0.9, "noise": 0.6}
+    floor = (np.array([0.4, -0.2, 0.1]), np.array([-0.3, -0.4, -0.2]))  # mean 0.1
+    lo = C.paired_bounds(floor[0])[0]
+    models = np.array([13.0, 14.0, 30.0, 31.0])
+    _, mem = C.nnd_verdicts(k, models, memoriser=0.4, baselines=base, floor=floor)
+    assert mem.outcome == "not testable at this profile"
+    assert (f"it scores 0.40, and 0 of 4 trained models score below the band's lower end, "
+            f"{lo:.2f}") in mem.evidence
+    assert "(mean of 3 critic seeds) is 0.10, not what the rule compares with" in mem.evidence
+    assert "score below (better than) it" not in mem.evidence
+    _, mem = C.nnd_verdicts(k, models, memoriser=0.4, baselines=base)  # one critic seed
+    assert "(one critic seed, the models' own) is 0.40; 0 of 4 trained models score below" \
+        in mem.evidence
+
+
+def test_a_band_clear_of_the_floor_implies_detection_only_up_to_5_critic_seeds():
+    """Review: t (sqrt(2) - 1/sqrt(n)) >= (n - 1)/sqrt(n) holds for n = 3 to 5 critic seeds,
+    not from 6 on: the reviewer's memoriser [1, -0.2 x 5] against a near-constant floor at
+    -0.399 clears the band's lower end (-0.396) and is not detected (paired p = 0.051)."""
+    assert [C.band_implies_detection(n) for n in range(3, 8)] == [True] * 3 + [False] * 2
+    assert C.detection_implied_seeds() == (3, 5)
+    assert not any(C.band_implies_detection(n) for n in range(6, 60))
+    with pytest.raises(ParameterError, match="at least 3 critic seeds"):
+        C.band_implies_detection(2)
+    m = np.array([1.0, -0.2, -0.2, -0.2, -0.2, -0.2])
+    f = np.array([-0.3989, -0.399, -0.399, -0.399, -0.399, -0.3991])
+    lo, f_hi = C.paired_bounds(m)[0], C.seed_bounds(f)[1]
+    assert lo == pytest.approx(-0.396, abs=1e-3) and lo > f_hi
+    detected, said = C.memoriser_detected(m, f)
+    assert detected is False and "p = 0.051" in said
+    # The rule then says which case holds: the band clears the floor, detection fails.
+    k = np.repeat([8, 64], 3)
+    _, mem = C.nnd_verdicts(k, np.full(6, lo - 0.5), memoriser=m[0], floor=(m, f))
+    assert mem.outcome == "not testable at this profile"
+    assert f"the band's lower end ({lo:.2f}) clears the no-repeat floor's upper bound" in \
+        mem.evidence and "within noise of the no-repeat floor" not in mem.evidence
+    # The extreme configuration (first seed high, the rest equal, a constant floor) is
+    # detected whenever it clears the band exactly where the condition holds.
+    from scipy import stats
+
+    for n in range(3, 11):
+        t = stats.t.ppf(0.95, n - 1)
+        m = np.r_[1.0, np.zeros(n - 1)]
+        s = np.std(m, ddof=1)
+        need = s * ((n - 1) + t) / np.sqrt(n)  # m[0] - floor the paired test needs
+        band = t * s * np.sqrt(2)  # m[0] - floor the band needs
+        gap = (need + band) / 2 if band < need else band + 0.01
+        f = np.full(n, m[0] - gap)
+        assert (C.paired_bounds(m)[0] > C.seed_bounds(f)[1]) is True
+        assert C.memoriser_detected(m, f)[0] is C.band_implies_detection(n), n
+
+
+def test_the_band_implies_detection_on_random_floors_of_4_and_5_seeds():
+    rng = np.random.default_rng(7)
+    for n in (4, 5):
+        separated = 0
+        for _ in range(2000):
+            m = rng.normal(rng.uniform(0, 5), rng.uniform(0.1, 2), n)
+            f = rng.normal(0, rng.uniform(0.1, 2), n)
+            if C.paired_bounds(m)[0] > C.seed_bounds(f)[1]:
+                separated += 1
+                assert C.memoriser_detected(m, f)[0] is True
+        assert separated > 100
+
+
+def test_far_models_get_each_claims_own_reason_on_the_committed_store(monkeypatch):
+    """Review: claims 3 and 4 ended with summary's generic reason ("... where FID differences
+    measure that distance rather than this claim"), which contradicts the chapter's paragraph
+    "Models far from the data". far_reason now gives only the measurement for an untested
+    claim, and each claim adds its own why; the trend keeps summary's reason."""
+    from overgan_lib import status
+    from overgan_lib.store import REPO_ROOT
+    from overgan_lib.sweep import sweep_view
+    from overgan_lib.sweep.generalization_claims import far_reason, generalization_verdicts
+    from overgan_lib.sweep.summary import FAR_LABEL
+
+    monkeypatch.setenv("OVERGAN_RESULTS", str(REPO_ROOT / "results"))  # read only
+    base = status._stored_as_chapter("generalization_baselines", "cpu")
+    fid = status._stored_as_chapter("generalization_fid", "cpu")
+    scores = status._stored_as_chapter("generalization", "cpu", sweep="cifar10_dcgan")
+    if base is None or fid is None or scores is None:
+        pytest.skip("the committed cpu generalization results are not in this checkout")
+    view = sweep_view("cifar10_dcgan", "cpu")
+    far = far_reason(view, fid.data)
+    assert far.label == FAR_LABEL and far.startswith("the best mean FID (")
+    assert far.endswith("so these models are far from the data") and "FID differences" not in far
+    assert "describes these early, far-from-data models" in far_reason(view, fid.data, trend=True)
+    found = generalization_verdicts(scores.data, base.data, far,
+                                    far_reason(view, fid.data, trend=True), None)
+    copies, diverse = found[2], found[3]
+    assert copies.evidence.endswith(f"so these models are far from the data; {C.FAR_COPIES}")
+    assert diverse.evidence.endswith(f"so these models are far from the data; {C.FAR_DIVERSE}")
+    assert "Not tested: the best mean FID" in copies.evidence

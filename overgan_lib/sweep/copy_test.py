@@ -35,8 +35,20 @@ COPY_RATIO = 0.6  # below: copy-like (exact 0, blurred/noisy copies ~0.35-0.4, h
 
 def tail_rank(n_test: int) -> int:
     """r: samples in the held-out tail lie below the r-th smallest of ``n_test`` held-out
-    values, the held-out images' lowest :data:`QUANTILE` (at least the smallest)."""
+    values, r = :data:`QUANTILE` x ``n_test`` rounded up (at least 1); r - 1 held-out values
+    lie below that cut-off (:func:`tail_words` words it)."""
     return max(1, ceil(QUANTILE * n_test))
+
+
+def tail_words(n_test: int) -> str:
+    """Where the held-out tail ends, in the words every text of the book uses: "the 4th
+    smallest of the 64 held-out ratios (5% of 64 is 3.2, rounded up)", from
+    :func:`tail_rank` and :data:`QUANTILE`."""
+    r, exact = tail_rank(n_test), QUANTILE * n_test
+    how = (f"{100 * QUANTILE:g}% of {n_test:,} is {exact:,.0f}" if float(exact).is_integer()
+           and exact >= 1 else f"{100 * QUANTILE:g}% of {n_test:,} is {exact:,.4g}, rounded up")
+    rank = "smallest" if r == 1 else f"{ordinal(r)} smallest"
+    return f"the {rank} of the {n_test:,} held-out ratios ({how})"
 
 
 def tail_cut(test_ratios: np.ndarray) -> float:
@@ -59,8 +71,9 @@ def _tail_count(sample_ratios: np.ndarray, test_ratios: np.ndarray
 
 
 def copy_like(sample_ratios: np.ndarray, test_ratios: np.ndarray) -> tuple[int, float, float]:
-    """Samples in the held-out tail: below all but the lowest :data:`QUANTILE` of held-out
-    images' values (not "copy-like", which the book keeps for :data:`COPY_RATIO`).
+    """Samples in the held-out tail: below the r-th smallest held-out value, r = ``QUANTILE``
+    x held-out count rounded up (:func:`tail_words`; not "copy-like", which the book keeps
+    for :data:`COPY_RATIO`).
 
     Counts the samples whose value lies below the r-th smallest held-out value,
     r = ceil(QUANTILE x held-out count), and returns (count, expected count, one-sided p).

@@ -17,23 +17,34 @@ import numpy as np
 
 from . import generalization as rules
 from .matrices import width_matrix
-from .summary import FLOOR_UNKNOWN_LABEL, Reason, Verdict, far_from_data
+from .summary import FAR_LABEL, FLOOR_UNKNOWN_LABEL, Reason, Verdict, far_from_data
+from .summary.outcomes import row_means
 from .view import SweepView
 
 
 def far_reason(view: SweepView, fid: dict[str, Any], trend: bool = False) -> str:
     """Why ``view``'s models are far from the data by FID ('' when they are not): the sweep
     summary's rule against the data's floor at the same N (``fid``: the
-    ``generalization_fid`` record), worded for an untestable claim or (``trend``) for a
-    trend that is still judged."""
+    ``generalization_fid`` record): for an untestable claim only the measurement, which the
+    claim completes with why it is not tested there (:func:`.generalization.far_not_tested`),
+    or (``trend``) the summary's reason for a trend that is still judged."""
     if not view.complete:
         return Reason(f"the sweep is not complete at this profile ({view.status()}), so how far "
                       "its models are from the data is unknown.", FLOOR_UNKNOWN_LABEL)
     if view.cfg["eval_n"] != fid["n"]:
         return Reason(f"the sweep's FID is not stored at the floor's N = {fid['n']}, so how far "
                       "its models are from the data is unknown.", FLOOR_UNKNOWN_LABEL)
-    return far_from_data(width_matrix(view.configs, view.recs, "fid_train")[1],
-                         fid["floor"]["fid"], trend=trend)
+    F = width_matrix(view.configs, view.recs, "fid_train")[1]
+    floor = fid["floor"]["fid"]
+    reason = far_from_data(F, floor, trend=trend)
+    if trend or not reason or getattr(reason, "label", None) != FAR_LABEL:
+        return reason
+    # For an untested claim only the measurement: each claim says why it is not tested on
+    # such models (generalization.FAR_COPIES, FAR_DIVERSE), not summary's generic FID reason.
+    best = float(np.nanmin(row_means(F)))
+    return Reason(f"the best mean FID ({best:.1f}) is {best - floor:.0f} above the data's own "
+                  f"floor ({floor:.1f}, train vs test images at the same N), so these models "
+                  f"are far from the data", FAR_LABEL)
 
 
 def generalization_verdicts(scores: dict[str, Any], baselines: dict[str, Any], far: str,

@@ -12,16 +12,21 @@ diverse). :mod:`..generalization_claims` assembles both from the stored records.
 from .neighbours import (
     COPY_POWER,
     COPY_SHARE_BOUND,
+    FAR_COPIES,
+    FAR_DIVERSE,
     MORE_DIVERSE,
     NOT_COPIES,
     copy_share,
+    far_not_tested,
     more_diverse,
     not_copies,
 )
 from .nnd import (
     MIN_CRITIC_SEEDS,
     NO_FLOOR,
+    band_implies_detection,
     can_draw_fresh,
+    detection_implied_seeds,
     memoriser_detected,
     memoriser_reference,
     models_beyond_baselines,
@@ -32,8 +37,9 @@ from .nnd import (
 )
 
 __all__ = [
-    "COPY_POWER", "COPY_SHARE_BOUND", "MIN_CRITIC_SEEDS", "MORE_DIVERSE", "NOT_COPIES",
-    "NO_FLOOR", "can_draw_fresh", "copy_share", "memoriser_detected", "memoriser_reference",
-    "models_beyond_baselines", "more_diverse", "nnd_verdicts", "not_copies", "paired_bounds",
-    "paired_margin", "seed_bounds",
+    "COPY_POWER", "COPY_SHARE_BOUND", "FAR_COPIES", "FAR_DIVERSE", "MIN_CRITIC_SEEDS",
+    "MORE_DIVERSE", "NOT_COPIES", "NO_FLOOR", "band_implies_detection", "can_draw_fresh",
+    "copy_share", "detection_implied_seeds", "far_not_tested", "memoriser_detected",
+    "memoriser_reference", "models_beyond_baselines", "more_diverse", "nnd_verdicts", "not_copies",
+    "paired_bounds", "paired_margin", "seed_bounds",
 ]

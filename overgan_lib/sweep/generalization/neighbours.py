@@ -12,7 +12,8 @@ copy" looks like.
   "Generalization"), while a new real image lies about as near both (about 0.97 on CIFAR-10).
   The book calls a sample *copy-like* when its ratio lies below the absolute
   :data:`..copy_test.COPY_RATIO`, and counts separately the samples *in the held-out tail*
-  (below the held-out images' lowest 5%, :func:`..copy_test.tail_cut`).
+  (below the r-th smallest held-out ratio, r the held-out count times 5% rounded up,
+  :func:`..copy_test.tail_words`).
   The nearest distance alone cannot tell a copy from a blurry sample: smooth, low-contrast
   images sit close to many smooth training images, and an undertrained generator's samples
   were measured closer to the training set than held-out images are, with no copying. The
@@ -42,9 +43,8 @@ from ..copy_test import (
     distinct_fraction,
     near_copies,
     nearest_over_second,
-    ordinal,
     tail_cut,
-    tail_rank,
+    tail_words,
 )
 from ..matrices import check_per_run, runs_by_width
 from ..significance import fmt_p
@@ -61,6 +61,26 @@ NOT_COPIES = "wide models do not copy training images"
 COPY_SHARE_BOUND = 0.05  # "do not copy" is confirmed only if copying this often would be found
 COPY_POWER = 0.8  # ... with this power (copy_test.detectable_copy_share)
 MORE_DIVERSE = "wider models generate more diverse samples"
+# Why each claim about good generators is not tested on models far from the data (the
+# chapter's paragraph "Models far from the data"):
+FAR_COPIES = ("samples unlike any image say nothing about whether good generators copy "
+              "(copying would contradict the claim even here, and neither count above exceeds "
+              "chance significantly).")
+FAR_DIVERSE = ("distinct nearest training images per sample mean diversity only for image-like "
+               "samples: samples that look like no image share the few flat training images "
+               "they lie nearest to, so a rise with k here can be a rise in image-likeness "
+               "rather than in diversity.")
+
+
+def far_not_tested(far: str, why: str) -> str:
+    """"Not tested: " with ``far`` (why the models are far from the data, or not shown to be
+    near it: :func:`..generalization_claims.far_reason`), its first letter lower-cased unless
+    it starts an acronym and its final full stop dropped, and ``why`` the claim is not tested
+    there."""
+    text = far.strip().rstrip(".")
+    if len(text) > 1 and text[0].isupper() and text[1].islower():
+        text = text[0].lower() + text[1:]
+    return f"Not tested: {text}; {why}"
 
 
 def copy_share(count: int, expected: float, n_samples: int) -> float:
@@ -93,7 +113,8 @@ def not_copies(k: np.ndarray, sample_distances: list[np.ndarray], test_distances
     thousands of samples the exact test finds any small shift of the ratio distribution,
     which smooth samples or a dense mode give without copying, so a significant excess
     implying less is not testable. Otherwise not testable when ``far`` says the models are
-    too far from the data for the claim, about good GANs, to be tested; when the samples sit
+    too far from the data for the claim, about good GANs, to be tested (:data:`FAR_COPIES`
+    says why); when the samples sit
     significantly fewer in the held-out tail than chance gives (the tail count's lower-tail p <
     ALPHA, :func:`..copy_test.copy_like_lower_p`: the null the tail test and its power rest on
     does not hold, and copies would hide in the tail's baseline); or when the test lacks the
@@ -118,13 +139,11 @@ def not_copies(k: np.ndarray, sample_distances: list[np.ndarray], test_distances
     count, expected, p = copy_like(ratios, test)
     near, near_test, p_near = near_copies(ratios, test)
     p_low = copy_like_lower_p(ratios, test)
-    r = tail_rank(len(test))
     evidence = (f"Nearest over second-nearest training-image distance at k={hi}: median "
                 f"{np.median(ratios):.3f} over {len(ratios)} samples, against "
                 f"{np.median(test):.3f} for held-out images (an exact copy gives 0); "
-                f"{count} samples lie in the held-out tail, below {tail_cut(test):.3f}, the "
-                f"{ordinal(r)} smallest of the {len(test)} held-out values (the lowest "
-                f"{100 * r / len(test):.0f}%), {expected:.1f} expected without copying (exact "
+                f"{count} samples lie in the held-out tail, below {tail_cut(test):.3f}, "
+                f"{tail_words(len(test))}, {expected:.1f} expected without copying (exact "
                 f"one-sided p = {fmt_p(p)} for more, {fmt_p(p_low)} for fewer); {near} samples "
                 f"and {near_test} held-out images are copy-like, below {COPY_RATIO} (Fisher's "
                 f"exact one-sided p = {fmt_p(p_near)} for more samples).")
@@ -149,7 +168,7 @@ def not_copies(k: np.ndarray, sample_distances: list[np.ndarray], test_distances
             f"less than {100 * COPY_SHARE_BOUND:.0f}% of the time, a small shift of the ratio "
             f"distribution that smooth samples or a dense mode give without copying."))
     if far:
-        return Verdict(NOT_COPIES, NOT_TESTABLE, f"{evidence} Not tested: {far}")
+        return Verdict(NOT_COPIES, NOT_TESTABLE, f"{evidence} {far_not_tested(far, FAR_COPIES)}")
     if p_low < ALPHA:
         return Verdict(NOT_COPIES, NOT_TESTABLE, (
             f"{evidence} Not tested: fewer samples lie in the held-out tail than chance "
@@ -176,7 +195,8 @@ def more_diverse(k: np.ndarray, sample_index: list[np.ndarray], test_index: np.n
     sweep summary's for a trend, turned upwards: Welch (one-sided p < ALPHA) between the
     widest and the narrowest width and, with three or more widths, Spearman across runs.
     Not testable when ``far`` (:func:`.summary.far_from_data`'s reason) says the models are
-    far from the data: non-image samples share the same few flat nearest images.
+    far from the data: non-image samples share the same few flat nearest images
+    (:data:`FAR_DIVERSE`).
     """
     k = np.asarray(k)
     check_per_run(k, sample_index)
@@ -187,5 +207,6 @@ def more_diverse(k: np.ndarray, sample_index: list[np.ndarray], test_index: np.n
                 f"{100 * distinct_fraction(test_index):.0f}% for held-out images): "
                 f"{trend.evidence}")
     if far and trend.outcome != NOT_TESTABLE:
-        return Verdict(MORE_DIVERSE, NOT_TESTABLE, f"{evidence} Not tested: {far}")
+        return Verdict(MORE_DIVERSE, NOT_TESTABLE,
+                       f"{evidence} {far_not_tested(far, FAR_DIVERSE)}")
     return Verdict(MORE_DIVERSE, trend.outcome, evidence)

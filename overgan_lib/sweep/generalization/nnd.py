@@ -146,9 +146,11 @@ def nnd_verdicts(k: np.ndarray, nnd_by_k: np.ndarray, memoriser: float,
       floor's mean, and detection from :func:`memoriser_detected`:
 
       * most models below L and the memoriser detected: CONFIRMED;
-      * most models below L, not detected: NOT_TESTABLE. Those models then lie within noise
-        of the no-repeat floor or below it (not above F): the critic scores them like real
-        data, and the memoriser too;
+      * most models below L, not detected: NOT_TESTABLE. With L at or below F (always so
+        with 3 to 5 critic seeds, :func:`band_implies_detection`) those models lie within
+        noise of the no-repeat floor or below it: the critic scores them like real data, and
+        the memoriser too; with L above F (possible from 6 seeds on) the band clears the
+        floor but the paired test still does not detect;
       * not most below L and not detected: NOT_TESTABLE (a blind critic gives that count
         whatever the models do);
       * detected, at least half the models above U: CONTRADICTED; otherwise (models within
@@ -189,9 +191,7 @@ def _memoriser_verdict(nnd_by_k: np.ndarray, memoriser: float,
     if models_beyond_baselines(nnd_by_k, baselines):
         assert baselines is not None
         worst = max(baselines, key=baselines.get)
-        below = int(np.sum(nnd_by_k < ref))
-        return Verdict(claim, NOT_TESTABLE, f"The memoriser's NND ({how}) is {ref:.2f}; "
-                       f"{below} of {n} trained models score below (better than) it. Every "
+        return Verdict(claim, NOT_TESTABLE, f"{_count_below(nnd_by_k, memoriser, floor)} Every "
                        f"trained model ({float(np.min(nnd_by_k)):.2f} and above) scores above "
                        f"every baseline (highest: {worst}, {baselines[worst]:.2f}, one critic "
                        f"seed): the models are farther from the data than any imperfect copy "
@@ -225,14 +225,21 @@ def _memoriser_verdict(nnd_by_k: np.ndarray, memoriser: float,
     if below > n / 2:
         if detected:
             return Verdict(claim, CONFIRMED, evidence)
-        # Not detected: then the memoriser's lower bound is at or below the floor's upper
-        # bound (were it above, the paired test would detect: see nnd_verdicts), so these
-        # models lie within noise of the no-repeat floor or below it.
+        if m_lo <= f_hi:
+            # The band's lower end at or below the floor's upper bound: the models below the
+            # band lie within noise of the no-repeat floor or below it. (With 3 to 5 critic
+            # seeds this is the only case without detection: band_implies_detection.)
+            return Verdict(claim, NOT_TESTABLE, (
+                f"{evidence} Not testable: the models below the memoriser lie within noise of "
+                f"the no-repeat floor or below it, so the critic scores them like real training "
+                f"images, and it is not shown to tell the memoriser from those either; the count "
+                f"below the memoriser then says nothing about copying."))
         return Verdict(claim, NOT_TESTABLE, (
-            f"{evidence} Not testable: the models below the memoriser lie within noise of "
-            f"the no-repeat floor or below it, so the critic scores them like real training "
-            f"images, and it is not shown to tell the memoriser from those either; the count "
-            f"below the memoriser then says nothing about copying."))
+            f"{evidence} Not testable: the band's lower end ({m_lo:.2f}) clears the no-repeat "
+            f"floor's upper bound ({f_hi:.2f}), but the paired test does not detect the "
+            f"memoriser (with {seeds} critic seeds a band clear of that bound need not mean "
+            f"detection), and without detection the count below the memoriser says nothing "
+            f"about copying."))
     if not detected:
         return Verdict(claim, NOT_TESTABLE, (
             f"{evidence} Whether the critic detects the memoriser is not established, and a "
@@ -244,3 +251,58 @@ def _memoriser_verdict(nnd_by_k: np.ndarray, memoriser: float,
     return Verdict(claim, NOT_REPRODUCED, (
         f"{evidence} The critic detects the memoriser, but most models do not score below "
         f"it beyond its critic-seed noise: they are not shown to be better than a copy."))
+
+
+def _count_below(nnd_by_k: np.ndarray, memoriser: float,
+                 floor: tuple[np.ndarray, np.ndarray] | None) -> str:
+    """How many models score below the memoriser as the rule compares them, in words: below
+    the band's lower end (:func:`paired_bounds`) where the memoriser has two or more critic
+    seeds, else below its one critic seed's score (``memoriser``, the models' own seed). The
+    memoriser's mean over critic seeds is named but not compared with."""
+    n = len(nnd_by_k)
+    if floor is None or len(floor[0]) < 2:
+        return (f"The memoriser's NND (one critic seed, the models' own) is {memoriser:.2f}; "
+                f"{int(np.sum(nnd_by_k < memoriser))} of {n} trained models score below "
+                f"(better than) it.")
+    ref, how = memoriser_reference(memoriser, floor)
+    lo = paired_bounds(floor[0])[0]
+    return (f"The memoriser's NND ({how}) is {ref:.2f}, not what the rule compares with; with "
+            f"the models' own critic (its first critic seed) it scores "
+            f"{float(floor[0][0]):.2f}, and {int(np.sum(nnd_by_k < lo))} of {n} trained models "
+            f"score below the band's lower end, {lo:.2f} (that score minus t x s x sqrt(2)), "
+            f"that is, better than it beyond critic-seed noise.")
+
+
+def band_implies_detection(n: int) -> bool:
+    """Whether, with ``n`` critic seeds (at least :data:`MIN_CRITIC_SEEDS`), the rule's band
+    clearing the no-repeat floor's one-sided upper bound (:func:`paired_bounds`' lower end
+    above :func:`seed_bounds`' upper end) implies that :func:`memoriser_detected` detects.
+
+    With t Student's one-sided quantile at level :data:`ALPHA` and n - 1 degrees of freedom,
+    s and s_f the memoriser's and the floor's spreads over critic seeds: one seed's score lies
+    at most s (n - 1) / sqrt(n) from the mean, and the paired differences' spread is at most
+    s + s_f, so a band clear of the bound gives a mean difference above
+    t s sqrt(2) - s (n - 1) / sqrt(n) + t s_f / sqrt(n), which reaches the paired test's
+    t (s + s_f) / sqrt(n) whenever t (sqrt(2) - 1 / sqrt(n)) >= (n - 1) / sqrt(n). The
+    condition is also necessary: where it fails, a memoriser with its first seed high and
+    the others equal, against a constant floor, clears the band undetected. It holds for 3
+    to 5 critic seeds and fails from 6 on."""
+    from scipy import stats
+
+    if n < MIN_CRITIC_SEEDS:
+        raise ParameterError(f"the memoriser rule needs at least {MIN_CRITIC_SEEDS} critic "
+                             f"seeds, got {n}")
+    t = float(stats.t.ppf(1 - ALPHA, n - 1))
+    return bool(t * (np.sqrt(2) - 1 / np.sqrt(n)) >= (n - 1) / np.sqrt(n))
+
+
+def detection_implied_seeds() -> tuple[int, int]:
+    """(fewest, most) critic seeds for which :func:`band_implies_detection` holds, searched
+    from :data:`MIN_CRITIC_SEEDS` to 50 seeds; beyond 50 it cannot hold (its left side stays
+    below t_2 sqrt(2) < 4.2 while (n - 1) / sqrt(n) exceeds that from n = 20). Raises if the
+    seed counts where it holds are not one run from :data:`MIN_CRITIC_SEEDS`."""
+    holds = [n for n in range(MIN_CRITIC_SEEDS, 51) if band_implies_detection(n)]
+    if not holds or holds != list(range(MIN_CRITIC_SEEDS, holds[-1] + 1)):
+        raise ParameterError(f"band_implies_detection holds at {holds}, not from "
+                             f"{MIN_CRITIC_SEEDS} seeds on up to a last count")
+    return MIN_CRITIC_SEEDS, holds[-1]

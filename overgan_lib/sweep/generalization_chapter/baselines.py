@@ -64,6 +64,11 @@ def perturbations() -> tuple[float, float]:
     return float(blur.sigma), float(noise.std)
 
 
+def pixels_text(size: float) -> str:
+    """A length in pixels, in words: "1 pixel", "1.5 pixels"."""
+    return f"{size:g} pixel{'' if size == 1 else 's'}"
+
+
 def neighbour_label(name: str) -> str:
     """A baseline's name in the neighbour table and grid titles (the held-out test images and
     the memoriser, which copies the searched subset, named for what they are)."""

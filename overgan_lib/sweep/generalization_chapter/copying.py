@@ -19,11 +19,10 @@ from ..summary import ALPHA
 def tail_cut_text(test_distances: np.ndarray) -> str:
     """The held-out tail's cut-off of nearest over second-nearest distance
     (``test_distances``: held-out images x k, ascending), as the chapter prints it: "0.906,
-    the 4th smallest of 64 held-out ratios"."""
+    the 4th smallest of the 64 held-out ratios (5% of 64 is 3.2, rounded up)"
+    (:func:`..copy_test.tail_words`)."""
     ratios = copy_test.nearest_over_second(test_distances)
-    return (f"{copy_test.tail_cut(ratios):.3f}, the "
-            f"{copy_test.ordinal(copy_test.tail_rank(len(ratios)))} smallest of {len(ratios)} "
-            f"held-out ratios")
+    return f"{copy_test.tail_cut(ratios):.3f}, {copy_test.tail_words(len(ratios))}"
 
 
 def below_text(values: np.ndarray, cut: float) -> str:
@@ -137,16 +136,16 @@ def copy_power_text(n_test: int, n_pooled: int, sweep: str | None) -> str:
             f"reliably.")
 
 
-def copy_like_note(n_cached: int) -> str:
+def copy_like_note(n_cached: int, n_test: int) -> str:
     """The note under the sweeps' table: what its two counts are (samples in the held-out
-    tail, the count the copying verdict tests; copy-like samples, below the absolute
+    tail, below the cut-off from ``n_test`` held-out images, :func:`..copy_test.tail_words`:
+    the count the copying verdict tests; copy-like samples, below the absolute
     :data:`..copy_test.COPY_RATIO`), and that the Inception ratio searches only the
     ``n_cached`` training images with cached features."""
     return ("In the held-out tail: samples whose nearest over second-nearest distance lies "
-            "below the cut-off shown, the held-out images' lowest "
-            f"{100 * copy_test.QUANTILE:.0f}% (the count the copying verdict tests, pooled over "
-            f"the widest width's seeds). Copy-like: samples whose ratio lies below "
-            f"{copy_test.COPY_RATIO}, much nearer their nearest training image than their "
-            "second nearest. The Inception copy ratio searches only the training images "
+            f"below the cut-off shown, {copy_test.tail_words(n_test)}: the count the copying "
+            f"verdict tests, pooled over the widest width's seeds. Copy-like: samples whose "
+            f"ratio lies below {copy_test.COPY_RATIO}, much nearer their nearest training image "
+            "than their second nearest. The Inception copy ratio searches only the training images "
             f"whose features are cached ({n_cached:,} at this profile), so a copy of any other "
             "training image is invisible to it.")

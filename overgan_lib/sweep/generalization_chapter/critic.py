@@ -66,7 +66,7 @@ def fit_views_prediction(views: dict[str, Any], gpu: dict[str, Any], fit_views: 
     seen = gap_rule.fmt_views(views["views"][first])
     return head + (
         f"This book's own evidence predicts that the `gpu` critic learns its fit images: here "
-        f"a critic that saw each fit image {seen} times already had (gap "
+        f"a critic that saw each fit image {seen} times had already learnt them (gap "
         f"{gap_rule.fmt_gap(gap, se)}), and `gpu` shows each "
         f"{gpu_views / float(views['views'][first]):,.0f} times as often (a longer critic "
         f"run, so not the same experiment). A critic that learns its real fit images rates "
@@ -107,13 +107,12 @@ def diagnostics_reading(baselines: list[dict[str, Any]], crossed: list) -> str:
              + (f" (only just: {margin_text(c_mean, c_bar)})"
                 if c_beyond and near_bar(c_mean, c_bar) else "") + ". ")
     if c_beyond and not beyond:
-        text += (f"The two agree once the split is accounted for: the split's offset (mean "
-                 f"{offset:+.3f}) pulls the first gaps down, hiding learning that the crossed "
-                 f"pairs show. The crossed reading is the one the offset does not move, so "
-                 f"the critics at this budget learn their fit half a little.")
+        text += (f"The two are reconciled by the split: its offset (mean {offset:+.3f}) pulls "
+                 f"the first gaps down, hiding learning that the crossed pairs show, so the "
+                 f"critics at this budget learn their fit half a little.")
     elif beyond and not c_beyond:
         text += (f"The first gaps' excess is the split's offset (mean {offset:+.3f}), not "
-                 f"learning: the crossed reading, which the offset does not move, decides.")
+                 f"learning, so the crossed reading decides.")
     else:
         text += ("Both readings agree" + (": the critics learn their fit half." if c_beyond
                                           else ": no learning is detected."))

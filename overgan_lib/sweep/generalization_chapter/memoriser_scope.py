@@ -178,13 +178,16 @@ def memoriser_standing_text(standings: Mapping[str, Standing | None]) -> str:
         else:
             decided.append(p)
     if no_floor:
-        cfgs = [settings("nnd_floor", p) for p in no_floor]
+        gpu = settings("nnd_floor", "gpu")
+        ratio = ("" if "gpu" not in no_floor else
+                 f" (a `gpu` run draws {sampler_draws(gpu) / gpu['n_train']:.0f} times the "
+                 f"{gpu['n_train']:,} the training split holds; the table below gives each "
+                 f"profile's count)")
         reasons.append(
-            f"At {' and '.join(f'`{p}`' for p in no_floor)} no no-repeat floor can be "
-            f"measured (one critic run draws "
-            f"{' and '.join(f'{sampler_draws(c):,}' for c in cfgs)} samples; unrepeated "
-            f"training images run out after {cfgs[0]['n_train']:,}), so whether the critic "
-            f"detects the memoriser is never tested and the verdict is always not testable.")
+            f"At {' and '.join(f'`{p}`' for p in no_floor)} unrepeated training images cannot "
+            f"last one critic run{ratio}, so no no-repeat floor can be measured, whether the "
+            f"critic detects the memoriser is never tested, and the verdict is always not "
+            f"testable, whatever the critic seeds or the generators.")
     head = ("**The memoriser comparison (claim 2) is decided at no profile as the book "
             "stands.**" if not decided else
             f"**The memoriser comparison (claim 2) can be decided at "
@@ -213,29 +216,24 @@ def gpu_route(cpu: Standing | None = None) -> str:
     """What would make the memoriser comparison decidable at `gpu`, by the rule's
     conditions that `gpu` does not meet as configured: the chapter's one statement of it
     (the summary prints it; the other paragraphs refer to it). ``cpu``: the `cpu` profile's
-    :func:`stored_standing`, whose critic is of the size that can have a no-repeat floor."""
-    from ...metrics.generalization import sampler_draws
-
+    :func:`stored_standing`, whose critic is of the size that can have a no-repeat floor.
+    Why `gpu` has no floor is said once, in :func:`memoriser_standing_text`'s sentence before
+    this one; this says what would and would not help."""
     gpu = settings("nnd_floor", "gpu")
     fresh, seeds = _floor_seeds("gpu")
     within = "`gpu` generators that come within the baselines' NND"
     if fresh and seeds >= rules.MIN_CRITIC_SEEDS:
         return (f"At `gpu` the floor can be measured, so claim 2 becomes decidable there with "
                 f"{within} and a critic that detects the memoriser.")
-    draws, n = sampler_draws(gpu), gpu["n_train"]
+    n = gpu["n_train"]
     short = ("" if cpu is None or cpu.detected is not False else
              "; the `cpu` critic is of that size, and is not shown to detect the memoriser")
-    return (f"At `gpu` claim 2 cannot become decidable with CIFAR-10 as configured: the "
-            f"detection test needs whole critic runs of training images drawn without repeats, "
-            f"and one `gpu` critic run draws {draws:,} samples, {draws / n:.0f} times the "
-            f"{n:,} the training split holds. Scoring the memoriser with more critic seeds "
-            f"would not help: the floor's own critic seeds ({gpu['critic_seeds']} in its "
-            f"settings) would give both the detection test and the memoriser's seed noise, and "
-            f"without the floor there is neither. Two changes could: more images of the "
-            f"training distribution than CIFAR-10's training split holds, or scoring the "
-            f"`gpu` generators with a critic short enough to draw at most {n:,} samples, a "
-            f"different and weaker instrument than the `gpu` critic{short}. Either would "
-            f"also need {within}.")
+    return (f"More critic seeds of the memoriser would give its seed noise, not the detection "
+            f"test, which needs the no-repeat floor. Two changes could make claim 2 decidable "
+            f"at `gpu`: more images of the training distribution than CIFAR-10's training "
+            f"split holds, or scoring the `gpu` generators with a critic short enough to draw "
+            f"at most {n:,} samples, a different and weaker instrument than the `gpu` "
+            f"critic{short}. Either would also need {within}.")
 
 
 def gpu_memoriser_text(gpu_critic: dict[str, Any], gpu_floor: dict[str, Any], gpu_seeds: int,
@@ -246,7 +244,6 @@ def gpu_memoriser_text(gpu_critic: dict[str, Any], gpu_floor: dict[str, Any], gp
     baselines are stored. Views per training image are training draws only (steps times
     batch over the training images), as elsewhere in the chapter."""
     from ...metrics import nnd as N
-    from ...metrics.generalization import sampler_draws
 
     n_train = gpu_critic["n_train"]
     views = gpu_critic["steps"] * gpu_critic["batch_size"] / n_train
@@ -259,11 +256,10 @@ def gpu_memoriser_text(gpu_critic: dict[str, Any], gpu_floor: dict[str, Any], gp
                  f"memoriser claim can go either way there where the critic detects the "
                  f"memoriser. ")
     else:
-        text += (f"One critic run there draws {sampler_draws(gpu_floor):,} samples, and "
-                 f"unrepeated training images run out after {gpu_floor['n_train']:,} draws, "
-                 f"so whether the critic detects the memoriser cannot be tested: the memoriser "
-                 f"claim is not testable there (the summary at the top of the chapter says "
-                 f"what would change that). ")
+        text += ("Unrepeated training images cannot last its critic runs (the scope table at "
+                 "the top of the chapter gives the counts), so whether the critic detects the "
+                 "memoriser cannot be tested and the memoriser claim is not testable there (the "
+                 "summary at the top of the chapter says what would change that). ")
     text += (f"With {gpu_seeds} seeds per width it can decide the NND trend with $k$ (marked as "
              f"far from the data if its models' FID is), and the copying and diversity claims "
              f"only if its models come close to the data by FID. Section "
