@@ -306,6 +306,11 @@ def test_critic_group_is_the_status_rows_test_and_agrees_on_only_just(b):
     mean, bar, beyond = GC.critic_group(BASE, FLOOR, pairs)
     assert beyond == (not ok) and f"{mean:+.3f}" in why and f"{bar:.3f}" in why
     assert ("(only just)" in why) == (beyond and GC.near_bar(mean, bar))
+    # the row also counts the crossed learning estimates beyond the per-critic rule, the
+    # chapter's reading, beside the first gaps the split's offset pulls down
+    got = sum(bool(p.learnt()) for p in pairs)
+    assert f"crossed over, learning estimates beyond the per-critic rule: {got} of 3" in why
+    assert "crossed over" not in real_gap.critic_check(BASE, views, FLOOR, [])[1]
     first = GC.critic_group(BASE, None, [])  # not crossed: the first gaps decide
     assert first == real_gap.first_gap_group([BASE[n] for n in BASE["baselines"]])
 

@@ -260,9 +260,10 @@ def critic_check(baselines: dict[str, Any], views: dict[str, Any],
     group of learning estimates (a + b) / 2 decides, which the split's offset does not move;
     otherwise the group of first gaps of the baselines' critics and, where the profile
     measures the floor (``nnd_floor`` record), of its critic seeds. The reason leads with
-    what decided, then gives per-critic counts (information, not the rule), the largest
-    one-sided upper bound of the baselines' first gaps and where, at the same budget, a
-    smaller fit set starts to be learnt."""
+    what decided, then gives per-critic counts (information, not the rule) of the first gaps
+    and, where crossed over, of the learning estimates, the largest one-sided upper bound of
+    the baselines' first gaps and where, at the same budget, a smaller fit set starts to be
+    learnt."""
     from .crossover import group_test
 
     names = baselines["baselines"]
@@ -284,6 +285,12 @@ def critic_check(baselines: dict[str, Any], views: dict[str, Any],
         if seeds_known:
             why += (f" · over the floor's critic seeds: {seeds_got} of {seeds_known} beyond the "
                     f"rule, {positive} of {seeds_known} positive")
+    seen = [p.learnt() for p in crossed or []]
+    if any(x is not None for x in seen):  # the reading the split's offset does not move
+        why += (f" · crossed over, learning estimates beyond the per-critic rule: "
+                f"{sum(bool(x) for x in seen)} of {sum(x is not None for x in seen)} (the "
+                f"chapter's reading; the first gaps above are pulled down by the split's "
+                f"offset)")
     why += f" · shrinking the fit set at the same budget: {shrink}"
     test = group_test(crossed or [])
     if test is not None:
