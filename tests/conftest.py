@@ -86,3 +86,21 @@ def pytorch_fid_frechet(mu1, sigma1, mu2, sigma2, eps=1e-6) -> float:
             raise ValueError(f"Imaginary component {np.max(np.abs(covmean.imag))}")
         covmean = covmean.real
     return float(diff.dot(diff) + np.trace(sigma1) + np.trace(sigma2) - 2 * np.trace(covmean))
+
+
+@pytest.fixture
+def committed_generalization(monkeypatch):
+    """The committed cpu records chapter 10 judges the DCGAN sweep on (read only): the
+    baselines, their FIDs, the sweep's scores and its view; skips where they are not in the
+    checkout."""
+    from overgan_lib import status
+    from overgan_lib.store import REPO_ROOT
+    from overgan_lib.sweep import sweep_view
+
+    monkeypatch.setenv("OVERGAN_RESULTS", str(REPO_ROOT / "results"))
+    base = status._stored_as_chapter("generalization_baselines", "cpu")
+    fid = status._stored_as_chapter("generalization_fid", "cpu")
+    scores = status._stored_as_chapter("generalization", "cpu", sweep="cifar10_dcgan")
+    if base is None or fid is None or scores is None:
+        pytest.skip("the committed cpu generalization results are not in this checkout")
+    return base, fid, scores, sweep_view("cifar10_dcgan", "cpu")

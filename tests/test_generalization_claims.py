@@ -762,24 +762,15 @@ def test_the_band_implies_detection_on_random_floors_of_4_and_5_seeds():
         assert separated > 100
 
 
-def test_far_models_get_each_claims_own_reason_on_the_committed_store(monkeypatch):
+def test_far_models_get_each_claims_own_reason_on_the_committed_store(committed_generalization):
     """Review: claims 3 and 4 ended with summary's generic reason ("... where FID differences
     measure that distance rather than this claim"), which contradicts the chapter's paragraph
     "Models far from the data". far_reason now gives only the measurement for an untested
     claim, and each claim adds its own why; the trend keeps summary's reason."""
-    from overgan_lib import status
-    from overgan_lib.store import REPO_ROOT
-    from overgan_lib.sweep import sweep_view
     from overgan_lib.sweep.generalization_claims import far_reason, generalization_verdicts
     from overgan_lib.sweep.summary import FAR_LABEL
 
-    monkeypatch.setenv("OVERGAN_RESULTS", str(REPO_ROOT / "results"))  # read only
-    base = status._stored_as_chapter("generalization_baselines", "cpu")
-    fid = status._stored_as_chapter("generalization_fid", "cpu")
-    scores = status._stored_as_chapter("generalization", "cpu", sweep="cifar10_dcgan")
-    if base is None or fid is None or scores is None:
-        pytest.skip("the committed cpu generalization results are not in this checkout")
-    view = sweep_view("cifar10_dcgan", "cpu")
+    base, fid, scores, view = committed_generalization
     far = far_reason(view, fid.data)
     assert far.label == FAR_LABEL and far.startswith("the best mean FID (")
     assert far.endswith("so these models are far from the data") and "FID differences" not in far

@@ -345,20 +345,13 @@ def test_fig9_ab_check_covers_both_panels_with_m_from_the_record():
     assert ok is None and "fewer than two widths >= m=8" in why, why
 
 
-def test_generalization_row_quotes_the_chapters_verdicts_on_the_committed_store(monkeypatch):
+def test_generalization_row_quotes_the_chapters_verdicts_on_the_committed_store(
+        committed_generalization):
     """Figs. 6/10's row runs chapter 10's assembly (sweep.generalization_claims) on the stored
     scores; at a reduced profile it reports them and stays partial."""
-    from overgan_lib.store import REPO_ROOT
-    from overgan_lib.sweep import sweep_view
     from overgan_lib.sweep.generalization_claims import far_reason, generalization_verdicts
 
-    monkeypatch.setenv("OVERGAN_RESULTS", str(REPO_ROOT / "results"))  # read only
-    base = status._stored_as_chapter("generalization_baselines", "cpu")
-    fid = status._stored_as_chapter("generalization_fid", "cpu")
-    scores = status._stored_as_chapter("generalization", "cpu", sweep="cifar10_dcgan")
-    if base is None or fid is None or scores is None:
-        pytest.skip("the committed cpu generalization results are not in this checkout")
-    view = sweep_view("cifar10_dcgan", "cpu")
+    base, fid, scores, view = committed_generalization
     found = generalization_verdicts(scores.data, base.data, far_reason(view, fid.data),
                                     far_reason(view, fid.data, trend=True),
                                     status._stored_as_chapter("nnd_floor", "cpu").data)
