@@ -772,7 +772,7 @@ def test_far_models_get_each_claims_own_reason_on_the_committed_store(committed_
 
     base, fid, scores, view = committed_generalization
     far = far_reason(view, fid.data)
-    assert far.label == FAR_LABEL and far.startswith("the best mean FID (")
+    assert far.label == FAR_LABEL and far.startswith("the best mean FID train (")
     assert far.endswith("so these models are far from the data") and "FID differences" not in far
     assert "describes these early, far-from-data models" in far_reason(view, fid.data, trend=True)
     found = generalization_verdicts(scores.data, base.data, far,

@@ -325,7 +325,8 @@ def test_image_reading_names_collapsed_grids_and_rising_curves():
     assert max(div[8]) < chapter.COLLAPSE_CUT < min(div[16] + div[32])
     text = chapter.image_reading(view)
     assert "k = 8: 3 of 3 seeds" in text and "k = 16: 0 of 3 seeds" in text
-    assert "sample grids of k = 8 are collapsed and those of k = 16, 32 are not" in text
+    assert "sample grids of k = 8 are below the diversity cut and those of k = 16, 32 are not" \
+        in text
     assert "rose by 21.0 at k = 32" in text and "fell by 57.0 at k = 8" in text
     # k=32 (varied) ends worse than k=8 (collapsed): no split of the fall between the groups
     assert "does not rank every such width below every other one" in text

@@ -42,7 +42,8 @@ def far_reason(view: SweepView, fid: dict[str, Any], trend: bool = False) -> str
     # For an untested claim only the measurement: each claim says why it is not tested on
     # such models (generalization.FAR_COPIES, FAR_DIVERSE), not summary's generic FID reason.
     best = float(np.nanmin(row_means(F)))
-    return Reason(f"the best mean FID ({best:.1f}) is {best - floor:.0f} above the data's own "
+    return Reason(f"the best mean FID train ({best:.1f}) is {best - floor:.0f} above the data's "
+                  f"own "
                   f"floor ({floor:.1f}, train vs test images at the same N), so these models "
                   f"are far from the data", FAR_LABEL)
 

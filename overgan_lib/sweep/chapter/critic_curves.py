@@ -9,8 +9,9 @@ from ..matrices import width_matrix
 from ..view import SweepView
 
 # Wording rules of :func:`critic_reading` for the critic's Wasserstein estimate (the data's
-# units): below W_NEAR_ZERO it is "near zero"; a curve that ends at least W_RECOVERED times
-# its lowest point after its peak "rose again". Both chosen by eye for chapter 6's curves.
+# units): below W_NEAR_ZERO it is "near zero"; a curve that, after its peak, climbs to at least
+# W_RECOVERED times the lowest point before it "rose again" (the reading then says where it
+# went). Both chosen by eye for chapter 6's curves.
 W_NEAR_ZERO = 1.0
 W_RECOVERED = 3.0
 
@@ -56,8 +57,13 @@ def _critic_words(w: int, steps: np.ndarray, W: np.ndarray, name: str) -> tuple[
     up = peak + int(np.argmax(ratio))
     low = peak + int(np.argmin(m[peak:up + 1]))
     if up > low and m[up] >= W_RECOVERED * m[low]:
-        tail = "at the end" if up == len(m) - 1 else (
-            f"at iteration {int(steps[up]):,}, and ends at {m[-1]:.1f}")
+        after = up + int(np.argmin(m[up:]))  # where it went after the rebound
+        tail = ("at the end" if up == len(m) - 1 else
+                f"at iteration {int(steps[up]):,}, and ends at {m[-1]:.1f}"
+                if after == len(m) - 1 else
+                f"at iteration {int(steps[up]):,}, falls again to {m[after]:.2f} at iteration "
+                f"{int(steps[after]):,}{' (its lowest)' if m[after] < m[low] else ''} and ends "
+                f"at {m[-1]:.1f}")
         return (f"at {name} = {w} it falls from {top} to {m[low]:.2f} at iteration "
                 f"{int(steps[low]):,}, rises again to {m[up]:.1f} {tail}", False)
     return f"at {name} = {w} it falls from {top} to {m[-1]:.1f}", False

@@ -94,18 +94,24 @@ def fall_split(means: dict[int, float], low: list[int], high: list[int]) -> Fall
 def _split_text(means: dict[int, float], split: FallSplit, label: str, iters: int) -> str:
     """The sentence of :func:`run_reading` on a :class:`FallSplit`."""
     word = "mostly" if split.share > MOSTLY_SHARE else "only in part"
+    shown = {k: round(v, 1) for k, v in means.items()}  # differences of the printed means add up
+
+    def fall(a: int, b: int) -> str:
+        return f"{abs(shown[a] - shown[b]):.1f}"
+
     inner = ("" if split.inner is None else
-             f" (the largest step within one: {split.inner[2]:.1f} points, from "
-             f"k = {split.inner[0]} to k = {split.inner[1]})")
-    return (f"Mean FID falls by {split.total:.1f} points from k = {split.first} to "
-            f"k = {split.last} ({means[split.first]:.1f} to {means[split.last]:.1f}); "
-            f"{split.step:.1f} of them ({split.share:.0%}) lie between the groups, from the best "
+             f" (the largest step within one: {fall(split.inner[0], split.inner[1])} points, "
+             f"from k = {split.inner[0]} to k = {split.inner[1]})")
+    return (f"Mean FID falls by {fall(split.first, split.last)} points from k = {split.first} "
+            f"to k = {split.last} ({means[split.first]:.1f} to {means[split.last]:.1f}); "
+            f"{fall(split.best_low, split.worst_high)} of them ({split.share:.0%}) lie between "
+            f"the groups, from the best "
             f"mean among widths whose grids are {label} (k = {split.best_low}, "
             f"{means[split.best_low]:.1f}) to the worst of the others (k = {split.worst_high}, "
             f"{means[split.worst_high]:.1f}), and the rest within the groups{inner}. So the "
             f"fall of FID with k is {word} the step from widths whose grids are {label} after "
-            f"{iters:,} iterations to the others (\"mostly\" is a wording choice: more than "
-            f"{MOSTLY_SHARE:.0%} of the fall between the groups).")
+            f"{iters:,} iterations to the others ({split.share:.0%} of the fall lies between "
+            f"them; \"mostly\", a wording choice, would need more than {MOSTLY_SHARE:.0%}).")
 
 
 def _groups_text(means: dict[int, float], collapsed: list[int], varied: list[int],
@@ -191,10 +197,10 @@ def run_reading(view: SweepView, collapsed: list[int], varied: list[int],
 
 
 def image_reading(view: SweepView) -> str:
-    """What an image sweep's stored runs show, in plain words for a chapter's closing
-    section: which widths' sample grids are collapsed (:data:`COLLAPSE_CUT`, every seed's
-    grid), how FID moved between the first and the last evaluation, what the trend verdict
-    then compares, and the rest of :func:`run_reading` (how many verdicts decide a claim; the
+    """What an image sweep's stored runs show, in plain words for a chapter's closing section: which
+    widths' sample grids are below the diversity cut (:data:`COLLAPSE_CUT`, every seed's grid),
+    how FID moved between the first and the last evaluation, what the trend verdict then
+    compares, and the rest of :func:`run_reading` (how many verdicts decide a claim; the
     profile is reduced)."""
     from ..matrices import eval_curves, width_name
     from ..summary import CONFIRMED, CONTRADICTED, early_test
@@ -206,17 +212,18 @@ def image_reading(view: SweepView) -> str:
     head, parts = [], []
     if div:
         head.append(
-            f"Sample grids below {COLLAPSE_CUT:g} of the real images' diversity (collapsed, by a "
-            "threshold chosen by eye; a width counts as collapsed below when most of its seeds' "
-            "grids are; diversity by seed, the first seed's grid being the one the figures "
-            "show): " + "; ".join(
+            f"Sample grids below {COLLAPSE_CUT:g} of the real images' diversity (the diversity "
+            "cut, chosen by eye; low diversity alone does not say what a grid repeats; a width "
+            "counts as below the cut when most of its seeds' grids are; diversity by seed, the "
+            "first seed's grid being the one the figures show): " + "; ".join(
                 f"{name} = {k}: {counts[k]} of {len(ds)} seeds (diversity "
                 + ", ".join(f"{d:.2f}" for d in ds) + ")" for k, ds in div.items()) + ".")
         odd = {k: ds[0] < COLLAPSE_CUT for k, ds in div.items()
                if ds and (ds[0] < COLLAPSE_CUT) != (k in collapsed)}
         if odd:
             head.append("The grid the figures show (the first seed's) is " + "; ".join(
-                f"{'collapsed' if c else 'varied'} at {name} = {k}, unlike most of its seeds'"
+                f"{'below' if c else 'above'} the cut at {name} = {k}, unlike most of its "
+                "seeds'"
                 for k, c in odd.items()) + ".")
     curves = eval_curves(view.configs, view.recs)
     if len(curves) > 1:
@@ -230,11 +237,12 @@ def image_reading(view: SweepView) -> str:
         trend = sweep_verdicts(view)["trend"].outcome
         if rose and early_test(trend) in (CONFIRMED, CONTRADICTED):
             parts.append(
-                f"So the trend verdict ({trend}) compares the widths at a last evaluation where "
+                f"So the trend verdict, {trend}, compares the widths at a last evaluation where "
                 f"FID at {name} = {', '.join(map(str, rose))} had risen since the first: whether "
                 "that rise is a transient or the instability Fig. 5 is about cannot be told from "
                 f"{len(steps)} evaluations, and the stability rule judges divergence only.")
-    return " ".join(head + [run_reading(view, collapsed, varied, tuple(parts), "Fig. 4")])
+    return " ".join(head + [run_reading(view, collapsed, varied, tuple(parts), "Fig. 4",
+                                        label="below the diversity cut")])
 
 
 def glue_readings(views: Views, profile: str) -> None:

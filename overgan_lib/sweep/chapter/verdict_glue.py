@@ -43,7 +43,8 @@ def glue_rules(views: Views | None = None) -> None:
     glue("rule_exact_up_to", significance.EXACT_UP_TO)
     glue("rule_permutations", significance.PERMUTATIONS, ",")
     # a claim with no effect is called significant in one direction or the other with chance
-    # 2 ALPHA by one one-sided test per direction; the trend rule needs two tests to agree
+    # 2 ALPHA by one one-sided test per direction; the trend rule needs two tests to agree to
+    # confirm or contradict (one alone gives "inconclusive")
     glue("rule_either_way", f"{2 * summary.ALPHA:g}")
     glue("rule_margin", f"{summary.PRACTICAL_MARGIN:.0%}")
     glue("rule_rebound", f"{summary.rate.REBOUND:.0%}")

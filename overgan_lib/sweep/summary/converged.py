@@ -37,8 +37,9 @@ from .outcomes import (
 )
 
 # The effect size below which a change in FID counts as no change: this share of the mean
-# FID (train) at the rule's reference width, the saturation width for the plateau and the gap
-# (the best width where the paper names none), the paper's lower width for Fig. 3's uptick.
+# FID at the rule's reference width (FID train, but FID test for Fig. 3's uptick, which is
+# judged on it), the saturation width for the plateau and the gap (the best width where the
+# paper names none), the paper's lower width for Fig. 3's uptick.
 # Tied to the FID where the claim is read, not to what widening bought from the sweep's
 # narrowest width: that fall depends on the book's grid (the paper lists no widths) and grows
 # when the narrowest width is collapsed, which would excuse a real gain beyond the plateau.

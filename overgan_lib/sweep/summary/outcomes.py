@@ -108,7 +108,7 @@ def far_from_data(F: np.ndarray, floor: float | None, trend: bool = False,
     best = float(np.nanmin(means))
     if best - floor <= FAR_FROM_DATA:
         return ""
-    where = (f"The best mean FID ({best:.1f}) is {best - floor:.0f} above the data's own "
+    where = (f"The best mean FID train ({best:.1f}) is {best - floor:.0f} above the data's own "
              f"floor ({floor:.1f}, train vs test images at the same N)")
     if trend:
         return Reason(f"{where}: the {what} describes these early, far-from-data models, not "
