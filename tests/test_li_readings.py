@@ -78,3 +78,17 @@ def test_width_reading_and_start_text():
 def test_trend_word():
     assert [lr.trend_word(0.1, b) for b in (0.2, 0.05, 0.1)] == [
         "grows", "falls", "does not change"]
+
+
+def test_ties_text_value_range_and_spread_by_d():
+    assert lr.ties_text(1, 6, 40) == "one start (6 of 40 draws), which is"
+    assert lr.ties_text(4, 6, 40) == ("4 starts (6 of 40 draws each); the first of them in "
+                                      "row-major order is")
+    with pytest.raises(ParameterError, match="ties=0"):
+        lr.ties_text(0, 6, 40)
+    assert lr.value_range(0.003081, 0.003079) == "constant at 0.00308"
+    assert lr.value_range(0.0030, 0.0041) == "0.00300 to 0.00410"
+    assert lr.spread_by_d([1.0, 1.24], ["within", "above"], [2, 20]) == (
+        "d = 2: 1.00, within; d = 20: 1.24, above")
+    with pytest.raises(ParameterError, match="one ratio"):
+        lr.spread_by_d([1.0], [], [2])

@@ -519,6 +519,47 @@ def test_spread_ratio_is_one_for_binomial_noise():
         lv.spread_ratio(cells, 0)
 
 
+def test_spread_null_places_the_ratio_in_simulated_binomial_noise():
+    rng = np.random.default_rng(1)
+    noise = rng.binomial(20, 0.3, size=(10, 10)) / 20
+    null = lv.spread_null(noise, 20, sims=4000)
+    assert null["cells"] == 90 and null["rate"] == pytest.approx(noise[~np.eye(10, dtype=bool)].mean())
+    assert 1.0 < null["q95"] < null["q99"] < 1.4
+    assert lv.spread_null(noise, 20, sims=4000) == null  # seeded
+    split = np.where(np.arange(10)[:, None] < 5, 0.05, 0.6) * np.ones((10, 10))
+    far = lv.spread_null(split, 20, sims=4000)
+    assert far["ratio"] > far["q99"] and far["p"] == pytest.approx(1 / 4001)
+    assert lv.spread_words(far) == "well above pure binomial noise (beyond its 99th percentile)"
+    mid = dict(far, ratio=(far["q95"] + far["q99"]) / 2)
+    assert lv.spread_words(mid).startswith("above pure binomial noise")
+    low = dict(far, ratio=far["q95"])
+    assert lv.spread_words(low).startswith("within the range of pure binomial noise")
+    # a mask keeps only those cells: the high rows alone vary by noise only
+    rows = np.zeros((10, 10), dtype=bool)
+    rows[5:] = True
+    assert lv.spread_null(split, 20, cells=rows, sims=500)["ratio"] == pytest.approx(0.0, abs=1e-9)
+    assert np.isnan(lv.spread_null(np.zeros((3, 3)), 20)["ratio"])
+    assert lv.spread_words(lv.spread_null(np.zeros((3, 3)), 20)).startswith("not defined")
+    with pytest.raises(ParameterError, match="draws=0"):
+        lv.spread_null(noise, 0)
+
+
+def test_best_starts_compares_counts_so_float_ties_are_not_split():
+    m = np.zeros((4, 4))
+    m[0, 2], m[2, 0] = 0.2, 0.1   # 6 of 40 draws (pooled)
+    m[1, 3], m[3, 1] = 0.15, 0.15  # 6 of 40
+    m[0, 1], m[1, 0] = 0.05, 0.0
+    assert (m + m.T)[0, 2] / 2 != (m + m.T)[1, 3] / 2  # floats would split this tie
+    b = lv.best_starts(m, 20)
+    assert b == {"successes": 6, "rate": 0.15, "ties": 2, "first": (0, 2)}
+    m[2, 3] = 0.5
+    assert lv.best_starts(m, 20) == {"successes": 10, "rate": 0.25, "ties": 1, "first": (2, 3)}
+    with pytest.raises(ParameterError, match="whole counts"):
+        lv.best_starts(m + 0.01, 20)
+    with pytest.raises(ParameterError, match="draws=0"):
+        lv.best_starts(m, 0)
+
+
 def test_multiplicity_counts_comparisons_and_what_bonferroni_drops():
     one = [("a", 0.06, 0.025)]  # z = 2.4: counts at z = 2
     m = lv.multiplicity(one)

@@ -157,6 +157,30 @@ def start_text(r: Reach) -> str:
             f"targets are not there at T")
 
 
+def ties_text(ties: int, successes: int, draws: int) -> str:
+    """Who reaches the best pooled count (:func:`.li_verdicts.best_starts`): 'one start (6 of
+    40 draws)' or '4 starts (6 of 40 draws each); the first of them in row-major order is'."""
+    if ties < 1:
+        raise ParameterError(f"ties={ties!r}: the best count is reached by at least one start")
+    if ties == 1:
+        return f"one start ({successes} of {draws} draws), which is"
+    return (f"{ties} starts ({successes} of {draws} draws each); the first of them in row-major "
+            "order is")
+
+
+def value_range(lo: float, hi: float, fmt: str = ".5f") -> str:
+    """'a to b', or 'constant at a' when the two ends print the same at ``fmt``."""
+    a, b = format(lo, fmt), format(hi, fmt)
+    return f"constant at {a}" if a == b else f"{a} to {b}"
+
+
+def spread_by_d(ratios: list[float], words: list[str], d: list[int]) -> str:
+    """'d = 2: 1.00 (within ...); d = 5: ...' from per-d spread ratios and their words."""
+    if not (len(ratios) == len(words) == len(d)):
+        raise ParameterError("give one ratio and one reading per d")
+    return "; ".join(f"d = {dd}: {r:.2f}, {w}" for dd, r, w in zip(d, ratios, words, strict=True))
+
+
 def trend_word(before: float, after: float) -> str:
     """How a share moved between two recorded steps: 'grows', 'falls' or 'does not change'."""
     return "grows" if after > before else "falls" if after < before else "does not change"

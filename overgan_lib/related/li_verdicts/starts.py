@@ -5,7 +5,8 @@ successful before any dynamics.
 Cells (i, j) and (j, i) are the same start with the means relabelled (the model and the
 success test are symmetric in them), so a start's rate is the mean of its two cells
 (:func:`start_vector`); :func:`spread_ratio` and :func:`mirror_correlation` say how much the
-rate varies from cell to cell beyond binomial noise.
+rate varies from cell to cell beyond binomial noise (:func:`spread_null` places it in a
+simulated null, :func:`spread_words` says where) and :func:`best_starts` finds the best start.
 """
 
 from __future__ import annotations
@@ -58,11 +59,75 @@ def spread_ratio(cell_rates: np.ndarray, draws: int) -> float:
     cells differ by sampling noise alone (nan when p is 0 or 1)."""
     if draws <= 0:
         raise ParameterError(f"draws={draws!r} must be positive")
-    v = cell_vector(cell_rates)
-    p = float(v.mean())
-    if p in (0.0, 1.0):
-        return float("nan")
-    return float(v.std(ddof=1) / np.sqrt(p * (1 - p) / draws))
+    return float(_ratio(cell_vector(cell_rates), draws))
+
+
+def _ratio(v: np.ndarray, draws: int) -> np.ndarray:
+    """spread_ratio of the last axis of ``v`` (nan where the mean rate is 0 or 1)."""
+    p = v.mean(-1)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        r = v.std(-1, ddof=1) / np.sqrt(p * (1 - p) / draws)
+    return np.where((p > 0) & (p < 1), r, np.nan)
+
+
+def spread_null(cell_rates: np.ndarray, draws: int, cells: np.ndarray | None = None,
+                sims: int = 20_000, seed: int = 0) -> dict:
+    """:func:`spread_ratio` against its distribution under pure binomial noise, by a seeded
+    simulation: every cell draws Binomial(draws, p) / draws at the cells' mean rate p, and the
+    ratio is computed as for the data. ``cells`` (a (G, G) mask) restricts both to those
+    separated cells. Returns ``ratio`` (observed), ``q95`` and ``q99`` (the null's percentiles),
+    ``p`` (share of simulated ratios at least the observed one, (1 + hits) / (1 + sims)),
+    ``rate`` (the mean rate) and ``cells`` (how many)."""
+    if draws <= 0 or sims <= 0:
+        raise ParameterError(f"draws={draws!r} and sims={sims!r} must be positive")
+    m = np.asarray(cell_rates, dtype=float)
+    keep = separated_mask(len(m)) if cells is None else separated_mask(len(m)) & cells
+    v = m[keep]
+    if v.size < 2:
+        raise ParameterError(f"{v.size} cells: the spread needs at least 2")
+    ratio, p = float(_ratio(v, draws)), float(v.mean())
+    if not np.isfinite(ratio):
+        nan = float("nan")
+        return {"ratio": nan, "q95": nan, "q99": nan, "p": nan, "rate": p, "cells": v.size}
+    sim = np.random.default_rng(seed).binomial(draws, p, size=(sims, v.size)) / draws
+    r = _ratio(sim, draws)
+    r = r[np.isfinite(r)]
+    return {"ratio": ratio, "q95": float(np.quantile(r, 0.95)),
+            "q99": float(np.quantile(r, 0.99)),
+            "p": float((1 + (r >= ratio).sum()) / (1 + sims)), "rate": p, "cells": int(v.size)}
+
+
+def spread_words(null: dict) -> str:
+    """Words for a :func:`spread_null` result: where the observed ratio sits in the null."""
+    r = null["ratio"]
+    if not np.isfinite(r):
+        return "not defined (the mean rate is 0 or 1)"
+    if r <= null["q95"]:
+        return "within the range of pure binomial noise (at or below its 95th percentile)"
+    if r <= null["q99"]:
+        return "above pure binomial noise (beyond its 95th percentile, not its 99th)"
+    return "well above pure binomial noise (beyond its 99th percentile)"
+
+
+def best_starts(cell_rates: np.ndarray, draws: int) -> dict:
+    """The highest pooled success count of a separated start (its two cells' successes added,
+    out of 2 x ``draws``), compared as integers so that float rounding cannot split a tie.
+    Returns ``successes``, ``rate`` (successes / (2 draws)), ``ties`` (how many starts reach
+    it) and ``first`` (the first of them, (i, j) with i < j, in row-major order)."""
+    if draws <= 0:
+        raise ParameterError(f"draws={draws!r} must be positive")
+    m = np.asarray(cell_rates, dtype=float)
+    if m.ndim != 2 or m.shape[0] != m.shape[1] or len(m) < 2:
+        raise ParameterError(f"cell rates have shape {m.shape}; give a (G, G) map, G >= 2")
+    counts = np.rint(m * draws)
+    if np.abs(counts - m * draws).max() > 1e-6:
+        raise ParameterError(f"cell rates are not whole counts out of {draws} draws")
+    pooled = (counts + counts.T).astype(int)
+    upper = np.triu(np.ones_like(pooled, dtype=bool), 1)
+    top = int(pooled[upper].max())
+    hits = np.argwhere(upper & (pooled == top))  # row-major order
+    return {"successes": top, "rate": top / (2 * draws), "ties": len(hits),
+            "first": (int(hits[0][0]), int(hits[0][1]))}
 
 
 def cell_vector(cell_rates: np.ndarray) -> np.ndarray:
