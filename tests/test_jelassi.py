@@ -124,6 +124,26 @@ def test_claim_verdicts():
         jv.claim_verdicts(modes[:4], GOOD[:4], NAMES[:4], 8, 0.8)
 
 
+def test_beats_fails_only_when_the_interval_excludes_a_lead():
+    """A 'beats' claim with no mean lead is 'not reproduced' only when the paired 95% interval
+    lies at or below the tolerance; seeds that scatter (the cpu ring at k=128: nSGDA 4, 2, 3
+    modes against SGDA 2, 7, 0, a gap of 0 and a half-width of 10.8) leave it inconclusive."""
+    q = np.full((6, 3), 0.9)
+    modes = np.array([[2, 7, 0], [0, 0, 0], [4, 2, 3], [8, 8, 8], [8, 8, 8], [8, 8, 8]])
+    v = jv.claim_verdicts(modes, q, NAMES, 8, tol=0.8)
+    assert v["nsgda_vs_sgda"] == ("inconclusive (mean gap +0.0 modes; the 95% interval -10.8 "
+                                  "to +10.8 reaches above +0.8)")
+    assert v["rgraft_vs_adam"] == "not reproduced"  # a gap of 0 on every seed: excluded
+    modes[2] = [3, 8, 1]  # a gap of 1 on every seed: a lead above the tolerance
+    assert not jv.claim_verdicts(modes, q, NAMES, 8, tol=0.8)["nsgda_vs_sgda"].startswith(
+        "not reproduced")
+    modes[2] = [2, 7, 0]  # level on every seed: the interval is a point at 0 <= tol
+    assert jv.claim_verdicts(modes, q, NAMES, 8, tol=0.8)["nsgda_vs_sgda"] == "not reproduced"
+    one = np.array([[2], [0], [2], [8], [8], [8]])
+    assert jv.claim_verdicts(one, q[:, :1], NAMES, 8, tol=0.8)["nsgda_vs_sgda"].startswith(
+        "inconclusive (one seed per side")
+
+
 def test_seed_margin_is_the_welch_t_half_width():
     """mean difference of [1,2,3] and [4,5,6]: se = sqrt(2/3), df = 4, t_0.975 = 2.776."""
     assert jv.seed_margin([1, 2, 3], [4, 5, 6], 0.8) == pytest.approx(2.776 * 0.8165,

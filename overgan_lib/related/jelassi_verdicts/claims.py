@@ -54,10 +54,20 @@ def _match(a: np.ndarray, b: np.ndarray, tol: float) -> str:
 def _beats(a: np.ndarray, b: np.ndarray, n_modes: int, tol: float) -> str:
     """``a`` clearly ahead of ``b``: by more than the seed margin (tolerance and paired 95%
     half-width); "reproduced" also needs ``a`` to get all modes (mean >= n_modes - tol) and
-    ``b`` not to, else "partly"."""
-    d, m = seed_mean(a) - seed_mean(b), seed_margin(a, b, tol, paired=True)
+    ``b`` not to, else "partly". "Not reproduced" only when the whole paired 95% interval of
+    mean(a) - mean(b) lies at or below ``tol`` (d + h <= tol: no lead above the tolerance is
+    left), as :func:`_match` fails a claim only when the seeds exclude it; a lead at or below
+    ``tol`` whose interval still reaches above it is inconclusive, and so is any gap with one
+    seed on either side (no interval)."""
+    d, h = seed_mean(a) - seed_mean(b), half_width(a, b)
+    m = seed_margin(a, b, tol, paired=True)
     if d <= tol:
-        return "not reproduced"
+        if np.isfinite(h) and d + h <= tol:
+            return "not reproduced"
+        if not np.isfinite(h):
+            return "inconclusive (one seed per side: no interval, a lead cannot be excluded)"
+        return (f"inconclusive (mean gap {d:+.1f} modes; the 95% interval {d - h:+.1f} to "
+                f"{d + h:+.1f} reaches above +{tol:g})")
     if d <= m:
         return f"inconclusive (ahead by {d:.1f} modes, within the seed margin {m:.1f})"
     full = n_modes - tol
