@@ -711,6 +711,12 @@ def test_clear_rise_and_no_extrapolation_of_noise():
     assert np.isfinite(out[0]) and np.isnan(out[1])
     assert np.isfinite(steps_to_bar(steps, curves, 0.5, 4)[1])  # without tol: the old reading
     assert order_of_magnitude(237_000) == "of order 10^5"
+    from overgan_lib.related.jelassi_view import about_steps
+    assert about_steps(3273) == "about 3,300" and about_steps(2855) == "about 2,900"
+    assert about_steps(237_000) == "about 240,000" and about_steps(41.7) == "about 42"
+    assert about_steps(0.5) == "about 0.50"
+    with pytest.raises(ValueError, match="steps="):
+        about_steps(float("inf"))
 
 
 def test_mnist_collapsed_needs_one_digit_in_every_seed():

@@ -523,7 +523,8 @@ def test_spread_null_places_the_ratio_in_simulated_binomial_noise():
     rng = np.random.default_rng(1)
     noise = rng.binomial(20, 0.3, size=(10, 10)) / 20
     null = lv.spread_null(noise, 20, sims=4000)
-    assert null["cells"] == 90 and null["rate"] == pytest.approx(noise[~np.eye(10, dtype=bool)].mean())
+    assert null["cells"] == 90
+    assert null["rate"] == pytest.approx(noise[~np.eye(10, dtype=bool)].mean())
     assert 1.0 < null["q95"] < null["q99"] < 1.4
     assert lv.spread_null(noise, 20, sims=4000) == null  # seeded
     split = np.where(np.arange(10)[:, None] < 5, 0.05, 0.6) * np.ones((10, 10))

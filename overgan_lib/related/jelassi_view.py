@@ -143,6 +143,18 @@ def order_of_magnitude(steps: float) -> str:
     return f"of order 10^{round(float(np.log10(steps)))}"
 
 
+def about_steps(steps: float, sig: int = 2) -> str:
+    """"about 3,300" for a positive finite step count, rounded to ``sig`` significant figures
+    (so that near-equal estimates print near-equal, unlike :func:`order_of_magnitude`)."""
+    x = float(steps)
+    if not np.isfinite(x) or x <= 0:
+        raise ValueError(f"steps={steps!r} must be positive and finite")
+    digits = sig - 1 - int(np.floor(np.log10(x)))
+    if digits <= 0:
+        return f"about {round(x, digits):,.0f}"
+    return f"about {round(x, digits):,.{digits}f}"
+
+
 def peak_and_final(steps: np.ndarray, curve: np.ndarray) -> tuple[float, int, float]:
     """(peak, step of the peak, final value) of a mean (over seeds) curve (checkpoint x seed)."""
     m = np.asarray(curve, dtype=float).mean(-1)

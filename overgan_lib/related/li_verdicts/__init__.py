@@ -67,10 +67,11 @@ from .starts import (
 
 __all__ = [
     "FAIL_FRAC", "LITTLE", "MIN_DIFF", "MIN_SHARE", "NOT_TESTED", "PARTLY_OPT", "PERSIST_FRAC",
-    "Z", "best_starts", "cell_vector", "claim_check", "compare_starts", "d_steps_answer", "difference_counts",
-    "distinct_starts", "example_summary", "late_mean", "merge_possible", "mirror_correlation",
-    "multiplicity", "no_significant_drop", "paired_difference", "persistent", "pooled_cells",
-    "rule_comparisons", "runs_of_separated_cells", "separated_mask", "shortfall_share",
-    "spread_null", "spread_ratio", "spread_words", "start_in_tolerance", "start_se", "start_vector", "study_verdicts",
-    "substantial", "verdict_first_order", "verdict_optimal", "width_answer",
+    "Z", "best_starts", "cell_vector", "claim_check", "compare_starts", "d_steps_answer",
+    "difference_counts", "distinct_starts", "example_summary", "late_mean", "merge_possible",
+    "mirror_correlation", "multiplicity", "no_significant_drop", "paired_difference", "persistent",
+    "pooled_cells", "rule_comparisons", "runs_of_separated_cells", "separated_mask",
+    "shortfall_share", "spread_null", "spread_ratio", "spread_words", "start_in_tolerance",
+    "start_se", "start_vector", "study_verdicts", "substantial", "verdict_first_order",
+    "verdict_optimal", "width_answer",
 ]
