@@ -90,5 +90,17 @@ def test_ties_text_value_range_and_spread_by_d():
     assert lr.value_range(0.0030, 0.0041) == "0.00300 to 0.00410"
     assert lr.spread_by_d([1.0, 1.24], ["within", "above"], [2, 20]) == (
         "d = 2: 1.00, within; d = 20: 1.24, above")
+    assert lr.spread_by_d([float("nan")], ["not defined"], [2]) == "d = 2: not defined"
     with pytest.raises(ParameterError, match="one ratio"):
         lr.spread_by_d([1.0], [], [2])
+
+
+def test_merged_start_text_with_and_without_merged_starts():
+    assert lr.merged_start_text(0, float("nan"), 0.1, {}, "x").startswith(
+        "No separated cell of this grid starts closer")
+    rest = {"ratio": 1.131, "q95": 1.134, "p": 0.053}
+    assert lr.merged_start_text(18, 0.0417, 0.0722, rest, "within") == (
+        "The starts whose means begin closer than the merge threshold (merged at t = 0): their "
+        "18 cells succeed in 4.2% of their runs, the other separated cells in 7.2%. Without "
+        "them the ratio is 1.13 (95th percentile of its own null 1.13, probability 0.053): "
+        "within.")

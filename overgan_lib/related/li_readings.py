@@ -178,7 +178,23 @@ def spread_by_d(ratios: list[float], words: list[str], d: list[int]) -> str:
     """'d = 2: 1.00 (within ...); d = 5: ...' from per-d spread ratios and their words."""
     if not (len(ratios) == len(words) == len(d)):
         raise ParameterError("give one ratio and one reading per d")
-    return "; ".join(f"d = {dd}: {r:.2f}, {w}" for dd, r, w in zip(d, ratios, words, strict=True))
+    return "; ".join(f"d = {dd}: {r:.2f}, {w}" if np.isfinite(r) else f"d = {dd}: {w}"
+                     for dd, r, w in zip(d, ratios, words, strict=True))
+
+
+def merged_start_text(cells: int, merged_rate: float, other_rate: float, rest: dict,
+                      words: str) -> str:
+    """The heat map's starts that begin merged (closer than the merge threshold): their
+    ``cells``' success rate against the other separated cells', and the spread without them
+    (``rest``: :func:`.li_verdicts.spread_null` on the other cells; ``words``: its reading)."""
+    if cells == 0:
+        return ("No separated cell of this grid starts closer than the merge threshold, so no "
+                "start begins merged.")
+    return (f"The starts whose means begin closer than the merge threshold (merged at t = 0): "
+            f"their {cells} cells succeed in {merged_rate:.1%} of their runs, the other "
+            f"separated cells in {other_rate:.1%}. Without them the ratio is "
+            f"{rest['ratio']:.2f} (95th percentile of its own null {rest['q95']:.2f}, "
+            f"probability {rest['p']:.3f}): {words}.")
 
 
 def trend_word(before: float, after: float) -> str:
