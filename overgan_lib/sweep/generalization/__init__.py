@@ -27,6 +27,7 @@ from .nnd import (
     band_implies_detection,
     can_draw_fresh,
     detection_implied_seeds,
+    detection_p,
     memoriser_detected,
     memoriser_reference,
     models_beyond_baselines,
@@ -39,7 +40,7 @@ from .nnd import (
 __all__ = [
     "COPY_POWER", "COPY_SHARE_BOUND", "FAR_COPIES", "FAR_DIVERSE", "MIN_CRITIC_SEEDS",
     "MORE_DIVERSE", "NOT_COPIES", "NO_FLOOR", "band_implies_detection", "can_draw_fresh",
-    "copy_share", "detection_implied_seeds", "far_not_tested", "memoriser_detected",
+    "copy_share", "detection_implied_seeds", "detection_p", "far_not_tested", "memoriser_detected",
     "memoriser_reference", "models_beyond_baselines", "more_diverse", "nnd_verdicts", "not_copies",
     "paired_bounds", "paired_margin", "seed_bounds",
 ]

@@ -40,18 +40,28 @@ def memoriser_detected(memoriser: np.ndarray, fresh: np.ndarray) -> tuple[bool |
     (the two share each seed's critic initialisation, real batches and noise): one-sided
     t-test that the memoriser scores higher, at level :data:`ALPHA`. None with fewer than
     three critic seeds (no spread to judge a difference by). Returns (answer, evidence)."""
+    m, f = np.asarray(memoriser, float), np.asarray(fresh, float)
+    p = detection_p(m, f)
+    said = (f"Over {len(m)} critic seed{'s' if len(m) != 1 else ''} the memoriser scores "
+            f"{m.mean():.2f} and training images drawn without repeats {f.mean():.2f}")
+    if p is None:
+        return None, f"{said}; fewer than 3 critic seeds cannot separate the two from noise."
+    return p < ALPHA, f"{said} (paired one-sided p = {fmt_p(p)} for the memoriser higher)."
+
+
+def detection_p(memoriser: np.ndarray, fresh: np.ndarray) -> float | None:
+    """The p-value of :func:`memoriser_detected`'s test: one-sided paired t-test over critic
+    seeds that the memoriser scores higher than training images drawn without repeats; None
+    with fewer than three critic seeds."""
     from scipy import stats
 
     m, f = np.asarray(memoriser, float), np.asarray(fresh, float)
     if m.shape != f.shape or m.ndim != 1:
         raise ParameterError(f"need one memoriser and one fresh score per critic seed, got "
                              f"shapes {m.shape} and {f.shape}")
-    said = (f"Over {len(m)} critic seed{'s' if len(m) != 1 else ''} the memoriser scores "
-            f"{m.mean():.2f} and training images drawn without repeats {f.mean():.2f}")
     if len(m) < 3:
-        return None, f"{said}; fewer than 3 critic seeds cannot separate the two from noise."
-    p = float(stats.ttest_rel(m, f, alternative="greater").pvalue)
-    return p < ALPHA, f"{said} (paired one-sided p = {fmt_p(p)} for the memoriser higher)."
+        return None
+    return float(stats.ttest_rel(m, f, alternative="greater").pvalue)
 
 
 MIN_CRITIC_SEEDS = 3  # critic seeds needed to judge the memoriser claim against noise

@@ -77,12 +77,11 @@ def floor_text(floor: dict[str, Any] | None, draws: int, n_train: int,
 
 def detection_words(memoriser: np.ndarray, fresh: np.ndarray) -> str:
     """The detection test (:func:`..generalization.memoriser_detected`) in a parenthesis's
-    words: its p-value and :func:`detection_reading`."""
-    from scipy import stats
-
-    if len(np.asarray(memoriser)) < 3:
+    words: its p-value (:func:`..generalization.nnd.detection_p`) and
+    :func:`detection_reading`."""
+    p = rules.detection_p(memoriser, fresh)
+    if p is None:
         return detection_reading(memoriser, fresh)
-    p = float(stats.ttest_rel(memoriser, fresh, alternative="greater").pvalue)
     return f"paired one-sided p = {fmt_p(p)}: {detection_reading(memoriser, fresh)}"
 
 
