@@ -14,6 +14,7 @@ import numpy as np
 from ...profiles import settings
 from ..claims import sweep_verdicts
 from ..matrices import width_matrix
+from ..summary.outcomes import row_means
 from ..view import SweepView
 from ._types import Views
 from .grids import COLLAPSE_CUT, collapsed_widths, grid_diversity
@@ -28,8 +29,7 @@ def fid_kid_steps_text(k: np.ndarray, F: np.ndarray, K: np.ndarray, split: str =
     """Where mean FID and mean KID (widths x seeds each, against the ``split`` images) move in
     opposite directions between adjacent widths: the steps a FID verdict counts that the
     unbiased KID does not back, and the reverse. Plain text for glue."""
-    mf, mk = (np.array([np.nanmean(r) if np.isfinite(r).any() else np.nan for r in M])
-              for M in (np.asarray(F, float), np.asarray(K, float)))
+    mf, mk = row_means(F), row_means(K)
     steps = [(int(k[i]), int(k[i + 1]), mf[i], mf[i + 1], mk[i], mk[i + 1])
              for i in range(len(k) - 1)
              if np.isfinite([mf[i], mf[i + 1], mk[i], mk[i + 1]]).all()
