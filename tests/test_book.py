@@ -181,7 +181,7 @@ def test_every_experiment_has_existing_dependency_paths():
     names = (set(profiles.experiments()) - named) | {"spectrum", "train"} | {
         f"sweep_{n}" for n in named}
     assert names <= set(ob.DEPENDS), (f"no DEPENDS entry for {sorted(names - set(ob.DEPENDS))}: "
-                                      "add it in overgan_lib/provenance.py")
+                                      "add it in overgan_lib/provenance/depends.py")
     for paths in ob.DEPENDS.values():
         assert all((REPO_ROOT / p).exists() for p in paths)
 

@@ -52,7 +52,8 @@ def test_every_chapter_is_in_the_toc_and_has_parameters():
 
 SPLIT_PACKAGES = ("overgan_lib.related.li_verdicts", "overgan_lib.related.jelassi_verdicts",
                   "overgan_lib.sweep.generalization", "overgan_lib.sweep.generalization_chapter",
-                  "overgan_lib.summaries")
+                  "overgan_lib.summaries", "overgan_lib.provenance",
+                  "overgan_lib.sweep.figures")
 
 
 @pytest.mark.parametrize("name", SPLIT_PACKAGES)
@@ -121,3 +122,30 @@ def test_readme_thread_policy_figures_are_the_bench_records():
     assert f"theory bench (batched path) {theory[0]:.2f} → {theory[1]:.2f} s" in text
     assert f"MLP engine k=256 {mlp[0]:.3f} → {mlp[1]:.3f} s/iter" in text
     assert f"DCGAN k=64 engine (2 threads, passive wait) {dcgan[0]:.2f} → {dcgan[1]:.2f}" in text
+
+
+def _library_names(depth: int) -> set[str]:
+    """The modules and packages of overgan_lib down to ``depth`` levels, without private ones
+    (``_types``) and without ``__init__``/``__main__``."""
+    lib = ROOT / "overgan_lib"
+    names = set()
+    for path in lib.rglob("*"):
+        rel = path.relative_to(lib)
+        if len(rel.parts) > depth or "__pycache__" in rel.parts or rel.name.startswith("_"):
+            continue
+        if path.is_dir() and (path / "__init__.py").exists():
+            names.add(rel.name)
+        elif path.suffix == ".py":
+            names.add(path.stem)
+    return names
+
+
+def test_readme_layout_names_every_library_module():
+    """The README's Layout block names every module and package of overgan_lib two levels
+    deep (e.g. ``sweep/summary``), so a new room cannot go unlisted."""
+    text = (ROOT / "README.md").read_text()
+    start = text.index("## Layout")
+    block = text[text.index("```", start):text.index("```", text.index("```", start) + 3)]
+    words = set(re.findall(r"[A-Za-z_][A-Za-z0-9_]*", block))
+    missing = sorted(_library_names(2) - words)
+    assert len(_library_names(2)) > 100 and not missing, f"README Layout lacks {missing}"

@@ -31,7 +31,7 @@ def test_states_counts_and_cost_of_the_stale_results(monkeypatch):
     _save("eigen", {"a": 2}, 20.0, sha="a" * 40, profile="cpu")  # stale, another profile
     _save("fig2", {"a": 1}, 7000.0, sha="b" * 40, dirty=True)  # current, from a dirty tree
     _save("cone", {"a": 1}, 5.0, sha="unknown")  # no git: unknown
-    monkeypatch.setattr(provenance, "code_changed_since",
+    monkeypatch.setattr(provenance.changes, "code_changed_since",
                         lambda sha, paths, root=None: None if sha == "unknown" else sha[0] == "a")
     rows = inventory.stored_results()
     assert {r.path: r.state for r in rows} == {
@@ -125,7 +125,7 @@ def test_sweep_and_run_commands_name_the_sweep():
 def test_cli_lists_json_and_only_the_stale(capsys, monkeypatch):
     _save("eigen", {"a": 1}, 3.0, sha="a" * 40)
     _save("fig2", {"a": 1}, 4.0, sha="b" * 40)
-    monkeypatch.setattr(provenance, "code_changed_since",
+    monkeypatch.setattr(provenance.changes, "code_changed_since",
                         lambda sha, paths, root=None: sha[0] == "a")
     assert main(["results", "--stale"]) == 0
     out = capsys.readouterr().out.splitlines()
@@ -151,7 +151,8 @@ def test_scores_of_generators_retrained_since_are_stale(monkeypatch):
     the weights they read: once a scored run is retrained (its training record newer than
     the score), both are stale everywhere a reader looks (provenance box, `overgan results`);
     the baselines' crossed critics, which score no generator, are not."""
-    monkeypatch.setattr(provenance, "code_changed_since", lambda sha, paths, root=None: False)
+    monkeypatch.setattr(provenance.changes, "code_changed_since",
+                        lambda sha, paths, root=None: False)
     runs = [store.save("train", "cpu", {"k": k}, {"x": 1.0}, seed=0, wall_time_s=1.0)
             for k in (8, 16)]
     for r in runs:

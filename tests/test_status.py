@@ -73,12 +73,12 @@ def test_each_rule_demotes(monkeypatch):
     _put("e1", "cpu", {"value": 1.0})
     assert claim_status(CLAIM).verdict == "reproduced"
     with monkeypatch.context() as m:  # the code e1 depends on changed since it was computed
-        m.setattr(provenance, "code_changed_since", lambda sha, paths, root=None: True)
+        m.setattr(provenance.changes, "code_changed_since", lambda sha, paths, root=None: True)
         s = claim_status(CLAIM)
     assert s.verdict == "partial" and s.reason.startswith("code changed since computed: e1, e2")
     assert s.reason.endswith("At cpu, as stored: value > 0")
     with monkeypatch.context() as m:  # e2 scored generators that were retrained since
-        m.setattr(provenance, "retrained_since", lambda rec: rec.experiment == "e2")
+        m.setattr(provenance.changes, "retrained_since", lambda rec: rec.experiment == "e2")
         s = claim_status(CLAIM)
     assert s.verdict == "partial" and s.reason.startswith(
         "generators scored retrained since: e2 (`overgan results --stale`")
@@ -157,7 +157,7 @@ def test_fig2_check_needs_unconverged_at_m_converged_at_the_widest_for_gda_and_g
     ok, why = run(done, good)
     assert ok is None and "gda_final: cannot tell: every width >= m=4 converged" in why, why
     with monkeypatch.context() as m:
-        m.setattr(provenance, "code_changed_since", lambda sha, paths, root=None: False)
+        m.setattr(provenance.changes, "code_changed_since", lambda sha, paths, root=None: False)
         s = claim_status(claim)
     assert s.verdict == "partial" and s.reason.startswith("cannot tell"), s.reason
     assert run(done, [0.1, 5.0, 1.0, 1e-9])[0] is False  # a failure outweighs "cannot tell"
@@ -655,7 +655,7 @@ def test_a_sweep_row_is_stale_when_one_of_its_runs_is(monkeypatch):
     _put("sweep_mnist_mlp", "paper", {"x": 1.0}, sha="a" * 40)
     run = SimpleNamespace(experiment="train", reused=True, provenance={"git_sha": "b" * 40})
     monkeypatch.setattr(view, "sweep_view", lambda name, profile: SimpleNamespace(done=[run]))
-    monkeypatch.setattr(provenance, "code_changed_since",
+    monkeypatch.setattr(provenance.changes, "code_changed_since",
                         lambda sha, paths, root=None: sha.startswith("b"))
     s = claim_status(status.CLAIMS_BY_KEY["fig3"])
     assert s.verdict == "partial"
@@ -669,10 +669,12 @@ def test_a_verdict_says_when_staleness_cannot_be_checked(monkeypatch):
 
     _put("e1", "cpu", {"value": 1.0})
     _put("e2", "cpu", {"value": 0.0})
-    monkeypatch.setattr(provenance, "code_changed_since", lambda sha, paths, root=None: None)
+    monkeypatch.setattr(provenance.changes, "code_changed_since",
+                        lambda sha, paths, root=None: None)
     s = claim_status(CLAIM)
     assert s.verdict == "reproduced"
     assert s.reason.endswith("cannot be checked without the git history: e1, e2)")
-    monkeypatch.setattr(provenance, "code_changed_since", lambda sha, paths, root=None: False)
+    monkeypatch.setattr(provenance.changes, "code_changed_since",
+                        lambda sha, paths, root=None: False)
     s = claim_status(CLAIM)
     assert s.verdict == "reproduced" and "git history" not in s.reason

@@ -9,6 +9,7 @@ from IPython.display import Markdown, display
 
 from ...profiles import settings
 from .. import figures
+from ..matrices import varied_side
 from ..view import SweepView
 from ._types import Views
 
@@ -105,7 +106,7 @@ def glue_fig1(by_profile: dict[str, SweepView], profile: str, seed: int) -> None
 
     v = by_profile[profile]
     glue_figure("fig1", figures.fig1_summary(v, profile, seed))
-    ends = [getattr(c, figures.varied_side(v.configs)) for c, _ in figures.sample_ends(v, seed)]
+    ends = [getattr(c, varied_side(v.configs)) for c, _ in figures.sample_ends(v, seed)]
     glue("fig1_profile", v.profile)
     glue("fig1_narrow", str(ends[0]) if ends else "—")
     glue("fig1_wide", str(ends[-1]) if ends else "—")
