@@ -38,14 +38,32 @@ REPO_URL := $(shell sed -n 's/^  url: *//p' _config.yml | head -n 1)
 
 venv: $(STAMP)
 
+# Which checkout's overgan_lib the venv's Python imports (from / so the current folder does not
+# count; $(1) is set before it, e.g. env -u PYTHONPATH); empty where none is installed.
+VENV_LIB = $$(cd / && $(1) "$(abspath $(BIN))/python" -c 'import pathlib, overgan_lib; \
+	print(pathlib.Path(overgan_lib.__file__).resolve().parent.parent)' 2>/dev/null)
+
+# A venv that another checkout installed into (VENV=../other/.venv) is not re-pointed here: that
+# would make the other checkout's chapters run this one's code. With PYTHONPATH putting this
+# checkout's library first it is used as it is (not reinstalled, so the stamp stays old).
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet $(TORCH_PIN)
-	$(BIN)/python -m pip install --quiet -e ".[book,dev,cluster]"
-	@touch $@
+	@lib=$(call VENV_LIB,env -u PYTHONPATH); \
+	if [ -n "$$lib" ] && [ "$$lib" != "$(CURDIR)" ] && [ -d "$$lib/overgan_lib" ]; then \
+		if [ "$(call VENV_LIB,)" = "$(CURDIR)" ]; then echo "note: VENV=$(VENV) is the \
+	checkout $$lib's; not reinstalled (PYTHONPATH puts this checkout's library first)"; exit 0; fi; \
+		echo "error: VENV=$(VENV) holds overgan_lib installed from $$lib, another checkout: give \
+	this one its own venv (the default VENV=.venv) or set PYTHONPATH=$(CURDIR)" >&2; exit 2; \
+	fi; \
+	set -x; $(BIN)/python -m pip install --quiet $(TORCH_PIN) && \
+	$(BIN)/python -m pip install --quiet -e ".[book,dev,cluster]" && touch $@
 
 # Validate parameters before any kernel starts: a bad value is one line, no output.
+# The chapters' kernels import overgan_lib through the venv: it must be this checkout's.
 check: $(STAMP)
+	@lib=$(call VENV_LIB,); if [ "$$lib" != "$(CURDIR)" ]; then echo "error: VENV=$(VENV) runs \
+	overgan_lib from $${lib:-nowhere}, not from this checkout ($(CURDIR)): use this checkout's own \
+	venv (the default VENV=.venv) or set PYTHONPATH=$(CURDIR)" >&2; exit 2; fi
 	@$(BIN)/overgan check --profile $(PROFILE) --seed $(SEED)
 
 execute: check

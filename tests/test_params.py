@@ -304,3 +304,52 @@ def test_cli_cuda_without_a_gpu_is_one_line_exit_2(args, tmp_path):
     assert res.returncode == 2, res.stderr
     assert res.stderr.strip().count("\n") == 0 and "no CUDA GPU" in res.stderr
     assert not any(tmp_path.rglob("*.json"))  # nothing stored
+
+
+def _foreign_venv(tmp_path: Path) -> tuple[Path, Path]:
+    """A venv whose Python imports overgan_lib from another checkout (``other``): wrappers
+    around this checkout's venv that append ``other`` to PYTHONPATH, so PYTHONPATH=ROOT
+    still wins, as it does for a real venv of another checkout."""
+    real = ROOT / ".venv" / "bin"
+    other = tmp_path / "other"
+    (other / "overgan_lib").mkdir(parents=True)
+    (other / "overgan_lib" / "__init__.py").write_text("")
+    bin_ = tmp_path / "venv" / "bin"
+    bin_.mkdir(parents=True)
+    for name in ("python", "overgan"):
+        path = f'PYTHONPATH="${{PYTHONPATH:+$PYTHONPATH:}}{other}"'
+        (bin_ / name).write_text(f'#!/bin/sh\n{path} exec {real / name} "$@"\n')
+        (bin_ / name).chmod(0o755)
+    return tmp_path / "venv", other
+
+
+@pytest.mark.parametrize("stamp_fresh", [True, False])
+def test_make_refuses_a_venv_of_another_checkout(tmp_path, stamp_fresh):
+    """A venv installed from another checkout neither runs this checkout's chapters (they
+    would import the other's library: ``check`` stops) nor is re-pointed here (the install
+    step stops before pip); both are one line naming the other checkout, exit 2. With
+    PYTHONPATH at this checkout the chapters import its library, the venv is used as it is
+    (not reinstalled) and ``check`` passes."""
+    if not (ROOT / ".venv" / "bin" / "overgan").exists():
+        pytest.skip("project venv not built")
+    venv, other = _foreign_venv(tmp_path)
+    stamp = venv / ".overgan-installed"
+    stamp.touch()
+    if not stamp_fresh:  # older than pyproject.toml: make wants to reinstall
+        os.utime(stamp, (0, 0))
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "MAKEFLAGS")}
+
+    def check(extra: dict[str, str]) -> subprocess.CompletedProcess:
+        return subprocess.run(["make", "-s", "--no-print-directory", "check", f"VENV={venv}"],
+                              cwd=ROOT, capture_output=True, text=True, timeout=120,
+                              env={**env, **extra})
+
+    res = check({})
+    assert res.returncode == 2, res.stderr
+    errors = [line for line in res.stderr.splitlines() if line.startswith("error:")]
+    assert len(errors) == 1 and str(other) in errors[0]
+    assert ("another checkout" in errors[0]) == (not stamp_fresh)
+    res = check({"PYTHONPATH": str(ROOT)})
+    assert res.returncode == 0 and "ok: profile=cpu" in res.stdout, res.stderr
+    assert ("not reinstalled" in res.stdout) == (not stamp_fresh)
+    assert (stamp.stat().st_mtime == 0) == (not stamp_fresh)  # pip never ran
