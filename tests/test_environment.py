@@ -53,7 +53,7 @@ def test_every_chapter_is_in_the_toc_and_has_parameters():
 SPLIT_PACKAGES = ("overgan_lib.related.li_verdicts", "overgan_lib.related.jelassi_verdicts",
                   "overgan_lib.sweep.generalization", "overgan_lib.sweep.generalization_chapter",
                   "overgan_lib.summaries", "overgan_lib.provenance",
-                  "overgan_lib.sweep.figures")
+                  "overgan_lib.sweep.figures", "overgan_lib.browser_check")
 
 
 @pytest.mark.parametrize("name", SPLIT_PACKAGES)

@@ -4,8 +4,9 @@ Every sampler is a callable ``n -> uint8 (n, C, H, W)`` tensor that draws fresh 
 each call from its own seeded CPU generator, so a metric run is reproducible. Besides the
 wrapper of a trained generator there are the baselines of issue 10: the memorisation
 "generator" that returns training images (the model that FID rewards: Gulrajani et al.,
-2019, as the paper's Sec. 3 cites them), two deliberately imperfect ones (blurred and noisy training images), and new
-real images (:class:`Fresh`), the perfect generator for as long as its images last.
+2019, as the paper's Sec. 3 cites them), two deliberately imperfect ones (blurred and noisy
+training images), and new real images (:class:`Fresh`), the perfect generator for as long as
+its images last.
 """
 
 from __future__ import annotations
