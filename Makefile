@@ -34,7 +34,7 @@ PAGES := $(filter-out $(addprefix book/,$(addsuffix .md,$(NOTEBOOKS))),$(wildcar
 REPO_URL := $(shell sed -n 's/^  url: *//p' _config.yml | head -n 1)
 
 .PHONY: book gpu-book test lint check execute chapter _run venv clean browser-check \
-	test-h200-versions h200-python h200-venv
+	test-h200-versions h200-python
 
 venv: $(STAMP)
 
@@ -145,8 +145,6 @@ $(H200_STAMP): pyproject.toml tools/h200_versions.txt
 
 h200-python:
 	@echo $(H200_PYTHON)
-
-h200-venv: $(H200_STAMP)
 
 test-h200-versions: $(H200_STAMP)
 	@$(H200_VENV)/bin/python -c "import sys, torch, torchvision, numpy, scipy; \
