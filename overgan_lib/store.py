@@ -190,6 +190,14 @@ def atomic_write_text(path: Path, text: str) -> None:
     atomic_write_bytes(path, text)
 
 
+@functools.cache
+def _umask() -> int:
+    """The process's umask (read once: reading it means setting it)."""
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
 def atomic_write_bytes(path: Path, payload: bytes | str) -> None:
     """Atomic write of bytes (or text): temp file in the same folder, fsync, rename."""
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -199,6 +207,7 @@ def atomic_write_bytes(path: Path, payload: bytes | str) -> None:
             fh.write(payload)
             fh.flush()
             os.fsync(fh.fileno())
+        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp's 0600 would hide results from others
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

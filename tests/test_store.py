@@ -127,3 +127,23 @@ def test_a_copy_without_git_states_its_sha_from_the_source_manifest(tmp_path, mo
     monkeypatch.setenv("OVERGAN_SOURCE_MANIFEST", str(edited))
     assert store.git_state() == (doc["git_sha"], True)
     assert store.provenance("smoke", 0, 1.0)["git_dirty"] is True
+
+
+def test_atomic_writes_get_the_umask_mode_not_mkstemps_0600(tmp_path):
+    """Stored results, caches and `overgan fid stats --out` files are readable by others as
+    the user's umask allows, like any file the user writes (mkstemp alone gives 0600)."""
+    import os
+    import stat
+
+    from overgan_lib import store
+
+    old = os.umask(0o022)
+    try:
+        for mask, mode in ((0o022, 0o644), (0o077, 0o600)):
+            os.umask(mask)
+            store._umask.cache_clear()
+            store.atomic_write_bytes(tmp_path / f"{mode:o}.json", "{}")
+            assert stat.S_IMODE((tmp_path / f"{mode:o}.json").stat().st_mode) == mode
+    finally:
+        os.umask(old)
+        store._umask.cache_clear()
