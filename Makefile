@@ -4,7 +4,7 @@
 #   make book                     execute every chapter at PROFILE=cpu, render HTML
 #   make book PROFILE=smoke       the same in seconds per chapter
 #   make gpu-book                 PROFILE=gpu (on a GPU runner)
-#   make chapter CH=02_eigen_analysis PROFILE=cpu PARAMS="-p seed 3 -p rerun True"
+#   make chapter CH=02_eigen_analysis PROFILE=cpu SEED=3 PARAMS="-p rerun True"
 #   make test                     ruff, pytest, smoke execution of every chapter, jb build -W,
 #                                 then the headless-Chromium check of every rendered page
 #   make browser-check            only the browser check of the existing _build/html
@@ -33,8 +33,8 @@ PAGES := $(filter-out $(addprefix book/,$(addsuffix .md,$(NOTEBOOKS))),$(wildcar
 # The repository URL of _config.yml (source/edit/launch links point there).
 REPO_URL := $(shell sed -n 's/^  url: *//p' _config.yml | head -n 1)
 
-.PHONY: book gpu-book test lint check execute chapter _run venv clean browser-check \
-	test-h200-versions h200-python
+.PHONY: book gpu-book test lint check execute chapter chapter-name _run venv clean \
+	browser-check test-h200-versions h200-python
 
 venv: $(STAMP)
 
@@ -70,18 +70,21 @@ execute: check
 	@mkdir -p $(NB) $(EXE)
 	@for ch in $(NOTEBOOKS); do $(MAKE) --no-print-directory _run CH=$$ch || exit 1; done
 
-chapter: check
-	@test -n "$(CH)" || { echo "usage: make chapter CH=<chapter name, e.g. 02_eigen_analysis>"; exit 2; }
-	@test -f book/$(CH).md || { echo "error: CH=$(CH): no book/$(CH).md; chapters: $(CHAPTERS)"; exit 2; }
+chapter: chapter-name check
 	@mkdir -p $(NB) $(EXE)
 	@$(MAKE) --no-print-directory _run CH=$(CH)
+
+# The chapter named by CH exists (checked before the parameters, so its error comes first).
+chapter-name:
+	@test -n "$(CH)" || { echo "usage: make chapter CH=<chapter name, e.g. 02_eigen_analysis>" >&2; exit 2; }
+	@test -f book/$(CH).md || { echo "error: CH=$(CH): no book/$(CH).md; chapters: $(CHAPTERS)" >&2; exit 2; }
 
 # One chapter: MyST -> ipynb -> papermill (written to a temp file, renamed on success); papermill's
 # injected-parameters cell is tagged remove-cell so the HTML shows the parameters once.
 _run:
 	@$(BIN)/jupytext --quiet --to ipynb --output $(NB)/$(CH).ipynb book/$(CH).md
 	@echo "executing $(CH) (profile=$(PROFILE), seed=$(SEED))"
-	@OVERGAN_BOOK_BUILD=1 $(BIN)/papermill -k python3 --cwd book -p profile $(PROFILE) -p seed $(SEED) $(PARAMS) \
+	@OVERGAN_BOOK_BUILD=1 $(BIN)/python -m overgan_lib.bookbuild papermill -k python3 --cwd book -p profile $(PROFILE) -p seed $(SEED) $(PARAMS) \
 		--log-level WARNING $(NB)/$(CH).ipynb $(EXE)/.tmp-$(CH).ipynb \
 		|| { rm -f $(EXE)/.tmp-$(CH).ipynb; exit 1; }
 	@$(BIN)/python -m overgan_lib.bookbuild hide-injected $(EXE)/.tmp-$(CH).ipynb

@@ -1,5 +1,10 @@
 """Build steps around papermill and jupyter-book that the Makefile calls.
 
+``python -m overgan_lib.bookbuild papermill ARGS...``
+    papermill's command line with ARGS, except that an error raised in a chapter (a bad
+    override reaching the kernel, a missing dataset) is one line naming the chapter, the cell
+    and the error, exit status 2, instead of papermill's whole traceback (the executed
+    notebook papermill leaves still holds it).
 ``python -m overgan_lib.bookbuild hide-injected NB.ipynb``
     tag papermill's ``injected-parameters`` cell ``remove-cell`` so the HTML shows the
     parameters once (the chapter's own ``parameters`` cell; the build's profile is stamped on
@@ -114,8 +119,36 @@ def dedupe_inline_scripts(html_dir: Path) -> int:
     return total
 
 
+_ANSI = re.compile(r"\x1b\[[0-9;]*m")
+
+
+def run_papermill(args: list[str]) -> int:
+    """papermill's command line on ``args``; a chapter's error is one line on stderr and
+    exit status 2 (``ename: evalue`` of the failing cell, ANSI colours removed)."""
+    import click
+    from papermill.cli import papermill as papermill_cli
+    from papermill.exceptions import PapermillExecutionError
+
+    try:
+        papermill_cli.main(args=args, prog_name="papermill", standalone_mode=False)
+    except PapermillExecutionError as exc:
+        source = args[-2] if len(args) >= 2 else "notebook"
+        evalue = _ANSI.sub("", str(exc.evalue)).strip().splitlines() or [""]
+        print(f"error: {Path(source).stem}, cell {exc.exec_count}: {exc.ename}: {evalue[0]}",
+              file=sys.stderr)
+        return 2
+    except click.exceptions.Abort:
+        return 130
+    except click.ClickException as exc:  # a malformed papermill option in PARAMS
+        exc.show()
+        return 2
+    return 0
+
+
 def main(argv: list[str]) -> int:
     """Command-line entry (see the module docstring)."""
+    if argv[:1] == ["papermill"]:
+        return run_papermill(argv[1:])
     if argv[:1] == ["hide-injected"] and len(argv) == 2:
         hide_injected_parameters(Path(argv[1]))
     elif argv[:1] == ["vendor-mathjax"] and len(argv) == 2:
