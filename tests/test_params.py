@@ -66,7 +66,7 @@ def _cli(*args):
 
 @pytest.mark.slow
 @pytest.mark.parametrize("args,needle", [
-    (["--widths", "4", "0"], "contains 0"),
+    (["--widths", "4", "0"], "argument --widths: '0' must be a positive integer"),
     (["--eta-bar", "-0.5"], "eta_bar=-0.5"),
     (["--mu", "0"], "mu=0.0"),
 ])
@@ -127,8 +127,10 @@ def test_cli_malformed_overrides_are_one_line_errors(args, needle, capsys):
     (["fid", "--fake", "cifar10:test:0", "--real", "cifar10:train"], "N='0' must be a positive"),
     (["fid", "--fake", "mnist:train:-5", "--real", "cifar10:train"], "N='-5' must be a positive"),
     (["fid", "--real", "cifar10:test:0", "--fake", "cifar10:train:10"], "N='0' must be"),
-    (["fid", "--n", "0", "--real", "cifar10:test", "--fake", "cifar10:train"],
-     "--n 0 must be a positive integer"),
+    (["fid", "--real", "cifar10:val:10", "--fake", "cifar10:train:10"],
+     "'cifar10:val:10': split='val' must be one of train, test"),
+    (["data", "verify", "--root", "/nonexistent"],
+     "no offline archives found in /nonexistent; give --root the folder that holds them"),
 ])
 def test_cli_bad_values_are_one_line_errors_before_any_work(args, needle, capsys):
     from overgan_lib.cli import main
@@ -136,6 +138,47 @@ def test_cli_bad_values_are_one_line_errors_before_any_work(args, needle, capsys
     assert main(args) == 2
     err = capsys.readouterr().err
     assert err.startswith("overgan: error: ") and needle in err and err.count("\n") == 1, err
+
+
+@pytest.mark.parametrize("args,needle", [
+    # a count of 0 used to fall back to the option's default without a word (`x or default`)
+    (["train", "--k-g", "0"], "argument --k-g: '0' must be a positive integer"),
+    (["fid", "--n", "0", "--real", "cifar10:test", "--fake", "cifar10:train"],
+     "argument --n: '0' must be a positive integer"),
+    (["bench", "fid", "--n", "0"], "argument --n: '0' must be a positive integer"),
+    (["train", "--eval-every", "-1"], "argument --eval-every: '-1' must be an integer >= 0"),
+    (["sweep", "nosuchsweep"], "argument sweep: invalid choice: 'nosuchsweep'"),
+    (["fid", "/nonexistent", "/nonexistent"],
+     "FID of two image sets: overgan fid --real A --fake B"),
+    (["train", "--k-d", "abc"], "argument --k-d: 'abc' must be a positive integer"),
+])
+def test_cli_usage_errors_are_one_line_before_any_work(args, needle, capsys, tmp_path,
+                                                       monkeypatch):
+    """argparse's usage errors are one line (no usage block), status 2, and name the option
+    as typed; nothing is computed or written first."""
+    from overgan_lib.cli import main
+
+    monkeypatch.setenv("OVERGAN_RESULTS", str(tmp_path / "results"))
+    assert main(args) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and needle in err and "usage:" not in err, err
+    assert err.startswith(f"overgan {args[0]}: error: ")
+    assert not (tmp_path / "results").exists()
+
+
+def test_cli_bad_ray_address_is_one_line(capsys, tmp_path, monkeypatch):
+    """ray.init's own error for an address it cannot use (here an unknown scheme) is one line
+    naming --address and the forms it takes, not Ray's traceback."""
+    pytest.importorskip("ray")
+    from overgan_lib.cli import main
+
+    monkeypatch.setenv("OVERGAN_RESULTS", str(tmp_path / "results"))
+    assert main(["sweep", "mnist_mlp", "--profile", "smoke", "--executor", "ray",
+                 "--address", "bogus://x"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and err.startswith("overgan: error: --address 'bogus://x': Ray "
+                                                    "could not start or connect"), err
+    assert not (tmp_path / "results").exists()
 
 
 def test_library_callers_get_the_same_one_line_error_for_a_number_as_widths():
@@ -200,6 +243,27 @@ def test_kernel_side_error_is_one_line(tmp_path):
         )
     assert exc.value.ename == "ParameterError" and "seed=-3" in exc.value.evalue
     assert len(exc.value.traceback) == 1
+
+
+def test_make_s_papermill_step_prints_a_chapter_error_as_one_line(tmp_path, capfd):
+    """The Makefile runs papermill through ``bookbuild papermill``: an error raised in the
+    chapter is one line naming the notebook, the cell and the error (papermill itself
+    prints its whole traceback), exit status 2."""
+    pytest.importorskip("papermill")
+    jupytext = pytest.importorskip("jupytext")
+    from overgan_lib import bookbuild
+
+    src = tmp_path / "01_problem_formulation.ipynb"
+    jupytext.write(jupytext.read(ROOT / "book" / "01_problem_formulation.md"), src)
+    rc = bookbuild.main(["papermill", "-k", "python3", "--cwd", str(ROOT / "book"),
+                         "-p", "profile", "smoke", "-p", "seed", "-3", "--no-progress-bar",
+                         "--log-level", "WARNING", str(src), str(tmp_path / "out.ipynb")])
+    # (the kernel's own start-up warning about TCP, when ipykernel prints one, is not ours)
+    err = [line for line in capfd.readouterr().err.strip().splitlines()
+           if not line.startswith("[IPKernelApp]")]
+    assert rc == 2 and len(err) == 1, err
+    assert err[0].startswith("error: 01_problem_formulation, cell ")
+    assert ": ParameterError: seed=-3" in err[0]
 
 
 @pytest.mark.slow

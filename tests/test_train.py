@@ -196,7 +196,7 @@ def test_grid_and_bad_arguments():
         grid("mnist", "mlp", [0, 8], 1)
 
 
-@pytest.mark.parametrize("args,needle", [(["--k", "0"], "k_g=0"),
+@pytest.mark.parametrize("args,needle", [(["--k", "0"], "argument --k: '0' must be a positive"),
                                          (["--lr", "-1"], "lr=-1.0"),
                                          (["--dataset", "svhn"], "dataset='svhn'")])
 def test_cli_train_bad_argument_is_one_line(args, needle, isolated):

@@ -12,7 +12,7 @@ from ..profiles import DEFAULT_PROFILE, check_profile
 from .bench import cmd_bench
 from .fid import cmd_fid
 from .training import cmd_sweep, cmd_train
-from .values import parse_overrides
+from .values import OneLineParser, nonnegative_int, parse_overrides, positive_int
 
 __all__ = ["build_parser", "main"]
 
@@ -41,8 +41,10 @@ def cmd_data(args: argparse.Namespace) -> int:
         rows = data.verify(args.root)
         if not rows:
             roots = ", ".join(str(r) for r in data.candidate_roots(args.root))
-            print(f"no offline archives found in {roots}", file=sys.stderr)
-            return 1
+            raise data.DataError(
+                f"no offline archives found in {roots}; give --root the folder that holds "
+                f"them, set $OVERGAN_DATA, or use `overgan data download --dataset NAME` "
+                f"(README, 'Data')")
         for r in rows:
             flag = "ok " if r["ok"] else "BAD"
             print(f"{flag} {r['dataset']:8s} {r['path']}  sha256 {r['sha256'][:16]}...")
@@ -102,7 +104,7 @@ def cmd_reproduce(args: argparse.Namespace) -> int:
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser (exposed for tests and docs)."""
-    ap = argparse.ArgumentParser(prog="overgan", description=__doc__.replace("``", ""))
+    ap = OneLineParser(prog="overgan", description=__doc__.replace("``", ""))
     sub = ap.add_subparsers(dest="command", required=True)
     b = sub.add_parser("bench", help="speed benchmarks (ratios against a reference)")
     b.add_argument("target", choices=["theory", "fid", "train", "sweep", "gpu-sweep", "heatmap",
@@ -116,29 +118,32 @@ def build_parser() -> argparse.ArgumentParser:
     b.add_argument("--seed", type=int, default=0)
     b.add_argument("--quiet", action="store_true")
     b.add_argument("--json", action="store_true", help="also print the result as JSON")
-    b.add_argument("--widths", type=int, nargs="+",
+    b.add_argument("--widths", type=positive_int, nargs="+",
                    help="theory: override the widths k of the Fig. 2 sweep")
-    b.add_argument("--seeds", type=int, help="theory: override the number of seeds per width")
-    b.add_argument("--T", type=int, help="theory, heatmap: override the number of iterations")
+    b.add_argument("--seeds", type=positive_int,
+                   help="theory: override the number of seeds per width")
+    b.add_argument("--T", type=positive_int,
+                   help="theory, heatmap: override the number of iterations")
     b.add_argument("--eta-bar", dest="eta_bar", type=float, help="theory: override eta-bar (> 0)")
     b.add_argument("--mu", type=float, help="theory: override the discriminator step mu in (0, 1]")
-    b.add_argument("--n", type=int, help="fid: number of images (default 2000; with "
+    b.add_argument("--n", type=positive_int, help="fid: number of images (default 2000; with "
                    "--device cuda, train and test images each compared on cuda and cpu, "
                    "default 1000)")
-    b.add_argument("--n-timed", type=int, help="fid --device cuda: images per side of the "
+    b.add_argument("--n-timed", type=positive_int, help="fid --device cuda: images per side of the "
                    "timed FID (default 10000)")
-    b.add_argument("--grid", type=int, help="heatmap: grid cells per axis")
-    b.add_argument("--inits", type=int, help="heatmap: discriminator inits per cell")
+    b.add_argument("--grid", type=positive_int, help="heatmap: grid cells per axis")
+    b.add_argument("--inits", type=positive_int, help="heatmap: discriminator inits per cell")
     b.add_argument("--arch", default="dcgan", help="train: architecture (default dcgan)")
-    b.add_argument("--k", type=int, help="train/sweep: width k (default 64)")
-    b.add_argument("--iters", type=int, help="train: timed iterations per round (default 5); "
+    b.add_argument("--k", type=positive_int, help="train/sweep: width k (default 64)")
+    b.add_argument("--iters", type=positive_int,
+                   help="train: timed iterations per round (default 5); "
                    "sweep: iterations per model (default 100); nnd: timed steps (default 3)")
-    b.add_argument("--rounds", type=int, help="train, gpu-sweep: alternating timed rounds "
+    b.add_argument("--rounds", type=positive_int, help="train, gpu-sweep: alternating timed rounds "
                    "(default 2 for train, 3 for gpu-sweep)")
     b.add_argument("--dataset", help="train: data (default cifar10; mnist for --arch mlp)")
-    b.add_argument("--models", type=int, default=4, help="sweep: number of small models")
-    b.add_argument("--workers", type=int, default=2, help="sweep: worker processes")
-    b.add_argument("--batch-size", dest="batch_size", type=int, default=256,
+    b.add_argument("--models", type=positive_int, default=4, help="sweep: number of small models")
+    b.add_argument("--workers", type=positive_int, default=2, help="sweep: worker processes")
+    b.add_argument("--batch-size", dest="batch_size", type=positive_int, default=256,
                    help="nnd: critic batch per side (reference 256)")
     b.set_defaults(func=cmd_bench)
     c = sub.add_parser("check", help="validate chapter parameters")
@@ -158,12 +163,14 @@ def build_parser() -> argparse.ArgumentParser:
                          "images; download: torchvision's download of one dataset")
     dp.add_argument("--dataset", help="mnist, cifar10 or celeba (grid, download)")
     dp.add_argument("--split", default="train", help="train or test (default train)")
-    dp.add_argument("--n", type=int, default=64, help="grid: images in the grid (default 64)")
+    dp.add_argument("--n", type=positive_int, default=64,
+                    help="grid: images in the grid (default 64)")
     dp.add_argument("--out", help="grid: the PNG file to write")
     dp.add_argument("--root", help="data root (default: $OVERGAN_DATA, ../shared/data, cache)")
     dp.set_defaults(func=cmd_data)
-    fp = sub.add_parser("fid", help="FID/KID with pytorch-fid (offline weights built if needed)")
-    fp.add_argument("action", nargs="?", choices=["stats"],
+    fp = sub.add_parser("fid", help="FID/KID with pytorch-fid (offline weights built if needed)",
+                        hint="FID of two image sets: overgan fid --real A --fake B")
+    fp.add_argument("action", nargs="?", choices=["stats"], metavar="stats",
                     help="stats: cache (and with --out write) a dataset split's Inception "
                          "statistics; without it: FID/KID of --fake against --real")
     fp.add_argument("--real", help="a folder of images, a .npz of mu/sigma, or DATASET:SPLIT[:N] "
@@ -171,8 +178,8 @@ def build_parser() -> argparse.ArgumentParser:
     fp.add_argument("--fake", help="as --real")
     fp.add_argument("--dataset", help="stats: mnist, cifar10 or celeba")
     fp.add_argument("--split", default="train", help="stats: train or test (default train)")
-    fp.add_argument("--n", type=int, help="stats: images; a DATASET:SPLIT side without :N: "
-                                          "the other side's count, else 1000")
+    fp.add_argument("--n", type=positive_int, help="stats: images; a DATASET:SPLIT side "
+                    "without :N: the other side's count, else 1000")
     fp.add_argument("--out", help="with `stats`: also write mu/sigma to this .npz")
     fp.add_argument("--quiet", action="store_true")
     fp.add_argument("--json", action="store_true", help="print the scores as one JSON object")
@@ -182,13 +189,14 @@ def build_parser() -> argparse.ArgumentParser:
     t = sub.add_parser("train", help="train one WGAN-GP run (App. D settings)")
     t.add_argument("--dataset", default="mnist", help="mnist, cifar10 or celeba" + dflt)
     t.add_argument("--arch", default="mlp", help="mlp, dcgan or resnet" + dflt)
-    t.add_argument("--k", type=int, default=256, help="width k of G and D" + dflt)
-    t.add_argument("--k-g", dest="k_g", type=int, help="generator width (overrides --k)")
-    t.add_argument("--k-d", dest="k_d", type=int, help="critic width (overrides --k)")
-    t.add_argument("--iters", type=int, default=1000, help="generator iterations" + dflt)
+    t.add_argument("--k", type=positive_int, default=256, help="width k of G and D" + dflt)
+    t.add_argument("--k-g", dest="k_g", type=positive_int, help="generator width (overrides --k)")
+    t.add_argument("--k-d", dest="k_d", type=positive_int, help="critic width (overrides --k)")
+    t.add_argument("--iters", type=positive_int, default=1000, help="generator iterations" + dflt)
     t.add_argument("--lr", type=float, help="Adam learning rate (default: 1e-4)")
-    t.add_argument("--eval-n", dest="eval_n", type=int, help="samples per FID (default: 500)")
-    t.add_argument("--eval-every", dest="eval_every", type=int,
+    t.add_argument("--eval-n", dest="eval_n", type=positive_int,
+                   help="samples per FID (default: 500)")
+    t.add_argument("--eval-every", dest="eval_every", type=nonnegative_int,
                    help="FID every N iterations; 0: only at the end (default: 0)")
     t.add_argument("--seed", type=int, default=0, help="seed of the run" + dflt)
     t.add_argument("--profile", default=DEFAULT_PROFILE, help="store the result under "
@@ -198,9 +206,9 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("--device", choices=["cpu", "cuda"], help="default: cuda when available")
     t.add_argument("--graphs", action=argparse.BooleanOptionalAction, default=None,
                    help="capture each iteration as a CUDA graph (default: on cuda)")
-    t.add_argument("--log-every", dest="log_every", type=int, default=10,
+    t.add_argument("--log-every", dest="log_every", type=positive_int, default=10,
                    help="host-sync and loss-logging cadence" + dflt)
-    t.add_argument("--ckpt-every", dest="ckpt_every", type=int, default=100,
+    t.add_argument("--ckpt-every", dest="ckpt_every", type=positive_int, default=100,
                    help="checkpoint cadence" + dflt)
     t.add_argument("--quiet", action="store_true")
     t.set_defaults(func=cmd_train)
@@ -215,7 +223,7 @@ def build_parser() -> argparse.ArgumentParser:
     sw.add_argument("--profile", default=DEFAULT_PROFILE, help="the settings row of the "
                     "sweep (overgan_lib/profiles/sweeps.py)" + dflt)
     sw.add_argument("--seed", type=int, default=0, help="first seed" + dflt)
-    sw.add_argument("--workers", type=int, help="worker processes (default: profile's)")
+    sw.add_argument("--workers", type=positive_int, help="worker processes (default: profile's)")
     sw.add_argument("--set", action="append", default=[], help="KEY=VALUE setting override")
     sw.add_argument("--rerun", action="store_true")
     sw.add_argument("--quiet", action="store_true")
@@ -241,7 +249,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``overgan`` console script."""
-    args = build_parser().parse_args(argv)
+    try:  # a usage error is one line and status 2 (OneLineParser); --help is status 0
+        args = build_parser().parse_args(argv)
+    except SystemExit as exc:
+        return int(exc.code or 0)
     try:
         return args.func(args)
     except OneLineError as exc:  # bad parameters, missing data, corrupt checkpoints

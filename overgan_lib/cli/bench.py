@@ -52,13 +52,19 @@ def cmd_bench(args: argparse.Namespace) -> int:
     return 0
 
 
+def _given(value: int | None, default: int) -> int:
+    """An option's value where given, else its default (``value or default`` would turn a
+    given 0 into the default; the parser already rejects 0, this keeps the two apart)."""
+    return default if value is None else value
+
+
 def _bench_fid(args: argparse.Namespace) -> int:
     """CPU: overgan's feature path vs pytorch-fid's; cuda: FID on the GPU vs the CPU."""
     from ..bench import fid as bench
 
     t0 = time.perf_counter()
     if (args.device or "cpu") == "cpu":
-        res = bench.bench_fid(n=args.n or 2000, progress=not args.quiet)
+        res = bench.bench_fid(n=_given(args.n, 2000), progress=not args.quiet)
         print(f"bench fid: {res['n']} CIFAR-10 test images, {res['threads']} threads")
         print(f"  overgan tensor path:          {res['ours_ips']:8.2f} images/s")
         print(f"  pytorch-fid get_activations:  {res['ref_ips']:8.2f} images/s (PNG files)")
@@ -68,7 +74,7 @@ def _bench_fid(args: argparse.Namespace) -> int:
         device = "cpu"
     else:
         device = args.device
-        res = bench.bench_fid_device(n=args.n or 1000, n_timed=args.n_timed or 10_000,
+        res = bench.bench_fid_device(n=_given(args.n, 1000), n_timed=_given(args.n_timed, 10_000),
                                      device=device, progress=not args.quiet)
         print(f"bench fid: {res['n']} CIFAR-10 train vs {res['n']} test images on "
               f"{res['device_name']} (TF32 off) and on the CPU ({res['threads']} threads)")
@@ -90,7 +96,7 @@ def _bench_nnd(args: argparse.Namespace) -> int:
     from ..bench import bench_nnd
 
     t0 = time.perf_counter()
-    res = bench_nnd(batch_size=args.batch_size, steps=args.iters or 3, device=args.device,
+    res = bench_nnd(batch_size=args.batch_size, steps=_given(args.iters, 3), device=args.device,
                     seed=args.seed, progress=not args.quiet)
     print(f"bench nnd: reference critic, batch {res['batch_size']}, {res['size']}x"
           f"{res['size']}x3, {res['device_name']}, {res['threads']} threads, convolutions "
@@ -149,14 +155,16 @@ def _bench_training(args: argparse.Namespace) -> int:
         if args.target == "train":
             dataset = args.dataset or ("mnist" if args.arch == "mlp" else "cifar10")
             rounds = 2 if args.rounds is None else args.rounds
-            res = training.bench_train(args.arch, args.k or 64, dataset, iters=args.iters or 5,
-                                       rounds=rounds, device=device)
+            res = training.bench_train(args.arch, _given(args.k, 64), dataset,
+                                       iters=_given(args.iters, 5), rounds=rounds,
+                                       device=device)
         elif args.target == "gpu-sweep":
             rounds = 3 if args.rounds is None else args.rounds
-            res = training.bench_gpu_sweep(iters=args.iters or 50, rounds=rounds, device=device)
+            res = training.bench_gpu_sweep(iters=_given(args.iters, 50), rounds=rounds,
+                                           device=device)
         else:
-            res = training.bench_sweep(args.models, args.workers, args.k or 64,
-                                       args.iters or 100)
+            res = training.bench_sweep(args.models, args.workers, _given(args.k, 64),
+                                       _given(args.iters, 100))
     res["load"] = bool(args.load)
     if args.target == "train":
         print(f"bench train: {res['arch']} k={res['k']} on {res['dataset']}, batch "

@@ -32,7 +32,11 @@ def _image_source(spec: str):
     name, _, rest = spec.partition(":")
     if name in CARDS:
         split, _, n = rest.partition(":")
-        return "dataset", (name, split or "train", _count(spec, n) if n else None)
+        split = split or "train"
+        if split not in CARDS[name].counts:  # before any other source's features are computed
+            raise ParameterError(f"{spec!r}: split={split!r} must be one of "
+                                 f"{', '.join(CARDS[name].counts)}, e.g. {name}:test:1000")
+        return "dataset", (name, split, _count(spec, n) if n else None)
     raise ParameterError(f"{spec!r} is not a folder, an .npz file or DATASET:SPLIT[:N] "
                          f"(datasets: {', '.join(CARDS)})")
 
@@ -55,9 +59,6 @@ def cmd_fid(args: argparse.Namespace) -> int:
     from .. import metrics
     from ..metrics.reference import reference_features
 
-    if args.n is not None and args.n < 1:  # 0 would silently mean the default count
-        raise ParameterError(f"--n {args.n} must be a positive integer (images to use), "
-                             f"e.g. --n 1000")
     if args.action == "stats":
         if not args.dataset:
             raise ParameterError("`overgan fid stats` needs --dataset, --split and --n")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from ..errors import check_device_visible
+from ..errors import ParameterError, check_device_visible
 from ..profiles import check_profile
 from .values import parse_overrides
 
@@ -14,7 +14,8 @@ def _train_config(args: argparse.Namespace):
     from ..train import TrainConfig
 
     fields = dict(dataset=args.dataset, arch=args.arch, seed=args.seed, iters=args.iters,
-                  k_g=args.k_g or args.k, k_d=args.k_d or args.k)
+                  k_g=args.k if args.k_g is None else args.k_g,
+                  k_d=args.k if args.k_d is None else args.k_d)
     if args.lr is not None:
         fields["lr"] = args.lr
     if args.eval_n is not None:
@@ -73,7 +74,14 @@ def cmd_sweep(args: argparse.Namespace) -> int:
     if args.executor == "ray":  # a Ray cluster's workers may hold the GPUs the driver lacks
         from ..sweep import RayExecutor
 
-        executor = RayExecutor(address=args.address)
+        try:
+            executor = RayExecutor(address=args.address)
+        except Exception as exc:  # ray.init's own errors (unknown scheme, no cluster there)
+            first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+            raise ParameterError(
+                f"--address {args.address!r}: Ray could not start or connect ({first}); give "
+                f"auto, a head's HOST:PORT or ray://HOST:10001, or leave --address out to "
+                f"start a local Ray instance") from exc
     else:
         _warn_gpu_profile_on_cpu(args.profile)
     try:

@@ -2,7 +2,44 @@
 
 from __future__ import annotations
 
+import argparse
 import json
+import sys
+from typing import NoReturn
+
+
+class OneLineParser(argparse.ArgumentParser):
+    """An argument parser whose usage errors are one line on stderr, exit status 2, like
+    every other bad input of ``overgan``; ``hint`` (optional) is appended to them."""
+
+    def __init__(self, *args, hint: str = "", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.hint = hint
+
+    def error(self, message: str) -> NoReturn:
+        hint = f"; {self.hint}" if self.hint else ""
+        print(f"{self.prog}: error: {message}{hint} (see {self.prog} --help)", file=sys.stderr)
+        raise SystemExit(2)
+
+
+def positive_int(text: str) -> int:
+    """argparse type: an integer >= 1 (a 0 must not fall back to a default unnoticed)."""
+    return _int_at_least(text, 1, "a positive integer (e.g. 8)")
+
+
+def nonnegative_int(text: str) -> int:
+    """argparse type: an integer >= 0 (seeds; ``--eval-every 0``)."""
+    return _int_at_least(text, 0, "an integer >= 0")
+
+
+def _int_at_least(text: str, minimum: int, what: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = minimum - 1
+    if value < minimum:
+        raise argparse.ArgumentTypeError(f"{text!r} must be {what}")
+    return value
 
 
 def parse_overrides(option: str, pairs: list[str]) -> dict:
