@@ -12,9 +12,9 @@ import hashlib
 import json
 import os
 import platform
+import secrets
 import socket
 import subprocess
-import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -190,27 +190,21 @@ def atomic_write_text(path: Path, text: str) -> None:
     atomic_write_bytes(path, text)
 
 
-@functools.cache
-def _umask() -> int:
-    """The process's umask (read once: reading it means setting it)."""
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
-
-
 def atomic_write_bytes(path: Path, payload: bytes | str) -> None:
-    """Atomic write of bytes (or text): temp file in the same folder, fsync, rename."""
+    """Atomic write of bytes (or text): temp file in the same folder, fsync, rename. The temp
+    file is created with mode 0666 less the umask, as any file the user writes (mkstemp's
+    0600 would hide stored results and caches from others)."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    tmp = path.parent / f".{path.name}.{secrets.token_hex(8)}.tmp"
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
     try:
         with os.fdopen(fd, "w" if isinstance(payload, str) else "wb") as fh:
             fh.write(payload)
             fh.flush()
             os.fsync(fh.fileno())
-        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp's 0600 would hide results from others
         os.replace(tmp, path)
     except BaseException:
-        Path(tmp).unlink(missing_ok=True)
+        tmp.unlink(missing_ok=True)
         raise
 
 

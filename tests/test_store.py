@@ -141,9 +141,7 @@ def test_atomic_writes_get_the_umask_mode_not_mkstemps_0600(tmp_path):
     try:
         for mask, mode in ((0o022, 0o644), (0o077, 0o600)):
             os.umask(mask)
-            store._umask.cache_clear()
             store.atomic_write_bytes(tmp_path / f"{mode:o}.json", "{}")
             assert stat.S_IMODE((tmp_path / f"{mode:o}.json").stat().st_mode) == mode
     finally:
         os.umask(old)
-        store._umask.cache_clear()
