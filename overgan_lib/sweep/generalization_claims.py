@@ -17,7 +17,14 @@ import numpy as np
 
 from . import generalization as rules
 from .matrices import width_matrix
-from .summary import FAR_LABEL, FLOOR_UNKNOWN_LABEL, Reason, Verdict, far_from_data
+from .summary import (
+    FAR_LABEL,
+    FLOOR_UNKNOWN_LABEL,
+    Reason,
+    Verdict,
+    far_from_data,
+    far_measure,
+)
 from .summary.outcomes import row_means
 from .view import SweepView
 
@@ -42,10 +49,7 @@ def far_reason(view: SweepView, fid: dict[str, Any], trend: bool = False) -> str
     # For an untested claim only the measurement: each claim says why it is not tested on
     # such models (generalization.FAR_COPIES, FAR_DIVERSE), not summary's generic FID reason.
     best = float(np.nanmin(row_means(F)))
-    return Reason(f"the best mean FID train ({best:.1f}) is {best - floor:.0f} above the data's "
-                  f"own "
-                  f"floor ({floor:.1f}, train vs test images at the same N), so these models "
-                  f"are far from the data", FAR_LABEL)
+    return Reason(f"{far_measure(best, floor)}, so these models are far from the data", FAR_LABEL)
 
 
 def generalization_verdicts(scores: dict[str, Any], baselines: dict[str, Any], far: str,

@@ -9,8 +9,6 @@ from typing import Any
 from .. import real_gap as gap_rule
 from .baselines import label, learnt_cell
 
-# Which real images the reference scores against: its code leaves them to the caller; the
-# paper's setup is read from its text (not in shared/papers: unverified here).
 # What the reference code (google-research towards_gan_benchmarks, lib/nn_divergence.py) does
 # with real images; which split the paper's experiments passed it was not checked.
 _REFERENCE_REAL = "it trains and scores its critic on that one stream"

@@ -61,6 +61,7 @@ from .outcomes import (
     early,
     early_test,
     far_from_data,
+    far_measure,
     far_qualified,
     lost_runs,
     welch_outcome,
@@ -72,7 +73,7 @@ from .trend import improves_with_width, trend_with_width
 __all__ = [
     "ALPHA", "CONFIRMED", "CONTRADICTED", "EARLY_AGAINST", "EARLY_FOR", "EARLY_NEITHER",
     "FAR_FROM_DATA", "INCONCLUSIVE", "MIN_EVALS", "NOT_REPRODUCED", "NOT_TESTABLE", "ONE_SEED",
-    "Verdict", "claims_state", "converges_faster", "far_from_data", "far_qualified",
+    "Verdict", "claims_state", "converges_faster", "far_from_data", "far_measure", "far_qualified",
     "gap_does_not_grow",
     "gap_grows_between", "improves_with_width", "lost_runs", "lower_throughout", "more_stable",
     "saturates_beyond", "time_to_reach", "trend_with_width", "uptick_between", "welch_outcome",

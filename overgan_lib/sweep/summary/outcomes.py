@@ -87,6 +87,13 @@ class Reason(str):
         return reason
 
 
+def far_measure(best: float, floor: float) -> str:
+    """How far the best mean FID train lies above the data's floor, in the words every far
+    reason starts from: 'the best mean FID train (…) is … above the data's own floor (…)'."""
+    return (f"the best mean FID train ({best:.1f}) is {best - floor:.0f} above the data's own "
+            f"floor ({floor:.1f}, train vs test images at the same N)")
+
+
 def far_from_data(F: np.ndarray, floor: float | None, trend: bool = False,
                   what: str = "trend") -> str:
     """Why converged-model claims are not testable here ('' when they are): the best mean
@@ -108,8 +115,8 @@ def far_from_data(F: np.ndarray, floor: float | None, trend: bool = False,
     best = float(np.nanmin(means))
     if best - floor <= FAR_FROM_DATA:
         return ""
-    where = (f"The best mean FID train ({best:.1f}) is {best - floor:.0f} above the data's own "
-             f"floor ({floor:.1f}, train vs test images at the same N)")
+    measure = far_measure(best, floor)
+    where = measure[0].upper() + measure[1:]
     if trend:
         return Reason(f"{where}: the {what} describes these early, far-from-data models, not "
                        f"the converged models the paper reports.", FAR_LABEL)
