@@ -154,14 +154,12 @@ def _bench_training(args: argparse.Namespace) -> int:
     with busy_core(args.load):
         if args.target == "train":
             dataset = args.dataset or ("mnist" if args.arch == "mlp" else "cifar10")
-            rounds = 2 if args.rounds is None else args.rounds
             res = training.bench_train(args.arch, _given(args.k, 64), dataset,
-                                       iters=_given(args.iters, 5), rounds=rounds,
-                                       device=device)
+                                       iters=_given(args.iters, 5),
+                                       rounds=_given(args.rounds, 2), device=device)
         elif args.target == "gpu-sweep":
-            rounds = 3 if args.rounds is None else args.rounds
-            res = training.bench_gpu_sweep(iters=_given(args.iters, 50), rounds=rounds,
-                                           device=device)
+            res = training.bench_gpu_sweep(iters=_given(args.iters, 50),
+                                           rounds=_given(args.rounds, 3), device=device)
         else:
             res = training.bench_sweep(args.models, args.workers, _given(args.k, 64),
                                        _given(args.iters, 100))

@@ -28,7 +28,7 @@ def positive_int(text: str) -> int:
 
 
 def nonnegative_int(text: str) -> int:
-    """argparse type: an integer >= 0 (seeds; ``--eval-every 0``)."""
+    """argparse type: an integer >= 0 (``--eval-every 0``: FID only at the end)."""
     return _int_at_least(text, 0, "an integer >= 0")
 
 
