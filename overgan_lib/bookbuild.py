@@ -4,7 +4,10 @@
     papermill's command line with ARGS, except that an error raised in a chapter (a bad
     override reaching the kernel, a missing dataset) is one line naming the chapter, the cell
     and the error, exit status 2, instead of papermill's whole traceback (the executed
-    notebook papermill leaves still holds it).
+    notebook papermill leaves still holds it). The chapter's kernel writes its stderr to
+    ``<chapter>.kernel.log`` beside the output notebook, not to the terminal: what it prints
+    there (ipykernel's start-up warning about TCP, libzmq's occasional assertion as the kernel
+    is shut down after an error) is not the chapter's output and would break the one line.
 ``python -m overgan_lib.bookbuild hide-injected NB.ipynb``
     tag papermill's ``injected-parameters`` cell ``remove-cell`` so the HTML shows the
     parameters once (the chapter's own ``parameters`` cell; the build's profile is stamped on
@@ -25,9 +28,13 @@
 from __future__ import annotations
 
 import json
+import logging
+import os
 import re
 import shutil
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 INJECTED = "injected-parameters"
@@ -122,19 +129,59 @@ def dedupe_inline_scripts(html_dir: Path) -> int:
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
 
+@contextmanager
+def children_stderr_to(log: Path) -> Iterator[None]:
+    """Inside, processes started from here (the chapter's kernel) write their stderr to
+    ``log``; this process's own ``sys.stderr`` (papermill's progress bar, the error line)
+    still reaches the terminal.
+
+    Why file descriptors: a kernel inherits fd 2 when it is spawned, and neither papermill's
+    command line nor nbclient offer a way to give it another one.
+    """
+    sys.stderr.flush()
+    ours = os.dup(2)
+    with open(log, "wb") as f:
+        os.dup2(f.fileno(), 2)
+    stream = open(ours, "w", buffering=1, encoding="utf-8", errors="backslashreplace")
+    saved, sys.stderr = sys.stderr, stream
+    try:
+        yield
+    finally:
+        stream.flush()
+        os.dup2(stream.fileno(), 2)
+        sys.stderr = saved
+        # papermill's logging.basicConfig may have bound a handler to ``stream``
+        for handler in logging.getLogger().handlers:
+            if isinstance(handler, logging.StreamHandler) and handler.stream is stream:
+                handler.setStream(saved)
+        stream.close()
+
+
 def run_papermill(args: list[str]) -> int:
     """papermill's command line on ``args``; a chapter's error is one line on stderr and
-    exit status 2 (``ename: evalue`` of the failing cell, ANSI colours removed)."""
+    exit status 2 (``ename: evalue`` of the failing cell, ANSI colours removed); the kernel's
+    stderr goes to ``<chapter>.kernel.log`` beside the output notebook."""
     import click
     from papermill.cli import papermill as papermill_cli
     from papermill.exceptions import PapermillExecutionError
 
+    source = Path(args[-2]) if len(args) >= 2 else Path("notebook")
+    log = Path(args[-1]).parent / f"{source.stem}.kernel.log" if len(args) >= 2 else None
     try:
-        papermill_cli.main(args=args, prog_name="papermill", standalone_mode=False)
+        if log is not None and log.parent.is_dir():
+            with children_stderr_to(log):
+                papermill_cli.main(args=args, prog_name="papermill", standalone_mode=False)
+        else:  # papermill reports the missing folder or the malformed command line
+            papermill_cli.main(args=args, prog_name="papermill", standalone_mode=False)
     except PapermillExecutionError as exc:
-        source = args[-2] if len(args) >= 2 else "notebook"
         evalue = _ANSI.sub("", str(exc.evalue)).strip().splitlines() or [""]
-        print(f"error: {Path(source).stem}, cell {exc.exec_count}: {exc.ename}: {evalue[0]}",
+        print(f"error: {source.stem}, cell {exc.exec_count}: {exc.ename}: {evalue[0]}",
+              file=sys.stderr)
+        return 2
+    except SystemExit as exc:  # papermill exits 138 when the kernel died (after its traceback)
+        if exc.code != 138 or log is None:
+            raise
+        print(f"error: {source.stem}: the kernel died (out of memory?); its stderr is in {log}",
               file=sys.stderr)
         return 2
     except click.exceptions.Abort:

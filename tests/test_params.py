@@ -258,12 +258,53 @@ def test_make_s_papermill_step_prints_a_chapter_error_as_one_line(tmp_path, capf
     rc = bookbuild.main(["papermill", "-k", "python3", "--cwd", str(ROOT / "book"),
                          "-p", "profile", "smoke", "-p", "seed", "-3", "--no-progress-bar",
                          "--log-level", "WARNING", str(src), str(tmp_path / "out.ipynb")])
-    # (the kernel's own start-up warning about TCP, when ipykernel prints one, is not ours)
-    err = [line for line in capfd.readouterr().err.strip().splitlines()
-           if not line.startswith("[IPKernelApp]")]
+    err = capfd.readouterr().err.strip().splitlines()
     assert rc == 2 and len(err) == 1, err
     assert err[0].startswith("error: 01_problem_formulation, cell ")
     assert ": ParameterError: seed=-3" in err[0]
+
+
+def _one_cell_notebook(path: Path, code: str) -> Path:
+    import nbformat
+
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(code)])
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
+                                 "language": "python"}
+    nbformat.write(nb, path)
+    return path
+
+
+def test_the_kernels_stderr_goes_to_its_log_not_to_the_error_line(tmp_path, capfd):
+    """What the kernel process writes to its file descriptor 2 (ipykernel's TCP warning,
+    libzmq's assertion at shutdown: CI once failed on the latter) lands in
+    ``<chapter>.kernel.log`` beside the output; the terminal gets the one error line; this
+    process's stderr is its own again afterwards."""
+    pytest.importorskip("papermill")
+    from overgan_lib import bookbuild
+
+    src = _one_cell_notebook(tmp_path / "ch.ipynb", "import os\n"
+                             "os.write(2, b'marker-from-the-kernel\\n')\n"
+                             "raise ValueError('boom')")
+    out = tmp_path / "out" / "ch.ipynb"
+    out.parent.mkdir()
+    rc = bookbuild.main(["papermill", "-k", "python3", "--no-progress-bar",
+                         "--log-level", "WARNING", str(src), str(out)])
+    print("after", file=sys.stderr)
+    err = capfd.readouterr().err.strip().splitlines()
+    assert rc == 2 and err == ["error: ch, cell 1: ValueError: boom", "after"], err
+    assert "marker-from-the-kernel" in (out.parent / "ch.kernel.log").read_text()
+
+
+def test_a_dead_kernel_ends_with_a_line_naming_its_log(tmp_path, capfd):
+    pytest.importorskip("papermill")
+    from overgan_lib import bookbuild
+
+    src = _one_cell_notebook(tmp_path / "ch.ipynb", "import os\nos._exit(3)")
+    rc = bookbuild.main(["papermill", "-k", "python3", "--no-progress-bar",
+                         "--log-level", "WARNING", str(src), str(tmp_path / "out.ipynb")])
+    last = capfd.readouterr().err.strip().splitlines()[-1]
+    assert rc == 2 and last.startswith("error: ch: the kernel died"), last
+    assert last.endswith(str(tmp_path / "ch.kernel.log")), last
 
 
 @pytest.mark.slow
