@@ -8,6 +8,7 @@ prose only through :func:`glue`.
 from __future__ import annotations
 
 import os
+import warnings
 from typing import Any
 
 import matplotlib as mpl
@@ -175,11 +176,14 @@ def seed_band(Y: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
 
 
 def seed_errorbar(
-    ax: plt.Axes, x: np.ndarray, Y: np.ndarray, label: str, log: bool = True, **kw: Any
+    ax: plt.Axes, x: np.ndarray, Y: np.ndarray, label: str, log: bool = True,
+    mean: bool = False, **kw: Any
 ) -> None:
     """Plot a quantity over seeds (Y: len(x) x seeds): the median, whiskers from the
     smallest to the largest seed, and the raw seeds as small dots (white-edged, beside and
-    behind the median's larger marker, so they stay visible without hiding it).
+    behind the median's larger marker, so they stay visible without hiding it). ``mean``:
+    also the mean over the finite seeds as a hollow diamond (where verdicts compare means,
+    so a reader sees where mean and median part).
 
     The median and the range are what the prose quotes, and unlike a (geometric) mean and
     standard deviation they stay inside the data when seeds span decades. ``log`` only
@@ -206,6 +210,13 @@ def seed_errorbar(
         ok = np.isfinite(shown[:, j])
         ax.scatter(x[ok] * jitter[j], Y[ok, j], s=16, color=color, alpha=0.85,
                    edgecolors="white", linewidths=0.4, zorder=2)
+    if mean:
+        with np.errstate(invalid="ignore"), warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)  # a width with no finite seed
+            avg = np.nanmean(shown, axis=1)
+        ok = np.isfinite(avg)
+        ax.scatter(x[ok], avg[ok], marker="D", s=30, facecolors="none", edgecolors=color,
+                   linewidths=1.1, zorder=4, gid="seed-mean")  # no legend entry: captions say it
     if (~finite).any():
         bad = np.flatnonzero((~finite).any(1))
         ax.scatter(

@@ -71,6 +71,22 @@ def test_seed_errorbar_draws_the_median_and_the_seed_range():
     plt.close(fig)
 
 
+def test_seed_errorbar_marks_the_mean_where_asked():
+    """Where verdicts compare means the figures mark them: with one seed far from the
+    others the hollow diamond sits away from the median's marker."""
+    Y = np.array([[10.0, 11.0, 40.0], [5.0, np.nan, 7.0], [np.nan, np.nan, np.nan]])
+    fig, ax = plt.subplots()
+    ob.seed_errorbar(ax, np.array([1, 2, 4]), Y, "x", log=False)
+    plain = len(ax.collections)
+    ob.seed_errorbar(ax, np.array([1, 2, 4]), Y, "y", log=False, mean=True)
+    assert len(ax.collections) == 2 * plain + 1
+    (diamonds,) = [c for c in ax.collections if c.get_gid() == "seed-mean"]
+    assert np.allclose(diamonds.get_offsets(), [[1, 61 / 3], [2, 6.0]])  # no all-NaN width
+    labels = [t.get_text() for t in ax.legend().get_texts()]
+    assert labels == ["x", "diverged", "y", "diverged"]  # the mean adds no legend entry
+    plt.close(fig)
+
+
 def test_profile_stamp_does_not_overlap_axis_labels():
     fig, axes = plt.subplots(1, 2, figsize=(6, 3))
     for ax in axes:

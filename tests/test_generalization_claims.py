@@ -380,7 +380,7 @@ def test_trends_far_from_the_data_say_so():
     k = np.array([8, 8, 8, 64, 64, 64])
     falls, _ = C.nnd_verdicts(k, np.array([3.0, 3.2, 3.1, 1.0, 1.1, 1.2]), memoriser=2.0,
                               far_trend="Far: 3x the floor.")
-    assert falls.outcome == "early-training evidence for it (far from the data)"
+    assert falls.outcome == "early-training trend in its direction (far from the data)"
     assert falls.evidence.endswith("3x the floor.")
     index = [RNG.permutation(5000)[:64][np.arange(64) % d] for d in (3, 4, 5, 50, 52, 55)]
     v = C.more_diverse(k, index, RNG.permutation(5000)[:64], far="Far.")

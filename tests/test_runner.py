@@ -280,6 +280,9 @@ def test_verdicts_on_constructed_sweeps():
     fast = {8: (steps, np.array([[200, 150, 120], [210, 150, 125]])),
             128: (steps, np.array([[120, 80, 70], [118, 82, 71]]))}
     assert sweep.lower_throughout(fast).outcome == "confirmed"
+    # a head start counts as much as a faster fall: the evidence gives the first evaluation
+    assert ("At the first evaluation (iteration 50) the mean FID is already 205.0 at k=8 and "
+            "119.0 at k=128") in sweep.lower_throughout(fast).evidence
     quick = {8: (steps, np.array([[200, 180, 160], [205, 185, 163]])),
              128: (steps, np.array([[200, 100, 50], [205, 98, 52]]))}
     faster = sweep.converges_faster(quick)
@@ -289,7 +292,7 @@ def test_verdicts_on_constructed_sweeps():
     assert "did not fall (counted as the slowest): 1 at k=128" in \
         sweep.converges_faster(rising).evidence
     far = sweep.converges_faster(quick, "Far: 300 above the floor.")
-    assert far.outcome == "early-training evidence for it (far from the data)"
+    assert far.outcome == "early-training trend in its direction (far from the data)"
     assert far.evidence.endswith("floor.")
     assert sweep.converges_faster({}).outcome == "not testable at this profile"
     two_evals = {k: (steps[:2], c[:, :2]) for k, (_, c) in fast.items()}
@@ -385,7 +388,7 @@ def test_verdicts_on_constructed_sweeps():
         assert verdict.outcome == "not testable at this profile"
         assert "far from the data" in verdict.evidence
     far = sweep.improves_with_width(k, distant, floor=10.0)
-    assert far.outcome == "early-training evidence for it (far from the data)"
+    assert far.outcome == "early-training trend in its direction (far from the data)"
     assert "230 above the data" in far.evidence
     assert sweep.improves_with_width(k, falling, floor=10.0).outcome == "confirmed"
     two = sweep.improves_with_width(k[[0, -1]], falling[[0, -1]])

@@ -188,10 +188,28 @@ def test_curve_note_names_its_sweep_where_another_sweep_is_drawn(monkeypatch):
     out = []
     monkeypatch.setattr(chapter.figure_glue, "display", out.append)
     chapter.curve_figures(views, "cpu")
-    assert len(out) == 2 and isinstance(out[0], plt.Figure)
-    assert out[1].data.startswith("FID over training of `cifar10_resnet` is not drawn at `cpu`: "
+    assert len(out) == 3 and isinstance(out[0], plt.Figure)
+    assert out[1].data.startswith("*FID over training, `cifar10_dcgan`*")
+    assert out[2].data.startswith("FID over training of `cifar10_resnet` is not drawn at `cpu`: "
                                   f"its runs have {need - 1} FID evaluations each")
     plt.close("all")
+
+
+def test_curve_caption_gives_each_profiles_iterations_n_and_seeds():
+    """A drawn Fig. 5 panel is captioned with what its profile trained and scored: the
+    iterations, N and the seeds per width (a range where widths finished differently)."""
+    from overgan_lib.sweep import chapter
+
+    fids = {(16, 0): (300.0, 301.0), (16, 1): (310.0, 311.0), (32, 0): (280.0, 281.0)}
+    v = _view("cifar10_dcgan", fids, evals=4)
+    cap = chapter.curve_caption("cifar10_dcgan", {"cpu": v})
+    cfg = settings("cifar10_dcgan", "cpu")
+    assert cap.startswith("*FID over training, `cifar10_dcgan`*")
+    assert (f"`cpu`: {cfg['iters']:,} generator iterations, N = {cfg['eval_n']:,}, "
+            f"1–2 seeds per width.") in cap
+    one = _view("cifar10_dcgan", {(16, 0): (300.0, 301.0), (32, 0): (280.0, 281.0)}, evals=4)
+    assert cap != chapter.curve_caption("cifar10_dcgan", {"cpu": one})
+    assert "1 seed per width." in chapter.curve_caption("cifar10_dcgan", {"cpu": one})
 
 
 # ----------------------------------------------------------------- rules and budget (5, 6, 7)
@@ -297,3 +315,32 @@ def test_running_stat_memory_counts_the_engines_train_mode_passes():
     assert 0.9 ** 22 <= 0.1 < 0.9 ** 21  # 22 passes are the fewest holding 90%
     with pytest.raises(ParameterError, match="momentum"):
         running_stat_memory(5, 1.5)
+
+
+def test_kid_table_gives_the_iterations_and_n_it_was_computed_after_and_on(monkeypatch):
+    """KID values of a few hundred images after a hundred iterations are no match for a
+    published KID: each row says after how many iterations and on how many images."""
+    from overgan_lib.sweep import chapter
+
+    v = _view("cifar10_dcgan", {(16, 0): (300.0, 301.0), (16, 1): (310.0, 311.0)})
+    for r, kid in zip(v.recs, (0.30, 0.40), strict=True):
+        r.data["final"].update(kid_train=kid, kid_test=kid + 0.01)
+    out = []
+    monkeypatch.setattr(chapter.result_tables, "display", out.append)
+    chapter.kid_table({"cifar10_dcgan": {"cpu": v}})
+    lines = out[0].data.splitlines()
+    cfg = settings("cifar10_dcgan", "cpu")
+    assert lines[0] == ("| sweep | profile | iterations | N | k | KID train ×10³ | "
+                        "KID test ×10³ | seeds |")
+    assert lines[2] == (f"| `cifar10_dcgan` | cpu | {cfg['iters']:,} | {cfg['eval_n']:,} | 16 | "
+                        f"350.0 ± 70.7 | 360.0 ± 70.7 | 2 |")
+
+
+def test_eval_n_text_is_the_profiles_n_over_the_chapters_sweeps():
+    from overgan_lib.sweep import chapter
+
+    n = {name: settings(name, "cpu")["eval_n"] for name in ("cifar10_dcgan", "mnist_mlp")}
+    assert chapter.eval_n_text({"cifar10_dcgan": {}}, "cpu") == f"{n['cifar10_dcgan']:,}"
+    lo, hi = sorted(n.values())
+    assert lo != hi
+    assert chapter.eval_n_text({k: {} for k in n}, "cpu") == f"{lo:,} to {hi:,}"

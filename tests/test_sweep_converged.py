@@ -169,9 +169,10 @@ def test_sweep_verdicts_gate_converged_rules_on_flat_curves_and_say_reduced_scal
         assert learning[rule].outcome == "not testable at this profile"
         assert "Not shown to have stopped learning" in learning[rule].evidence
     # review 4, finding 5: FID falling with k is a claim about converged models too
-    assert learning["trend"].outcome == "early-training evidence for it (not shown converged)"
-    assert learning["trend"].evidence.endswith("so the trend is read as early-training "
-                                               "evidence.")
+    assert learning["trend"].outcome == ("early-training trend in its direction (not shown "
+                                         "converged)")
+    assert learning["trend"].evidence.endswith("so the trend is read as an early-training "
+                                               "trend.")
     assert "Not shown to have stopped learning" in learning["trend"].evidence
     assert flat["trend"].outcome == "confirmed"
     # a late rise of 5 at k=8 blocks the rules that read k=8 (the gap's line), not the plateau
@@ -210,7 +211,7 @@ def test_without_a_floor_nothing_shows_the_models_close_to_the_data(monkeypatch)
     unknown = sweep.sweep_verdicts(_view("gpu", 0.5, floor=None))
     assert unknown["saturation"].outcome == "not testable at this profile"
     assert "No FID floor at this N is stored" in unknown["saturation"].evidence
-    assert unknown["trend"].outcome == ("early-training evidence for it (closeness to the "
+    assert unknown["trend"].outcome == ("early-training trend in its direction (closeness to the "
                                         "data not known)")
     assert np.isnan(stored_floor("cifar10", 10_000, "gpu")[0])
     store.save("sweep_cifar10_resnet", "cpu", {"runs": ["a"]},
@@ -438,3 +439,15 @@ def test_a_trend_whose_two_tests_split_is_inconclusive_not_failed():
     assert v.outcome == INCONCLUSIVE, v
     flat = np.array([[60.0, 50.0, 55.0], [52.0, 61.0, 57.0], [58.0, 53.0, 56.0]])
     assert sweep.improves_with_width(k, flat).outcome == "not reproduced at this budget"
+
+
+def test_the_power_is_worded_from_one_constant():
+    """The evidence's "4 times in 5" and the chapters' glued rule_power come from
+    significance.POWER, which detectable_difference uses."""
+    from overgan_lib.sweep import significance
+
+    assert significance.power_text() == "4 times in 5"
+    assert significance.power_text(0.9) == "9 times in 10"
+    a, b = np.array([1.0, 2.0, 3.0]), np.array([2.0, 3.0, 5.0])
+    assert significance.detectable_difference(a, b) == significance.detectable_difference(
+        a, b, power=significance.POWER) < significance.detectable_difference(a, b, power=0.9)

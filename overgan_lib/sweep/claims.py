@@ -192,7 +192,7 @@ def _trend_if_flat(trend: Verdict, curves, width: str) -> Verdict:
                                                         if j != k), default=0.0))
                for k, v in last.items()}
     why = still_learning(curves, width, margin=margins,
-                         conclusion="so the trend is read as early-training evidence")
+                         conclusion="so the trend is read as an early-training trend")
     return far_qualified(trend, Reason(why, LEARNING_LABEL)) if why else trend
 
 

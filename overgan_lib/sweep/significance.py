@@ -12,6 +12,17 @@ from scipy import stats
 # A group statistic within this share of its bar (above or below) lies "only just" on its side:
 # the chapters' critic checks (real_gap, crossover, the generalization chapter) all say so.
 EDGE = 0.10
+# The power at which an inconclusive verdict states the difference its test would find
+# (:func:`detectable_difference`); :func:`power_text` words it for the evidence and the prose.
+POWER = 0.8
+
+
+def power_text(power: float = POWER) -> str:
+    """``power`` as the evidence and the chapters say it: "4 times in 5" for 0.8."""
+    from fractions import Fraction
+
+    f = Fraction(power).limit_denominator(10)
+    return f"{f.numerator} times in {f.denominator}"
 
 
 def fmt_p(p: float) -> str:
@@ -52,7 +63,7 @@ def welch_se(a: np.ndarray, b: np.ndarray) -> tuple[float, float]:
 
 
 def detectable_difference(a: np.ndarray, b: np.ndarray, alpha: float = 0.05,
-                          power: float = 0.8) -> float:
+                          power: float = POWER) -> float:
     """The difference of means that Welch's one-sided test at level ``alpha`` finds with
     probability ``power``, were the samples' spreads the true ones: (t_{1-alpha} + t_power)
     times the standard error sqrt(s_a²/n_a + s_b²/n_b), on the Welch–Satterthwaite degrees

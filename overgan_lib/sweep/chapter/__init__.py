@@ -16,11 +16,12 @@ below; each module holds one kind of section:
   :func:`where_to_run`).
 - :mod:`.training_setup`: the setup sections: :func:`settings_table`, :func:`architecture`,
   :func:`parameter_tables`, the seed counts (:func:`seed_counts_text`,
-  :func:`glue_seed_counts`), the `paper` grid (:func:`glue_paper_grid`) and CelebA's data
+  :func:`glue_seed_counts`), the `cpu` FID's N (:func:`eval_n_text`, :func:`glue_eval_n`), the
+  `paper` grid (:func:`glue_paper_grid`) and CelebA's data
   budget (:func:`glue_celeba_budget`, :data:`CELEBA_IMAGES`, :data:`CELEBA_OFFICIAL_TRAIN`).
 - :mod:`.figure_glue`: the glued figures (:func:`glue_figures`, :func:`glue_fig1`) and FID over
   training, or the line in its place where runs evaluate too rarely (:func:`curve_figures`,
-  :func:`curve_note`).
+  with :func:`curve_caption` under it, :func:`curve_note`).
 - :mod:`.result_tables`: the tables beside the figures (:func:`kid_table`,
   :func:`curve_tables`).
 - :mod:`.verdict_glue`: the claims judged (:func:`verdicts`), the rules' constants glued
@@ -49,7 +50,7 @@ from .device_hours import (
     run_device,
     threads_note,
 )
-from .figure_glue import curve_figures, curve_note, glue_fig1, glue_figures
+from .figure_glue import curve_caption, curve_figures, curve_note, glue_fig1, glue_figures
 from .grids import COLLAPSE_CUT, grid_diversity
 from .parameters import check_overrides, load_views
 from .readings import fid_kid_steps_text, glue_readings, image_reading, run_reading
@@ -66,7 +67,9 @@ from .training_setup import (
     CELEBA_IMAGES,
     CELEBA_OFFICIAL_TRAIN,
     architecture,
+    eval_n_text,
     glue_celeba_budget,
+    glue_eval_n,
     glue_paper_grid,
     glue_running_stats,
     glue_seed_counts,
@@ -94,6 +97,7 @@ __all__ = [
     "concurrency_text",
     "concurrent_runs",
     "cost_table",
+    "curve_caption",
     "curve_figures",
     "curve_note",
     "curve_tables",
@@ -103,6 +107,8 @@ __all__ = [
     "glue_fig1",
     "glue_figures",
     "glue_negative_gaps",
+    "eval_n_text",
+    "glue_eval_n",
     "glue_paper_grid",
     "glue_readings",
     "glue_rules",

@@ -45,8 +45,31 @@ def curve_figures(views: Views, profile: str) -> None:
             fig = figures.fid_over_iterations_figure(name, drawn, profile)
             display(fig)
             plt.close(fig)
+            display(Markdown(curve_caption(name, drawn)))
     for p, shown in short.items():
         display(Markdown(curve_note(p, shown, named=p in drawn_at)))
+
+
+def curve_caption(name: str, drawn: dict[str, SweepView]) -> str:
+    """The caption under a drawn FID-over-training figure: what each panel's lines are
+    (mean FID train on N images per side, the band the seeds' range) and, per profile, its
+    iterations, N and seeds per width, so the panel is not read as the paper's Fig. 5."""
+    import numpy as np
+
+    from ..matrices import width_matrix
+
+    parts = []
+    for p, v in drawn.items():
+        _, F = width_matrix(v.configs, v.recs, "fid_train")
+        seeds = sorted({int(n) for n in np.isfinite(F).sum(1)})  # finished runs per width
+        count = f"{seeds[0]}" if len(seeds) == 1 else f"{seeds[0]}–{seeds[-1]}"
+        parts.append(f"`{p}`: {v.cfg['iters']:,} generator iterations, N = "
+                     f"{v.cfg['eval_n']:,}, {count} seed{'s' if seeds[-1] != 1 else ''} "
+                     f"per width")
+    return (f"*FID over training, `{name}`* (the paper's Fig. 5 at reduced scale where the "
+            f"profile is not `paper`): mean FID train over the periodic evaluations, one line "
+            f"per width, the band from the smallest to the largest seed; " + "; ".join(parts)
+            + ".")
 
 
 def curve_note(profile: str, shown: list[SweepView], named: bool = False) -> str:

@@ -13,6 +13,9 @@ from ..view import SweepView
 # (:func:`...summaries.sample_diversity` after 4x4 block averaging), in every sweep chapter
 # (chapter 6 reads it from here): a choice made by eye, not a calibrated test.
 COLLAPSE_CUT = 0.5
+# The side of the pixel blocks averaged before the spread is taken, so that pixel-level noise
+# does not count as variety.
+DIVERSITY_BLOCK = 4
 
 
 def _grids(view: SweepView) -> tuple[np.ndarray, dict[int, list[np.ndarray]]]:
@@ -49,8 +52,9 @@ def grid_diversity(view: SweepView) -> dict[int, list[float]]:
     from ...summaries import sample_diversity
 
     real, grids = _grids(view)
-    base = sample_diversity(real, block=4)
-    return {k: [sample_diversity(t, 4) / base for t in ts] for k, ts in grids.items()}
+    base = sample_diversity(real, block=DIVERSITY_BLOCK)
+    return {k: [sample_diversity(t, DIVERSITY_BLOCK) / base for t in ts]
+            for k, ts in grids.items()}
 
 
 def collapsed_widths(div: dict[int, list[float]]) -> tuple[list[int], list[int]]:

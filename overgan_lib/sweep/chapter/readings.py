@@ -185,7 +185,7 @@ def run_reading(view: SweepView, collapsed: list[int], varied: list[int],
     parts.append(f"Of this sweep's {len(found)} verdicts, {judged} "
                  f"decide{'s' if judged == 1 else ''} a claim (confirmed, contradicted or not "
                  f"reproduced); the others are not testable here, inconclusive (the data cannot "
-                 f"tell) or early-training evidence only.")
+                 f"tell) or early-training trends only.")
     if view.profile != "paper":
         share = iters / settings(view.spec.name, "paper")["iters"]
         # plain words: glued text is shown as is, without Markdown
@@ -247,8 +247,13 @@ def image_reading(view: SweepView) -> str:
 
 def glue_readings(views: Views, profile: str) -> None:
     """Glue ``<sweep>_reading``: :func:`image_reading` of each sweep at ``profile`` (or why
-    there is none yet), for a chapter's closing section."""
+    there is none yet), for a chapter's closing section, and the diversity measure's
+    ``diversity_cut`` and ``diversity_block`` (:mod:`.grids`) for the prose that defines it."""
     from ...book import glue
+    from .grids import COLLAPSE_CUT, DIVERSITY_BLOCK
+
+    glue("diversity_cut", f"{COLLAPSE_CUT:g}")
+    glue("diversity_block", str(DIVERSITY_BLOCK))
 
     for name, by_profile in views.items():
         v = by_profile[profile]

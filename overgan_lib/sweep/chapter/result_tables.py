@@ -22,11 +22,13 @@ def _mean_sd_e3(x) -> str:
 
 def kid_table(views: Views) -> None:
     """Final KID (x 10^3, unbiased, so comparable across N) against training and test
-    images per width: mean ± standard deviation over seeds, next to the FID figures."""
+    images per width: mean ± standard deviation over seeds, next to the FID figures, with the
+    generator iterations and the N images per side it was computed after and on (a small N
+    and a short run make it no match for a published KID)."""
     import numpy as np
 
-    rows = ["| sweep | profile | k | KID train ×10³ | KID test ×10³ | seeds |",
-            "|---|---|---:|---:|---:|---:|"]
+    rows = ["| sweep | profile | iterations | N | k | KID train ×10³ | KID test ×10³ | seeds |",
+            "|---|---|---:|---:|---:|---:|---:|---:|"]
     for name, by_profile in views.items():
         for v in by_profile.values():
             if not v.done:
@@ -37,7 +39,8 @@ def kid_table(views: Views) -> None:
                 n = int(np.isfinite(tr[i]).sum())
                 if n == 0:
                     continue
-                rows.append(f"| `{name}` | {v.profile} | {int(w)} | {_mean_sd_e3(tr[i])} | "
+                rows.append(f"| `{name}` | {v.profile} | {v.cfg['iters']:,} | "
+                            f"{v.cfg['eval_n']:,} | {int(w)} | {_mean_sd_e3(tr[i])} | "
                             f"{_mean_sd_e3(te[i])} | {n} |")
     if len(rows) > 2:
         display(Markdown("\n".join(rows)))

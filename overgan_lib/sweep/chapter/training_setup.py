@@ -112,9 +112,10 @@ def running_stat_memory(n_critic: int, momentum: float,
 
 
 def glue_running_stats(views: Views, name: str) -> None:
-    """Glue ``bn_passes_per_iter``, ``bn_recent_passes``, ``bn_recent_iters`` and
-    ``bn_momentum`` (:func:`running_stat_memory` for the generator and critic steps of sweep
-    ``name``'s first run, at the first profile shown) for the setup's eval-mode sentence."""
+    """Glue ``bn_share`` (90%), ``bn_passes_per_iter``, ``bn_recent_passes``,
+    ``bn_recent_iters`` and ``bn_momentum`` (:func:`running_stat_memory` for the generator
+    and critic steps of sweep ``name``'s first run, at the first profile shown) for the
+    setup's eval-mode sentence."""
     from torch import nn
 
     from ...book import glue
@@ -123,11 +124,28 @@ def glue_running_stats(views: Views, name: str) -> None:
     c = next(v.configs[0] for v in views[name].values() if v.configs)
     G, _ = build(c.arch, c.k_g, c.k_d, size=32)
     momentum = next(m.momentum for m in G.modules() if isinstance(m, nn.BatchNorm2d))
-    per_iter, passes, iters = running_stat_memory(c.n_critic, momentum)
+    share = 0.9
+    per_iter, passes, iters = running_stat_memory(c.n_critic, momentum, share)
+    glue("bn_share", f"{share:.0%}")
     glue("bn_passes_per_iter", str(per_iter))
     glue("bn_recent_passes", str(passes))
     glue("bn_recent_iters", f"{iters:.0f}")
     glue("bn_momentum", f"{momentum:g}")
+
+
+def eval_n_text(views: Views, profile: str) -> str:
+    """The FID sample size per side at ``profile`` over the chapter's sweeps, e.g. "200", or
+    "200 to 500" where they differ (from the profile tables, so the prose cannot drift)."""
+    ns = sorted({int(settings(name, profile)["eval_n"]) for name in views})
+    return f"{ns[0]:,}" if len(ns) == 1 else f"{ns[0]:,} to {ns[-1]:,}"
+
+
+def glue_eval_n(views: Views) -> None:
+    """Glue ``eval_n_cpu`` (:func:`eval_n_text` at `cpu`) for the chapters' reduced-scale
+    box, which says how few images a `cpu` FID is computed on."""
+    from ...book import glue
+
+    glue("eval_n_cpu", eval_n_text(views, "cpu"))
 
 
 def glue_paper_grid(views: Views) -> None:

@@ -27,7 +27,8 @@ def verdicts(views: Views) -> None:
 def glue_rules(views: Views | None = None) -> None:
     """The verdict rules' constants for the chapters' prose (rule_alpha, rule_far,
     rule_min_evals, curve_min_evals (:data:`..figures.MIN_CURVE_EVALS`), rule_exact_up_to,
-    rule_permutations; rule_either_way, rule_margin, rule_rebound (the
+    rule_permutations; rule_either_way, rule_margin, rule_power and rule_power_share (the power
+    an inconclusive verdict's detectable difference is stated at), rule_rebound (the
     half-life rule's rebound share, :data:`..summary.rate.REBOUND`), rule_settled (what the
     still-learning check asks, :func:`settled_rule_text`)) and the `gpu` profile's budget over
     the chapter's own sweeps (``views``' names; every named sweep when None): gpu_share,
@@ -48,6 +49,8 @@ def glue_rules(views: Views | None = None) -> None:
     glue("rule_either_way", f"{2 * summary.ALPHA:g}")
     glue("rule_margin", f"{summary.PRACTICAL_MARGIN:.0%}")
     glue("rule_rebound", f"{summary.rate.REBOUND:.0%}")
+    glue("rule_power", significance.power_text())  # "4 times in 5"
+    glue("rule_power_share", f"{significance.POWER:.0%}")
     glue("rule_settled", settled_rule_text())
     for name, value in gpu_budget(list(views) if views else None).items():
         glue(name, value)

@@ -32,9 +32,10 @@ def width_label(configs: list[TrainConfig]) -> str:
 def plot_fid_vs_width(ax: plt.Axes, configs: list[TrainConfig], recs: list[Record | None],
                       floor: float | None = None, label: str = "") -> None:
     """FID train (and test) against the varied width: median over seeds, whiskers min..max,
-    seeds as dots; the data's own FID floor at the same N as a dashed line. With both
-    splits the train and test markers sit slightly left and right of each width, so
-    neither hides the other when they coincide; a fixed other width is a dotted line."""
+    seeds as dots, the mean (which the verdicts compare) as a hollow diamond; the data's own
+    FID floor at the same N as a dashed line. With both splits the train and test markers sit
+    slightly left and right of each width, so neither hides the other when they coincide; a
+    fixed other width is a dotted line."""
     from ...book import seed_errorbar
 
     splits = splits_of(configs)
@@ -45,7 +46,7 @@ def plot_fid_vs_width(ax: plt.Axes, configs: list[TrainConfig], recs: list[Recor
         widths = k
         if np.isfinite(F).any():
             seed_errorbar(ax, k * shift[split], F, f"{label}FID {split}".strip(), log=False,
-                          color=SPLIT_COLOURS[split])
+                          mean=True, color=SPLIT_COLOURS[split])
     if floor is not None and np.isfinite(floor):
         ax.axhline(floor, ls="--", color="0.4", lw=1, label="train vs test images (floor)")
     if fixed := fixed_side(configs):

@@ -29,11 +29,11 @@ still falling at the end (:func:`.settled.still_learning`, asked of the widths e
 reads). The plateau and the gap, claims that a change is small, are judged against a stated
 effect size, :data:`.converged.PRACTICAL_MARGIN` of the FID at the width the claim is read
 from, by one-sided Welch tests or a confidence bound. Trends in FID with k and Fig. 5's rules
-on FID over iterations (:mod:`.rate`) are still tested there, but their outcome is
-early-training evidence for or against the claim (:data:`EARLY_FOR`, ...), never a verdict on
-the converged models the paper reports; *inconclusive* there means the tests disagree or
-neither reaches the level. Diverged runs are ranked as the worst runs in the rank tests and
-named in the evidence; the converged-model rules leave them out, and
+on FID over iterations (:mod:`.rate`) are still tested there, but their outcome is an
+early-training trend in the claim's direction or opposite to it (:data:`EARLY_FOR`, ...), never
+a verdict on the converged models the paper reports; *no clear early-training trend* there
+means the tests disagree or neither reaches the level. Diverged runs are ranked as the worst
+runs in the rank tests and named in the evidence; the converged-model rules leave them out, and
 :func:`overgan_lib.sweep.claims.sweep_verdicts` names them there too. """
 
 from .between import gap_grows_between, uptick_between, worse_beyond_fixed

@@ -8,7 +8,14 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..significance import detectable_difference, fmt_p, p_pair, welch_greater
+from ..significance import (
+    POWER,
+    detectable_difference,
+    fmt_p,
+    p_pair,
+    power_text,
+    welch_greater,
+)
 from .converged import PRACTICAL_MARGIN, cannot_tell, margin_at, widths_text
 from .gap import negative_gaps
 from .outcomes import (
@@ -74,9 +81,9 @@ def worse_beyond_fixed(k: np.ndarray, F: np.ndarray, fixed: int,
         outcome = INCONCLUSIVE
         evidence += (f" Neither direction is significant. With {n_i} and {n_j} seeds, a drop "
                      f"would need to be about {drop:.1f} FID points for this test to find it "
-                     f"4 times in 5 (80% power at these seeds' spread); the paper calls the "
-                     f"drop slight and gives no size, so this cannot tell a slight drop from "
-                     f"none.")
+                     f"{power_text()} ({POWER:.0%} power at these seeds' spread); the paper "
+                     f"calls the drop slight and gives no size, so this cannot tell a slight "
+                     f"drop from none.")
     return Verdict(claim, outcome, evidence)
 
 

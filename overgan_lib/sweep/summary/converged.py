@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..significance import detectable_difference, fmt_p, welch_greater
+from ..significance import POWER, detectable_difference, fmt_p, power_text, welch_greater
 from .outcomes import (
     ALPHA,
     CONFIRMED,
@@ -70,8 +70,8 @@ def cannot_tell(what: str, a: np.ndarray, b: np.ndarray, margin: float | None = 
     against = (f"; the practical margin is {margin:.1f}" if margin is not None else
                "; the paper gives it no size")
     return (f" Neither is shown, so the data cannot tell: with {n_a} and {n_b} seeds the test "
-            f"finds a difference in {what} of about {d:.1f} FID points 4 times in 5 (80% power "
-            f"at these seeds' spread){against}.")
+            f"finds a difference in {what} of about {d:.1f} FID points {power_text()} "
+            f"({POWER:.0%} power at these seeds' spread){against}.")
 
 
 def saturates_beyond(k: np.ndarray, F: np.ndarray, at: int, floor: float | None = None
@@ -126,7 +126,7 @@ def saturates_beyond(k: np.ndarray, F: np.ndarray, at: int, floor: float | None 
         evidence += cannot_tell(f"FID from k={at} to k={int(k[j])}", F[j], F[i], margin)
         if np.isfinite(n := flatness_seeds(F[j], F[i], margin)):
             evidence += (f" Showing a truly flat FID within the margin (both one-sided tests) "
-                         f"4 times in 5 would take about {n:.0f} seeds per width at these "
+                         f"{power_text()} would take about {n:.0f} seeds per width at these "
                          f"seeds' spread.")
     return Verdict(claim, outcome, evidence)
 

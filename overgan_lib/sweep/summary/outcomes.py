@@ -21,10 +21,12 @@ INCONCLUSIVE = "inconclusive at this budget (the data cannot tell)"
 # brackets says why.
 FAR_LABEL, FLOOR_UNKNOWN_LABEL, LEARNING_LABEL = (
     "far from the data", "closeness to the data not known", "not shown converged")
-_EARLY_WORDS = {CONFIRMED: "early-training evidence for it",
-                CONTRADICTED: "early-training evidence against it",
-                NOT_REPRODUCED: "inconclusive early-training evidence",
-                INCONCLUSIVE: "inconclusive early-training evidence"}  # a trend's split tests
+# Worded as a trend, not as evidence for or against the claim: a few dozen iterations into
+# training say which way FID leans with the width, not whether converged models would.
+_EARLY_WORDS = {CONFIRMED: "early-training trend in its direction",
+                CONTRADICTED: "early-training trend opposite to it",
+                NOT_REPRODUCED: "no clear early-training trend",
+                INCONCLUSIVE: "no clear early-training trend"}  # a trend's split tests
 
 
 def early(outcome: str, why: str = FAR_LABEL) -> str:
@@ -109,7 +111,7 @@ def far_from_data(F: np.ndarray, floor: float | None, trend: bool = False,
         where = ("No FID floor at this N is stored (the data's own train vs test FID, kept "
                  "with a sweep's summary: neither this sweep's nor another of the same data at "
                  "this profile holds it), so nothing shows these models are close to the data")
-        tail = (f": the {what} is read as early-training evidence." if trend else
+        tail = (f": the {what} is read as an early-training trend." if trend else
                 ": converged-model claims are not judged.")
         return Reason(where + tail, FLOOR_UNKNOWN_LABEL)
     best = float(np.nanmin(means))
