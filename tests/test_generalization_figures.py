@@ -98,11 +98,14 @@ def test_sweep_grids_show_the_narrowest_and_the_widest_generator():
 def test_nnd_k_figure_one_column_per_sweep_with_the_reference_lines():
     sweeps = {"dcgan": _sweep([8, 8, 64, 64], [2.0, 2.2, 1.5, 1.7]),
               "resnet": _sweep([16, 32], [1.0, 0.8])}
-    fig = GF.nnd_k_figure(sweeps, BASE, NEIGHBOURS, FLOOR, 0.5, "mean of 3 critic seeds", "cpu")
+    fig = GF.nnd_k_figure(sweeps, BASE, NEIGHBOURS, FLOOR, 0.5, "mean of 3 critic seeds", "cpu",
+                          iters={"dcgan": 100})
     axes = fig.axes
     assert len(axes) == 2 * 3
     top, bottom = axes[0], axes[3]
-    assert [axes[0].get_title(), axes[1].get_title()] == ["dcgan", "resnet"]
+    # each panel says how long its generators trained (a short run is not the paper's Fig. 6)
+    assert [axes[0].get_title(), axes[1].get_title()] == [
+        "dcgan: 100 generator iterations [cpu]", "resnet [cpu]"]
     assert sorted(_labels(top)) == sorted([
         "one dot per run", "mean ± sd over seeds",
         "memoriser, all training images\n(mean of 3 critic seeds)",

@@ -344,3 +344,19 @@ def test_eval_n_text_is_the_profiles_n_over_the_chapters_sweeps():
     lo, hi = sorted(n.values())
     assert lo != hi
     assert chapter.eval_n_text({k: {} for k in n}, "cpu") == f"{lo:,} to {hi:,}"
+
+
+def test_cost_note_says_where_the_fixed_width_is_not_the_papers(isolated):
+    """Chapter 9's `paper` hours price the cpu runs' networks: at `cpu` the one-component
+    sweeps hold the other network at a narrower width than `paper` does, and the note says so
+    (a critic 16 times smaller is far cheaper); where the widths agree there is no note."""
+    from overgan_lib.sweep import chapter
+
+    cpu, paper = (settings("cifar10_resnet_g", p)["fixed"] for p in ("cpu", "paper"))
+    assert cpu < paper
+    note = chapter.fixed_width_note(sweep_view("cifar10_resnet_g", "cpu"))
+    assert note.startswith(f"`cifar10_resnet_g` [cpu]: its runs hold $k_d$ at {cpu}, the "
+                           f"`paper` profile at {paper}")
+    assert "so they understate the paper's cost" in note
+    assert chapter.fixed_width_note(sweep_view("cifar10_resnet_g", "paper")) == ""
+    assert chapter.fixed_width_note(sweep_view("cifar10_dcgan", "cpu")) == ""

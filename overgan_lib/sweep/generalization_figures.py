@@ -193,11 +193,14 @@ def _row_legends(ax: plt.Axes, top: plt.Axes, bottom: plt.Axes) -> None:
 
 def nnd_k_figure(sweeps: Mapping[str, Mapping[str, Any]], baselines: Mapping[str, Any],
                  neighbours: Mapping[str, Any], floor: Mapping[str, Any] | None, mem: float,
-                 mem_how: str, profile: str, record: Record | None = None) -> plt.Figure:
+                 mem_how: str, profile: str, record: Record | None = None,
+                 iters: Mapping[str, int] | None = None) -> plt.Figure:
     """Figs. 6 and 10 against the width, one column per sweep (``sweeps``: name ->
     ``generalization`` record data): NND with the baselines' lines (top; the memoriser at
     ``mem``, :func:`.generalization.memoriser_reference`) and the pixel copy ratio (bottom),
-    the baselines on their own scale and both legends in a last column."""
+    the baselines on their own scale and both legends in a last column. ``iters``: each
+    sweep's generator iterations, for its panel's title (so a short run's NND is not read as
+    the paper's)."""
     if not sweeps:
         raise ParameterError("no sweep is scored: draw pending_figure instead")
     n = len(sweeps)
@@ -218,7 +221,8 @@ def nnd_k_figure(sweeps: Mapping[str, Mapping[str, Any]], baselines: Mapping[str
         _width_panel(axes[1, col], k, ratios, legend=False)
         _nnd_references(axes[0, col], mem, mem_how, baselines, floor)
         _ratio_references(axes[1, col], neighbours)
-        axes[0, col].set_title(name, fontsize=9)
+        trained = f": {iters[name]:,} generator iterations" if iters and name in iters else ""
+        axes[0, col].set_title(f"{name}{trained} [{profile}]", fontsize=9)
         axes[1, col].set_xlabel("width $k$ (log scale)")
     axes[0, 0].set_ylabel("NND (higher: easier to tell from real)")
     axes[1, 0].set_ylabel("median NN distance / held-out median\n"

@@ -31,7 +31,8 @@ below; each module holds one kind of section:
 - :mod:`.device_hours`: the cost section: :func:`cost_table`, :func:`glue_cost`,
   :func:`paper_hours`, how runs shared the device (:func:`concurrent_runs`,
   :func:`concurrency_text`) and on which device and threads (:func:`run_device`,
-  :func:`threads_note`). The arithmetic it reads is in :mod:`..cost`.
+  :func:`threads_note`), and where a one-component sweep's fixed width is not the paper's
+  (:func:`fixed_width_note`). The arithmetic it reads is in :mod:`..cost`.
 - :mod:`.readings`: the closing readings (:func:`run_reading`, :func:`image_reading`,
   :func:`glue_readings`).
 - :mod:`.grids`: the sample grids' diversity (:func:`grid_diversity`, :data:`COLLAPSE_CUT`)
@@ -45,6 +46,7 @@ from .device_hours import (
     concurrency_text,
     concurrent_runs,
     cost_table,
+    fixed_width_note,
     glue_cost,
     paper_hours,
     run_device,
@@ -97,6 +99,7 @@ __all__ = [
     "concurrency_text",
     "concurrent_runs",
     "cost_table",
+    "fixed_width_note",
     "curve_caption",
     "curve_figures",
     "curve_note",

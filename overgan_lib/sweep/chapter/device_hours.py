@@ -11,7 +11,7 @@ from IPython.display import Markdown, display
 
 from ...profiles import settings
 from .. import cost
-from ..matrices import width_name
+from ..matrices import fixed_side, width_name
 from ..view import SweepView, sweep_view
 from ._types import Views
 
@@ -108,6 +108,22 @@ def lock_step_note(view: SweepView) -> str:
             "which no record times, stay in).")
 
 
+def fixed_width_note(view: SweepView) -> str:
+    """Where a one-component sweep's profile holds the other network at another width than
+    the `paper` profile does, the cost table's `paper` hours price the networks these runs
+    trained, not the paper's: say so ('' where the fixed widths agree or nothing is fixed)."""
+    fixed = fixed_side(view.configs) if view.configs else None
+    paper = settings(view.spec.name, "paper").get("fixed")
+    if fixed is None or paper in (None, fixed[1]):
+        return ""
+    side, width = fixed
+    cheaper = "understate" if width < paper else "overstate"
+    return (f"`{view.spec.name}` [{view.profile}]: its runs hold ${side}$ at {width}, the "
+            f"`paper` profile at {paper}; the `paper` hours price the networks these runs "
+            f"trained (${side}$ = {width}), so they {cheaper} the paper's cost, by more the "
+            f"larger the fixed network's share of each iteration.")
+
+
 def glue_cost(views: Views) -> None:
     """Glue, for the cost section's prose on the CPU measurements, what the shown sweeps'
     CPU runs record (runs whose device names a thread count): ``cost_threads`` ('1 thread',
@@ -148,8 +164,8 @@ def cost_table(views: Views) -> None:
     speed_ranges`), and the training and total hours carry that range. The device column is
     the runs' own (:func:`run_device`). Under the table: the widths whose narrower network
     was measured slower than a wider one (:func:`..cost.slower_narrower`: the machine's load
-    moved the speeds) and :func:`threads_note`. A `gpu` sweep not yet stored gets an H200
-    row marked pending, with the command that measures it."""
+    moved the speeds), :func:`threads_note` and :func:`fixed_width_note`. A `gpu` sweep not
+    yet stored gets an H200 row marked pending, with the command that measures it."""
     rows = ["| sweep | profile | device | runs at once | k | it/s per run (measured) | "
             "paper training (training only), device-hours | paper FID evaluations, "
             "device-hours | paper total, device-hours |",
@@ -178,6 +194,8 @@ def cost_table(views: Views) -> None:
             if note := threads_note(v):
                 notes.append(note)
             if note := lock_step_note(v):
+                notes.append(note)
+            if note := fixed_width_note(v):
                 notes.append(note)
         gpu = by_profile.get("gpu") or sweep_view(name, "gpu")
         if not gpu.complete:

@@ -53,7 +53,8 @@ def settings_table(views: Views) -> None:
                      f"λ = {t.gp_weight:g}, {t.n_critic} critic steps per generator step, "
                      f"batch {t.batch_size}, {t.optimizer.capitalize()} with learning rate "
                      f"{t.lr:g} and (β₁, β₂) = ({t.beta1:g}, {t.beta2:g}) for both networks "
-                     "(TrainConfig's defaults)."))
+                     "(TrainConfig's defaults; App. D gives the optimiser for DCGAN only, so "
+                     "for the ResNets it is this book's assumption)."))
 
 
 def parameter_tables(views: Views) -> None:

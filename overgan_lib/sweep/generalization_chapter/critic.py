@@ -65,11 +65,13 @@ def fit_views_prediction(views: dict[str, Any], gpu: dict[str, Any], fit_views: 
     gap, se = views["real_gap"][first], views["real_gap_se"][first]
     seen = gap_rule.fmt_views(views["views"][first])
     return head + (
-        f"This book's own evidence predicts that the `gpu` critic learns its fit images: here "
+        f"This book's own evidence suggests that the `gpu` critic learns its fit images: here "
         f"a critic that saw each fit image {seen} times had already learnt them (gap "
         f"{gap_rule.fmt_gap(gap, se)}), and `gpu` shows each "
-        f"{gpu_views / float(views['views'][first]):,.0f} times as often (a longer critic "
-        f"run, so not the same experiment). A critic that learns its real fit images rates "
+        f"{gpu_views / float(views['views'][first]):,.0f} times as often. That assumes the "
+        f"views per image drive the learning; the `gpu` critic also trains longer, on larger "
+        f"batches and with an average of its weights, so it is not the same experiment. A "
+        f"critic that learns its real fit images rates "
         f"held-out real images and every sampler alike as less real, which can narrow the "
         f"gap between the memoriser and the models that Fig. 6's comparison rests on. The "
         f"`gpu` protocol does not prevent it; it measures it: every NND records its critic's "
@@ -107,9 +109,12 @@ def diagnostics_reading(baselines: list[dict[str, Any]], crossed: list) -> str:
              + (f" (only just: {margin_text(c_mean, c_bar)})"
                 if c_beyond and near_bar(c_mean, c_bar) else "") + ". ")
     if c_beyond and not beyond:
+        learn = ("are consistent with slight learning of their fit half (borderline: the "
+                 "group bar covers the critics' noise, not a bias they all share)"
+                 if near_bar(c_mean, c_bar) else "learn their fit half a little")
         text += (f"The two are reconciled by the split: its offset (mean {offset:+.3f}) pulls "
                  f"the first gaps down, hiding learning that the crossed pairs show, so the "
-                 f"critics at this budget learn their fit half a little.")
+                 f"critics at this budget {learn}.")
     elif beyond and not c_beyond:
         text += (f"The first gaps' excess is the split's offset (mean {offset:+.3f}), not "
                  f"learning, so the crossed reading decides.")

@@ -64,9 +64,9 @@ def worse_beyond_fixed(k: np.ndarray, F: np.ndarray, fixed: int,
     margin = margin_at(k, F, fixed)
     p_large = welch_greater(F[j] - margin, F[i])
     evidence = (f"Mean FID {mean[i]:.1f} at {name}={fixed} → {mean[j]:.1f} at {name}={int(k[j])} "
-                f"(Welch one-sided p = {p_pair(p_worse, p_better, 'worse', 'better')}; that it "
-                f"is worse by more than the practical margin {margin:.1f}, "
-                f"{PRACTICAL_MARGIN:.0%} of the FID at {name}={fixed}: {fmt_p(p_large)}).")
+                f"(Welch one-sided p = {p_pair(p_worse, p_better, 'worse', 'better')}; "
+                f"one-sided p = {fmt_p(p_large)} for worse by more than the practical margin "
+                f"{margin:.1f}, {PRACTICAL_MARGIN:.0%} of the FID at {name}={fixed}).")
     if paper_fixed is not None and paper_fixed != fixed:
         evidence += (f" The paper holds {other} at its default {paper_fixed}; this profile at "
                      f"{fixed}.")
