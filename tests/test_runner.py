@@ -772,6 +772,7 @@ def test_fid_over_training_is_drawn_only_from_runs_with_enough_evaluations(monke
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
+    from overgan_lib.profiles import settings
     from overgan_lib.sweep import chapter, figures
     from overgan_lib.sweep.summary import MIN_EVALS
     from overgan_lib.sweep.view import SweepView
@@ -784,7 +785,8 @@ def test_fid_over_training_is_drawn_only_from_runs_with_enough_evaluations(monke
             "status": "completed", "message": "", "final": {"fid_train": 300.0},
             "evals": [{"step": s, "fid_train": 300.0 - s + c.seed} for s in steps]},
             Path("x")) for c in cfgs]
-        view = SweepView(sweep.spec("cifar10_resnet_d"), "cpu", {}, cfgs, recs, None)
+        view = SweepView(sweep.spec("cifar10_resnet_d"), "cpu",
+                         settings("cifar10_resnet_d", "cpu"), cfgs, recs, None)
         out = []
         monkeypatch.setattr(chapter.figure_glue, "display", out.append)
         chapter.curve_figures({"cifar10_resnet_d": {"cpu": view}}, "cpu")
@@ -794,13 +796,13 @@ def test_fid_over_training_is_drawn_only_from_runs_with_enough_evaluations(monke
     assert len(few) == 1 and not isinstance(few[0], plt.Figure)
     assert few[0].data.startswith(f"FID over training is not drawn at `cpu`: its runs have "
                                   f"{MIN_EVALS - 1} FID evaluations each")
-    from overgan_lib.profiles import settings
 
     gpu, paper = (figures.planned_evals(settings("cifar10_resnet_d", p)) for p in ("gpu", "paper"))
     assert gpu >= MIN_EVALS > figures.planned_evals(settings("cifar10_resnet_d", "cpu"))
     assert f"it is drawn at `gpu` ({gpu} per run) and `paper` ({paper} per run)" in few[0].data
     enough = shown_for(range(30, 30 * MIN_EVALS + 1, 30))
-    assert len(enough) == 1 and isinstance(enough[0], plt.Figure)
+    assert len(enough) == 2 and isinstance(enough[0], plt.Figure)  # and its caption
+    assert enough[1].data.startswith("*FID over training, `cifar10_resnet_d`*")
 
 
 def test_graphed_engine_scales_every_level_as_the_cpu_does():
