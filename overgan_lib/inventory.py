@@ -130,6 +130,9 @@ def recompute_command(result: StoredResult) -> str:
                 "the `overgan sweep` that trained it, with --rerun")
     if exp == "reproduce":
         return f"overgan reproduce {result.config.get('result')}"
+    if exp == "sampling_mode":
+        return (f"overgan sampling-mode {result.config.get('sweep')} --profile {prof} "
+                f"--seed {result.seed} --rerun")
     if exp.startswith("bench_"):
         return _bench_command(exp.removeprefix("bench_").replace("_", "-"), result.config, prof)
     chapter = chapter_of(exp)

@@ -64,10 +64,12 @@ def test_a_bad_experiment_or_profile_is_a_one_line_error(capsys):
 
 
 def test_every_chapter_experiment_has_its_chapter():
-    """Every experiment that is neither a sweep, a run, a bench nor a stored comparison is
-    stored by exactly one chapter's ``ob.run``: the recompute command can name it."""
+    """Every experiment that is neither a sweep, a run, a bench, a stored comparison nor the
+    sampling-mode measurement (its own command) is stored by exactly one chapter's
+    ``ob.run``: the recompute command can name it."""
     for exp in provenance.DEPENDS:
-        if exp in ("train", "reproduce") or exp.startswith(("sweep_", "bench_")):
+        if exp in ("train", "reproduce", "sampling_mode") or exp.startswith(("sweep_",
+                                                                             "bench_")):
             continue
         chapter = inventory.chapter_of(exp)
         assert chapter is not None, exp
@@ -79,6 +81,18 @@ def _result(experiment: str, config: dict, profile: str = "cpu",
             path: str = "x.json") -> inventory.StoredResult:
     return inventory.StoredResult(path, experiment, profile, 0, config, "a" * 40, True, True,
                                   "cpu", 1.0)
+
+
+def test_sampling_mode_is_recomputed_by_its_own_command():
+    from overgan_lib.cli import build_parser
+
+    r = inventory.StoredResult("sampling_mode/cpu/x.json", "sampling_mode", "cpu", 0,
+                               {"sweep": "cifar10_dcgan", "runs": [], "seed": 0}, "a" * 40,
+                               True, True, "cpu", 1.0)
+    cmd = inventory.recompute_command(r)
+    assert cmd == "overgan sampling-mode cifar10_dcgan --profile cpu --seed 0 --rerun"
+    args = build_parser().parse_args(cmd.split()[1:])
+    assert (args.sweep, args.profile, args.seed, args.rerun) == ("cifar10_dcgan", "cpu", 0, True)
 
 
 def test_bench_commands_parse_and_repeat_the_stored_options():

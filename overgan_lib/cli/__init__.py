@@ -11,7 +11,7 @@ from ..errors import OneLineError, ParameterError, check_int
 from ..profiles import DEFAULT_PROFILE, check_profile
 from .bench import cmd_bench
 from .fid import cmd_fid
-from .training import cmd_sweep, cmd_train
+from .training import cmd_sampling_mode, cmd_sweep, cmd_train
 from .values import OneLineParser, nonnegative_int, parse_overrides, positive_int
 
 __all__ = ["build_parser", "main"]
@@ -228,6 +228,15 @@ def build_parser() -> argparse.ArgumentParser:
     sw.add_argument("--rerun", action="store_true")
     sw.add_argument("--quiet", action="store_true")
     sw.set_defaults(func=cmd_sweep)
+    sm = sub.add_parser("sampling-mode", help="FID of a sweep's first-seed generators in eval "
+                        "and in train mode (batch norm), training missing generators again")
+    sm.add_argument("sweep", choices=list(SWEEPS))
+    sm.add_argument("--profile", default=DEFAULT_PROFILE, help="the sweep's profile" + dflt)
+    sm.add_argument("--seed", type=nonnegative_int, default=0,
+                    help="the sweep's first seed" + dflt)
+    sm.add_argument("--rerun", action="store_true", help="recompute a stored record")
+    sm.add_argument("--quiet", action="store_true")
+    sm.set_defaults(func=cmd_sampling_mode)
     r = sub.add_parser("results", help="list stored results, their provenance, and which "
                        "are stale (code changed since) with the commands that recompute them")
     r.add_argument("--experiment", nargs="+", default=[], help="only these experiments")

@@ -100,3 +100,22 @@ def cmd_sweep(args: argparse.Namespace) -> int:
         print(f"sweep wall time {summary['wall_s']:.1f} s ({summary['ran']} runs executed)")
     check_runs_ran(args.sweep, summary)  # a crashed run: one line on stderr, exit status 2
     return 0
+
+
+def cmd_sampling_mode(args: argparse.Namespace) -> int:
+    """FID of a sweep's first-seed generators sampled in eval and in train mode (batch norm's
+    running against batch statistics), training missing kept generators again first."""
+    from ..sweep import sweep_view
+    from ..sweep.sampling_mode import first_seed_runs, sampling_mode_record
+
+    view = sweep_view(args.sweep, args.profile, args.seed)
+    if not first_seed_runs(view):
+        raise ParameterError(f"{args.sweep} at --profile {args.profile}: no run of seed "
+                             f"{args.seed} is stored; train it first: overgan sweep "
+                             f"{args.sweep} --profile {args.profile} --seed {args.seed}")
+    rec = sampling_mode_record(view, restore=True, rerun=args.rerun, progress=not args.quiet)
+    for row in rec["runs"]:
+        print(f"k_g={row['k_g']} k_d={row['k_d']} seed={row['seed']}: FID {row['fid_eval_mode']!r} "
+              f"(eval mode), {row['fid_train_mode']!r} (train mode); stored "
+              f"{row['fid_stored']!r}")
+    return 0

@@ -69,6 +69,10 @@ DEPENDS: dict[str, tuple[str, ...]] = {
     **{f"sweep_{name}": (*_TRAINING, "overgan_lib/metrics/floors.py") for name in (
         "mnist_mlp", "cifar10_dcgan", "cifar10_resnet", "celeba_dcgan", "celeba_resnet",
         "cifar10_resnet_d", "cifar10_resnet_g")},
+    # Chapter 7's eval- against train-mode FID of a sweep's first-seed generators (kept, or
+    # the runs trained again where they are not on the machine).
+    "sampling_mode": (*_TRAINING, "overgan_lib/sweep/sampling_mode.py",
+                      "overgan_lib/sweep/restore.py"),
     # A comparison of a stored result with its recomputation (``overgan reproduce``): what it
     # compared is named in its config; the status page shows it only while that record stands.
     "reproduce": ("overgan_lib/reproduce.py",),

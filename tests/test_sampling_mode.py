@@ -1,0 +1,99 @@
+"""Kept generators brought back by training again (overgan_lib.sweep.restore) and the
+eval-mode against train-mode FID of chapter 7's setup (overgan_lib.sweep.sampling_mode)."""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+import pytest
+import torch
+
+from overgan_lib import data
+from overgan_lib.sweep import restore, sampling_mode
+from overgan_lib.train import RunOptions, TrainConfig, load_generator, sample, train
+
+# A DCGAN (batch norm in G) small enough for a test, scored on the CIFAR-10 copy
+DCGAN = dict(dataset="cifar10", arch="dcgan", k_g=4, k_d=4, iters=3, eval_n=16, fid_test=False)
+OPTS = RunOptions(device="cpu", log_every=1, ckpt_every=2)
+
+needs_cifar = pytest.mark.needs_data("cifar10")
+
+
+@needs_cifar
+def test_restore_trains_the_very_generator_the_record_names(isolated):
+    rec = train(TrainConfig(**DCGAN), "smoke", progress=False, options=OPTS)
+    path = restore.weights_file(rec)
+    kept = path.read_bytes()
+    path.unlink()
+    assert restore.restore_generator(rec) == path and path.read_bytes() == kept
+    assert restore.restore_generator(rec) == path  # present: nothing to do
+    # a record naming other weights (another machine's) is refused and nothing is written
+    path.unlink()
+    other = dataclasses.replace(rec, data={**rec.data, "weights": {"sha256": "0" * 64,
+                                                                    "bytes": 1}})
+    with pytest.raises(data.DataError, match="not the record's 000000000000.*nothing stored"):
+        restore.restore_generator(other)
+    assert not restore.weights_file(other).exists() and not path.exists()
+    # the sampling-mode measurement takes such a run as it is, says so, and keeps nothing
+    assert sampling_mode.run_generator(other)[1] == sampling_mode.RETRAINED
+    assert not path.exists()
+    assert sampling_mode.run_generator(rec)[1] == sampling_mode.BITWISE and path.exists()
+    assert sampling_mode.run_generator(rec)[1] == sampling_mode.KEPT
+
+
+def test_only_cpu_runs_with_a_thread_count_can_be_restored():
+    from overgan_lib.store import Record
+
+    def rec(device: str) -> Record:
+        return Record("train", {}, {"device": device, "profile": "gpu"},
+                      {"weights": {"sha256": "a" * 64}}, Path("r.json"))
+
+    assert restore.record_threads(rec("cpu:x86_64 x2 threads")) == 2
+    assert restore.record_threads(rec("cpu:AMD EPYC (x86_64) x1 thread")) == 1
+    with pytest.raises(data.DataError, match="trained on cuda:NVIDIA H200: only CPU runs"):
+        restore.record_threads(rec("cuda:NVIDIA H200"))
+
+
+@needs_cifar
+def test_eval_mode_fid_is_the_runs_own_and_train_mode_uses_batch_statistics(isolated):
+    rec = train(TrainConfig(**DCGAN), "smoke", progress=False, options=OPTS)
+    G = load_generator(rec)
+    before = {k: v.clone() for k, v in G.state_dict().items()}
+    row = sampling_mode.mode_fids(rec, G)
+    # the kept generator in eval mode is what the run scored at its end
+    assert row["fid_eval_mode"] == pytest.approx(row["fid_stored"], rel=1e-4)
+    assert abs(row["fid_train_mode"] - row["fid_eval_mode"]) > 1e-3  # batch stats differ
+    assert all(torch.equal(v, G.state_dict()[k]) for k, v in before.items())  # G untouched
+    assert not G.training
+
+
+def test_train_mode_samples_draw_the_eval_noise_in_full_batches():
+    """Without batch norm both modes are one function: the train-mode samples (drawn in
+    full batches, the surplus dropped) equal the eval-mode samples of the same seed."""
+    from overgan_lib.models import build
+
+    G, _ = build("mlp", 8, 8, size=28)
+    torch.manual_seed(0)
+    got = sampling_mode.train_mode_samples(G.eval(), 10, seed=3, batch=4)
+    assert got.shape[0] == 10 and torch.equal(got, sample(G, 10, seed=3))
+    assert not G.training  # the copy went to train mode, not G
+
+
+def test_mode_reading_says_whether_the_order_of_widths_changes():
+    from overgan_lib.sweep import chapter
+
+    rows = [{"k_g": 8, "fid_eval_mode": 400.0, "fid_train_mode": 380.0, "fid_stored": 400.0},
+            {"k_g": 64, "fid_eval_mode": 390.0, "fid_train_mode": 395.0, "fid_stored": 390.0}]
+    text = chapter.mode_reading(rows)
+    assert text.startswith("train-mode minus eval-mode FID is -20.0, +5.0 at k_g = 8, 64 "
+                           "(largest in size at k_g = 8)")
+    assert "read 64, 8 in eval mode and 8, 64 in train mode, a different order" in text
+    assert "reproduce their stored final FIDs to within 0" in text
+    rows[1]["fid_train_mode"] = 370.0
+    assert "the same order" in chapter.mode_reading(rows)
+    # a generator trained again elsewhere is another sample of the run: said, and measured
+    rows[0].update(generator=sampling_mode.RETRAINED, fid_eval_mode=410.0)
+    text = chapter.mode_reading(rows)
+    assert ("1 of the 2 generators were trained again on this machine and are not bitwise "
+            "the stored runs'") in text and "differ from the stored runs' by up to 10.0" in text
