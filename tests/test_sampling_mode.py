@@ -85,9 +85,11 @@ def test_mode_reading_says_whether_the_order_of_widths_changes():
 
     rows = [{"k_g": 8, "fid_eval_mode": 400.0, "fid_train_mode": 380.0, "fid_stored": 400.0},
             {"k_g": 64, "fid_eval_mode": 390.0, "fid_train_mode": 395.0, "fid_stored": 390.0}]
-    text = chapter.mode_reading(rows)
-    assert text.startswith("train-mode minus eval-mode FID is -20.0, +5.0 at k_g = 8, 64 "
-                           "(largest in size at k_g = 8)")
+    text = chapter.mode_reading(rows, "k_g", "k", spread=(3.0, 12.5))
+    assert text.startswith("train-mode minus eval-mode FID is -20.0, +5.0 at k = 8, 64 "
+                           "(largest in size at k = 8)")
+    assert "against the seeds' spread of final FID at a width (standard deviation 3.0 to 12.5)" \
+        in text
     assert "read 64, 8 in eval mode and 8, 64 in train mode, a different order" in text
     assert "reproduce their stored final FIDs to within 0" in text
     rows[1]["fid_train_mode"] = 370.0

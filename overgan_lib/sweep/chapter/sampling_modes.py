@@ -22,11 +22,16 @@ from ..view import SweepView
 from ._types import Views
 
 
-def mode_reading(rows: list[dict[str, Any]], side: str = "k_g") -> str:
+def mode_reading(rows: list[dict[str, Any]], side: str = "k_g", label: str | None = None,
+                 spread: tuple[float, float] | None = None) -> str:
     """In words: the largest change of FID from eval to train mode, and whether ordering the
     widths by FID gives the same order in both modes (``rows``: the record's runs; ``side``:
-    the varied width). Plain text (it is glued)."""
+    the varied width, named ``label`` in the text; ``spread``: the smallest and largest
+    standard deviation of the sweep's final FID over seeds at a width, the noise a one-seed
+    change is to be read against). Plain text (it is glued)."""
     import numpy as np
+
+    label = label or side
 
     diff = mode_differences(rows)
     widths = [int(r[side]) for r in rows]
@@ -34,12 +39,16 @@ def mode_reading(rows: list[dict[str, Any]], side: str = "k_g") -> str:
                                           strict=True))] for m in ("eval", "train")}
     i = int(np.argmax(np.abs(diff)))
     same = order["eval"] == order["train"]
+    noise = ("the seeds' spread" if spread is None else
+             f"the seeds' spread of final FID at a width (standard deviation {spread[0]:.1f} to "
+             f"{spread[1]:.1f})")
     text = (f"train-mode minus eval-mode FID is {', '.join(f'{d:+.1f}' for d in diff)} at "
-            f"{side} = {', '.join(map(str, widths))} (largest in size at {side} = {widths[i]}); "
-            f"ordered by FID, the widths read {', '.join(map(str, order['eval']))} in eval mode "
-            f"and {', '.join(map(str, order['train']))} in train mode, "
+            f"{label} = {', '.join(map(str, widths))} (largest in size at {label} = "
+            f"{widths[i]}); ordered by FID, the widths read "
+            f"{', '.join(map(str, order['eval']))} in eval mode and "
+            f"{', '.join(map(str, order['train']))} in train mode, "
             + ("the same order" if same else "a different order")
-            + " (one seed per width, so a change smaller than the seeds' spread may be noise).")
+            + f" (one seed per width: read the changes against {noise}).")
     exact = [r for r in rows if r.get("generator", KEPT) != RETRAINED]
     other = [r for r in rows if r.get("generator", KEPT) == RETRAINED]
     if exact:
@@ -56,11 +65,24 @@ def mode_reading(rows: list[dict[str, Any]], side: str = "k_g") -> str:
     return text
 
 
+def seed_spread(view: SweepView) -> tuple[float, float] | None:
+    """The smallest and largest standard deviation over seeds of the sweep's final FID
+    train at a width (widths with two or more finished seeds); None without any."""
+    import numpy as np
+
+    from ..matrices import width_matrix
+
+    _, F = width_matrix(view.configs, view.recs, "fid_train")
+    sd = [float(np.std(row[np.isfinite(row)], ddof=1)) for row in F
+          if np.isfinite(row).sum() >= 2]
+    return (min(sd), max(sd)) if sd else None
+
+
 def sampling_mode_markdown(views: Views, profile: str) -> tuple[str, dict[str, str]]:
     """The table of every sweep's first-seed runs at ``profile`` (or the line naming the
     command that computes it) and, per sweep with a record, :func:`mode_reading`; computed
     here where the generators are on this machine (:func:`..sampling_mode.sampling_mode_record`)."""
-    from ..matrices import varied_side
+    from ..matrices import varied_side, width_name
 
     rows = ["| sweep | width | generator | FID stored (eval mode) | FID, eval mode | "
             "FID, train mode | train − eval |", "|---|---:|---|---:|---:|---:|---:|"]
@@ -76,13 +98,13 @@ def sampling_mode_markdown(views: Views, profile: str) -> tuple[str, dict[str, s
                            f"runs again and measures them (keeping each generator that is "
                            f"bitwise the stored run's).")
             continue
-        side = varied_side(v.configs)
+        side, label = varied_side(v.configs), width_name(v.configs)
         for r in rec["runs"]:
-            rows.append(f"| `{name}` | {side} = {r[side]} | {r.get('generator', KEPT)} | "
+            rows.append(f"| `{name}` | {label} = {r[side]} | {r.get('generator', KEPT)} | "
                         f"{r['fid_stored']:.1f} | {r['fid_eval_mode']:.1f} | "
                         f"{r['fid_train_mode']:.1f} | "
                         f"{r['fid_train_mode'] - r['fid_eval_mode']:+.1f} |")
-        readings[name] = mode_reading(rec["runs"], side)
+        readings[name] = mode_reading(rec["runs"], side, label, seed_spread(v))
     text = "\n".join(rows) if len(rows) > 2 else ""
     if pending:
         text += ("\n\n" if text else "") + "\n".join(f"- {p}" for p in pending)
