@@ -58,8 +58,9 @@ def mode_reading(rows: list[dict[str, Any]], side: str = "k_g", label: str | Non
     if other:
         gap = max(abs(r["fid_eval_mode"] - r["fid_stored"]) for r in other)
         text += (f" {len(other)} of the {len(rows)} generators were trained again on this "
-                 f"machine and are not bitwise the stored runs' (another CPU: other rounding, "
-                 f"so another sample of the same training); their eval-mode FIDs differ from the "
+                 f"machine and are not bitwise the stored runs' (trained on another machine or "
+                 f"build: other rounding, so another sample of the same training); their "
+                 f"eval-mode FIDs differ from the "
                  f"stored runs' by up to {gap:.1f}, so this measures the eval-mode choice on "
                  f"runs like the stored ones, not on the stored runs themselves.")
     return text
