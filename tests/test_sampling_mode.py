@@ -85,17 +85,40 @@ def test_mode_reading_says_whether_the_order_of_widths_changes():
 
     rows = [{"k_g": 8, "fid_eval_mode": 400.0, "fid_train_mode": 380.0, "fid_stored": 400.0},
             {"k_g": 64, "fid_eval_mode": 390.0, "fid_train_mode": 395.0, "fid_stored": 390.0}]
-    text = chapter.mode_reading(rows, "k_g", "k", spread=(3.0, 12.5))
-    assert text.startswith("train-mode minus eval-mode FID is -20.0, +5.0 at k = 8, 64 "
-                           "(largest in size at k = 8)")
-    assert "against the seeds' spread of final FID at a width (standard deviation 3.0 to 12.5)" \
-        in text
-    assert "read 64, 8 in eval mode and 8, 64 in train mode, a different order" in text
+    noise = {"se_lo": 3.0, "se_hi": 12.5, "gap": 7.25}
+    text = chapter.mode_reading(rows, "k_g", "k", noise, "At `cpu` (...): ", missing=[16])
+    assert text.startswith("At `cpu` (...): train-mode minus eval-mode FID is -20.0, +5.0 at "
+                           "k = 8, 64 (largest in size at k = 8)")
+    assert "read 64, 8 in eval mode and 8, 64 in train mode, a different order." in text
+    assert ("the standard error of a width's mean final FID over its seeds (3.0 to 12.5) and the "
+            "smallest gap between two widths' means (7.2)") in text
+    assert "Not measured (k = 16): no completed run of the first seed." in text
     assert "reproduce their stored final FIDs to within 0" in text
-    rows[1]["fid_train_mode"] = 370.0
-    assert "the same order" in chapter.mode_reading(rows)
+    rows[1]["fid_train_mode"] = 379.6  # 0.4 below k = 8's: the same order, but a near-tie
+    text = chapter.mode_reading(rows, "k_g", "k")
+    assert ("the same order, with near-ties that a different noise draw could swap: k = 64 "
+            "and 8 (0.4 apart in train mode).") in text
     # a generator trained again elsewhere is another sample of the run: said, and measured
     rows[0].update(generator=sampling_mode.RETRAINED, fid_eval_mode=410.0)
     text = chapter.mode_reading(rows)
-    assert ("1 of the 2 generators were trained again on this machine and are not bitwise "
-            "the stored runs'") in text and "differ from the stored runs' by up to 10.0" in text
+    assert ("1 of the 2 generators were trained again on the machine that computed this record "
+            "and are not bitwise the stored runs'") in text
+    assert "differ from the stored runs' final FIDs by up to 10.0" in text
+
+
+def test_width_noise_is_the_standard_error_of_a_widths_mean_and_the_smallest_gap():
+    import numpy as np
+
+    from overgan_lib.store import Record
+    from overgan_lib.sweep import grid, spec
+    from overgan_lib.sweep.chapter import width_noise
+    from overgan_lib.sweep.view import SweepView
+
+    fids = {(8, 0): 400.0, (8, 1): 410.0, (16, 0): 380.0, (16, 1): 381.0, (32, 0): 377.0}
+    cfgs = [c for c in grid("cifar10", "dcgan", [8, 16, 32], [0, 1]) if (c.k_g, c.seed) in fids]
+    recs = [Record("train", c.record(), {}, {"status": "completed", "message": "",
+                                             "final": {"fid_train": fids[(c.k_g, c.seed)]}},
+                   Path("x")) for c in cfgs]
+    got = width_noise(SweepView(spec("cifar10_dcgan"), "cpu", {}, cfgs, recs, None))
+    se = [np.std([400, 410], ddof=1) / np.sqrt(2), np.std([380, 381], ddof=1) / np.sqrt(2)]
+    assert got == pytest.approx({"se_lo": min(se), "se_hi": max(se), "gap": 3.5})

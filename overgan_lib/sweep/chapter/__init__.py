@@ -20,7 +20,7 @@ below; each module holds one kind of section:
   `paper` grid (:func:`glue_paper_grid`) and CelebA's data
   budget (:func:`glue_celeba_budget`, :data:`CELEBA_IMAGES`, :data:`CELEBA_OFFICIAL_TRAIN`).
 - :mod:`.sampling_modes`: the eval-mode choice measured (:func:`sampling_modes`,
-  :func:`sampling_mode_markdown`, :func:`mode_reading`).
+  :func:`sampling_mode_markdown`, :func:`mode_reading`, :func:`width_noise`).
 - :mod:`.figure_glue`: the glued figures (:func:`glue_figures`, :func:`glue_fig1`) and FID over
   training, or the line in its place where runs evaluate too rarely (:func:`curve_figures`,
   with :func:`curve_caption` under it, :func:`curve_note`).
@@ -59,7 +59,7 @@ from .grids import COLLAPSE_CUT, grid_diversity
 from .parameters import check_overrides, load_views
 from .readings import fid_kid_steps_text, glue_readings, image_reading, run_reading
 from .result_tables import curve_tables, kid_table
-from .sampling_modes import mode_reading, sampling_mode_markdown, sampling_modes
+from .sampling_modes import mode_reading, sampling_mode_markdown, sampling_modes, width_noise
 from .stored import (
     pending,
     pending_markdown,
@@ -136,6 +136,7 @@ __all__ = [
     "mode_reading",
     "sampling_mode_markdown",
     "sampling_modes",
+    "width_noise",
     "seed_counts_text",
     "settled_rule_text",
     "settings_table",

@@ -11,6 +11,7 @@ from typing import Any
 from IPython.display import Markdown, display
 
 from ..sampling_mode import (
+    BITWISE,
     KEPT,
     RETRAINED,
     first_seed_runs,
@@ -21,34 +22,61 @@ from ..sampling_mode import (
 from ..view import SweepView
 from ._types import Views
 
+# How the table and the reading name each row's generator (the record stores the
+# sampling_mode constants; "this machine" there is the machine that computed the record).
+GENERATOR_WORDS = {KEPT: "the run's own", BITWISE: "trained again, bitwise the run's",
+                   RETRAINED: "trained again, not bitwise the run's"}
+# Widths whose FIDs in one mode lie closer than this are called a near-tie in the reading: at
+# the small N of the reduced profiles FID's own sampling noise is larger than that.
+NEAR_TIE = 1.0
+
+
+def _near_ties(rows: list[dict[str, Any]], side: str, label: str, mode: str) -> list[str]:
+    """Pairs of widths next to each other in ``mode``'s order whose FIDs differ by less than
+    :data:`NEAR_TIE`, as "k = 64 and 32 (0.1 apart in train mode)"."""
+    key = f"fid_{mode}_mode"
+    ranked = sorted(rows, key=lambda r: r[key])
+    pairs = [(a, b, b[key] - a[key]) for a, b in zip(ranked, ranked[1:], strict=False)]
+    return [f"{label} = {a[side]} and {b[side]} ({gap:.1f} apart in {mode} mode)"
+            for a, b, gap in pairs if gap < NEAR_TIE]
+
 
 def mode_reading(rows: list[dict[str, Any]], side: str = "k_g", label: str | None = None,
-                 spread: tuple[float, float] | None = None) -> str:
+                 noise: dict[str, float] | None = None, regime: str = "",
+                 missing: list[int] | None = None) -> str:
     """In words: the largest change of FID from eval to train mode, and whether ordering the
-    widths by FID gives the same order in both modes (``rows``: the record's runs; ``side``:
-    the varied width, named ``label`` in the text; ``spread``: the smallest and largest
-    standard deviation of the sweep's final FID over seeds at a width, the noise a one-seed
-    change is to be read against). Plain text (it is glued)."""
+    widths by FID gives the same order in both modes, naming near-ties (``rows``: the record's
+    runs; ``side``: the varied width, named ``label`` in the text). ``noise``
+    (:func:`width_noise`): the yardsticks a one-seed change is read against; ``regime``: the
+    profile's iterations and N, said because the result need not hold for converged models;
+    ``missing``: widths of the sweep with no measured run. Plain text (it is glued)."""
     import numpy as np
 
     label = label or side
-
     diff = mode_differences(rows)
     widths = [int(r[side]) for r in rows]
-    order = {m: [w for _, w in sorted(zip([r[f"fid_{m}_mode"] for r in rows], widths,
-                                          strict=True))] for m in ("eval", "train")}
+    order = {m: [int(r[side]) for r in sorted(rows, key=lambda r: r[f"fid_{m}_mode"])]
+             for m in ("eval", "train")}
     i = int(np.argmax(np.abs(diff)))
     same = order["eval"] == order["train"]
-    noise = ("the seeds' spread" if spread is None else
-             f"the seeds' spread of final FID at a width (standard deviation {spread[0]:.1f} to "
-             f"{spread[1]:.1f})")
-    text = (f"train-mode minus eval-mode FID is {', '.join(f'{d:+.1f}' for d in diff)} at "
-            f"{label} = {', '.join(map(str, widths))} (largest in size at {label} = "
+    ties = _near_ties(rows, side, label, "eval") + _near_ties(rows, side, label, "train")
+    text = (f"{regime}train-mode minus eval-mode FID is {', '.join(f'{d:+.1f}' for d in diff)} "
+            f"at {label} = {', '.join(map(str, widths))} (largest in size at {label} = "
             f"{widths[i]}); ordered by FID, the widths read "
             f"{', '.join(map(str, order['eval']))} in eval mode and "
             f"{', '.join(map(str, order['train']))} in train mode, "
             + ("the same order" if same else "a different order")
-            + f" (one seed per width: read the changes against {noise}).")
+            + (f", with near-ties that a different noise draw could swap: {'; '.join(ties)}"
+               if ties else "") + ".")
+    if noise:
+        text += (f" One seed per width: read the changes against the standard error of a "
+                 f"width's mean final FID over its seeds ({noise['se_lo']:.1f} to "
+                 f"{noise['se_hi']:.1f}) and the smallest gap between two widths' means "
+                 f"({noise['gap']:.1f}), which the verdicts compare; whether a change is the "
+                 f"same at every seed is not measured.")
+    if missing:
+        text += (f" Not measured ({label} = {', '.join(map(str, missing))}): no completed run of "
+                 f"the first seed.")
     exact = [r for r in rows if r.get("generator", KEPT) != RETRAINED]
     other = [r for r in rows if r.get("generator", KEPT) == RETRAINED]
     if exact:
@@ -57,26 +85,32 @@ def mode_reading(rows: list[dict[str, Any]], side: str = "k_g", label: str | Non
                  f"FIDs to within {check:.2g}.")
     if other:
         gap = max(abs(r["fid_eval_mode"] - r["fid_stored"]) for r in other)
-        text += (f" {len(other)} of the {len(rows)} generators were trained again on this "
-                 f"machine and are not bitwise the stored runs' (trained on another machine or "
-                 f"build: other rounding, so another sample of the same training); their "
-                 f"eval-mode FIDs differ from the "
-                 f"stored runs' by up to {gap:.1f}, so this measures the eval-mode choice on "
-                 f"runs like the stored ones, not on the stored runs themselves.")
+        text += (f" {len(other)} of the {len(rows)} generators were trained again on the machine "
+                 f"that computed this record and are not bitwise the stored runs' (the runs were "
+                 f"trained on another machine or build: other rounding, so another sample of "
+                 f"the same training); their eval-mode FIDs differ from the stored runs' final "
+                 f"FIDs by up to {gap:.1f}, which mixes that difference with any in the scoring, "
+                 f"so this measures the eval-mode choice on runs like the stored ones, not on "
+                 f"the stored runs themselves.")
     return text
 
 
-def seed_spread(view: SweepView) -> tuple[float, float] | None:
-    """The smallest and largest standard deviation over seeds of the sweep's final FID
-    train at a width (widths with two or more finished seeds); None without any."""
+def width_noise(view: SweepView) -> dict[str, float] | None:
+    """The yardsticks for a one-seed change at ``view``'s widths: the smallest and largest
+    standard error of a width's mean final FID train over its finished seeds (``se_lo``,
+    ``se_hi``; widths with two or more), and the smallest gap between two widths' means
+    (``gap``); None without a width of two seeds."""
     import numpy as np
 
     from ..matrices import width_matrix
 
     _, F = width_matrix(view.configs, view.recs, "fid_train")
-    sd = [float(np.std(row[np.isfinite(row)], ddof=1)) for row in F
-          if np.isfinite(row).sum() >= 2]
-    return (min(sd), max(sd)) if sd else None
+    se = [float(np.std(row[np.isfinite(row)], ddof=1) / np.sqrt(np.isfinite(row).sum()))
+          for row in F if np.isfinite(row).sum() >= 2]
+    means = np.sort([np.mean(row[np.isfinite(row)]) for row in F if np.isfinite(row).any()])
+    if not se or len(means) < 2:
+        return None
+    return {"se_lo": min(se), "se_hi": max(se), "gap": float(np.min(np.diff(means)))}
 
 
 def sampling_mode_markdown(views: Views, profile: str) -> tuple[str, dict[str, str]]:
@@ -85,7 +119,7 @@ def sampling_mode_markdown(views: Views, profile: str) -> tuple[str, dict[str, s
     here where the generators are on this machine (:func:`..sampling_mode.sampling_mode_record`)."""
     from ..matrices import varied_side, width_name
 
-    rows = ["| sweep | width | generator | FID stored (eval mode) | FID, eval mode | "
+    rows = ["| sweep | width | generator | FID of the stored run | FID, eval mode | "
             "FID, train mode | train − eval |", "|---|---:|---|---:|---:|---:|---:|"]
     readings, pending = {}, []
     for name, by_profile in views.items():
@@ -101,11 +135,17 @@ def sampling_mode_markdown(views: Views, profile: str) -> tuple[str, dict[str, s
             continue
         side, label = varied_side(v.configs), width_name(v.configs)
         for r in rec["runs"]:
-            rows.append(f"| `{name}` | {label} = {r[side]} | {r.get('generator', KEPT)} | "
+            how = GENERATOR_WORDS.get(r.get("generator", KEPT), r.get("generator"))
+            rows.append(f"| `{name}` | {label} = {r[side]} | {how} | "
                         f"{r['fid_stored']:.1f} | {r['fid_eval_mode']:.1f} | "
                         f"{r['fid_train_mode']:.1f} | "
                         f"{r['fid_train_mode'] - r['fid_eval_mode']:+.1f} |")
-        readings[name] = mode_reading(rec["runs"], side, label, seed_spread(v))
+        measured = {int(r[side]) for r in rec["runs"]}
+        missing = [int(w) for w in v.cfg.get("widths", []) if int(w) not in measured]
+        regime = (f"At `{profile}` ({v.cfg['iters']:,} generator iterations, FID on N = "
+                  f"{v.cfg['eval_n']:,}, far from the data; this says nothing about converged "
+                  f"models): " if profile != "paper" else "")
+        readings[name] = mode_reading(rec["runs"], side, label, width_noise(v), regime, missing)
     text = "\n".join(rows) if len(rows) > 2 else ""
     if pending:
         text += ("\n\n" if text else "") + "\n".join(f"- {p}" for p in pending)
