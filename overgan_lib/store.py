@@ -12,6 +12,7 @@ import hashlib
 import json
 import os
 import platform
+import re
 import secrets
 import socket
 import subprocess
@@ -109,6 +110,16 @@ def device_name() -> str:
     if torch.cuda.is_available():
         return f"cuda:{torch.cuda.get_device_name(0)}"
     return f"cpu:{cpu_model()} x{torch.get_num_threads()} threads"
+
+
+_THREADS = re.compile(r"\s*x(\d+) threads?$")
+
+
+def device_threads(device: str) -> tuple[str, int | None]:
+    """A stored :func:`device_name` split into the device and its intra-op thread count
+    ('cpu:x86_64 x1 threads' -> ('cpu:x86_64', 1)); None where it names none (a GPU)."""
+    m = _THREADS.search(device)
+    return (device[:m.start()], int(m.group(1))) if m else (device, None)
 
 
 @functools.lru_cache(maxsize=1)  # read once per process: every record's provenance names it

@@ -36,19 +36,26 @@ def test_restore_trains_the_very_generator_the_record_names(isolated):
         restore.restore_generator(other)
     assert not restore.weights_file(other).exists() and not path.exists()
     # the sampling-mode measurement takes such a run as it is, says so, and keeps nothing
-    assert sampling_mode.run_generator(other)[1] == sampling_mode.RETRAINED
-    assert not path.exists()
-    assert sampling_mode.run_generator(rec)[1] == sampling_mode.BITWISE and path.exists()
-    assert sampling_mode.run_generator(rec)[1] == sampling_mode.KEPT
+    G, how, fid_retrained = sampling_mode.run_generator(other)
+    assert how == sampling_mode.RETRAINED and not path.exists()
+    # the run trained again reports its own final FID, which its generator reproduces
+    assert fid_retrained == rec.data["final"]["fid_train"]  # bitwise here: the same run
+    row = {**sampling_mode.mode_fids(other, G), "generator": how, "fid_retrained": 1.0}
+    assert sampling_mode.scored_run_fid(row) == 1.0  # a run trained again: its own FID
+    assert sampling_mode.run_generator(rec)[1:] == (sampling_mode.BITWISE, fid_retrained)
+    assert path.exists()
+    assert sampling_mode.run_generator(rec)[1:] == (sampling_mode.KEPT, None)
 
 
 def test_only_cpu_runs_with_a_thread_count_can_be_restored():
-    from overgan_lib.store import Record
+    from overgan_lib.store import Record, device_threads
 
     def rec(device: str) -> Record:
         return Record("train", {}, {"device": device, "profile": "gpu"},
                       {"weights": {"sha256": "a" * 64}}, Path("r.json"))
 
+    assert device_threads("cpu:x86_64 x2 threads") == ("cpu:x86_64", 2)
+    assert device_threads("cuda:NVIDIA H200") == ("cuda:NVIDIA H200", None)
     assert restore.record_threads(rec("cpu:x86_64 x2 threads")) == 2
     assert restore.record_threads(rec("cpu:AMD EPYC (x86_64) x1 thread")) == 1
     with pytest.raises(data.DataError, match="trained on cuda:NVIDIA H200: only CPU runs"):
@@ -93,7 +100,7 @@ def test_mode_reading_says_whether_the_order_of_widths_changes():
     assert ("the standard error of a width's mean final FID over its seeds (3.0 to 12.5) and the "
             "smallest gap between two widths' means (7.2)") in text
     assert "Not measured (k = 16): no completed run of the first seed." in text
-    assert "reproduce their stored final FIDs to within 0" in text
+    assert "reproduce the final FIDs of the stored runs to within 0." in text
     rows[1]["fid_train_mode"] = 379.6  # 0.4 below k = 8's: the same order, but a near-tie
     text = chapter.mode_reading(rows, "k_g", "k")
     assert ("the same order, with near-ties that a different noise draw could swap: k = 64 "
@@ -104,6 +111,11 @@ def test_mode_reading_says_whether_the_order_of_widths_changes():
     assert ("1 of the 2 generators were trained again on the machine that computed this record "
             "and are not bitwise the stored runs'") in text
     assert "differ from the stored runs' final FIDs by up to 10.0" in text
+    assert "(1 of the 2 rows checked)" in text  # an older record: its own FID not stored
+    rows[0]["fid_retrained"] = 409.5  # the run trained again scored its generator at 409.5
+    text = chapter.mode_reading(rows)
+    assert ("reproduce the final FIDs of the runs that made them (stored, or trained again for "
+            "this record) to within 0.5.") in text
 
 
 def test_width_noise_is_the_standard_error_of_a_widths_mean_and_the_smallest_gap():

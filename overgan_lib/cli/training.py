@@ -117,5 +117,6 @@ def cmd_sampling_mode(args: argparse.Namespace) -> int:
     for row in rec["runs"]:
         print(f"k_g={row['k_g']} k_d={row['k_d']} seed={row['seed']}: FID {row['fid_eval_mode']!r} "
               f"(eval mode), {row['fid_train_mode']!r} (train mode); stored "
-              f"{row['fid_stored']!r}")
+              f"{row['fid_stored']!r}" + (f", trained again {row['fid_retrained']!r}"
+                                             if 'fid_retrained' in row else ""))
     return 0

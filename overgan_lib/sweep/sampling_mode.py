@@ -9,7 +9,8 @@ changes quickly, that average can lag the current weights, so eval-mode samples 
 (or better) than the samples the critic was trained against. :func:`mode_fids` measures it on a
 run's kept generator: the same noise through both modes, scored against the same real images
 as the run's own final FID, which the eval-mode number must reproduce (a check that the kept
-generator is the one the record scored).
+generator is the one the record scored; a run trained again is checked against its own final
+FID instead, :func:`scored_run_fid`).
 """
 
 from __future__ import annotations
@@ -68,40 +69,50 @@ KEPT, BITWISE, RETRAINED = ("kept", "trained again, bitwise the run's",
 
 
 def run_generator(record: Record, progress: bool = False):
-    """(``record``'s generator, how it was obtained): its kept file where it is on this
-    machine; else the run trained again (:func:`..restore.retrain_generator`), stored as the
-    run's kept generator when it is bitwise the record's, and used as it is otherwise (the
-    same training procedure on another CPU: another sample of it, which its eval-mode FID
-    against the stored one shows)."""
-    from ..train import generator_blob, load_generator, store_generator
-    from .restore import retrain_generator, weights_file
+    """(``record``'s generator, how it was obtained, the final FID train of the run trained
+    again or None): its kept file where it is on this machine; else the run trained again
+    (:func:`..restore.retrain_generator`), stored as the run's kept generator when it is
+    bitwise the record's (:func:`..restore.keep_if_bitwise`), and used as it is otherwise
+    (the same training procedure on another CPU: another sample of it, whose own final FID
+    the eval-mode FID is checked against)."""
+    from ..train import load_generator
+    from .restore import keep_if_bitwise, retrain_generator, weights_file
 
     if weights_file(record).exists():
-        return load_generator(record), KEPT
+        return load_generator(record), KEPT, None
     if progress:
         print(f"training the run of {record.path.name} again ({record.config['iters']:,} "
               f"iterations): its kept generator is not on this machine")
-    G, sha = retrain_generator(record, progress)
-    if sha != record.data["weights"]["sha256"]:
-        return G, RETRAINED
-    store_generator(generator_blob(G), record.provenance["profile"])
-    return G, BITWISE
+    again = retrain_generator(record, progress)
+    return again.G, BITWISE if keep_if_bitwise(record, again) else RETRAINED, again.fid_train
 
 
 def sweep_mode_fids(records: list[Record], progress: bool = False) -> dict[str, Any]:
     """:func:`mode_fids` of every run in ``records`` on its generator (:func:`run_generator`:
     training missing ones again), in the records' order, each row saying how its generator
-    was obtained."""
+    was obtained and, for a run trained again, that run's own final FID (``fid_retrained``)."""
     rows = []
     for r in records:
-        G, how = run_generator(r, progress)
+        G, how, fid_retrained = run_generator(r, progress)
         rows.append({**mode_fids(r, G), "generator": how})
+        if fid_retrained is not None:
+            rows[-1]["fid_retrained"] = fid_retrained
         if progress:
             row = rows[-1]
             print(f"k_g={row['k_g']}, k_d={row['k_d']}, seed={row['seed']}: FID "
                   f"{row['fid_eval_mode']:.1f} (eval mode), {row['fid_train_mode']:.1f} "
                   f"(train mode); generator {how}")
     return {"runs": rows}
+
+
+def scored_run_fid(row: dict[str, Any]) -> float | None:
+    """The final FID train of the run whose generator ``row`` measured, which its eval-mode FID
+    must reproduce: the run trained again's own where it was (``fid_retrained``), the stored
+    run's for a kept generator (or one trained again bitwise), and None for a run trained again,
+    not bitwise, by a record that did not store its FID (older records)."""
+    if "fid_retrained" in row:
+        return float(row["fid_retrained"])
+    return float(row["fid_stored"]) if row.get("generator", KEPT) != RETRAINED else None
 
 
 def mode_differences(rows: list[dict[str, Any]]) -> np.ndarray:

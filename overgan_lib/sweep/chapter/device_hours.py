@@ -5,11 +5,10 @@ evaluation times is in :mod:`..cost`; this module reads it per view and prints i
 
 from __future__ import annotations
 
-import re
-
 from IPython.display import Markdown, display
 
 from ...profiles import settings
+from ...store import device_threads
 from .. import cost
 from ..matrices import fixed_side, width_name
 from ..view import SweepView, sweep_view
@@ -48,22 +47,12 @@ def paper_hours(view: SweepView) -> dict[int, tuple[float, float]]:
     return {k: (train_h[k] / together, eval_h.get(k, float("nan")) / workers) for k in its}
 
 
-_THREADS = re.compile(r"\s*x(\d+) threads?$")
-
-
-def _threads(device: str) -> tuple[str, int | None]:
-    """A stored device string split into the device and its thread count ('cpu:x86_64 x1
-    threads' -> ('cpu:x86_64', 1)); None where it names no threads (a GPU)."""
-    m = _THREADS.search(device)
-    return (device[:m.start()], int(m.group(1))) if m else (device, None)
-
-
 def run_device(view: SweepView) -> str:
     """The device the sweep's runs trained on, read off their records, with the threads each
     run had: 'cpu:x86_64, 1 thread per run' ('—' when no run is stored)."""
     parts = []
     for device in sorted({str(r.provenance.get("device", "")) for r in view.done} - {""}):
-        name, n = _threads(device)
+        name, n = device_threads(device)
         parts.append(name if n is None else f"{name}, {n} thread{'s' if n != 1 else ''} per run")
     return "; ".join(parts) or "—"
 
@@ -74,8 +63,8 @@ def threads_note(view: SweepView) -> str:
     summary's threads are the runs' (or either is not stored)."""
     if view.summary is None or not view.done:
         return ""
-    _, mine = _threads(str(view.summary.provenance.get("device", "")))
-    runs = {_threads(str(r.provenance.get("device", "")))[1] for r in view.done}
+    _, mine = device_threads(str(view.summary.provenance.get("device", "")))
+    runs = {device_threads(str(r.provenance.get("device", "")))[1] for r in view.done}
     if mine is None or runs == {mine} or None in runs:
         return ""
     each = "/".join(map(str, sorted(runs)))
@@ -132,9 +121,9 @@ def glue_cost(views: Views) -> None:
     from ...book import glue
 
     on_cpu = [v for by in views.values() for v in by.values()
-              if any(_threads(str(r.provenance.get("device", "")))[1] for r in v.done)]
+              if any(device_threads(str(r.provenance.get("device", "")))[1] for r in v.done)]
     threads = sorted({n for v in on_cpu for r in v.done
-                      if (n := _threads(str(r.provenance.get("device", "")))[1]) is not None})
+                      if (n := device_threads(str(r.provenance.get("device", "")))[1]) is not None})
     together = sorted({concurrent_runs(v) for v in on_cpu})
     seeds = sorted({settings(name, "paper")["seeds"] for name in views})
 
