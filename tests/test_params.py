@@ -458,3 +458,47 @@ def test_make_refuses_a_venv_of_another_checkout(tmp_path, stamp_fresh):
     assert res.returncode == 0 and "ok: profile=cpu" in res.stdout, res.stderr
     assert ("not reinstalled" in res.stdout) == (not stamp_fresh)
     assert (stamp.stat().st_mtime == 0) == (not stamp_fresh)  # pip never ran
+
+
+_SIGTERM_SCRIPT = """
+import sys, tempfile, time
+from overgan_lib import cli
+
+def hold_a_temporary_folder(args):
+    with tempfile.TemporaryDirectory() as tmp:
+        print(tmp, flush=True)
+        time.sleep(60)
+    return 0
+
+cli.cmd_check = hold_a_temporary_folder  # the command `overgan check` runs
+sys.exit(cli.main(["check"]))
+"""
+
+
+def test_sigterm_unwinds_the_command_and_is_one_line(tmp_path):
+    """``kill`` (a CI timeout, the device tool's timeout_s) during a command that holds a
+    temporary folder: the folder is removed, one line says what happened, status 143."""
+    import signal
+
+    proc = subprocess.Popen([sys.executable, "-c", _SIGTERM_SCRIPT], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True, cwd=tmp_path)
+    folder = Path(proc.stdout.readline().strip())
+    assert folder.is_dir()
+    proc.send_signal(signal.SIGTERM)
+    _, err = proc.communicate(timeout=30)
+    assert proc.returncode == 128 + signal.SIGTERM
+    assert not folder.exists()
+    assert err.strip().splitlines() == [
+        "overgan: stopped by SIGTERM; temporary files were removed (a training run resumes "
+        "from its last checkpoint when run again)"]
+
+
+def test_sigterm_handler_is_the_callers_again_after_the_block():
+    import signal
+
+    from overgan_lib.cli.terminate import sigterm_unwinds
+
+    before = signal.getsignal(signal.SIGTERM)
+    with sigterm_unwinds():
+        assert signal.getsignal(signal.SIGTERM) is not before
+    assert signal.getsignal(signal.SIGTERM) is before

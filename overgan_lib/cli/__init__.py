@@ -11,6 +11,7 @@ from ..errors import OneLineError, ParameterError, check_int
 from ..profiles import DEFAULT_PROFILE, check_profile
 from .bench import cmd_bench
 from .fid import cmd_fid
+from .terminate import Terminated, sigterm_unwinds
 from .training import cmd_sampling_mode, cmd_sweep, cmd_train
 from .values import OneLineParser, nonnegative_int, parse_overrides, positive_int
 
@@ -263,7 +264,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SystemExit as exc:
         return int(exc.code or 0)
     try:
-        return args.func(args)
+        with sigterm_unwinds():  # `finally` blocks run: no temporary file is left behind
+            return args.func(args)
     except OneLineError as exc:  # bad parameters, missing data, corrupt checkpoints
         print(f"overgan: error: {exc}", file=sys.stderr)
         return 2
+    except Terminated as exc:
+        print("overgan: stopped by SIGTERM; temporary files were removed (a training run "
+              "resumes from its last checkpoint when run again)", file=sys.stderr)
+        return int(exc.code)
