@@ -116,6 +116,9 @@ def test_mode_reading_says_whether_the_order_of_widths_changes():
     text = chapter.mode_reading(rows)
     assert ("reproduce the final FIDs of the runs that made them (stored, or trained again for "
             "this record) to within 0.5.") in text
+    rows[1].update(generator=sampling_mode.RETRAINED, fid_retrained=390.25)
+    assert ("reproduce the final FIDs of the runs trained again for this record to within "
+            "0.5.") in chapter.mode_reading(rows)
 
 
 def test_width_noise_is_the_standard_error_of_a_widths_mean_and_the_smallest_gap():

@@ -81,9 +81,10 @@ def mode_reading(rows: list[dict[str, Any]], side: str = "k_g", label: str | Non
     checked = [(r, f) for r in rows if (f := scored_run_fid(r)) is not None]
     if checked:
         worst = max(abs(r["fid_eval_mode"] - f) for r, f in checked)
-        whose = ("the stored runs" if all(r.get("generator", KEPT) != RETRAINED
-                                            for r, _ in checked)
-                 else "the runs that made them (stored, or trained again for this record)")
+        again = sum(r.get("generator", KEPT) == RETRAINED for r, _ in checked)
+        whose = ("the stored runs" if not again else
+                 "the runs trained again for this record" if again == len(checked) else
+                 "the runs that made them (stored, or trained again for this record)")
         text += (f" The eval-mode FIDs reproduce the final FIDs of {whose} to within "
                  f"{worst:.2g}" + ("" if len(checked) == len(rows) else
                                    f" ({len(checked)} of the {len(rows)} rows checked)") + ".")
