@@ -110,7 +110,8 @@ lint: $(STAMP)
 	$(BIN)/ruff check overgan_lib tests
 
 # pytest-xdist workers: one per usable core, at most 4 (each holds torch and decoded datasets);
-# 0 runs the tests in this process. On 2 cores two workers take the suite from ~10 to ~7 minutes.
+# 0 runs the tests in this process. On one 2-core machine two workers took the suite from ~10 to
+# ~7 minutes; on another, where both cores busy cost the same tests 30% more CPU time, 1.3x.
 TEST_WORKERS ?= $(shell $(PYTHON) -c 'import os; n = len(os.sched_getaffinity(0)); \
 	print(min(n, 4) if n > 1 else 0)' 2>/dev/null || echo 0)
 PYTEST_WORKERS = -n $(TEST_WORKERS) --dist worksteal

@@ -48,7 +48,11 @@ def test_built_weights_match_torchscript_features():
             ours = model(x)[0].flatten(1)
             theirs = ts(2 * F.interpolate(x, size=(299, 299), mode="bilinear",
                                           align_corners=False) - 1)
-        assert float((ours - theirs).abs().max()) < 1e-5
+        # The two graphs round differently (TorchScript's own batch norm against pytorch-fid's
+        # BatchNorm2d), so float32 features (up to ~5) differ by ~1e-5 (1.0014e-5 seen under torch
+        # 2.11 in one process); scaling one layer's bn bias by 0.99 moves them by 6e-3 to 5e-2,
+        # reversing the last conv's output channels by 2.2.
+        assert float((ours - theirs).abs().max()) < 5e-5
 
 
 def test_frechet_properties():

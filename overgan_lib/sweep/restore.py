@@ -53,8 +53,9 @@ def record_threads(record: Record) -> int:
 
 def retrain_generator(record: Record, progress: bool = False) -> Retrained:
     """``record``'s run trained again from its stored config on the CPU, with the thread
-    count it trained on. Nothing is stored (the run's checkpoint in the cache is used and
-    removed as in any run)."""
+    count it trained on, from scratch: a checkpoint of the same key left in the cache (a run of
+    that config cut short) is deleted first, as ``rerun=True`` does anywhere; the checkpoints it
+    writes are removed at the end as in any run. Nothing is stored."""
     import hashlib
 
     from ..threads import use_threads
