@@ -111,7 +111,8 @@ lint: $(STAMP)
 
 # pytest-xdist workers: one per usable core, at most 4 (each holds torch and decoded datasets);
 # 0 runs the tests in this process. On one 2-core machine two workers took the suite from ~10 to
-# ~7 minutes; on another, where both cores busy cost the same tests 30% more CPU time, 1.3x.
+# ~7 minutes; on another, where both cores busy cost 30% more CPU time, the H200-versions tests
+# from 7:46 to 6:04.
 TEST_WORKERS ?= $(shell $(PYTHON) -c 'import os; n = len(os.sched_getaffinity(0)); \
 	print(min(n, 4) if n > 1 else 0)' 2>/dev/null || echo 0)
 PYTEST_WORKERS = -n $(TEST_WORKERS) --dist worksteal

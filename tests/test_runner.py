@@ -799,7 +799,8 @@ def test_fid_over_training_is_drawn_only_from_runs_with_enough_evaluations(monke
 
     gpu, paper = (figures.planned_evals(settings("cifar10_resnet_d", p)) for p in ("gpu", "paper"))
     assert gpu >= MIN_EVALS > figures.planned_evals(settings("cifar10_resnet_d", "cpu"))
-    assert f"it is drawn at `gpu` ({gpu} per run) and `paper` ({paper} per run)" in few[0].data
+    assert (f"the settings of `gpu` ({gpu} per run) and `paper` ({paper} per run) evaluate "
+            "often enough to draw it") in few[0].data
     enough = shown_for(range(30, 30 * MIN_EVALS + 1, 30))
     assert len(enough) == 2 and isinstance(enough[0], plt.Figure)  # and its caption
     assert enough[1].data.startswith("*FID over training, `cifar10_resnet_d`*")

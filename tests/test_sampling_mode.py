@@ -92,25 +92,36 @@ def test_mode_reading_says_whether_the_order_of_widths_changes():
 
     rows = [{"k_g": 8, "fid_eval_mode": 400.0, "fid_train_mode": 380.0, "fid_stored": 400.0},
             {"k_g": 64, "fid_eval_mode": 390.0, "fid_train_mode": 395.0, "fid_stored": 390.0}]
-    noise = {"se_lo": 3.0, "se_hi": 12.5, "gap": 7.25}
+    noise = {"se_lo": 3.0, "se_hi": 12.5, "gap": 7.25, "gap_widths": (64, 8)}
     text = chapter.mode_reading(rows, "k_g", "k", noise, "At `cpu` (...): ", missing=[16])
-    assert text.startswith("At `cpu` (...): train-mode minus eval-mode FID is -20.0, +5.0 at "
+    assert text.startswith("At `cpu` (...): train-mode minus eval-mode FID is -20.00, +5.00 at "
                            "k = 8, 64 (largest in size at k = 8)")
     assert "read 64, 8 in eval mode and 8, 64 in train mode, a different order." in text
-    assert ("the standard error of a width's mean final FID over its seeds (3.0 to 12.5) and the "
-            "smallest gap between two widths' means (7.2)") in text
+    assert ("the largest change (20.00) is above every width's standard error (the standard "
+            "error of a width's mean final FID over its seeds, 3.0 to 12.5); it exceeds the "
+            "smallest gap between two widths' means (7.25, k = 64 and 8), so the sampling mode "
+            "alone could swap those two") in text
+    # a change within the standard errors and below the smallest gap is read as such
+    small = [{**r, "fid_train_mode": r["fid_eval_mode"] + d}
+             for r, d in zip(rows, (4.0, -2.0), strict=True)]
+    text2 = chapter.mode_reading(small, "k_g", "k", noise)
+    assert ("the largest change (4.00) is within the widths' standard errors" in text2
+            and "it is below the smallest gap between two widths' means (7.25" in text2)
+    assert "below every width's standard error" in chapter.mode_reading(
+        small, "k_g", "k", {**noise, "se_lo": 5.0})
     assert "Not measured (k = 16): no completed run of the first seed." in text
     assert "reproduce the final FIDs of the stored runs to within 0." in text
     rows[1]["fid_train_mode"] = 379.6  # 0.4 below k = 8's: the same order, but a near-tie
     text = chapter.mode_reading(rows, "k_g", "k")
-    assert ("the same order, with near-ties that a different noise draw could swap: k = 64 "
-            "and 8 (0.4 apart in train mode).") in text
+    assert ("the same order, with near-ties (less than 1 apart, the book's guess at FID's noise "
+            "at this N, which is not measured) that a different noise draw could swap: k = 64 "
+            "and 8 (0.40 apart in train mode).") in text
     # a generator trained again elsewhere is another sample of the run: said, and measured
     rows[0].update(generator=sampling_mode.RETRAINED, fid_eval_mode=410.0)
     text = chapter.mode_reading(rows)
     assert ("1 of the 2 generators were trained again on the machine that computed this record "
             "and are not bitwise the stored runs'") in text
-    assert "differ from the stored runs' final FIDs by up to 10.0" in text
+    assert "differ from the stored runs' final FIDs by up to 10.00" in text
     assert "(1 of the 2 rows checked)" in text  # an older record: its own FID not stored
     rows[0]["fid_retrained"] = 409.5  # the run trained again scored its generator at 409.5
     text = chapter.mode_reading(rows)
@@ -136,4 +147,5 @@ def test_width_noise_is_the_standard_error_of_a_widths_mean_and_the_smallest_gap
                    Path("x")) for c in cfgs]
     got = width_noise(SweepView(spec("cifar10_dcgan"), "cpu", {}, cfgs, recs, None))
     se = [np.std([400, 410], ddof=1) / np.sqrt(2), np.std([380, 381], ddof=1) / np.sqrt(2)]
+    assert got.pop("gap_widths") == (32, 16)  # means 377 and 380.5: the lower first
     assert got == pytest.approx({"se_lo": min(se), "se_hi": max(se), "gap": 3.5})

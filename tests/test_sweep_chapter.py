@@ -164,8 +164,8 @@ def test_curve_note_with_no_stored_run_does_not_say_it_is_drawn_at_its_own_profi
     paper = figures.planned_evals(settings("cifar10_resnet_d", "paper"))
     assert planned >= figures.MIN_CURVE_EVALS
     assert note == (f"FID over training is not drawn at `gpu`: no run is stored yet (its "
-                    f"settings evaluate each run {planned} times, enough for a curve); it is "
-                    f"drawn at `paper` ({paper} per run).")
+                    f"settings evaluate each run {planned} times, enough for a curve); the "
+                    f"settings of `paper` ({paper} per run) evaluate often enough to draw it.")
     cpu = chapter.curve_note("cpu", [sweep_view("cifar10_resnet_d", "cpu")])
     assert "`cpu` (" not in cpu and "fewer than the" in cpu and f"`gpu` ({planned}" in cpu
 

@@ -35,7 +35,9 @@ TABLES["mnist_mlp"] = {
 # Sec. 3 image sweeps (Figs. 1, 4, 5, 7). The paper lists no widths; the grids bracket its
 # saturation points (DCGAN k=64, ResNet k=128). Sizing: cpu from this engine's measured
 # 2-core speeds (DCGAN k=64 CIFAR-10 ~1.3 s/iter on 2 threads, FID features ~7 images/s);
-# gpu for ~8 H200-minutes per sweep with all runs graphed in one process, sized from 283 it/s
+# gpu aimed at ~8 H200-minutes per sweep (the issue's target; tools/gpu_session.py's plan,
+# counting FID, checkpoints and transfers, estimates 12-15) with all runs graphed in one
+# process, sized from 283 it/s
 # aggregate for 15 DCGAN runs: a figure quoted in the GPU runner issue (a session's H200
 # measurement at commit 6214c72); no record in results/ backs it, and the chapters quote no
 # H200 speed until a `gpu` sweep is stored; paper: App. D (300k iterations, 5 seeds), one

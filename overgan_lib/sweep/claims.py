@@ -54,8 +54,8 @@ from .view import SweepView
 
 # Fig. 5's rules, and what their claim adds where the paper does not state them for a sweep.
 CONVERGENCE_RULES = ("lower", "rate", "stability")
-CONVERGENCE_CARRIED = (" (Fig. 5's claim, shown for DCGAN only; the paper does not state it for "
-                       "this sweep)")
+CONVERGENCE_CARRIED = (" (Fig. 5's claim, shown for DCGAN only; the abstract states it 'across "
+                       "the board')")
 # ... and where the paper states convergence for the sweep in other words (Fig. 7's caption).
 CONVERGENCE_READ = " ({}, read with Fig. 5's rules; the figure shows final FIDs only)"
 # The rules on converged models (:mod:`.summary.converged`): they see finite runs only and are

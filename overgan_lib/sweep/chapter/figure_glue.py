@@ -108,7 +108,8 @@ def _planned(profile: str, names: list[str]) -> int:
 
 
 def _drawn_elsewhere(profile: str, names: list[str]) -> str:
-    """'; it is drawn at `gpu` (3 per run) and `paper` (30 per run)': the profiles other
+    """'; the settings of `gpu` (3 per run) and `paper` (30 per run) evaluate often enough to
+    draw it': the profiles other
     than ``profile`` whose settings give every run of ``names`` enough evaluations for a
     curve ('' when none does)."""
     from ...profiles import PROFILES
@@ -118,7 +119,8 @@ def _drawn_elsewhere(profile: str, names: list[str]) -> str:
     if not enough:
         return ""
     listed = ", ".join(enough[:-1]) + " and " + enough[-1] if len(enough) > 1 else enough[0]
-    return f"; it is drawn at {listed}"
+    # The settings, not stored runs: a profile listed here may not have run yet.
+    return f"; the settings of {listed} evaluate often enough to draw it"
 
 
 def glue_fig1(by_profile: dict[str, SweepView], profile: str, seed: int) -> None:
