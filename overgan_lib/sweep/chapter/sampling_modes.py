@@ -6,6 +6,7 @@ on this machine, one line names the command that computes it."""
 
 from __future__ import annotations
 
+from itertools import pairwise
 from typing import Any
 
 from IPython.display import Markdown, display
@@ -135,9 +136,9 @@ def width_noise(view: SweepView) -> dict[str, Any] | None:
                    for w, row in zip(widths, F, strict=True) if np.isfinite(row).any())
     if not se or len(means) < 2:
         return None
-    gap, j = min((b[0] - a[0], j) for j, (a, b) in enumerate(zip(means, means[1:],
-                                                                 strict=False)))
-    return {"se_lo": min(se), "se_hi": max(se), "gap": gap,
+    gaps = [b[0] - a[0] for a, b in pairwise(means)]
+    j = int(np.argmin(gaps))  # the first of equal gaps, as min would
+    return {"se_lo": min(se), "se_hi": max(se), "gap": gaps[j],
             "gap_widths": (means[j][1], means[j + 1][1])}
 
 
